@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+
+/** Builds the `mim4d` program; each subcommand module adds itself here. */
+export function buildProgram(): Command {
+  const program = new Command('mim4d')
+    .description('MIM4D: synthetic nuScenes-format data, masked 4D pretraining, fine-tuning')
+    .showHelpAfterError();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  await buildProgram().parseAsync(argv);
+  return 0;
+}
