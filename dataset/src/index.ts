@@ -1,1 +1,1 @@
-export {};
+export * from './map/expansion-types.ts';
