@@ -1,1 +1,1 @@
-export * from './map/expansion-types.ts';
+export * from './geometry/index.ts';
