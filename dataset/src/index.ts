@@ -1,2 +1,3 @@
 export * from './geometry/index.ts';
+export * from './nuscenes/tables.ts';
 export * from './map/expansion-types.ts';
