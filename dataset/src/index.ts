@@ -1,3 +1,5 @@
 export * from './geometry/index.ts';
 export * from './nuscenes/tables.ts';
+// Token is also declared by map/expansion-types.ts; both are the same string key, this names the one exported.
+export type { Token } from './nuscenes/tables.ts';
 export * from './map/expansion-types.ts';
