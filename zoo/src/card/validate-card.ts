@@ -1,0 +1,54 @@
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { ModelCard } from './model-card.ts';
+import { modelCardSchema } from './schema.ts';
+
+/** One schema violation: a JSON Pointer into the card (`/artifacts/0/io/inputs/1/dtype`) and what is wrong. */
+export interface CardError {
+  path: string;
+  message: string;
+}
+
+export type CardValidation = { ok: true; card: ModelCard } | { ok: false; errors: CardError[] };
+
+// ajv-formats is CommonJS: NodeNext types the default import as the module object, whose `default` is the plugin.
+const addFormats = addFormatsModule.default;
+
+// strictRequired is off because the ONNX rule (`then: { required: ['io'] }`) names a property defined beside it.
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
+addFormats(ajv);
+const check = ajv.compile(modelCardSchema);
+
+function duplicatePaths(card: ModelCard): CardError[] {
+  const seen = new Set<string>();
+  const errors: CardError[] = [];
+  card.artifacts.forEach((artifact, i) => {
+    if (seen.has(artifact.path)) {
+      errors.push({ path: `/artifacts/${i}/path`, message: `duplicate artifact path "${artifact.path}"` });
+    }
+    seen.add(artifact.path);
+  });
+  return errors;
+}
+
+/** Checks a parsed JSON value against the model-card schema, reporting every violation, not only the first. */
+export function validateCard(value: unknown): CardValidation {
+  if (!check(value)) {
+    // An `if` failure only repeats the error its `then` branch already reported.
+    const errors = (check.errors ?? [])
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => {
+        const missing =
+          e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '';
+        const extra =
+          e.keyword === 'additionalProperties'
+            ? `: unexpected property "${(e.params as { additionalProperty: string }).additionalProperty}"`
+            : '';
+        return { path: `${e.instancePath}${missing}` || '/', message: `${e.message ?? 'invalid'}${extra}` };
+      });
+    return { ok: false, errors };
+  }
+  const card = value as unknown as ModelCard;
+  const duplicates = duplicatePaths(card);
+  return duplicates.length > 0 ? { ok: false, errors: duplicates } : { ok: true, card };
+}
