@@ -1,1 +1,12 @@
-export {};
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/wasm/register.ts';
+export {
+  type BackendChoice,
+  type BackendInfo,
+  type BackendPreference,
+  type InitBackendOptions,
+  initBackend,
+  parseBackendPreference,
+} from './runtime/init-backend.ts';
+export { SeedSequence } from './runtime/seed.ts';
+export { tf } from './runtime/tfjs.ts';
+export { missingTrainingKernels, TRAINING_KERNELS } from './runtime/training-kernels.ts';

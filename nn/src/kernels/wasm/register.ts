@@ -1,0 +1,20 @@
+import { getKernel, type KernelConfig, registerKernel } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.ts';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise_conv2d_native_backprop_filter.ts';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise_conv2d_native_backprop_input.ts';
+import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
+
+/** The training kernels tfjs-backend-wasm 4.22 lacks, in the order a conv net's backward pass meets them. */
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+/** Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own); idempotent. */
+export function registerWasmTrainingKernels(): void {
+  for (const config of WASM_TRAINING_KERNELS) {
+    if (getKernel(config.kernelName, 'wasm') === undefined) registerKernel(config);
+  }
+}

@@ -1,0 +1,8 @@
+import { registerGatherNdGradient } from './gather_nd.ts';
+import { registerNonDifferentiableGradients } from './non_differentiable.ts';
+
+/** Gradients tfjs-core lacks for ops a training step uses; idempotent. */
+export function registerMissingGradients(): void {
+  registerNonDifferentiableGradients();
+  registerGatherNdGradient();
+}
