@@ -1,5 +1,7 @@
 export * from './geometry/index.ts';
+export * from './images/index.ts';
 export * from './map/expansion-types.ts';
 export * from './nuscenes/index.ts';
 // Token is also declared by map/expansion-types.ts; both are the same string key, this names the one exported.
 export type { Token } from './nuscenes/tables.ts';
+export * from './splits/index.ts';

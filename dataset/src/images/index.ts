@@ -1,0 +1,1 @@
+export { decodeImage, type RgbImage, readImage } from './decode-image.ts';

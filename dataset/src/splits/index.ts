@@ -1,0 +1,8 @@
+export {
+  MINI_SPLITS,
+  readSplitFile,
+  SPLIT_NAMES,
+  type SplitFile,
+  type SplitName,
+  splitSceneNames,
+} from './scene-splits.ts';
