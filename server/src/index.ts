@@ -1,1 +1,13 @@
-export {};
+export { createApp, type ZooApp, type ZooAppOptions } from './app.ts';
+export type { Principal, Scope } from './auth/scopes.ts';
+export { parseScopes } from './auth/scopes.ts';
+export { createToken } from './auth/tokens.ts';
+export { BlobIntegrity, type IntegrityReport } from './blob-integrity.ts';
+export { type EmbeddedStores, openEmbeddedStores } from './embedded-stores.ts';
+export type { ErrorCode } from './errors.ts';
+export type { MetadataStore } from './metadata/metadata-store.ts';
+export { SqliteMetadataStore } from './metadata/sqlite-metadata-store.ts';
+export { openApiDocument } from './openapi.ts';
+export { type RunningServer, startServer } from './serve.ts';
+export type { BlobStore } from './storage/blob-store.ts';
+export { FsBlobStore } from './storage/fs-blob-store.ts';

@@ -1,13 +1,121 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { parseScopes } from '../auth/scopes.ts';
+import { createToken } from '../auth/tokens.ts';
+import { BlobIntegrity, type IntegrityReport } from '../blob-integrity.ts';
+import { openEmbeddedStores } from '../embedded-stores.ts';
+import { startServer } from '../serve.ts';
+
+const DEFAULT_DATA = './zoo-data';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function bytes(value: string): number {
+  const match = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('use a byte count such as 1048576, 512MiB or 20GiB');
+  const unit = (match[2] ?? '').toUpperCase()[0];
+  return Number(match[1]) * (unit === 'K' ? 2 ** 10 : unit === 'M' ? 2 ** 20 : unit === 'G' ? 2 ** 30 : 1);
+}
+
+function describe(report: IntegrityReport): string {
+  const lines = [
+    `${report.checked} blob(s) recorded, ${report.rehashed} re-hashed, ${report.incompleteRemoved} partial upload(s) removed`,
+    ...report.adopted.map((sha) => `adopted unrecorded blob ${sha}`),
+    ...report.missing.map((sha) => `MISSING blob ${sha} (re-upload it to heal the revisions that use it)`),
+    ...report.corrupt.map((sha) => `CORRUPT blob ${sha}: moved to quarantine/, re-upload it`),
+  ];
+  return lines.join('\n');
+}
 
 /** Builds the `mim4d-zoo` program: the server and the client commands. */
 export function buildProgram(): Command {
-  return new Command('mim4d-zoo')
+  const program = new Command('mim4d-zoo')
     .description('MIM4D model zoo: serve, pull, push, ls, login')
     .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('serve the zoo from a data directory (SQLite metadata + content-addressed blobs)')
+    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .option('--port <port>', 'TCP port (0 picks a free one)', port, 8080)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--max-upload <bytes>', 'largest accepted blob', bytes, 64 * 2 ** 30)
+    .option('--no-rate-limit', 'turn rate limiting off')
+    .option('--trust-proxy <hops>', 'number of reverse proxies in front (for client addresses)', port)
+    .action(
+      async (opts: {
+        data: string;
+        port: number;
+        host: string;
+        maxUpload: number;
+        rateLimit: boolean;
+        trustProxy?: number;
+      }) => {
+        const stores = await openEmbeddedStores(opts.data);
+        const running = await startServer({
+          blobs: stores.blobs,
+          meta: stores.meta,
+          host: opts.host,
+          port: opts.port,
+          maxUploadBytes: opts.maxUpload,
+          ...(opts.rateLimit ? {} : { rateLimits: false as const }),
+          ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
+        });
+        process.stderr.write(`store check: ${describe(running.startupCheck)}\n`);
+        process.stdout.write(`mim4d-zoo listening on ${running.url} (data: ${stores.dataDir})\n`);
+        const stop = () => {
+          void running.close().then(() => stores.meta.close());
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
+
+  program
+    .command('token')
+    .description('manage access tokens')
+    .command('create')
+    .description('create a bearer token; its secret is printed once and only its hash is stored')
+    .requiredOption('--scopes <list>', 'comma-separated: read, read:<ns>, write:<ns>, admin')
+    .option('--name <name>', 'what the token is for', 'operator')
+    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .action(async (opts: { scopes: string; name: string; data: string }) => {
+      let scopes: ReturnType<typeof parseScopes> = [];
+      try {
+        scopes = parseScopes(opts.scopes);
+      } catch (error) {
+        program.error(`--scopes: ${(error as Error).message}`);
+      }
+      const stores = await openEmbeddedStores(opts.data);
+      const { secret, token } = createToken(stores.meta, opts.name, scopes);
+      stores.meta.close();
+      process.stderr.write(`created ${token.id} "${token.name}" with scopes ${token.scopes.join(', ')}\n`);
+      process.stdout.write(`${secret}\n`);
+    });
+
+  program
+    .command('fsck')
+    .description('re-hash every blob against its name; corrupt ones are quarantined (exit 1 if any is bad)')
+    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .action(async (opts: { data: string }) => {
+      const stores = await openEmbeddedStores(opts.data);
+      const integrity = new BlobIntegrity(stores.blobs, stores.meta, (line) =>
+        process.stderr.write(`${line}\n`),
+      );
+      const report = await integrity.check({ full: true });
+      stores.meta.close();
+      process.stdout.write(`${describe(report)}\n`);
+      if (report.corrupt.length > 0 || report.missing.length > 0) process.exitCode = 1;
+    });
+
+  return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   await buildProgram().parseAsync(argv);
-  return 0;
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }

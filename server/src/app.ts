@@ -1,0 +1,84 @@
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { authenticate } from './auth/authenticate.ts';
+import { BlobIntegrity } from './blob-integrity.ts';
+import type { ZooContext } from './context.ts';
+import { errorHandler, routeNotFound } from './errors.ts';
+import type { MetadataStore } from './metadata/metadata-store.ts';
+import { openApiDocument } from './openapi.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitOptions, rateLimiter } from './rate-limits.ts';
+import { requestId } from './request-id.ts';
+import { commitRoutes } from './routes/commits.ts';
+import { fileRoutes } from './routes/files.ts';
+import { hfApiRoutes } from './routes/hf-api.ts';
+import { modelRoutes } from './routes/models.ts';
+import { uploadRoutes } from './routes/uploads.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+
+export interface ZooAppOptions {
+  blobs: BlobStore;
+  meta: MetadataStore;
+  /** Largest blob accepted, bytes. Default 64 GiB. */
+  maxUploadBytes?: number;
+  /** Largest JSON body (commit with card), bytes. Default 4 MiB. */
+  maxJsonBytes?: number;
+  /** `false` turns rate limiting off (tests, trusted networks). */
+  rateLimits?: RateLimitOptions | false;
+  /** Set when behind a reverse proxy, so limits key on the client's address (Express `trust proxy`). */
+  trustProxy?: boolean | number | string;
+  log?: (line: string) => void;
+}
+
+export interface ZooApp {
+  app: Express;
+  context: ZooContext;
+}
+
+/** Builds the zoo's Express app over the given stores; the caller owns listening and closing. */
+export function createApp(options: ZooAppOptions): ZooApp {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const context: ZooContext = {
+    blobs: options.blobs,
+    meta: options.meta,
+    integrity: new BlobIntegrity(options.blobs, options.meta, log),
+    limits: {
+      maxUploadBytes: options.maxUploadBytes ?? 64 * 2 ** 30,
+      maxJsonBytes: options.maxJsonBytes ?? 4 * 2 ** 20,
+    },
+    log,
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  // Routes set strong ETags themselves; Express's automatic weak ones would only shadow them.
+  app.set('etag', false);
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+
+  const json = express.json({ limit: context.limits.maxJsonBytes, strict: true });
+  // Upload bodies are raw bytes streamed to the blob store; only POST bodies are JSON.
+  const jsonForPosts: RequestHandler = (req, res, next) =>
+    req.method === 'POST' ? json(req, res, next) : next();
+  const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const limit = (bucket: 'api' | 'files' | 'uploads'): RequestHandler =>
+    limits ? rateLimiter(bucket, limits) : (_req, _res, next) => next();
+
+  app.use(requestId);
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.use(authenticate(context.meta));
+  app.get('/api/v1/openapi.json', limit('api'), (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use('/api/v1/uploads', limit('uploads'));
+  app.use(/^\/api\/v1\/models\/[^/]+\/[^/]+\/(uploads|commits)$/, limit('uploads'));
+  app.use('/api/v1/blobs', limit('files'));
+  app.use('/api', limit('api'));
+  app.use(/^\/[^/]+\/[^/]+\/resolve\//, limit('files'));
+  app.use(jsonForPosts);
+  app.use(hfApiRoutes(context));
+  app.use(modelRoutes(context));
+  app.use(uploadRoutes(context));
+  app.use(commitRoutes(context));
+  app.use(fileRoutes(context));
+  app.use(routeNotFound);
+  app.use(errorHandler(log));
+  return { app, context };
+}

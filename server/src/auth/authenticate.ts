@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import { ProblemError } from '../errors.ts';
+import type { MetadataStore } from '../metadata/metadata-store.ts';
+import { ANONYMOUS, type Principal } from './scopes.ts';
+import { findToken } from './tokens.ts';
+
+/** The principal of the request, set by {@link authenticate}. */
+export function principalOf(res: { locals: Record<string, unknown> }): Principal {
+  return (res.locals.principal as Principal | undefined) ?? ANONYMOUS;
+}
+
+/**
+ * No `Authorization` header means anonymous. A header that is present but not a valid bearer token is a 401,
+ * never a silent downgrade to anonymous, so a typo in a token is reported rather than hiding private models.
+ */
+export function authenticate(store: MetadataStore): RequestHandler {
+  return (req, res, next) => {
+    const header = req.headers.authorization;
+    if (header === undefined) {
+      res.locals.principal = ANONYMOUS;
+      next();
+      return;
+    }
+    const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
+    const token = match ? findToken(store, match[1]) : null;
+    if (!token) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="mim4d-zoo"');
+      next(
+        new ProblemError(
+          401,
+          'Unauthorized',
+          match ? 'unknown or revoked token' : 'expected "Authorization: Bearer <token>"',
+        ),
+      );
+      return;
+    }
+    res.locals.principal = { kind: 'token', tokenId: token.id, scopes: token.scopes } satisfies Principal;
+    next();
+  };
+}

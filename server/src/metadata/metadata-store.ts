@@ -1,0 +1,107 @@
+import type { ModelCard } from '@mim4d/zoo';
+import type { Scope } from '../auth/scopes.ts';
+import type { RevisionId, Sha256Hex } from '../names.ts';
+
+export interface ModelRef {
+  namespace: string;
+  name: string;
+}
+
+export interface ModelRecord extends ModelRef {
+  private: boolean;
+  createdAt: string;
+  /** The latest revision: the parent the next commit must name. */
+  head: RevisionId;
+}
+
+export interface FileEntry {
+  path: string;
+  sha256: Sha256Hex;
+  sizeBytes: number;
+}
+
+export interface RevisionRecord {
+  id: RevisionId;
+  model: ModelRef;
+  parent: RevisionId | null;
+  createdAt: string;
+  message: string;
+  card: ModelCard;
+  files: FileEntry[];
+}
+
+export interface BlobRecord {
+  sha256: Sha256Hex;
+  sizeBytes: number;
+  /** The store's fingerprint when the bytes last hashed to `sha256`. */
+  fingerprint: string;
+  verifiedAt: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  createdAt: string;
+}
+
+export interface NewCommit {
+  model: ModelRef;
+  parent: RevisionId | null;
+  /** Only read when the commit creates the model. */
+  private: boolean;
+  card: ModelCard;
+  files: FileEntry[];
+  message: string;
+  tags: string[];
+}
+
+export type CommitOutcome =
+  | { ok: true; revision: RevisionId }
+  | { ok: false; reason: 'StaleParent'; head: RevisionId | null }
+  | { ok: false; reason: 'ModelNotFound' }
+  | { ok: false; reason: 'MissingBlob'; paths: string[] };
+
+export interface ModelListPage {
+  models: ModelRecord[];
+  /** Pass back as `after` for the next page; null on the last one. */
+  next: string | null;
+}
+
+/** Which private models a caller may see in listings. */
+export type Visibility = { all: true } | { all: false; namespaces: string[] };
+
+/**
+ * Models, revisions, tags, blob records, upload declarations and tokens. SQLite implements it for the embedded
+ * server; a PostgreSQL implementation can replace it without touching routes. Leaderboards will get their own
+ * interface next to this one (benchmarks, submissions), sharing the same database and migration list.
+ */
+export interface MetadataStore {
+  getModel(model: ModelRef): ModelRecord | null;
+  listModels(query: { q?: string; after?: string; limit: number; visibility: Visibility }): ModelListPage;
+  getRefs(model: ModelRef): Record<string, RevisionId>;
+  /** A 40-hex id or a tag, resolved within the model. */
+  resolveRevision(model: ModelRef, rev: string): RevisionId | null;
+  getRevision(id: RevisionId): RevisionRecord | null;
+  /**
+   * Atomically checks the parent against the head, checks every file's blob is recorded with its size, writes the
+   * revision and moves the tags.
+   */
+  commit(commit: NewCommit): CommitOutcome;
+  setTag(model: ModelRef, tag: string, revision: RevisionId): void;
+
+  getBlob(sha256: Sha256Hex): BlobRecord | null;
+  recordBlob(blob: BlobRecord): void;
+  listBlobs(): BlobRecord[];
+  /** Blobs some revision refers to. */
+  referencedBlobs(): Sha256Hex[];
+
+  declareUpload(sha256: Sha256Hex, sizeBytes: number): void;
+  isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): boolean;
+  declaredSizes(sha256: Sha256Hex): number[];
+
+  createToken(token: { id: string; secretSha256: string; name: string; scopes: Scope[] }): TokenRecord;
+  findTokenBySecretSha256(secretSha256: string): TokenRecord | null;
+
+  close(): void;
+}

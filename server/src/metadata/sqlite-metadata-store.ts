@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Scope } from '../auth/scopes.ts';
+import type { RevisionId, Sha256Hex } from '../names.ts';
+import { isRevisionId } from '../names.ts';
+import type {
+  BlobRecord,
+  CommitOutcome,
+  FileEntry,
+  MetadataStore,
+  ModelListPage,
+  ModelRecord,
+  ModelRef,
+  NewCommit,
+  RevisionRecord,
+  TokenRecord,
+  Visibility,
+} from './metadata-store.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+interface ModelRow {
+  id: number;
+  namespace: string;
+  name: string;
+  private: number;
+  created_at: string;
+  head: string;
+}
+
+const toModel = (row: ModelRow): ModelRecord => ({
+  namespace: row.namespace,
+  name: row.name,
+  private: row.private === 1,
+  createdAt: row.created_at,
+  head: row.head as RevisionId,
+});
+
+/** A revision id is the sha1 of everything the revision says, like a git commit id. */
+function revisionId(commit: NewCommit, createdAt: string): RevisionId {
+  const files = [...commit.files].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const body = JSON.stringify([commit.model, commit.parent, createdAt, commit.message, files, commit.card]);
+  return createHash('sha1').update(body).digest('hex') as RevisionId;
+}
+
+/** SQLite in WAL mode; every multi-row change runs in one transaction, so a crash keeps the last commit or none. */
+export class SqliteMetadataStore implements MetadataStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `metadata database schema v${version} is newer than this server (v${MIGRATIONS.length})`,
+      );
+    }
+    for (let step = version; step < MIGRATIONS.length; step++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[step]);
+        this.db.pragma(`user_version = ${step + 1}`);
+      })();
+    }
+  }
+
+  private modelRow(model: ModelRef): ModelRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM models WHERE namespace = ? COLLATE NOCASE AND name = ? COLLATE NOCASE')
+      .get(model.namespace, model.name) as ModelRow | undefined;
+  }
+
+  getModel(model: ModelRef): ModelRecord | null {
+    const row = this.modelRow(model);
+    return row ? toModel(row) : null;
+  }
+
+  listModels(query: { q?: string; after?: string; limit: number; visibility: Visibility }): ModelListPage {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.q) {
+      where.push(`(namespace || '/' || name) LIKE ? ESCAPE '\\'`);
+      params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    if (query.after !== undefined) {
+      where.push(`(namespace || '/' || name) > ?`);
+      params.push(query.after);
+    }
+    if (!query.visibility.all) {
+      const namespaces = query.visibility.namespaces;
+      where.push(
+        `(private = 0${namespaces.length ? ` OR namespace IN (${namespaces.map(() => '?').join(',')})` : ''})`,
+      );
+      params.push(...namespaces);
+    }
+    const sql = `SELECT * FROM models ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY namespace || '/' || name LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, query.limit + 1) as ModelRow[];
+    const page = rows.slice(0, query.limit).map(toModel);
+    const last = page.at(-1);
+    return {
+      models: page,
+      next: rows.length > query.limit && last ? `${last.namespace}/${last.name}` : null,
+    };
+  }
+
+  getRefs(model: ModelRef): Record<string, RevisionId> {
+    const rows = this.db
+      .prepare(
+        `SELECT tag, revision FROM refs JOIN models ON models.id = refs.model_id
+         WHERE namespace = ? COLLATE NOCASE AND name = ? COLLATE NOCASE ORDER BY tag`,
+      )
+      .all(model.namespace, model.name) as { tag: string; revision: RevisionId }[];
+    return Object.fromEntries(rows.map((r) => [r.tag, r.revision]));
+  }
+
+  resolveRevision(model: ModelRef, rev: string): RevisionId | null {
+    const row = this.modelRow(model);
+    if (!row) return null;
+    if (isRevisionId(rev)) {
+      const hit = this.db.prepare('SELECT id FROM revisions WHERE id = ? AND model_id = ?').get(rev, row.id);
+      return hit ? rev : null;
+    }
+    const ref = this.db
+      .prepare('SELECT revision FROM refs WHERE model_id = ? AND tag = ?')
+      .get(row.id, rev) as { revision: RevisionId } | undefined;
+    return ref?.revision ?? null;
+  }
+
+  getRevision(id: RevisionId): RevisionRecord | null {
+    const row = this.db
+      .prepare(
+        `SELECT revisions.*, models.namespace, models.name FROM revisions
+         JOIN models ON models.id = revisions.model_id WHERE revisions.id = ?`,
+      )
+      .get(id) as
+      | {
+          id: RevisionId;
+          parent: RevisionId | null;
+          created_at: string;
+          message: string;
+          card: string;
+          namespace: string;
+          name: string;
+        }
+      | undefined;
+    if (!row) return null;
+    const files = this.db
+      .prepare('SELECT path, sha256, size FROM revision_files WHERE revision = ? ORDER BY path')
+      .all(id) as { path: string; sha256: Sha256Hex; size: number }[];
+    return {
+      id: row.id,
+      model: { namespace: row.namespace, name: row.name },
+      parent: row.parent,
+      createdAt: row.created_at,
+      message: row.message,
+      card: JSON.parse(row.card),
+      files: files.map((f): FileEntry => ({ path: f.path, sha256: f.sha256, sizeBytes: f.size })),
+    };
+  }
+
+  commit(commit: NewCommit): CommitOutcome {
+    return this.db.transaction((): CommitOutcome => {
+      const existing = this.modelRow(commit.model);
+      if (!existing && commit.parent !== null) return { ok: false, reason: 'ModelNotFound' };
+      if (existing && existing.head !== commit.parent) {
+        return { ok: false, reason: 'StaleParent', head: existing.head as RevisionId };
+      }
+      const blob = this.db.prepare('SELECT size FROM blobs WHERE sha256 = ?');
+      const missing = commit.files
+        .filter((f) => (blob.get(f.sha256) as { size: number } | undefined)?.size !== f.sizeBytes)
+        .map((f) => f.path);
+      if (missing.length > 0) return { ok: false, reason: 'MissingBlob', paths: missing };
+
+      const now = new Date().toISOString();
+      const id = revisionId(commit, now);
+      let modelId: number;
+      if (existing) {
+        modelId = existing.id;
+        this.db.prepare('UPDATE models SET head = ? WHERE id = ?').run(id, modelId);
+      } else {
+        // The revision row references the model and the model's head references the revision: insert the model
+        // with the new id as head first; foreign keys on head are not declared, so the order is free.
+        modelId = Number(
+          this.db
+            .prepare('INSERT INTO models (namespace, name, private, created_at, head) VALUES (?, ?, ?, ?, ?)')
+            .run(commit.model.namespace, commit.model.name, commit.private ? 1 : 0, now, id).lastInsertRowid,
+        );
+      }
+      this.db
+        .prepare(
+          'INSERT INTO revisions (id, model_id, parent, created_at, message, card) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, modelId, commit.parent, now, commit.message, JSON.stringify(commit.card));
+      const file = this.db.prepare(
+        'INSERT INTO revision_files (revision, path, sha256, size) VALUES (?, ?, ?, ?)',
+      );
+      for (const f of commit.files) file.run(id, f.path, f.sha256, f.sizeBytes);
+      const tag = this.db.prepare(
+        `INSERT INTO refs (model_id, tag, revision, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (model_id, tag) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at`,
+      );
+      for (const t of commit.tags) tag.run(modelId, t, id, now);
+      return { ok: true, revision: id };
+    })();
+  }
+
+  setTag(model: ModelRef, tag: string, revision: RevisionId): void {
+    const row = this.modelRow(model);
+    if (!row) throw new Error(`no model ${model.namespace}/${model.name}`);
+    this.db
+      .prepare(
+        `INSERT INTO refs (model_id, tag, revision, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (model_id, tag) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at`,
+      )
+      .run(row.id, tag, revision, new Date().toISOString());
+  }
+
+  getBlob(sha256: Sha256Hex): BlobRecord | null {
+    const row = this.db.prepare('SELECT * FROM blobs WHERE sha256 = ?').get(sha256) as
+      | { sha256: Sha256Hex; size: number; fingerprint: string; verified_at: string }
+      | undefined;
+    return row
+      ? { sha256: row.sha256, sizeBytes: row.size, fingerprint: row.fingerprint, verifiedAt: row.verified_at }
+      : null;
+  }
+
+  recordBlob(blob: BlobRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO blobs (sha256, size, fingerprint, verified_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (sha256) DO UPDATE SET fingerprint = excluded.fingerprint, verified_at = excluded.verified_at`,
+      )
+      .run(blob.sha256, blob.sizeBytes, blob.fingerprint, blob.verifiedAt);
+    this.db.prepare('DELETE FROM upload_declarations WHERE sha256 = ?').run(blob.sha256);
+  }
+
+  listBlobs(): BlobRecord[] {
+    return (this.db.prepare('SELECT sha256 FROM blobs ORDER BY sha256').all() as { sha256: Sha256Hex }[]).map(
+      (r) => this.getBlob(r.sha256) as BlobRecord,
+    );
+  }
+
+  referencedBlobs(): Sha256Hex[] {
+    return (
+      this.db.prepare('SELECT DISTINCT sha256 FROM revision_files ORDER BY sha256').all() as {
+        sha256: Sha256Hex;
+      }[]
+    ).map((r) => r.sha256);
+  }
+
+  declareUpload(sha256: Sha256Hex, sizeBytes: number): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO upload_declarations (sha256, size, declared_at) VALUES (?, ?, ?)')
+      .run(sha256, sizeBytes, new Date().toISOString());
+  }
+
+  isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): boolean {
+    return this.declaredSizes(sha256).includes(sizeBytes);
+  }
+
+  declaredSizes(sha256: Sha256Hex): number[] {
+    return (
+      this.db.prepare('SELECT size FROM upload_declarations WHERE sha256 = ?').all(sha256) as {
+        size: number;
+      }[]
+    ).map((r) => r.size);
+  }
+
+  createToken(token: { id: string; secretSha256: string; name: string; scopes: Scope[] }): TokenRecord {
+    const createdAt = new Date().toISOString();
+    this.db
+      .prepare('INSERT INTO tokens (id, secret_sha256, name, scopes, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(token.id, token.secretSha256, token.name, JSON.stringify(token.scopes), createdAt);
+    return { id: token.id, name: token.name, scopes: token.scopes, createdAt };
+  }
+
+  findTokenBySecretSha256(secretSha256: string): TokenRecord | null {
+    const row = this.db.prepare('SELECT * FROM tokens WHERE secret_sha256 = ?').get(secretSha256) as
+      | { id: string; name: string; scopes: string; created_at: string }
+      | undefined;
+    return row
+      ? { id: row.id, name: row.name, scopes: JSON.parse(row.scopes), createdAt: row.created_at }
+      : null;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

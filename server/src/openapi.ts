@@ -1,0 +1,289 @@
+import { modelCardSchema } from '@mim4d/zoo';
+
+const problem = (description: string) => ({
+  description,
+  headers: { 'X-Error-Code': { schema: { type: 'string' } }, 'X-Request-Id': { schema: { type: 'string' } } },
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+const json = (description: string, schema: object) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const pathParam = (name: string, description: string, pattern?: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string', ...(pattern ? { pattern } : {}) },
+});
+const ns = pathParam('ns', 'namespace');
+const name = pathParam('name', 'model name');
+const rev = pathParam('rev', 'revision id (40 lowercase hex) or tag');
+const auth = [{ bearer: [] }];
+
+const fileHeaders = {
+  ETag: { description: 'strong; the quoted sha256 hex', schema: { type: 'string' } },
+  'X-Linked-Etag': { schema: { type: 'string' } },
+  'X-Linked-Size': { schema: { type: 'integer' } },
+  'Repr-Digest': { description: 'sha-256=:<base64>:', schema: { type: 'string' } },
+  'X-Zoo-Sha256': { schema: { type: 'string' } },
+  'X-Zoo-Revision': { schema: { type: 'string' } },
+  'X-Repo-Commit': { schema: { type: 'string' } },
+  'Accept-Ranges': { schema: { type: 'string', enum: ['bytes'] } },
+  'Cache-Control': {
+    description: 'public, max-age=31536000, immutable for revision ids and blobs; no-cache for tags',
+    schema: { type: 'string' },
+  },
+};
+const fileResponses = {
+  '200': { description: 'the whole file', headers: fileHeaders, content: { 'application/octet-stream': {} } },
+  '206': { description: 'one byte range (Range / If-Range)', headers: fileHeaders },
+  '304': { description: 'If-None-Match matched the ETag' },
+  '404': problem('ModelNotFound, RevisionNotFound, EntryNotFound or BlobNotFound'),
+  '412': problem('If-Match did not match'),
+  '416': problem('range not satisfiable; Content-Range: bytes */size'),
+  '500': problem('BlobCorrupt: the stored bytes no longer match; never served'),
+};
+
+/** The OpenAPI 3.1 document of the zoo API, served at /api/v1/openapi.json. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'MIM4D model zoo',
+    version: '1.0.0',
+    description:
+      'Checkpoints and model cards by immutable revision. Every file carries its sha256 (strong ETag, Repr-Digest); ' +
+      'uploads are verified before they become visible. Errors are application/problem+json with a stable `code`, ' +
+      'also sent as X-Error-Code. Rate limits: RateLimit/RateLimit-Policy headers, 429 with Retry-After.',
+  },
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', description: 'scopes: read, read:<ns>, write:<ns>, admin' },
+    },
+    schemas: {
+      Problem: {
+        type: 'object',
+        required: ['type', 'title', 'status', 'detail', 'code'],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          code: { type: 'string' },
+          requestId: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+          },
+        },
+      },
+      FileSpec: {
+        type: 'object',
+        required: ['path', 'sha256', 'size'],
+        properties: {
+          path: { type: 'string' },
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          size: { type: 'integer', minimum: 0 },
+        },
+      },
+      Manifest: {
+        type: 'object',
+        required: ['revision', 'parent', 'createdAt', 'files'],
+        properties: {
+          revision: { type: 'string' },
+          parent: { type: ['string', 'null'] },
+          createdAt: { type: 'string', format: 'date-time' },
+          message: { type: 'string' },
+          files: { type: 'array', items: ref('FileSpec') },
+        },
+      },
+      ModelCard: modelCardSchema,
+    },
+  },
+  paths: {
+    '/{ns}/{name}/resolve/{rev}/{path}': {
+      get: {
+        summary: 'download a file of a revision (HEAD too)',
+        parameters: [ns, name, rev, pathParam('path', 'file path')],
+        responses: fileResponses,
+      },
+    },
+    '/api/v1/blobs/sha256/{hex}': {
+      get: {
+        summary: 'download a blob by sha256 (HEAD too)',
+        parameters: [pathParam('hex', 'sha256', '^[0-9a-f]{64}$')],
+        responses: fileResponses,
+      },
+    },
+    '/api/models/{ns}/{name}': {
+      get: {
+        summary: 'Hugging Face model_info shape at main (or the head)',
+        parameters: [ns, name],
+        responses: { '200': json('model info', { type: 'object' }), '404': problem('ModelNotFound') },
+      },
+    },
+    '/api/models/{ns}/{name}/revision/{rev}': {
+      get: {
+        summary: 'Hugging Face model_info shape at a revision',
+        parameters: [ns, name, rev],
+        responses: {
+          '200': json('model info', { type: 'object' }),
+          '404': problem('ModelNotFound, RevisionNotFound'),
+        },
+      },
+    },
+    '/api/models/{ns}/{name}/tree/{rev}': {
+      get: {
+        summary: 'Hugging Face list_repo_tree shape',
+        parameters: [ns, name, rev, { name: 'recursive', in: 'query', schema: { type: 'boolean' } }],
+        responses: {
+          '200': json('entries', { type: 'array' }),
+          '404': problem('ModelNotFound, RevisionNotFound'),
+        },
+      },
+    },
+    '/api/v1/models': {
+      get: {
+        summary: 'list visible models, ordered by id',
+        parameters: [
+          { name: 'q', in: 'query', description: 'substring of ns/name', schema: { type: 'string' } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+        ],
+        responses: {
+          '200': json('a page; Link rel=next when there is more', {
+            type: 'object',
+            properties: { models: { type: 'array' }, nextCursor: { type: ['string', 'null'] } },
+          }),
+        },
+      },
+    },
+    '/api/v1/models/{ns}/{name}': {
+      get: {
+        summary: 'model, its card at main (or the head) and its tags',
+        parameters: [ns, name],
+        responses: {
+          '200': json('model', {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              private: { type: 'boolean' },
+              head: { type: 'string' },
+              revision: { type: 'string' },
+              card: ref('ModelCard'),
+              refs: { type: 'object', additionalProperties: { type: 'string' } },
+            },
+          }),
+          '404': problem('ModelNotFound'),
+        },
+      },
+    },
+    '/api/v1/models/{ns}/{name}/refs': {
+      get: {
+        summary: 'head and tags',
+        parameters: [ns, name],
+        responses: { '200': json('refs', { type: 'object' }), '404': problem('ModelNotFound') },
+      },
+    },
+    '/api/v1/models/{ns}/{name}/revisions/{rev}/manifest': {
+      get: {
+        summary: 'files of a revision with sizes and sha256; strong ETag, immutable for ids',
+        parameters: [ns, name, rev],
+        responses: {
+          '200': json('manifest', ref('Manifest')),
+          '304': { description: 'not modified' },
+          '404': problem('ModelNotFound, RevisionNotFound'),
+        },
+      },
+    },
+    '/api/v1/models/{ns}/{name}/uploads': {
+      post: {
+        summary: 'declare files; learn which blobs must be uploaded',
+        security: auth,
+        parameters: [ns, name],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: { type: 'object', properties: { files: { type: 'array', items: ref('FileSpec') } } },
+            },
+          },
+        },
+        responses: {
+          '200': json('per file: exists, or an uploadUrl', { type: 'object' }),
+          '401': problem('Unauthorized'),
+          '403': problem('Forbidden'),
+          '413': problem('PayloadTooLarge'),
+          '422': problem('InvalidCommit'),
+        },
+      },
+    },
+    '/api/v1/uploads/{sha256}': {
+      put: {
+        summary: 'upload one declared blob; Content-Length must be the declared size',
+        security: auth,
+        parameters: [pathParam('sha256', 'declared sha256', '^[0-9a-f]{64}$')],
+        requestBody: { content: { 'application/octet-stream': {} } },
+        responses: {
+          '200': json('already stored', { type: 'object' }),
+          '201': json('stored', { type: 'object' }),
+          '404': problem('UploadNotDeclared'),
+          '411': problem('LengthRequired'),
+          '413': problem('PayloadTooLarge'),
+          '422': problem('DigestMismatch or SizeMismatch; nothing is kept'),
+        },
+      },
+    },
+    '/api/v1/models/{ns}/{name}/commits': {
+      post: {
+        summary: 'publish a revision (parentRevision null creates the model); tags default to ["main"]',
+        security: auth,
+        parameters: [ns, name],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['parentRevision', 'card', 'files'],
+                properties: {
+                  parentRevision: { type: ['string', 'null'] },
+                  card: ref('ModelCard'),
+                  files: { type: 'array', items: ref('FileSpec') },
+                  tags: { type: 'array', items: { type: 'string' } },
+                  message: { type: 'string' },
+                  private: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': json('created', { type: 'object', properties: { revision: { type: 'string' } } }),
+          '409': problem('StaleParent (body has the current head)'),
+          '422': problem(
+            'InvalidCommit, InvalidCard (errors[] of JSON Pointers), InvalidOnnx, OnnxMismatch, MissingBlob',
+          ),
+        },
+      },
+    },
+    '/api/v1/models/{ns}/{name}/tags/{tag}': {
+      post: {
+        summary: 'point a tag at a revision',
+        security: auth,
+        parameters: [ns, name, pathParam('tag', 'tag name')],
+        requestBody: {
+          content: {
+            'application/json': { schema: { type: 'object', properties: { revision: { type: 'string' } } } },
+          },
+        },
+        responses: {
+          '200': json('moved', { type: 'object' }),
+          '404': problem('ModelNotFound, RevisionNotFound'),
+        },
+      },
+    },
+    '/api/v1/openapi.json': {
+      get: { summary: 'this document', responses: { '200': json('OpenAPI 3.1', { type: 'object' }) } },
+    },
+  },
+} as const;

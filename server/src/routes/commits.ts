@@ -1,0 +1,178 @@
+import { extname } from 'node:path';
+import { type ModelCard, matchIo, OnnxFormatError, readOnnxIo, validateCard } from '@mim4d/zoo';
+import { Router } from 'express';
+import type { ZooContext } from '../context.ts';
+import { ProblemError } from '../errors.ts';
+import type { FileEntry } from '../metadata/metadata-store.ts';
+import { checkModelName, checkTag, isRevisionId, type RevisionId } from '../names.ts';
+import { requireWrite } from './lookup.ts';
+import { parseFileList } from './uploads.ts';
+
+interface CommitRequest {
+  parent: RevisionId | null;
+  card: ModelCard;
+  files: FileEntry[];
+  tags: string[];
+  message: string;
+  private: boolean;
+}
+
+function parseCommit(body: unknown, maxBytes: number): CommitRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ProblemError(
+      422,
+      'InvalidCommit',
+      'body must be a JSON object {parentRevision, card, files, tags?, message?, private?}',
+    );
+  }
+  const b = body as Record<string, unknown>;
+  const parent = b.parentRevision;
+  if (parent !== null && (typeof parent !== 'string' || !isRevisionId(parent))) {
+    throw new ProblemError(
+      422,
+      'InvalidCommit',
+      'parentRevision must be null (a new model) or a 40-hex revision id',
+    );
+  }
+  const tags = b.tags === undefined ? ['main'] : b.tags;
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) {
+    throw new ProblemError(422, 'InvalidCommit', 'tags must be a list of tag names');
+  }
+  for (const t of tags) checkTag(t);
+  if (b.message !== undefined && (typeof b.message !== 'string' || b.message.length > 10_000)) {
+    throw new ProblemError(422, 'InvalidCommit', 'message must be a string of at most 10000 characters');
+  }
+  if (b.private !== undefined && typeof b.private !== 'boolean') {
+    throw new ProblemError(422, 'InvalidCommit', 'private must be true or false');
+  }
+  const validation = validateCard(b.card);
+  if (!validation.ok) {
+    throw new ProblemError(
+      422,
+      'InvalidCard',
+      `the model card breaks the schema in ${validation.errors.length} place(s)`,
+      {
+        errors: validation.errors,
+      },
+    );
+  }
+  const files = parseFileList(body, maxBytes).map((f) => ({
+    path: f.path,
+    sha256: f.sha256,
+    sizeBytes: f.size,
+  }));
+  return {
+    parent: parent as RevisionId | null,
+    card: validation.card,
+    files,
+    tags: [...new Set(tags as string[])],
+    message: (b.message as string | undefined) ?? '',
+    private: b.private === true,
+  };
+}
+
+/** Every card artifact is a file of the commit, and every .onnx file of the commit has an artifact entry. */
+function checkCardCoversFiles(card: ModelCard, files: FileEntry[]): void {
+  const paths = new Set(files.map((f) => f.path));
+  const errors = card.artifacts.flatMap((a, i) =>
+    paths.has(a.path)
+      ? []
+      : [{ path: `/artifacts/${i}/path`, message: `"${a.path}" is not among the committed files` }],
+  );
+  const described = new Set(card.artifacts.filter((a) => a.format === 'onnx').map((a) => a.path));
+  for (const f of files) {
+    if (extname(f.path).toLowerCase() === '.onnx' && !described.has(f.path)) {
+      errors.push({
+        path: '/artifacts',
+        message: `"${f.path}" is an ONNX file without an onnx artifact entry`,
+      });
+    }
+  }
+  if (errors.length > 0) {
+    throw new ProblemError(422, 'InvalidCard', 'the card and the committed files disagree', { errors });
+  }
+}
+
+/** Parses each ONNX artifact's graph and compares its inputs and outputs with the card. */
+async function checkOnnxArtifacts(ctx: ZooContext, card: ModelCard, files: FileEntry[]): Promise<void> {
+  const mismatches: { path: string; problems: string[] }[] = [];
+  for (const artifact of card.artifacts) {
+    if (artifact.format !== 'onnx' || !artifact.io) continue;
+    const file = files.find((f) => f.path === artifact.path) as FileEntry;
+    let io: ReturnType<typeof readOnnxIo>;
+    try {
+      io = readOnnxIo(await ctx.blobs.readAll(file.sha256), artifact.path);
+    } catch (error) {
+      if (error instanceof OnnxFormatError) throw new ProblemError(422, 'InvalidOnnx', error.message);
+      throw error;
+    }
+    const problems = matchIo(artifact.io, io);
+    if (problems.length > 0) mismatches.push({ path: artifact.path, problems });
+  }
+  if (mismatches.length > 0) {
+    const first = mismatches[0];
+    throw new ProblemError(422, 'OnnxMismatch', `${first.path}: ${first.problems[0]}`, { mismatches });
+  }
+}
+
+/** Publishing: validate the request and card, check blobs and ONNX graphs, then commit atomically. */
+export function commitRoutes(ctx: ZooContext): Router {
+  const router = Router();
+
+  router.post('/api/v1/models/:ns/:name/commits', async (req, res) => {
+    const { ns, name } = req.params;
+    checkModelName(ns, name);
+    requireWrite(res, ns);
+    const commit = parseCommit(req.body, ctx.limits.maxUploadBytes);
+    checkCardCoversFiles(commit.card, commit.files);
+    const missing = [];
+    for (const f of commit.files) {
+      if (!(await ctx.integrity.isStored(f.sha256, f.sizeBytes))) missing.push(f.path);
+    }
+    if (missing.length > 0) {
+      throw new ProblemError(
+        422,
+        'MissingBlob',
+        `no stored blob with the declared sha256 and size for: ${missing.join(', ')}`,
+        {
+          paths: missing,
+        },
+      );
+    }
+    await checkOnnxArtifacts(ctx, commit.card, commit.files);
+    const outcome = ctx.meta.commit({
+      model: { namespace: ns, name },
+      parent: commit.parent,
+      private: commit.private,
+      card: commit.card,
+      files: commit.files,
+      message: commit.message,
+      tags: commit.tags,
+    });
+    if (outcome.ok) {
+      res.status(201).json({ revision: outcome.revision });
+      return;
+    }
+    switch (outcome.reason) {
+      case 'StaleParent':
+        throw new ProblemError(
+          409,
+          'StaleParent',
+          `${ns}/${name} is at ${outcome.head ?? 'nothing'}, not ${commit.parent ?? 'nothing (new model)'}; rebase on the head and retry`,
+          { head: outcome.head },
+        );
+      case 'ModelNotFound':
+        throw new ProblemError(
+          404,
+          'ModelNotFound',
+          `model ${ns}/${name} does not exist; create it with parentRevision null`,
+        );
+      case 'MissingBlob':
+        throw new ProblemError(422, 'MissingBlob', `no stored blob for: ${outcome.paths.join(', ')}`, {
+          paths: outcome.paths,
+        });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,102 @@
+import { type RequestHandler, Router } from 'express';
+import type { ZooContext } from '../context.ts';
+import { ProblemError } from '../errors.ts';
+import type { FileEntry, ModelRecord, RevisionRecord } from '../metadata/metadata-store.ts';
+import { findRevision, findVisibleModel, revisionCacheControl } from './lookup.ts';
+
+// The HF client insists on a pointer size for LFS entries; this is the size of a git-lfs pointer file.
+const LFS_POINTER_SIZE = 134;
+
+function modelInfo(model: ModelRecord, revision: RevisionRecord) {
+  return {
+    id: `${model.namespace}/${model.name}`,
+    modelId: `${model.namespace}/${model.name}`,
+    author: model.namespace,
+    sha: revision.id,
+    private: model.private,
+    gated: false,
+    disabled: false,
+    createdAt: model.createdAt,
+    lastModified: revision.createdAt,
+    tags: [],
+    cardData: revision.card,
+    siblings: revision.files.map((f) => ({
+      rfilename: f.path,
+      size: f.sizeBytes,
+      blobId: f.sha256,
+      lfs: { sha256: f.sha256, size: f.sizeBytes, pointerSize: LFS_POINTER_SIZE },
+    })),
+  };
+}
+
+function treeEntry(f: FileEntry) {
+  return {
+    type: 'file',
+    path: f.path,
+    oid: f.sha256,
+    size: f.sizeBytes,
+    lfs: { oid: f.sha256, size: f.sizeBytes, pointerSize: LFS_POINTER_SIZE },
+  };
+}
+
+/** The folder entries and files directly under `dir` ('' for the root), as the HF tree route lists them. */
+function listDirectory(files: FileEntry[], dir: string) {
+  const prefix = dir ? `${dir}/` : '';
+  const folders = new Set<string>();
+  const direct: FileEntry[] = [];
+  for (const f of files) {
+    if (!f.path.startsWith(prefix)) continue;
+    const rest = f.path.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    if (slash < 0) direct.push(f);
+    else folders.add(prefix + rest.slice(0, slash));
+  }
+  return [
+    ...[...folders].sort().map((path) => ({ type: 'directory', path, oid: path, size: 0 })),
+    ...direct.map(treeEntry),
+  ];
+}
+
+/**
+ * The metadata routes `huggingface_hub` calls (`model_info`/`repo_info`, `list_repo_tree`), in its JSON shapes,
+ * so `hf_hub_download` and `snapshot_download` work against this server with `HF_ENDPOINT` set.
+ */
+export function hfApiRoutes(ctx: ZooContext): Router {
+  const router = Router();
+
+  router.get('/api/models/:ns/:name', (req, res) => {
+    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const refs = ctx.meta.getRefs(model);
+    const revision = ctx.meta.getRevision(refs.main ?? model.head) as RevisionRecord;
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(modelInfo(model, revision));
+  });
+
+  router.get('/api/models/:ns/:name/revision/:rev', (req, res) => {
+    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const { revision, byId } = findRevision(ctx, model, req.params.rev);
+    res.setHeader('Cache-Control', revisionCacheControl(byId));
+    res.json(modelInfo(model, revision));
+  });
+
+  const tree: RequestHandler<{ ns: string; name: string; rev: string; path?: string[] }> = (req, res) => {
+    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const { revision, byId } = findRevision(ctx, model, req.params.rev);
+    const dir = req.params.path ? req.params.path.join('/') : '';
+    const recursive = req.query.recursive === 'true' || req.query.recursive === 'True';
+    const inDir = revision.files.filter((f) => dir === '' || f.path.startsWith(`${dir}/`));
+    if (dir !== '' && inDir.length === 0) {
+      throw new ProblemError(
+        404,
+        'EntryNotFound',
+        `${model.namespace}/${model.name}@${revision.id} has no folder "${dir}"`,
+      );
+    }
+    res.setHeader('Cache-Control', revisionCacheControl(byId));
+    res.json(recursive ? inDir.map(treeEntry) : listDirectory(revision.files, dir));
+  };
+  router.get('/api/models/:ns/:name/tree/:rev', tree);
+  router.get('/api/models/:ns/:name/tree/:rev/*path', tree);
+
+  return router;
+}
