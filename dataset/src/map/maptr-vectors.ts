@@ -1,0 +1,105 @@
+import type { Mat4 } from '../geometry/matrix.ts';
+import type { MapExpansion } from './map-expansion.ts';
+import { lidarPatch, lineLayerInPatch, type MapPatch, polygonLayerInPatch } from './map-patch.ts';
+import {
+  box,
+  type Geometry,
+  type InFrame,
+  intersection,
+  isCounterClockwise,
+  lineMerge,
+  type Polygon,
+  parts,
+  reversedRing,
+  unaryUnion,
+  xyOf,
+} from './planar.ts';
+
+/** MapTR's map classes, in label order. */
+export const MAPTR_CLASSES = ['divider', 'ped_crossing', 'boundary'] as const;
+export type MapTrClass = (typeof MAPTR_CLASSES)[number];
+
+/** One GT polyline as MapTR's GT file holds it: the original vertices, lidar frame, metres. */
+export interface MapTrGtVector {
+  readonly pts: [x: number, y: number][];
+  readonly pts_num: number;
+  readonly cls_name: MapTrClass;
+  /** Index of `cls_name` in {@link MAPTR_CLASSES}. */
+  readonly type: number;
+}
+
+/** MapTR's patch: y (longitudinal) ±30 m and x (lateral) ±15 m, from `pc_range` [-15, -30, -2, 15, 30, 2]. */
+export const MAPTR_PATCH_SIZE = { height: 60, width: 30 } as const;
+
+/** MapTR drops the artificial clip edges of boundaries by cutting 0.2 m inside the patch, and keeps ped crossings closed by cutting 0.2 m outside. */
+const RING_CLIP_MARGIN_M = 0.2;
+
+function vectorsOf(geoms: readonly InFrame<Geometry, 'lidar'>[], cls: MapTrClass): MapTrGtVector[] {
+  const out: MapTrGtVector[] = [];
+  for (const g of geoms) {
+    if (g.isEmpty()) continue;
+    const type = g.getGeometryType();
+    if (type !== 'LineString' && type !== 'MultiLineString') {
+      throw new Error(`MapTR GT: a ${cls} produced a ${type}, which MapTR cannot vectorise`);
+    }
+    for (const line of parts(g)) {
+      const pts = xyOf(line);
+      out.push({ pts, pts_num: pts.length, cls_name: cls, type: MAPTR_CLASSES.indexOf(cls) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The rings of the union of `polygons`, made clockwise (exteriors) and counter-clockwise (holes), each cut by
+ * the box |x| <= halfWidth + grow, |y| <= halfHeight + grow and line-merged where the cut split it.
+ */
+function unionContours(
+  polygons: readonly InFrame<Geometry, 'lidar'>[],
+  patch: MapPatch,
+  grow: number,
+): InFrame<Geometry, 'lidar'>[] {
+  const union = unaryUnion(polygons);
+  const maxX = patch.width / 2;
+  const maxY = patch.height / 2;
+  const clip = box<'lidar'>(-maxX - grow, -maxY - grow, maxX + grow, maxY + grow);
+  const polys = parts(union).filter((g) => g.getGeometryType() === 'Polygon') as InFrame<Polygon, 'lidar'>[];
+  const exteriors = polys.map((p) => p.getExteriorRing() as InFrame<Geometry, 'lidar'>);
+  const interiors = polys.flatMap((p) => {
+    const holes: InFrame<Geometry, 'lidar'>[] = [];
+    for (let i = 0; i < p.getNumInteriorRing(); i++)
+      holes.push(p.getInteriorRingN(i) as InFrame<Geometry, 'lidar'>);
+    return holes;
+  });
+  const cut = (ring: InFrame<Geometry, 'lidar'>) => {
+    const lines = intersection(ring, clip);
+    return lines.getGeometryType() === 'MultiLineString' ? lineMerge(lines) : lines;
+  };
+  return [
+    ...exteriors.map((r) => cut(isCounterClockwise(r) ? reversedRing(r) : r)),
+    ...interiors.map((r) => cut(isCounterClockwise(r) ? r : reversedRing(r))),
+  ];
+}
+
+/** MapTR's `VectorizedLocalMap.gen_vectorized_samples` for one patch: dividers, then ped crossings, then boundaries. */
+export function mapTrGtVectorsInPatch(map: MapExpansion, patch: MapPatch): MapTrGtVector[] {
+  const dividers = (['road_divider', 'lane_divider'] as const).flatMap((layer) =>
+    lineLayerInPatch(map, layer, patch).flat(),
+  );
+  const peds = polygonLayerInPatch(map, 'ped_crossing', patch).flat();
+  const roads = unaryUnion(polygonLayerInPatch(map, 'road_segment', patch).flat());
+  const lanes = unaryUnion(polygonLayerInPatch(map, 'lane', patch).flat());
+  return [
+    ...vectorsOf(dividers, 'divider'),
+    ...vectorsOf(unionContours(peds, patch, RING_CLIP_MARGIN_M), 'ped_crossing'),
+    ...vectorsOf(unionContours([roads, lanes], patch, -RING_CLIP_MARGIN_M), 'boundary'),
+  ];
+}
+
+/** MapTR GT vectors around a lidar pose (`ego2global · lidar2ego`), in the lidar frame. */
+export function mapTrGtVectors(map: MapExpansion, lidarToGlobal: Mat4<'lidar', 'global'>): MapTrGtVector[] {
+  return mapTrGtVectorsInPatch(
+    map,
+    lidarPatch(lidarToGlobal, MAPTR_PATCH_SIZE.height, MAPTR_PATCH_SIZE.width),
+  );
+}
