@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type NextFunction, type Response, Router } from 'express';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import { isSha256, type Sha256Hex } from '../names.ts';
@@ -18,7 +18,7 @@ interface BlobToSend {
  * 416, If-Range, If-Match (412) and If-None-Match (304). send only trusts an ETag it finds already set, so the
  * strong sha256 ETag goes on first and send's weak size-mtime one is never made.
  */
-async function sendBlob(ctx: ZooContext, req: Request, res: Response, next: NextFunction, blob: BlobToSend) {
+async function sendBlob(ctx: ZooContext, res: Response, next: NextFunction, blob: BlobToSend) {
   await ctx.integrity.assertServable(blob.sha256);
   const path = ctx.blobs.localPath(blob.sha256);
   if (!path) throw new Error('this blob store has no local files; serving it needs a presigned-URL route');
@@ -59,7 +59,7 @@ export function fileRoutes(ctx: ZooContext): Router {
     if (!file) {
       throw new ProblemError(404, 'EntryNotFound', `${ns}/${name}@${revision.id} has no file "${path}"`);
     }
-    await sendBlob(ctx, req, res, next, {
+    await sendBlob(ctx, res, next, {
       sha256: file.sha256,
       sizeBytes: file.sizeBytes,
       filename: basename(path),
@@ -74,7 +74,7 @@ export function fileRoutes(ctx: ZooContext): Router {
     if (!isSha256(hex)) throw new ProblemError(400, 'BadRequest', `"${hex}" is not a lowercase hex sha256`);
     const record = ctx.meta.getBlob(hex);
     if (!record) throw new ProblemError(404, 'BlobNotFound', `no blob ${hex}`);
-    await sendBlob(ctx, req, res, next, {
+    await sendBlob(ctx, res, next, {
       sha256: hex,
       sizeBytes: record.sizeBytes,
       filename: hex,

@@ -57,5 +57,5 @@ export function encodeTinyModel(options: TinyModelOptions = {}): Uint8Array {
       output: [valueInfo({ ...output, dtype })],
     },
   });
-  return onnx.ModelProto.encode(model).finish();
+  return new Uint8Array(onnx.ModelProto.encode(model).finish());
 }

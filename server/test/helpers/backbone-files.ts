@@ -1,0 +1,13 @@
+import { exampleCard } from '../../../zoo/test/card/example-card.ts';
+import { encodeTinyModel } from '../../../zoo/test/onnx/tiny-model.ts';
+
+/** A publishable revision: a tiny ONNX backbone, its config and a card that matches them. */
+export function backboneRevision(config: object = { depth: 50 }) {
+  return {
+    files: {
+      'backbone.onnx': encodeTinyModel(),
+      'config.json': new TextEncoder().encode(JSON.stringify(config)),
+    },
+    card: exampleCard(),
+  };
+}
