@@ -135,7 +135,7 @@ describe('publishing revisions', () => {
     const { 'config.json': _config, ...onlyOnnx } = files;
     const res = await commitRaw('acme/cover', onlyOnnx, { card });
     assert.equal(res.status, 422);
-    assert.deepEqual((await res.json()).errors, [
+    assert.deepEqual(((await res.json()) as Problem).errors, [
       { path: '/artifacts/1/path', message: '"config.json" is not among the committed files' },
     ]);
     const extraOnnx = await commitRaw('acme/cover', { ...files, 'head.onnx': encodeTinyModel() }, { card });

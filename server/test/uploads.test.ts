@@ -45,7 +45,11 @@ describe('uploads', () => {
     });
     assert.equal(put.status, 201);
     assert.deepEqual(await put.json(), { sha256: spec.sha256, size: bytes.length, created: true });
-    assert.deepEqual((await (await declare(zoo, writer, [spec])).json()).files[0].exists, true);
+    assert.deepEqual(
+      ((await (await declare(zoo, writer, [spec])).json()) as { files: { exists: boolean }[] }).files[0]
+        .exists,
+      true,
+    );
     assert.ok((await storedBlobs()).includes(spec.sha256));
   });
 
