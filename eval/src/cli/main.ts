@@ -1,4 +1,8 @@
 import { Command } from 'commander';
+import { bevSegCommand } from './bev-seg.ts';
+import { detectionCommand } from './detection.ts';
+import { hdmapCommand } from './hdmap.ts';
+import { runCli } from './shared/exit-codes.ts';
 
 /** Builds the `mim4d-eval` program; each metric's subcommand module adds itself here. */
 export function buildProgram(): Command {
@@ -6,10 +10,12 @@ export function buildProgram(): Command {
     .description(
       'Score nuScenes detection, MapTR HD-map and BEV-segmentation results exactly as the reference evaluators do',
     )
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addCommand(detectionCommand())
+    .addCommand(hdmapCommand())
+    .addCommand(bevSegCommand());
 }
 
 export async function main(argv: string[]): Promise<number> {
-  await buildProgram().parseAsync(argv);
-  return 0;
+  return runCli(buildProgram(), argv);
 }

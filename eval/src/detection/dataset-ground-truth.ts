@@ -1,0 +1,127 @@
+/**
+ * Ground truth and filter inputs from a nuScenes dataroot (the devkit's `load_gt` + `add_center_dist` +
+ * bike-rack lookup), read with @mim4d/dataset and handed to nuscenes-eval-ts as plain data.
+ */
+import {
+  BICYCLE_RACK_CATEGORY,
+  detectionGroundTruth,
+  NuScenes,
+  readSplitFile,
+  sampleGroundTruth,
+  splitSceneNames,
+} from '@mim4d/dataset';
+import {
+  attributeCode,
+  classCode,
+  type EvalBoxes,
+  EvalBoxesBuilder,
+  type GlobalOrientedBox,
+  quaternionYaw,
+  type SampleFilterContext,
+} from 'nuscenes-eval-ts';
+import { InputError } from '../cli/shared/exit-codes.ts';
+
+export interface DatasetSplit {
+  dataroot: string;
+  version: string;
+  split: string;
+  /** JSON `{split: [scene names]}` for the non-mini splits, which the dataset package does not bundle. */
+  splitFile?: string;
+}
+
+export interface DatasetGroundTruth {
+  gt: EvalBoxes;
+  /** Ego translation and bike racks of every sample of the split. */
+  context: Map<string, SampleFilterContext>;
+}
+
+/** The devkit refuses a split from another version (e.g. `val` on v1.0-mini). */
+function checkSplitMatchesVersion(split: string, version: string): void {
+  const need: Record<string, string> = {
+    train: 'trainval',
+    val: 'trainval',
+    train_detect: 'trainval',
+    train_track: 'trainval',
+    mini_train: 'mini',
+    mini_val: 'mini',
+    test: 'test',
+  };
+  const suffix = need[split];
+  if (suffix && !version.endsWith(suffix)) {
+    throw new InputError(`--split ${split} needs a ${suffix} version of nuScenes, not --version ${version}`);
+  }
+}
+
+export async function loadDatasetGroundTruth(spec: DatasetSplit): Promise<DatasetGroundTruth> {
+  checkSplitMatchesVersion(spec.split, spec.version);
+  let nusc: NuScenes;
+  let sceneNames: readonly string[];
+  try {
+    const splitFile = spec.splitFile ? await readSplitFile(spec.splitFile) : undefined;
+    sceneNames = splitSceneNames(spec.split, splitFile, spec.splitFile);
+    nusc = await NuScenes.open(spec.dataroot, spec.version);
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
+  const inSplit = new Set(sceneNames);
+  const sceneName = new Map(nusc.tables.scene.map((s) => [s.token, s.name]));
+  if (spec.split === 'test' && nusc.tables.sample_annotation.length === 0) {
+    throw new InputError(`${spec.version} has no annotations: the test split cannot be evaluated locally`);
+  }
+  const builder = new EvalBoxesBuilder();
+  const context = new Map<string, SampleFilterContext>();
+  // The devkit walks the sample table in file order and keeps the split's samples.
+  for (const sample of nusc.tables.sample) {
+    if (!inSplit.has(sceneName.get(sample.scene_token) ?? '')) continue;
+    let truth: ReturnType<typeof sampleGroundTruth>;
+    let boxes: ReturnType<typeof detectionGroundTruth<'global'>>;
+    try {
+      truth = sampleGroundTruth(nusc, sample.token);
+      boxes = detectionGroundTruth(truth.global);
+    } catch (err) {
+      throw new InputError((err as Error).message);
+    }
+    boxes.forEach((box, index) => {
+      builder.push({
+        centerX: box.center[0],
+        centerY: box.center[1],
+        centerZ: box.center[2],
+        width: box.size[0],
+        length: box.size[1],
+        height: box.size[2],
+        yaw: quaternionYaw(box.rotation.toArray()),
+        velocityX: box.velocity[0],
+        velocityY: box.velocity[1],
+        score: -1.0,
+        classCode: classCode.get(box.detectionName)!,
+        attributeCode: attributeCodeOf(box.attributeName, box.annotationToken),
+        numPts: box.numPts,
+        sourceIndex: index,
+      });
+    });
+    builder.endSample(sample.token);
+    const bikeRacks: GlobalOrientedBox[] = truth.global
+      .filter((b) => b.categoryName === BICYCLE_RACK_CATEGORY)
+      .map((b) => ({
+        translation: [b.center[0], b.center[1], b.center[2]],
+        size: [b.size[0], b.size[1], b.size[2]],
+        rotation: b.rotation.toArray(),
+      }));
+    const ego = truth.egoTranslation;
+    context.set(sample.token, { egoTranslation: [ego[0], ego[1], ego[2]], bikeRacks });
+  }
+  if (builder.sampleCount === 0) {
+    throw new InputError(`split ${spec.split} has no samples in ${spec.dataroot}/${spec.version}`);
+  }
+  return { gt: builder.build(), context };
+}
+
+function attributeCodeOf(name: string, annotationToken: string): number {
+  const code = attributeCode.get(name);
+  if (code === undefined) {
+    throw new InputError(
+      `sample_annotation.json record "${annotationToken}": attribute "${name}" is not one of the detection attributes`,
+    );
+  }
+  return code;
+}

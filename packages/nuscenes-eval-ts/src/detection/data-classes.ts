@@ -1,0 +1,267 @@
+/**
+ * Compact storage for detection boxes and the per-(class, threshold) curves the metric is built from.
+ * A validation split holds millions of boxes, so boxes live in typed columns rather than one object each.
+ */
+import type { DetectionName, TpMetric } from './config.ts';
+
+/** One box as the devkit serialises it (submission `results` entries and EvalBoxes JSON). */
+export interface DetectionBoxJson {
+  sample_token: string;
+  /** Centre, global frame, metres. */
+  translation: [number, number, number];
+  /** Width, length, height in metres. */
+  size: [number, number, number];
+  /** Orientation quaternion (w, x, y, z), global frame. */
+  rotation: [number, number, number, number];
+  /** Global-frame vx, vy in m/s; null stands for NaN (unknown). */
+  velocity: [number | null, number | null];
+  ego_translation?: [number, number, number];
+  num_pts?: number;
+  detection_name: DetectionName;
+  detection_score?: number;
+  attribute_name: string;
+}
+
+const COLUMNS = [
+  'centerX',
+  'centerY',
+  'centerZ',
+  'width',
+  'length',
+  'height',
+  'yaw',
+  'velocityX',
+  'velocityY',
+  'score',
+] as const;
+type FloatColumn = (typeof COLUMNS)[number];
+
+/**
+ * Columnar boxes. Centres are in the global frame (metres), sizes in metres, yaw in radians about the global
+ * z axis (the devkit's `quaternion_yaw`), velocities in m/s (NaN when unknown).
+ */
+export type BoxColumns = { readonly [K in FloatColumn]: Float64Array } & {
+  readonly count: number;
+  /** Index into DETECTION_NAMES. */
+  readonly classCode: Uint8Array;
+  /** 0 for no attribute, otherwise 1 + index into ATTRIBUTE_NAMES. */
+  readonly attributeCode: Uint8Array;
+  /** Lidar + radar points in the box; -1 when not given (predictions). */
+  readonly numPts: Int32Array;
+  /** Position of the box in its sample's list in the source file, for error messages. */
+  readonly sourceIndex: Uint32Array;
+};
+
+/** Boxes grouped by sample; samples keep the order they had in the source, boxes their list order. */
+export interface EvalBoxes {
+  readonly sampleTokens: readonly string[];
+  /** Boxes of sample s are [sampleOffsets[s], sampleOffsets[s + 1]). */
+  readonly sampleOffsets: Uint32Array;
+  readonly boxes: BoxColumns;
+}
+
+/** One box ready for storage: what the loader derives from a validated DetectionBoxJson. */
+export interface StoredBox {
+  centerX: number;
+  centerY: number;
+  centerZ: number;
+  width: number;
+  length: number;
+  height: number;
+  yaw: number;
+  velocityX: number;
+  velocityY: number;
+  score: number;
+  classCode: number;
+  attributeCode: number;
+  numPts: number;
+  sourceIndex: number;
+}
+
+/** Appends boxes sample by sample into growing typed columns. */
+export class EvalBoxesBuilder {
+  private capacity: number;
+  private n = 0;
+  private floats: Record<FloatColumn, Float64Array>;
+  private classes: Uint8Array;
+  private attributes: Uint8Array;
+  private points: Int32Array;
+  private sources: Uint32Array;
+  private readonly tokens: string[] = [];
+  private offsets: number[] = [0];
+
+  constructor(initialCapacity = 1024) {
+    this.capacity = Math.max(1, initialCapacity);
+    this.floats = Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(this.capacity)])) as Record<
+      FloatColumn,
+      Float64Array
+    >;
+    this.classes = new Uint8Array(this.capacity);
+    this.attributes = new Uint8Array(this.capacity);
+    this.points = new Int32Array(this.capacity);
+    this.sources = new Uint32Array(this.capacity);
+  }
+
+  get boxCount(): number {
+    return this.n;
+  }
+
+  get sampleCount(): number {
+    return this.tokens.length;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    for (const c of COLUMNS) {
+      const next = new Float64Array(this.capacity);
+      next.set(this.floats[c]);
+      this.floats[c] = next;
+    }
+    const widen = <T extends Uint8Array | Int32Array | Uint32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(this.capacity);
+      next.set(old);
+      return next;
+    };
+    this.classes = widen(this.classes, (n) => new Uint8Array(n));
+    this.attributes = widen(this.attributes, (n) => new Uint8Array(n));
+    this.points = widen(this.points, (n) => new Int32Array(n));
+    this.sources = widen(this.sources, (n) => new Uint32Array(n));
+  }
+
+  push(box: StoredBox): void {
+    if (this.n === this.capacity) this.grow();
+    const i = this.n++;
+    const f = this.floats;
+    f.centerX[i] = box.centerX;
+    f.centerY[i] = box.centerY;
+    f.centerZ[i] = box.centerZ;
+    f.width[i] = box.width;
+    f.length[i] = box.length;
+    f.height[i] = box.height;
+    f.yaw[i] = box.yaw;
+    f.velocityX[i] = box.velocityX;
+    f.velocityY[i] = box.velocityY;
+    f.score[i] = box.score;
+    this.classes[i] = box.classCode;
+    this.attributes[i] = box.attributeCode;
+    this.points[i] = box.numPts;
+    this.sources[i] = box.sourceIndex;
+  }
+
+  /** Closes the current sample: the boxes pushed since the previous call belong to `token`. */
+  endSample(token: string): void {
+    this.tokens.push(token);
+    this.offsets.push(this.n);
+  }
+
+  build(): EvalBoxes {
+    const n = this.n;
+    const cut = <T extends Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T =>
+      a.subarray(0, n) as T;
+    const floats = Object.fromEntries(COLUMNS.map((c) => [c, cut(this.floats[c])])) as Record<
+      FloatColumn,
+      Float64Array
+    >;
+    return {
+      sampleTokens: this.tokens,
+      sampleOffsets: Uint32Array.from(this.offsets),
+      boxes: {
+        ...floats,
+        count: n,
+        classCode: cut(this.classes),
+        attributeCode: cut(this.attributes),
+        numPts: cut(this.points),
+        sourceIndex: cut(this.sources),
+      },
+    };
+  }
+}
+
+/** A new EvalBoxes holding the boxes with keep[i] set, in the same order; every sample stays, maybe empty. */
+export function selectBoxes(source: EvalBoxes, keep: Uint8Array): EvalBoxes {
+  const b = source.boxes;
+  let kept = 0;
+  for (let i = 0; i < b.count; i++) kept += keep[i] ? 1 : 0;
+  const builder = new EvalBoxesBuilder(kept);
+  for (let s = 0; s < source.sampleTokens.length; s++) {
+    for (let i = source.sampleOffsets[s]; i < source.sampleOffsets[s + 1]; i++) {
+      if (keep[i]) builder.push(boxAt(b, i));
+    }
+    builder.endSample(source.sampleTokens[s]);
+  }
+  return builder.build();
+}
+
+export function boxAt(b: BoxColumns, i: number): StoredBox {
+  return {
+    centerX: b.centerX[i],
+    centerY: b.centerY[i],
+    centerZ: b.centerZ[i],
+    width: b.width[i],
+    length: b.length[i],
+    height: b.height[i],
+    yaw: b.yaw[i],
+    velocityX: b.velocityX[i],
+    velocityY: b.velocityY[i],
+    score: b.score[i],
+    classCode: b.classCode[i],
+    attributeCode: b.attributeCode[i],
+    numPts: b.numPts[i],
+    sourceIndex: b.sourceIndex[i],
+  };
+}
+
+/** Number of points on every interpolated curve: recall 0, 0.01, ..., 1. */
+export const CURVE_POINTS = 101;
+
+/** The devkit's DetectionMetricData: curves over recall for one class at one matching threshold. */
+export interface DetectionMetricData extends Record<TpMetric, Float64Array> {
+  recall: Float64Array;
+  precision: Float64Array;
+  confidence: Float64Array;
+}
+
+/** `numpy.linspace(0, 1, 101)`: i * 0.01 by numpy's formula (step multiply), last element exactly 1. */
+export function recallGrid(): Float64Array {
+  const out = new Float64Array(CURVE_POINTS);
+  const step = 1 / (CURVE_POINTS - 1);
+  for (let i = 0; i < CURVE_POINTS; i++) out[i] = i * step;
+  out[CURVE_POINTS - 1] = 1;
+  return out;
+}
+
+/** The devkit's `no_predictions`: zero precision and confidence, every error 1. */
+export function noPredictions(): DetectionMetricData {
+  const ones = () => new Float64Array(CURVE_POINTS).fill(1);
+  return {
+    recall: recallGrid(),
+    precision: new Float64Array(CURVE_POINTS),
+    confidence: new Float64Array(CURVE_POINTS),
+    trans_err: ones(),
+    vel_err: ones(),
+    scale_err: ones(),
+    orient_err: ones(),
+    attr_err: ones(),
+  };
+}
+
+/** Last index whose confidence is non-zero (the highest recall reached), or 0 when there is none. */
+export function maxRecallIndex(md: DetectionMetricData): number {
+  for (let i = md.confidence.length - 1; i >= 0; i--) if (md.confidence[i] !== 0) return i;
+  return 0;
+}
+
+/** Serialises like the devkit's `DetectionMetricData.serialize()` (key order kept), NaN as null. */
+export function serializeMetricData(md: DetectionMetricData): Record<string, (number | null)[]> {
+  const keys = [
+    'recall',
+    'precision',
+    'confidence',
+    'trans_err',
+    'vel_err',
+    'scale_err',
+    'orient_err',
+    'attr_err',
+  ] as const;
+  return Object.fromEntries(keys.map((k) => [k, Array.from(md[k], (v) => (Number.isNaN(v) ? null : v))]));
+}
