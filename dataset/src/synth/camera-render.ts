@@ -1,0 +1,321 @@
+import { GROUND_RESOLUTION, type GroundRaster, MATERIAL_COLOURS } from './ground.ts';
+import { BOX, BOX_STRIDE, faceNormal, type SceneBoxes, slab } from './scene-boxes.ts';
+
+/** A pinhole camera placed in the world: intrinsics in pixels, camera -> global rotation (row-major) and centre. */
+export interface PlacedCamera {
+  width: number;
+  height: number;
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+  /** Row-major 3x3 camera -> global rotation (camera x right, y down, z forward). */
+  rotation: ArrayLike<number>;
+  /** Camera centre, global frame, metres. */
+  position: readonly [number, number, number];
+}
+
+export interface Lighting {
+  /** Unit vector towards the sun, global frame. */
+  sun: readonly [number, number, number];
+}
+
+export interface RenderedImage {
+  /** RGBA, row-major, as jpeg-js encodes it. */
+  rgba: Uint8Array;
+  /** Per agent id: pixels its parts cover ignoring occlusion, and pixels where it is the nearest surface. */
+  covered: Uint32Array;
+  visible: Uint32Array;
+}
+
+const SKY_ZENITH = [0.42, 0.58, 0.85];
+const HORIZON = [0.82, 0.86, 0.9];
+/** Metres; the haze that makes far surfaces fade towards the horizon colour, a monocular depth cue. */
+const FOG_DISTANCE = 260;
+/** Metres; nothing farther is drawn. */
+const FAR = 400;
+const NEAR = 0.1;
+
+const GAMMA = new Uint8Array(4096);
+for (let i = 0; i < 4096; i++) GAMMA[i] = Math.round(255 * (i / 4095) ** (1 / 2.2));
+
+/**
+ * Renders camera images by ray casting: a textured ground plane (materials from the town raster, value noise for
+ * asphalt grain), Lambert-shaded boxes with a z-buffer, a sky gradient and distance haze. Deterministic: the same
+ * inputs give the same bytes. Buffers are reused between images of one size, so a returned image is only valid
+ * until the next `render` call.
+ */
+export class CameraRenderer {
+  private readonly n: number;
+  private readonly dirX: Float64Array;
+  private readonly dirY: Float64Array;
+  private readonly dirZ: Float64Array;
+  /** Length of each pixel's ray direction (whose optical-axis component is 1): depth times it is the distance. */
+  private readonly dirLength: Float64Array;
+  private readonly depth: Float64Array;
+  /** -1: sky, -2: ground, otherwise the box index. */
+  private readonly hit: Int32Array;
+  private readonly faces: Uint8Array;
+  private readonly stamp: Int32Array;
+  private readonly rgba: Uint8Array;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.n = width * height;
+    this.dirX = new Float64Array(this.n);
+    this.dirY = new Float64Array(this.n);
+    this.dirZ = new Float64Array(this.n);
+    this.dirLength = new Float64Array(this.n);
+    this.depth = new Float64Array(this.n);
+    this.hit = new Int32Array(this.n);
+    this.faces = new Uint8Array(this.n);
+    this.stamp = new Int32Array(this.n);
+    this.rgba = new Uint8Array(this.n * 4);
+  }
+
+  render(
+    camera: PlacedCamera,
+    boxes: SceneBoxes,
+    ground: GroundRaster,
+    lighting: Lighting,
+    agentCount: number,
+  ): RenderedImage {
+    const { width, height, n, dirX, dirY, dirZ, dirLength, depth, hit, faces, stamp, rgba } = this;
+    if (camera.width !== width || camera.height !== height) {
+      throw new Error(
+        `CameraRenderer for ${width}x${height} given a ${camera.width}x${camera.height} camera`,
+      );
+    }
+    const { fx, fy, cx, cy, rotation: R, position } = camera;
+    const [px, py, pz] = position;
+    for (let v = 0; v < height; v++) {
+      const yc = (v + 0.5 - cy) / fy;
+      for (let u = 0; u < width; u++) {
+        const xc = (u + 0.5 - cx) / fx;
+        const i = v * width + u;
+        const dx = R[0] * xc + R[1] * yc + R[2];
+        const dy = R[3] * xc + R[4] * yc + R[5];
+        const dz = R[6] * xc + R[7] * yc + R[8];
+        dirX[i] = dx;
+        dirY[i] = dy;
+        dirZ[i] = dz;
+        const length = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        dirLength[i] = length;
+        const t = dz < 0 ? -pz / dz : Infinity;
+        if (t * length < FAR) {
+          depth[i] = t;
+          hit[i] = -2;
+        } else {
+          depth[i] = Infinity;
+          hit[i] = -1;
+        }
+      }
+    }
+
+    const covered = new Uint32Array(agentCount);
+    const visible = new Uint32Array(agentCount);
+    stamp.fill(-1);
+    const face = new Uint8Array(1);
+    const rect = new Int32Array(4);
+    const data = boxes.data;
+    for (const b of boxesNearToFar(boxes, position)) {
+      const o = b * BOX_STRIDE;
+      if (!projectedRect(camera, data, o, rect)) continue;
+      const c = data[o + BOX.cos];
+      const s = data[o + BOX.sin];
+      const ex = px - data[o + BOX.cx];
+      const ey = py - data[o + BOX.cy];
+      const lx = ex * c + ey * s;
+      const ly = -ex * s + ey * c;
+      const lz = pz - data[o + BOX.cz];
+      const hx = data[o + BOX.hx];
+      const hy = data[o + BOX.hy];
+      const hz = data[o + BOX.hz];
+      const owner = data[o + BOX.owner];
+      // Depth (along the optical axis, as `depth`) below which nothing of this box can lie, for skipping pixels
+      // already covered by something nearer; agents are always tested, as their coverage counts occluded pixels.
+      const nearest = owner >= 0 ? 0 : Math.max(0, Math.hypot(lx, ly, lz) - Math.hypot(hx, hy, hz));
+      for (let v = rect[2]; v <= rect[3]; v++) {
+        for (let u = rect[0]; u <= rect[1]; u++) {
+          const i = v * width + u;
+          if (depth[i] * dirLength[i] < nearest) continue;
+          const dx = dirX[i];
+          const dy = dirY[i];
+          const t = slab(lx, ly, lz, dx * c + dy * s, -dx * s + dy * c, dirZ[i], hx, hy, hz, face);
+          if (t === Infinity) continue;
+          if (owner >= 0 && stamp[i] !== owner) {
+            stamp[i] = owner;
+            covered[owner]++;
+          }
+          if (t < depth[i]) {
+            depth[i] = t;
+            hit[i] = b;
+            faces[i] = face[0];
+          }
+        }
+      }
+    }
+    const normal = new Float64Array(3);
+    const [sx, sy, sz] = lighting.sun;
+    const cells = ground.cells;
+    for (let i = 0; i < n; i++) {
+      const h = hit[i];
+      let r: number;
+      let g: number;
+      let bl: number;
+      const dz = dirZ[i];
+      if (h === -1) {
+        const up = Math.max(0, dz / dirLength[i]) ** 0.6;
+        r = HORIZON[0] + (SKY_ZENITH[0] - HORIZON[0]) * up;
+        g = HORIZON[1] + (SKY_ZENITH[1] - HORIZON[1]) * up;
+        bl = HORIZON[2] + (SKY_ZENITH[2] - HORIZON[2]) * up;
+      } else {
+        const t = depth[i];
+        const wx = px + t * dirX[i];
+        const wy = py + t * dirY[i];
+        if (h === -2) {
+          const col = Math.floor(wx / GROUND_RESOLUTION);
+          const row = Math.floor(wy / GROUND_RESOLUTION);
+          const material =
+            col >= 0 && row >= 0 && col < cells && row < cells ? ground.data[row * cells + col] : 0;
+          const base = MATERIAL_COLOURS[material];
+          const grain = 0.88 + 0.12 * cellNoise(col, row) + 0.1 * (smoothNoise(wx * 0.25, wy * 0.25) - 0.5);
+          const light = 0.45 + 0.55 * sz;
+          r = base[0] * grain * light;
+          g = base[1] * grain * light;
+          bl = base[2] * grain * light;
+        } else {
+          const o = h * BOX_STRIDE;
+          faceNormal(data, o, faces[i], normal);
+          const lambert = Math.max(0, normal[0] * sx + normal[1] * sy + normal[2] * sz);
+          const shade = 0.3 + 0.15 * Math.max(0, normal[2]) + 0.6 * lambert;
+          r = data[o + BOX.r] * shade;
+          g = data[o + BOX.g] * shade;
+          bl = data[o + BOX.b] * shade;
+          const owner = data[o + BOX.owner];
+          if (owner >= 0) visible[owner]++;
+        }
+        const distance = t * dirLength[i];
+        const haze = 1 - Math.exp(-distance / FOG_DISTANCE);
+        r += (HORIZON[0] - r) * haze;
+        g += (HORIZON[1] - g) * haze;
+        bl += (HORIZON[2] - bl) * haze;
+      }
+      const q = i * 4;
+      rgba[q] = GAMMA[toIndex(r)];
+      rgba[q + 1] = GAMMA[toIndex(g)];
+      rgba[q + 2] = GAMMA[toIndex(bl)];
+      rgba[q + 3] = 255;
+    }
+    return { rgba, covered, visible };
+  }
+}
+
+function toIndex(value: number): number {
+  const i = Math.round(value * 4095);
+  return Math.min(4095, Math.max(0, i));
+}
+
+const CORNER_X = new Float64Array(8);
+const CORNER_Y = new Float64Array(8);
+const CORNER_Z = new Float64Array(8);
+
+/**
+ * Pixel bounds [u0, u1, v0, v1] of the box at offset o, clipped to the image; false when it is behind the camera,
+ * off-image or beyond the far distance.
+ */
+function projectedRect(camera: PlacedCamera, data: Float64Array, o: number, out: Int32Array): boolean {
+  const { width, height, fx, fy, cx, cy, rotation: R, position } = camera;
+  const bx = data[o + BOX.cx];
+  const by = data[o + BOX.cy];
+  const bz = data[o + BOX.cz];
+  const hx = data[o + BOX.hx];
+  const hy = data[o + BOX.hy];
+  const hz = data[o + BOX.hz];
+  if (Math.hypot(bx - position[0], by - position[1]) - Math.hypot(hx, hy) > FAR) return false;
+  const c = data[o + BOX.cos];
+  const s = data[o + BOX.sin];
+  const camX = CORNER_X;
+  const camY = CORNER_Y;
+  const camZ = CORNER_Z;
+  for (let k = 0; k < 8; k++) {
+    const ax = k & 1 ? hx : -hx;
+    const ay = k & 2 ? hy : -hy;
+    const az = k & 4 ? hz : -hz;
+    const wx = bx + c * ax - s * ay - position[0];
+    const wy = by + s * ax + c * ay - position[1];
+    const wz = bz + az - position[2];
+    // Camera coordinates: Rᵀ (world - centre).
+    camX[k] = R[0] * wx + R[3] * wy + R[6] * wz;
+    camY[k] = R[1] * wx + R[4] * wy + R[7] * wz;
+    camZ[k] = R[2] * wx + R[5] * wy + R[8] * wz;
+  }
+  let u0 = Infinity;
+  let u1 = -Infinity;
+  let v0 = Infinity;
+  let v1 = -Infinity;
+  const include = (x: number, y: number, z: number) => {
+    const u = cx + (fx * x) / z;
+    const v = cy + (fy * y) / z;
+    if (u < u0) u0 = u;
+    if (u > u1) u1 = u;
+    if (v < v0) v0 = v;
+    if (v > v1) v1 = v;
+  };
+  for (let k = 0; k < 8; k++) {
+    if (camZ[k] >= NEAR) include(camX[k], camY[k], camZ[k]);
+    // Edges crossing the near plane are clipped there, so a box beside the camera gets its true extent.
+    for (const bit of [1, 2, 4]) {
+      const j = k | bit;
+      if (j === k || camZ[k] >= NEAR === camZ[j] >= NEAR) continue;
+      const f = (NEAR - camZ[k]) / (camZ[j] - camZ[k]);
+      include(camX[k] + f * (camX[j] - camX[k]), camY[k] + f * (camY[j] - camY[k]), NEAR);
+    }
+  }
+  if (u0 === Infinity) return false;
+  out[0] = Math.max(0, Math.floor(u0));
+  out[1] = Math.min(width - 1, Math.ceil(u1));
+  out[2] = Math.max(0, Math.floor(v0));
+  out[3] = Math.min(height - 1, Math.ceil(v1));
+  return out[0] <= out[1] && out[2] <= out[3];
+}
+
+/** Hash of an integer cell to [0, 1): the fine grain of asphalt, paving and grass. */
+function cellNoise(x: number, y: number): number {
+  let h = Math.imul(x, 0x27d4eb2d) ^ Math.imul(y, 0x165667b1);
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  h ^= h >>> 13;
+  return (h >>> 0) / 4294967296;
+}
+
+/** Bilinear value noise at metre scale: patches and wear that give the ground texture gradients. */
+function smoothNoise(x: number, y: number): number {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  const a = cellNoise(x0 + 7919, y0);
+  const b = cellNoise(x0 + 7920, y0);
+  const c = cellNoise(x0 + 7919, y0 + 1);
+  const d = cellNoise(x0 + 7920, y0 + 1);
+  return a + (b - a) * fx + (c - a) * fy + (a - b - c + d) * fx * fy;
+}
+
+/** Box indices ordered by distance from `position` (ties by index), so near boxes fill the depth buffer first. */
+function boxesNearToFar(boxes: SceneBoxes, position: readonly [number, number, number]): Int32Array {
+  const order = new Int32Array(boxes.count);
+  const distance = new Float64Array(boxes.count);
+  for (let b = 0; b < boxes.count; b++) {
+    const o = b * BOX_STRIDE;
+    order[b] = b;
+    distance[b] = Math.hypot(
+      boxes.data[o + BOX.cx] - position[0],
+      boxes.data[o + BOX.cy] - position[1],
+      boxes.data[o + BOX.cz] - position[2],
+    );
+  }
+  order.sort((a, b) => distance[a] - distance[b] || a - b);
+  return order;
+}

@@ -1,0 +1,144 @@
+import { PNG } from 'pngjs';
+import { type Rect, roadHalfWidth, type Town } from './town.ts';
+
+/** What the ground is made of at a point; indexes MATERIAL_COLOURS and MATERIAL_LIDAR_INTENSITY. */
+export const MATERIAL = {
+  grass: 0,
+  asphalt: 1,
+  sidewalk: 2,
+  carpark: 3,
+  whitePaint: 4,
+  yellowPaint: 5,
+  concrete: 6,
+} as const;
+
+/** Linear RGB in [0, 1] per material. */
+export const MATERIAL_COLOURS: readonly (readonly [number, number, number])[] = [
+  [0.3, 0.45, 0.22],
+  [0.3, 0.3, 0.32],
+  [0.62, 0.6, 0.56],
+  [0.36, 0.35, 0.35],
+  [0.92, 0.92, 0.9],
+  [0.9, 0.75, 0.2],
+  [0.55, 0.54, 0.52],
+];
+
+/** LiDAR return intensity (0..255) per material: paint is retro-reflective, asphalt dark. */
+export const MATERIAL_LIDAR_INTENSITY: readonly number[] = [12, 6, 20, 8, 90, 80, 18];
+
+/** Ground raster resolution, metres per cell: the resolution of nuScenes' semantic-prior map masks. */
+export const GROUND_RESOLUTION = 0.1;
+
+/** Material per 0.1 m cell; row 0 is the southern edge (y = 0), column 0 the western (x = 0). */
+export interface GroundRaster {
+  cells: number;
+  data: Uint8Array;
+}
+
+export function rasteriseGround(town: Town): GroundRaster {
+  const cells = Math.round(town.size / GROUND_RESOLUTION);
+  const data = new Uint8Array(cells * cells).fill(MATERIAL.grass);
+  const fill = (r: Rect, material: number) => fillRect(data, cells, r, material);
+  for (const block of town.blocks) {
+    if (block.kind === 'buildings') fill(block.rect, MATERIAL.concrete);
+    if (block.carpark) {
+      fill(block.carpark.rect, MATERIAL.carpark);
+      paintCarparkBays(block.carpark.rect, block.carpark.baysAlongX, (r) => fill(r, MATERIAL.whitePaint));
+    }
+  }
+  for (const w of town.walkways) fill(w, MATERIAL.sidewalk);
+  for (const s of town.segments) fill(s.rect, MATERIAL.asphalt);
+  for (const r of town.intersections) fill(r, MATERIAL.asphalt);
+
+  const half = roadHalfWidth(town);
+  const dividerPaint = town.driveSide === 'right' ? MATERIAL.yellowPaint : MATERIAL.whitePaint;
+  for (const s of town.segments) {
+    const line = (offset: number, width: number, material: number, dash?: readonly [number, number]) => {
+      const lo = s.centre + offset - width / 2;
+      const hi = s.centre + offset + width / 2;
+      const step = dash ? dash[0] + dash[1] : s.to - s.from;
+      for (let a = s.from; a < s.to; a += step) {
+        const b = Math.min(s.to, a + (dash ? dash[0] : step));
+        fill(s.axis === 'x' ? { x0: a, y0: lo, x1: b, y1: hi } : { x0: lo, y0: a, x1: hi, y1: b }, material);
+      }
+    };
+    line(-0.15, 0.12, dividerPaint);
+    line(0.15, 0.12, dividerPaint);
+    for (let lane = 1; lane < town.lanesPerDirection; lane++) {
+      line(lane * town.laneWidth, 0.15, MATERIAL.whitePaint, [3, 6]);
+      line(-lane * town.laneWidth, 0.15, MATERIAL.whitePaint, [3, 6]);
+    }
+    line(half - 0.3, 0.15, MATERIAL.whitePaint);
+    line(-(half - 0.3), 0.15, MATERIAL.whitePaint);
+  }
+  for (const c of town.crossings) {
+    const s = town.segments[c.segmentId];
+    fill(c.rect, MATERIAL.asphalt);
+    // Zebra stripes run with the traffic, 0.5 m wide every 1 m across the road.
+    for (let o = -half + 0.25; o + 0.5 <= half; o += 1) {
+      const stripe =
+        s.axis === 'x'
+          ? { x0: c.rect.x0, y0: s.centre + o, x1: c.rect.x1, y1: s.centre + o + 0.5 }
+          : { x0: s.centre + o, y0: c.rect.y0, x1: s.centre + o + 0.5, y1: c.rect.y1 };
+      fill(stripe, MATERIAL.whitePaint);
+    }
+    fill(c.stopLine, MATERIAL.whitePaint);
+  }
+  return { cells, data };
+}
+
+/** Calls `paint` for each bay line of a carpark: 0.12 m lines every 2.7 m, rows 5.5 m deep either side of an aisle. */
+export function paintCarparkBays(area: Rect, baysAlongX: boolean, paint: (r: Rect) => void): void {
+  const along0 = baysAlongX ? area.x0 : area.y0;
+  const along1 = baysAlongX ? area.x1 : area.y1;
+  for (const row of carparkRows(area, baysAlongX)) {
+    for (let a = along0 + 1; a <= along1 - 1; a += 2.7) {
+      paint(
+        baysAlongX
+          ? { x0: a, y0: row.lo, x1: a + 0.12, y1: row.hi }
+          : { x0: row.lo, y0: a, x1: row.hi, y1: a + 0.12 },
+      );
+    }
+  }
+}
+
+/** Rows of parking bays across the carpark: [lo, hi] on the axis across the bays, metres. */
+export function carparkRows(area: Rect, baysAlongX: boolean): { lo: number; hi: number }[] {
+  const across0 = baysAlongX ? area.y0 : area.x0;
+  const across1 = baysAlongX ? area.y1 : area.x1;
+  const rows: { lo: number; hi: number }[] = [];
+  // Pattern: row, aisle (6.5 m), row, gap 1 m, repeating.
+  for (let c = across0 + 1; c + 5.5 <= across1 - 1; ) {
+    rows.push({ lo: c, hi: c + 5.5 });
+    c += 5.5;
+    if (rows.length % 2 === 1) c += 6.5;
+    else c += 1;
+  }
+  return rows;
+}
+
+function fillRect(data: Uint8Array, cells: number, r: Rect, value: number): void {
+  const c0 = Math.max(0, Math.round(r.x0 / GROUND_RESOLUTION));
+  const c1 = Math.min(cells, Math.round(r.x1 / GROUND_RESOLUTION));
+  const r0 = Math.max(0, Math.round(r.y0 / GROUND_RESOLUTION));
+  const r1 = Math.min(cells, Math.round(r.y1 / GROUND_RESOLUTION));
+  for (let row = r0; row < r1; row++) data.fill(value, row * cells + c0, row * cells + c1);
+}
+
+/**
+ * The map table's semantic-prior mask: 8-bit greyscale PNG at 10 px/m, 255 on the drivable area, with the image's
+ * top row at the map's northern edge (how the devkit's MapMask reads it).
+ */
+export function basemapPng(town: Town): Buffer {
+  const cells = Math.round(town.size / GROUND_RESOLUTION);
+  const south = new Uint8Array(cells * cells);
+  for (const r of [...town.segments.map((s) => s.rect), ...town.intersections])
+    fillRect(south, cells, r, 255);
+  const data = Buffer.alloc(cells * cells);
+  for (let row = 0; row < cells; row++) {
+    data.set(south.subarray(row * cells, (row + 1) * cells), (cells - 1 - row) * cells);
+  }
+  const png = new PNG({ width: cells, height: cells, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  png.data = data;
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, filterType: 0 });
+}

@@ -1,0 +1,189 @@
+import { type Agent, type AgentKind, type AgentState, shapeAgent } from './agents.ts';
+import { type EgoRoute, egoPose } from './ego.ts';
+import { carparkRows } from './ground.ts';
+import type { Random } from './random.ts';
+import { laneOffset, type Rect, roadHalfWidth, type Town } from './town.ts';
+
+/** Agents are placed wherever they may come within this distance (metres) of the ego during the scene. */
+const REACH = 75;
+
+/**
+ * Places the scene's agents around the ego's drive. Traffic is built so that nothing collides: vehicles in one
+ * lane share the lane's speed (the ego's lane flows at the ego's base speed, with a gap around the ego), crossing
+ * roads hold queues stopped at their stop lines, pedestrians walk in per-direction files on the sidewalks,
+ * and parked cars, standing pedestrians, parked bicycles, cones and barriers keep to their own spots.
+ */
+export function populateScene(town: Town, ego: EgoRoute, durationS: number, random: Random): Agent[] {
+  const agents: Agent[] = [];
+  const half = roadHalfWidth(town);
+  const a = egoPose(ego, -1);
+  const b = egoPose(ego, durationS + 1);
+  const region: Rect = {
+    x0: Math.min(a.x, b.x) - REACH,
+    y0: Math.min(a.y, b.y) - REACH,
+    x1: Math.max(a.x, b.x) + REACH,
+    y1: Math.max(a.y, b.y) + REACH,
+  };
+  const inRegion = (x: number, y: number) =>
+    x >= region.x0 && x <= region.x1 && y >= region.y0 && y <= region.y1;
+  const add = (kind: AgentKind, state: AgentState, x: number, y: number, yaw: number, speed: number) => {
+    const { size, parts } = shapeAgent(kind, random);
+    agents.push({ id: agents.length, kind, state, size, startX: x, startY: y, yaw, speed, parts });
+    return size;
+  };
+  const toXY = (axis: 'x' | 'y', along: number, across: number): [number, number] =>
+    axis === 'x' ? [along, across] : [across, along];
+  const headingOf = (axis: 'x' | 'y', direction: 1 | -1) =>
+    axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
+  const alongRange = (axis: 'x' | 'y') => (axis === 'x' ? [region.x0, region.x1] : [region.y0, region.y1]);
+  const acrossRange = (axis: 'x' | 'y') => (axis === 'x' ? [region.y0, region.y1] : [region.x0, region.x1]);
+
+  // Moving traffic on the ego's road and the roads parallel to it.
+  const egoAlong0 = ego.start;
+  const egoSlack = ego.swing / ego.omega + 14;
+  for (const centre of town.roadCentres) {
+    const [c0, c1] = acrossRange(ego.axis);
+    if (centre < c0 || centre > c1) continue;
+    for (const direction of [1, -1] as const) {
+      for (let lane = 0; lane < town.lanesPerDirection; lane++) {
+        const egoLane = centre === ego.roadCentre && direction === ego.direction && lane === ego.lane;
+        const speed = egoLane ? ego.baseSpeed : lane === 0 ? random.uniform(7, 11) : random.uniform(4.5, 7.5);
+        const across = centre + laneOffset(town, ego.axis, direction, lane);
+        const [r0, r1] = alongRange(ego.axis);
+        // Start far enough upstream that the lane is full over the whole scene.
+        const lo = Math.max(0, direction > 0 ? r0 - speed * durationS : r0);
+        const hi = Math.min(town.size, direction > 0 ? r1 : r1 + speed * durationS);
+        for (let s = lo + random.uniform(0, 20); s < hi; ) {
+          const kind = pickLaneVehicle(lane, random);
+          if (egoLane && Math.abs(s - egoAlong0) < egoSlack + 6) {
+            s += 8;
+            continue;
+          }
+          const [x, y] = toXY(ego.axis, s, across);
+          const size = add(kind, 'moving', x, y, headingOf(ego.axis, direction), speed);
+          s += size[1] + random.uniform(8, 35);
+        }
+      }
+    }
+  }
+
+  // Queues stopped at the stop lines of the crossing roads.
+  const crossAxis = ego.axis === 'x' ? 'y' : 'x';
+  for (const crossing of town.crossings) {
+    const segment = town.segments[crossing.segmentId];
+    if (segment.axis !== crossAxis) continue;
+    const line = crossing.stopLine;
+    const stopAlong = crossAxis === 'x' ? (line.x0 + line.x1) / 2 : (line.y0 + line.y1) / 2;
+    const [sx, sy] = toXY(crossAxis, stopAlong, segment.centre);
+    if (!inRegion(sx, sy)) continue;
+    for (let lane = 0; lane < town.lanesPerDirection; lane++) {
+      if (!random.chance(0.55)) continue;
+      const across = segment.centre + laneOffset(town, crossAxis, crossing.stopDirection, lane);
+      let front = stopAlong - crossing.stopDirection * 1.2;
+      const count = random.int(1, 3);
+      for (let k = 0; k < count; k++) {
+        const kind: AgentKind = random.chance(0.85) ? 'car' : 'truck';
+        const { size, parts } = shapeAgent(kind, random);
+        const centreAlong = front - (crossing.stopDirection * size[1]) / 2;
+        const [x, y] = toXY(crossAxis, centreAlong, across);
+        const yaw = headingOf(crossAxis, crossing.stopDirection);
+        agents.push({
+          id: agents.length,
+          kind,
+          state: 'stopped',
+          size,
+          startX: x,
+          startY: y,
+          yaw,
+          speed: 0,
+          parts,
+        });
+        front -= crossing.stopDirection * (size[1] + random.uniform(1.5, 3));
+      }
+    }
+  }
+
+  // Parked cars in the carparks' bays.
+  for (const block of town.blocks) {
+    const carpark = block.carpark;
+    if (!carpark) continue;
+    const area = carpark.rect;
+    if (area.x1 < region.x0 || area.x0 > region.x1 || area.y1 < region.y0 || area.y0 > region.y1) continue;
+    const axis = carpark.baysAlongX ? 'x' : 'y';
+    const [a0, a1] = carpark.baysAlongX ? [area.x0, area.x1] : [area.y0, area.y1];
+    for (const row of carparkRows(area, carpark.baysAlongX)) {
+      for (let bay = a0 + 1 + 1.35; bay + 1.35 <= a1 - 1; bay += 2.7) {
+        const [x, y] = toXY(axis, bay, (row.lo + row.hi) / 2);
+        if (!inRegion(x, y) || !random.chance(0.55)) continue;
+        const acrossAxis = axis === 'x' ? 'y' : 'x';
+        add('car', 'parked', x, y, headingOf(acrossAxis, random.chance(0.5) ? 1 : -1), 0);
+      }
+    }
+  }
+
+  // Sidewalks: walking files, standing pedestrians and parked bicycles, and the odd roadworks with cones/barriers.
+  for (const segment of town.segments) {
+    const [r0, r1] = alongRange(segment.axis);
+    const from = Math.max(segment.from, r0);
+    const to = Math.min(segment.to, r1);
+    if (to - from < 5) continue;
+    for (const side of [-1, 1]) {
+      const walkwayCentre = segment.centre + side * (half + town.walkwayWidth / 2);
+      // Offsets across the walkway, positive away from the road.
+      const at = (offset: number) => walkwayCentre + side * offset;
+      const [c0, c1] = acrossRange(segment.axis);
+      if (walkwayCentre < c0 || walkwayCentre > c1) continue;
+      for (const [offset, direction] of [
+        [-0.6, 1],
+        [0.3, -1],
+      ] as const) {
+        const speed = random.uniform(1.0, 1.5);
+        for (let s = from + random.uniform(0, 10); s < to; s += random.uniform(5, 25)) {
+          const [x, y] = toXY(segment.axis, s, at(offset));
+          add('pedestrian', 'moving', x, y, headingOf(segment.axis, direction), speed);
+        }
+      }
+      for (let s = from + random.uniform(2, 15); s < to - 1; s += random.uniform(6, 30)) {
+        const [x, y] = toXY(segment.axis, s, at(1.3));
+        if (random.chance(0.6)) {
+          add('pedestrian', 'standing', x, y, random.uniform(-Math.PI, Math.PI), 0);
+        } else {
+          add('bicycle', 'parked', x, y, headingOf(segment.axis, random.chance(0.5) ? 1 : -1), 0);
+        }
+      }
+      if (random.chance(0.2)) {
+        const length = random.uniform(8, 20);
+        const start = random.uniform(from, Math.max(from, to - length));
+        const barrierYaw = headingOf(segment.axis === 'x' ? 'y' : 'x', 1);
+        let [x, y] = toXY(segment.axis, start, at(-1.35));
+        add('barrier', 'static', x, y, barrierYaw, 0);
+        for (let s = start + 2; s < start + length - 1.5; s += 2) {
+          [x, y] = toXY(segment.axis, s, at(-1.35));
+          add('cone', 'static', x, y, 0, 0);
+        }
+        [x, y] = toXY(segment.axis, start + length, at(-1.35));
+        add('barrier', 'static', x, y, barrierYaw, 0);
+      }
+    }
+  }
+  return agents
+    .filter((agent) => agentNearDrive(agent, ego, durationS))
+    .map((agent, id) => ({ ...agent, id }));
+}
+
+function pickLaneVehicle(lane: number, random: Random): AgentKind {
+  const roll = random.next();
+  if (lane === 0) return roll < 0.82 ? 'car' : roll < 0.92 ? 'truck' : 'bus';
+  return roll < 0.6 ? 'car' : roll < 0.72 ? 'truck' : roll < 0.82 ? 'bus' : 'cyclist';
+}
+
+/** Whether the agent comes within REACH of the ego at any key-frame-ish instant (checked every 0.5 s). */
+function agentNearDrive(agent: Agent, ego: EgoRoute, durationS: number): boolean {
+  for (let t = -0.5; t <= durationS + 0.5; t += 0.5) {
+    const e = egoPose(ego, t);
+    const x = agent.startX + agent.speed * t * Math.cos(agent.yaw);
+    const y = agent.startY + agent.speed * t * Math.sin(agent.yaw);
+    if (Math.hypot(x - e.x, y - e.y) < REACH) return true;
+  }
+  return false;
+}

@@ -1,0 +1,251 @@
+import type { MapLocation } from '../map/expansion-types.ts';
+import type { Random } from './random.ts';
+
+/**
+ * The procedural town of one map location: a grid of two-way roads with two lanes per direction, sidewalks,
+ * zebra crossings with stop lines at every intersection approach, and city blocks holding buildings, carparks or
+ * parks. Everything is axis-aligned in the global (map) frame, in metres, with the origin at the map's south-west
+ * corner as in nuScenes; only the agents driving and walking on it are rotated.
+ */
+export interface Town {
+  location: MapLocation;
+  /** Which side vehicles keep to (Singapore drives on the left). */
+  driveSide: 'left' | 'right';
+  /** The map is the square [0, size]² metres. */
+  size: number;
+  /** Road centrelines: vertical roads at x = c, horizontal roads at y = c, for every c here (ascending). */
+  roadCentres: readonly number[];
+  laneWidth: number;
+  lanesPerDirection: number;
+  walkwayWidth: number;
+  segments: readonly RoadSegment[];
+  intersections: readonly Rect[];
+  walkways: readonly Rect[];
+  crossings: readonly Crossing[];
+  blocks: readonly Block[];
+}
+
+/** Axis-aligned rectangle in the global frame, metres. */
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The part of a road between two intersections (or an intersection and the map edge). */
+export interface RoadSegment {
+  id: number;
+  /** 'x': the road runs along x (a horizontal road at y = centre); 'y': along y at x = centre. */
+  axis: 'x' | 'y';
+  centre: number;
+  /** Extent along the axis, metres. */
+  from: number;
+  to: number;
+  rect: Rect;
+}
+
+/** A zebra crossing across a segment next to an intersection, and the stop line before it. */
+export interface Crossing {
+  segmentId: number;
+  rect: Rect;
+  /** Stop line across the lanes that drive towards the intersection. */
+  stopLine: Rect;
+  /** The travel direction (+1 / -1 along the segment's axis) of the lanes the stop line belongs to. */
+  stopDirection: 1 | -1;
+}
+
+export type BlockKind = 'buildings' | 'carpark' | 'park';
+
+export interface Block {
+  rect: Rect;
+  kind: BlockKind;
+  /** Buildings standing on the block (empty unless kind is 'buildings'); heights in metres. */
+  buildings: readonly { rect: Rect; height: number; colour: readonly [number, number, number] }[];
+  /** For carparks: the area vehicles park in and the bay orientation along x (true) or y (false). */
+  carpark?: { rect: Rect; baysAlongX: boolean };
+}
+
+export const TOWN_LANE_WIDTH = 3.5;
+export const TOWN_LANES_PER_DIRECTION = 2;
+export const TOWN_WALKWAY_WIDTH = 3.5;
+const ROAD_COUNT = 4;
+const CROSSING_DEPTH = 4;
+const STOP_LINE_DEPTH = 0.6;
+
+export function roadHalfWidth(town: Pick<Town, 'laneWidth' | 'lanesPerDirection'>): number {
+  return town.laneWidth * town.lanesPerDirection;
+}
+
+export function buildTown(location: MapLocation, random: Random): Town {
+  const laneWidth = TOWN_LANE_WIDTH;
+  const lanesPerDirection = TOWN_LANES_PER_DIRECTION;
+  const walkwayWidth = TOWN_WALKWAY_WIDTH;
+  const half = laneWidth * lanesPerDirection;
+  const roadCentres: number[] = [];
+  let c = random.uniform(45, 60);
+  for (let i = 0; i < ROAD_COUNT; i++) {
+    roadCentres.push(Math.round(c * 10) / 10);
+    c += random.uniform(85, 115);
+  }
+  const size = Math.round(c - 85 + random.uniform(45, 60));
+
+  // Breakpoints along either axis: map edge, intersection edges, map edge.
+  const stops = [0, ...roadCentres.flatMap((rc) => [rc - half, rc + half]), size];
+  const segments: RoadSegment[] = [];
+  for (const axis of ['x', 'y'] as const) {
+    for (const centre of roadCentres) {
+      for (let k = 0; k + 1 < stops.length; k += 2) {
+        const from = stops[k];
+        const to = stops[k + 1];
+        const rect =
+          axis === 'x'
+            ? { x0: from, y0: centre - half, x1: to, y1: centre + half }
+            : { x0: centre - half, y0: from, x1: centre + half, y1: to };
+        segments.push({ id: segments.length, axis, centre, from, to, rect });
+      }
+    }
+  }
+  const intersections = roadCentres.flatMap((cx) =>
+    roadCentres.map((cy) => ({ x0: cx - half, y0: cy - half, x1: cx + half, y1: cy + half })),
+  );
+
+  const walkways: Rect[] = [];
+  for (const s of segments) {
+    for (const side of [-1, 1]) {
+      const near = side * half;
+      const far = side * (half + walkwayWidth);
+      const lo = s.centre + Math.min(near, far);
+      const hi = s.centre + Math.max(near, far);
+      walkways.push(
+        s.axis === 'x' ? { x0: s.from, y0: lo, x1: s.to, y1: hi } : { x0: lo, y0: s.from, x1: hi, y1: s.to },
+      );
+    }
+  }
+  for (const cx of roadCentres) {
+    for (const cy of roadCentres) {
+      for (const sx of [-1, 1]) {
+        for (const sy of [-1, 1]) {
+          const ax = cx + sx * half;
+          const bx = cx + sx * (half + walkwayWidth);
+          const ay = cy + sy * half;
+          const by = cy + sy * (half + walkwayWidth);
+          walkways.push({
+            x0: Math.min(ax, bx),
+            y0: Math.min(ay, by),
+            x1: Math.max(ax, bx),
+            y1: Math.max(ay, by),
+          });
+        }
+      }
+    }
+  }
+
+  const crossings: Crossing[] = [];
+  const driveSide = location.startsWith('singapore') ? 'left' : 'right';
+  for (const s of segments) {
+    for (const end of [-1, 1] as const) {
+      const edge = end < 0 ? s.from : s.to;
+      if (edge === 0 || edge === size) continue;
+      // Lanes heading towards this end travel in direction `end`; their side of the centreline follows driveSide.
+      const laneSide = travelSideSign(s.axis, end, driveSide);
+      const a0 = end > 0 ? edge - CROSSING_DEPTH : edge;
+      const a1 = end > 0 ? edge : edge + CROSSING_DEPTH;
+      const stopA0 = end > 0 ? a0 - STOP_LINE_DEPTH - 0.4 : a1 + 0.4;
+      const stopA1 = stopA0 + STOP_LINE_DEPTH;
+      const cross0 = s.centre + Math.min(0, laneSide * half);
+      const cross1 = s.centre + Math.max(0, laneSide * half);
+      const rect =
+        s.axis === 'x'
+          ? { x0: a0, y0: s.centre - half, x1: a1, y1: s.centre + half }
+          : { x0: s.centre - half, y0: a0, x1: s.centre + half, y1: a1 };
+      const stopLine =
+        s.axis === 'x'
+          ? { x0: stopA0, y0: cross0, x1: stopA1, y1: cross1 }
+          : { x0: cross0, y0: stopA0, x1: cross1, y1: stopA1 };
+      crossings.push({ segmentId: s.id, rect, stopLine, stopDirection: end });
+    }
+  }
+
+  const inner = half + walkwayWidth;
+  const blockEdges = [0, ...roadCentres.flatMap((rc) => [rc - inner, rc + inner]), size];
+  const blocks: Block[] = [];
+  for (let i = 0; i + 1 < blockEdges.length; i += 2) {
+    for (let j = 0; j + 1 < blockEdges.length; j += 2) {
+      const rect = { x0: blockEdges[i], y0: blockEdges[j], x1: blockEdges[i + 1], y1: blockEdges[j + 1] };
+      const roll = random.next();
+      const kind: BlockKind = roll < 0.6 ? 'buildings' : roll < 0.85 ? 'carpark' : 'park';
+      blocks.push(makeBlock(rect, kind, random));
+    }
+  }
+
+  return {
+    location,
+    driveSide,
+    size,
+    roadCentres,
+    laneWidth,
+    lanesPerDirection,
+    walkwayWidth,
+    segments,
+    intersections,
+    walkways,
+    crossings,
+    blocks,
+  };
+}
+
+/**
+ * Sign (+1 / -1) of the cross-axis offset of the lanes that travel in `direction` along `axis`. Right-hand traffic
+ * keeps to the right of the travel direction: travelling +x, right is -y; travelling +y, right is +x.
+ */
+export function travelSideSign(axis: 'x' | 'y', direction: 1 | -1, driveSide: 'left' | 'right'): 1 | -1 {
+  const rightOfTravel = axis === 'x' ? -direction : direction;
+  return (driveSide === 'right' ? rightOfTravel : -rightOfTravel) as 1 | -1;
+}
+
+/** Cross-axis offset from the road centreline of lane `lane` (0 = next to the centreline) travelling `direction`. */
+export function laneOffset(town: Town, axis: 'x' | 'y', direction: 1 | -1, lane: number): number {
+  return travelSideSign(axis, direction, town.driveSide) * (lane + 0.5) * town.laneWidth;
+}
+
+function makeBlock(rect: Rect, kind: BlockKind, random: Random): Block {
+  const setback = 2;
+  const area = { x0: rect.x0 + setback, y0: rect.y0 + setback, x1: rect.x1 - setback, y1: rect.y1 - setback };
+  if (kind === 'carpark') {
+    return { rect, kind, buildings: [], carpark: { rect: area, baysAlongX: random.chance(0.5) } };
+  }
+  if (kind === 'park') return { rect, kind, buildings: [] };
+  const buildings: Block['buildings'][number][] = [];
+  const w = area.x1 - area.x0;
+  const h = area.y1 - area.y0;
+  // Buildings line the four sides of the block, leaving a courtyard; each side is cut into frontages.
+  for (const side of [0, 1, 2, 3]) {
+    const along = side % 2 === 0 ? w : h;
+    let s = 0;
+    while (s < along - 6) {
+      const length = Math.min(random.uniform(12, 32), along - s);
+      const depth = Math.min(random.uniform(9, 18), (side % 2 === 0 ? h : w) / 2 - 1);
+      const height = random.uniform(5, 28);
+      const grey = random.uniform(0.45, 0.85);
+      const tint = random.pick([
+        [1, 0.95, 0.88],
+        [0.92, 0.95, 1],
+        [1, 0.9, 0.85],
+        [0.95, 1, 0.95],
+        [1, 1, 1],
+      ] as const);
+      const colour = [grey * tint[0], grey * tint[1], grey * tint[2]] as const;
+      let b: Rect;
+      if (side === 0) b = { x0: area.x0 + s, y0: area.y0, x1: area.x0 + s + length, y1: area.y0 + depth };
+      else if (side === 2)
+        b = { x0: area.x0 + s, y0: area.y1 - depth, x1: area.x0 + s + length, y1: area.y1 };
+      else if (side === 1)
+        b = { x0: area.x1 - depth, y0: area.y0 + s, x1: area.x1, y1: area.y0 + s + length };
+      else b = { x0: area.x0, y0: area.y0 + s, x1: area.x0 + depth, y1: area.y0 + s + length };
+      if (length > 6 && depth > 4) buildings.push({ rect: b, height, colour });
+      s += length + random.uniform(1, 6);
+    }
+  }
+  return { rect, kind, buildings };
+}
