@@ -124,7 +124,7 @@ export const DEFAULT_SPEC: TinyDatasetSpec = {
   leadingCameraSweeps: 0,
   imageWidth: 32,
   imageHeight: 16,
-  imageFormat: 'jpg',
+  imageFormat: 'png',
   lidarPoints: [
     [10, 0, 0, 1, 0],
     [0, 10, -1, 2, 3],
@@ -172,8 +172,8 @@ export type MutableTables = { [T in TableName]: TableRecords[T][] };
 
 export interface TinyDataset {
   readonly tables: MutableTables;
-  /** Data files by path relative to the dataroot. */
-  readonly files: Map<string, Uint8Array>;
+  /** Data files by path relative to the dataroot, rendered only when written (encoding costs time). */
+  readonly files: Map<string, () => Uint8Array>;
 }
 
 export const sampleToken = (scene: string, i: number): string => `sample:${scene}:${i}`;
@@ -225,7 +225,7 @@ export function buildTinyDataset(spec: TinyDatasetSpec = DEFAULT_SPEC): TinyData
     sample_annotation: [],
     map: [],
   };
-  const files = new Map<string, Uint8Array>();
+  const files = new Map<string, () => Uint8Array>();
   const channels = [...CAMERA_CHANNELS, 'LIDAR_TOP'];
   for (const channel of channels) {
     const isCamera = channel !== 'LIDAR_TOP';
@@ -255,7 +255,7 @@ export function buildTinyDataset(spec: TinyDatasetSpec = DEFAULT_SPEC): TinyData
     filename: 'maps/tiny.png',
   });
   const mask = new PNG({ width: 4, height: 4, colorType: 0, inputColorType: 0 });
-  files.set('maps/tiny.png', PNG.sync.write(mask, { colorType: 0, inputColorType: 0 }));
+  files.set('maps/tiny.png', () => PNG.sync.write(mask, { colorType: 0, inputColorType: 0 }));
 
   const pcd = Buffer.alloc(spec.lidarPoints.length * 20);
   spec.lidarPoints.forEach((p, i) => {
@@ -314,9 +314,9 @@ export function buildTinyDataset(spec: TinyDatasetSpec = DEFAULT_SPEC): TinyData
           });
           const ext = isCamera ? spec.imageFormat : 'pcd';
           const filename = `${isKey ? 'samples' : 'sweeps'}/${channel}/${scene.name}__${channel}__${us(time)}.${isCamera ? ext : 'pcd.bin'}`;
-          files.set(
-            filename,
-            isCamera ? encodeImage(spec.imageFormat, spec.imageWidth, spec.imageHeight, frame++) : pcd,
+          const imageFrame = frame++;
+          files.set(filename, () =>
+            isCamera ? encodeImage(spec.imageFormat, spec.imageWidth, spec.imageHeight, imageFrame) : pcd,
           );
           chain.push({
             token,
@@ -391,10 +391,10 @@ export async function writeTinyDataroot(
   for (const [table, records] of Object.entries(dataset.tables)) {
     await writeTable(dataroot, spec.version, table as TableName, records);
   }
-  for (const [path, bytes] of dataset.files) {
+  for (const [path, render] of dataset.files) {
     const full = join(dataroot, path);
     await mkdir(join(full, '..'), { recursive: true });
-    await writeFile(full, bytes);
+    await writeFile(full, render());
   }
   return dataset;
 }
