@@ -1,4 +1,5 @@
-import type { Mat4 } from '../geometry/matrix.ts';
+import { type Mat4, mat4 } from '../geometry/matrix.ts';
+import type { RigidTransform } from '../geometry/rigid-transform.ts';
 import type { MapExpansion } from './map-expansion.ts';
 import {
   lidarPatch,
@@ -163,4 +164,26 @@ export function bevSegmentationMasks(
   const canvasH = Math.trunc(patchH / grid.yBound[2]);
   const canvasW = Math.trunc(patchW / grid.xBound[2]);
   return bevMasksInPatch(map, lidarPatch(lidarToGlobal, patchH, patchW), canvasH, canvasW);
+}
+
+/**
+ * `ego2global · lidar2ego` the way BEVFusion builds it: both matrices stored as float32 and multiplied in
+ * float32. The rounding moves the patch by up to ~1e-4 m at nuScenes map coordinates, enough to shift a
+ * truncated line vertex by a pixel, so masks that must match BEVFusion's start from this pose.
+ */
+export function bevFusionLidarToGlobal(
+  lidarToEgo: RigidTransform<'lidar', 'ego'>,
+  egoToGlobal: RigidTransform<'ego', 'global'>,
+): Mat4<'lidar', 'global'> {
+  const a = Float32Array.from(egoToGlobal.toMatrix());
+  const b = Float32Array.from(lidarToEgo.toMatrix());
+  const out: number[] = [];
+  for (let r = 0; r < 4; r++) {
+    for (let c = 0; c < 4; c++) {
+      let s = 0;
+      for (let k = 0; k < 4; k++) s = Math.fround(s + a[4 * r + k] * b[4 * k + c]);
+      out.push(s);
+    }
+  }
+  return mat4<'lidar', 'global'>(out);
 }
