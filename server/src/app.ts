@@ -1,12 +1,12 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { authenticate } from './auth/authenticate.ts';
+import { authenticate, rejectFailedAuth } from './auth/authenticate.ts';
 import { BlobIntegrity } from './blob-integrity.ts';
 import type { ZooContext } from './context.ts';
 import { errorHandler, routeNotFound } from './errors.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
 import { openApiDocument } from './openapi.ts';
-import { DEFAULT_RATE_LIMITS, type RateLimitOptions, rateLimiter } from './rate-limits.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitOptions, rateLimits } from './rate-limits.ts';
 import { requestId } from './request-id.ts';
 import { commitRoutes } from './routes/commits.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -58,21 +58,16 @@ export function createApp(options: ZooAppOptions): ZooApp {
   const jsonForPosts: RequestHandler = (req, res, next) =>
     req.method === 'POST' ? json(req, res, next) : next();
   const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
-  const limit = (bucket: 'api' | 'files' | 'uploads'): RequestHandler =>
-    limits ? rateLimiter(bucket, limits) : (_req, _res, next) => next();
 
   app.use(requestId);
   app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(authenticate(context.meta));
-  app.get('/api/v1/openapi.json', limit('api'), (_req, res) => {
+  if (limits) app.use(rateLimits(limits));
+  app.use(rejectFailedAuth);
+  app.use(jsonForPosts);
+  app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use('/api/v1/uploads', limit('uploads'));
-  app.use(/^\/api\/v1\/models\/[^/]+\/[^/]+\/(uploads|commits)$/, limit('uploads'));
-  app.use('/api/v1/blobs', limit('files'));
-  app.use('/api', limit('api'));
-  app.use(/^\/[^/]+\/[^/]+\/resolve\//, limit('files'));
-  app.use(jsonForPosts);
   app.use(hfApiRoutes(context));
   app.use(modelRoutes(context));
   app.use(uploadRoutes(context));

@@ -49,3 +49,26 @@ export function rateLimiter(
     },
   });
 }
+
+type Bucket = keyof Omit<RateLimitOptions, 'windowMs'>;
+
+function bucketOf(path: string): Bucket {
+  if (
+    path.startsWith('/api/v1/uploads/') ||
+    /^\/api\/v1\/models\/[^/]+\/[^/]+\/(uploads|commits)$/.test(path)
+  ) {
+    return 'uploads';
+  }
+  if (path.startsWith('/api/v1/blobs/') || /^\/[^/]+\/[^/]+\/resolve\//.test(path)) return 'files';
+  return 'api';
+}
+
+/** Counts each request in exactly one bucket, chosen by its path. */
+export function rateLimits(options: RateLimitOptions): RequestHandler {
+  const limiters: Record<Bucket, RequestHandler> = {
+    api: rateLimiter('api', options),
+    files: rateLimiter('files', options),
+    uploads: rateLimiter('uploads', options),
+  };
+  return (req, res, next) => limiters[bucketOf(req.path)](req, res, next);
+}

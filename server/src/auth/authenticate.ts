@@ -10,7 +10,7 @@ export function principalOf(res: { locals: Record<string, unknown> }): Principal
 }
 
 /**
- * No `Authorization` header means anonymous. A header that is present but not a valid bearer token is a 401,
+ * No `Authorization` header means anonymous. A header that is present but not a valid bearer token becomes a 401,
  * never a silent downgrade to anonymous, so a typo in a token is reported rather than hiding private models.
  */
 export function authenticate(store: MetadataStore): RequestHandler {
@@ -24,17 +24,26 @@ export function authenticate(store: MetadataStore): RequestHandler {
     const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
     const token = match ? findToken(store, match[1]) : null;
     if (!token) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="mim4d-zoo"');
-      next(
-        new ProblemError(
-          401,
-          'Unauthorized',
-          match ? 'unknown or revoked token' : 'expected "Authorization: Bearer <token>"',
-        ),
-      );
+      // Refused by rejectFailedAuth once the rate limiter has counted it against the caller's address.
+      res.locals.principal = ANONYMOUS;
+      res.locals.authFailure = match
+        ? 'unknown or revoked token'
+        : 'expected "Authorization: Bearer <token>"';
+      next();
       return;
     }
     res.locals.principal = { kind: 'token', tokenId: token.id, scopes: token.scopes } satisfies Principal;
     next();
   };
 }
+
+/** Answers 401 for a request whose `Authorization` header {@link authenticate} could not accept. */
+export const rejectFailedAuth: RequestHandler = (_req, res, next) => {
+  const failure = res.locals.authFailure as string | undefined;
+  if (failure === undefined) {
+    next();
+    return;
+  }
+  res.setHeader('WWW-Authenticate', 'Bearer realm="mim4d-zoo"');
+  next(new ProblemError(401, 'Unauthorized', failure));
+};
