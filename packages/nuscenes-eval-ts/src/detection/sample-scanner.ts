@@ -88,6 +88,7 @@ export class SampleScanner {
     private readonly handler: SampleHandler,
   ) {}
 
+  /** `offset` is the 0-based position of the byte being looked at (the file's length at its end). */
   private fail(rule: string, where = `${this.options.source} (byte ${this.offset})`): never {
     throw new DetectionInputError(where, rule);
   }
@@ -117,10 +118,9 @@ export class SampleScanner {
         i = this.keyFrom(buf, i);
         continue;
       }
+      if (!isSpace(c)) this.structural(c);
       this.offset++;
       i++;
-      if (isSpace(c)) continue;
-      this.structural(c);
     }
   }
 
