@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { registerDataCommand } from './commands/data.ts';
 
 /** Builds the `mim4d` program; each subcommand module adds itself here. */
 export function buildProgram(): Command {
   const program = new Command('mim4d')
     .description('MIM4D: synthetic nuScenes-format data, masked 4D pretraining, fine-tuning')
     .showHelpAfterError();
+  registerDataCommand(program);
   return program;
 }
 

@@ -10,3 +10,4 @@ export * from './nuscenes/index.ts';
 // Token is also declared by map/expansion-types.ts; both are the same string key, this names the one exported.
 export type { Token } from './nuscenes/tables.ts';
 export * from './splits/index.ts';
+export * from './synth/index.ts';
