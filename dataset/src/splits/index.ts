@@ -6,3 +6,4 @@ export {
   type SplitName,
   splitSceneNames,
 } from './scene-splits.ts';
+export { type SplitSamples, splitSamples } from './split-samples.ts';
