@@ -33,9 +33,11 @@ export interface PublishOptions {
   private?: boolean;
 }
 
-/** A zoo server on a free loopback port over a fresh temporary data directory. */
-export async function startZoo(options: Partial<ZooAppOptions> = {}): Promise<ZooFixture> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-zoo-test-'));
+/** A zoo server on a free loopback port over a fresh temporary data directory (or `dataDir`, reopened). */
+export async function startZoo(
+  options: Partial<ZooAppOptions> & { dataDir?: string } = {},
+): Promise<ZooFixture> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mim4d-zoo-test-')));
   const stores = await openEmbeddedStores(dataDir);
   const running = await startServer({
     blobs: stores.blobs,
@@ -58,47 +60,7 @@ export async function startZoo(options: Partial<ZooAppOptions> = {}): Promise<Zo
     running,
     token: (...scopes) => createToken(stores.meta, 'test', scopes).secret,
     request,
-    async publish(model, files, opts) {
-      const list = Object.entries(files).map(([path, bytes]) => ({
-        path,
-        sha256: sha256Hex(bytes),
-        size: bytes.length,
-      }));
-      const declared = await request(`/api/v1/models/${model}/uploads`, {
-        method: 'POST',
-        token: opts.token,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ files: list }),
-      });
-      if (declared.status !== 200) throw new Error(`declare: ${declared.status} ${await declared.text()}`);
-      const answer = (await declared.json()) as {
-        files: { path: string; exists: boolean; uploadUrl?: string }[];
-      };
-      for (const f of answer.files) {
-        if (f.exists) continue;
-        const put = await request(f.uploadUrl as string, {
-          method: 'PUT',
-          token: opts.token,
-          body: files[f.path],
-        });
-        if (put.status !== 201 && put.status !== 200)
-          throw new Error(`upload ${f.path}: ${put.status} ${await put.text()}`);
-      }
-      const commit = await request(`/api/v1/models/${model}/commits`, {
-        method: 'POST',
-        token: opts.token,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          parentRevision: opts.parentRevision ?? null,
-          card: opts.card,
-          files: list,
-          ...(opts.tags ? { tags: opts.tags } : {}),
-          ...(opts.private ? { private: true } : {}),
-        }),
-      });
-      if (commit.status !== 201) throw new Error(`commit: ${commit.status} ${await commit.text()}`);
-      return ((await commit.json()) as { revision: string }).revision;
-    },
+    publish: (model, files, opts) => publishTo(request, model, files, opts),
     async close() {
       await running.close();
       stores.meta.close();
@@ -106,4 +68,52 @@ export async function startZoo(options: Partial<ZooAppOptions> = {}): Promise<Zo
     },
   };
   return fixture;
+}
+
+/** Declares, uploads and commits `files` through `request`; returns the new revision id. */
+export async function publishTo(
+  request: (path: string, init?: RequestInit & { token?: string }) => Promise<Response>,
+  model: string,
+  files: Record<string, Uint8Array>,
+  opts: PublishOptions,
+): Promise<string> {
+  const list = Object.entries(files).map(([path, bytes]) => ({
+    path,
+    sha256: sha256Hex(bytes),
+    size: bytes.length,
+  }));
+  const declared = await request(`/api/v1/models/${model}/uploads`, {
+    method: 'POST',
+    token: opts.token,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ files: list }),
+  });
+  if (declared.status !== 200) throw new Error(`declare: ${declared.status} ${await declared.text()}`);
+  const answer = (await declared.json()) as {
+    files: { path: string; exists: boolean; uploadUrl?: string }[];
+  };
+  for (const f of answer.files) {
+    if (f.exists) continue;
+    const put = await request(f.uploadUrl as string, {
+      method: 'PUT',
+      token: opts.token,
+      body: files[f.path],
+    });
+    if (put.status !== 201 && put.status !== 200)
+      throw new Error(`upload ${f.path}: ${put.status} ${await put.text()}`);
+  }
+  const commit = await request(`/api/v1/models/${model}/commits`, {
+    method: 'POST',
+    token: opts.token,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      parentRevision: opts.parentRevision ?? null,
+      card: opts.card,
+      files: list,
+      ...(opts.tags ? { tags: opts.tags } : {}),
+      ...(opts.private ? { private: true } : {}),
+    }),
+  });
+  if (commit.status !== 201) throw new Error(`commit: ${commit.status} ${await commit.text()}`);
+  return ((await commit.json()) as { revision: string }).revision;
 }

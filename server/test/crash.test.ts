@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createToken } from '../src/auth/tokens.ts';
+import { BlobIntegrity } from '../src/blob-integrity.ts';
+import { openEmbeddedStores } from '../src/embedded-stores.ts';
+import { backboneRevision } from './helpers/backbone-files.ts';
+import { publishTo, sha256Hex, startZoo } from './helpers/zoo-fixture.ts';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'mim4d-zoo.js');
+
+/** Runs `mim4d-zoo serve` as its own process and resolves with its URL once it listens. */
+function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--port', '0', '--no-rate-limit'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      err += c;
+    });
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
+  });
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('kill -9 during an upload', () => {
+  it('leaves a store with no partial blob, intact revisions, and an upload that can be redone', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-zoo-crash-'));
+    const stores = await openEmbeddedStores(dataDir);
+    const token = createToken(stores.meta, 'crash', ['write:acme']).secret;
+    stores.meta.close();
+
+    const { child, url } = await spawnServer(dataDir);
+    const request = (path: string, init: RequestInit & { token?: string } = {}) =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${init.token}`, ...init.headers },
+      });
+    const { files, card } = backboneRevision();
+    const revision = await publishTo(request, 'acme/crash', files, { token, card });
+
+    const big = new Uint8Array(8 << 20).map((_, i) => i % 253);
+    const bigSha = sha256Hex(big);
+    await request('/api/v1/models/acme/crash/uploads', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ files: [{ path: 'big.bin', sha256: bigSha, size: big.length }] }),
+    });
+    const put = httpRequest(`${url}/api/v1/uploads/${bigSha}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Length': String(big.length) },
+    });
+    put.on('error', () => {});
+    put.write(big.subarray(0, 3 << 20));
+    const tmp = join(dataDir, 'tmp');
+    await waitFor(async () => {
+      const names = await readdir(tmp);
+      return names.length > 0 && (await stat(join(tmp, names[0]))).size > 0;
+    }, 'the partial upload to reach the disk');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    put.destroy();
+
+    const zoo = await startZoo({ dataDir });
+    try {
+      assert.equal(zoo.running.startupCheck.incompleteRemoved, 1);
+      assert.deepEqual(await readdir(tmp), []);
+      assert.ok(!(await readdir(join(dataDir, 'blobs', 'sha256'))).includes(bigSha));
+      for (const [path, bytes] of Object.entries(files)) {
+        const res = await zoo.request(`/acme/crash/resolve/${revision}/${path}`);
+        assert.equal(res.status, 200, path);
+        assert.equal(sha256Hex(new Uint8Array(await res.arrayBuffer())), sha256Hex(bytes));
+      }
+      const fsck = await new BlobIntegrity(zoo.stores.blobs, zoo.stores.meta, () => {}).check({ full: true });
+      assert.deepEqual([fsck.corrupt, fsck.missing, fsck.adopted], [[], [], []]);
+      const redo = await zoo.request(`/api/v1/uploads/${bigSha}`, { method: 'PUT', token, body: big });
+      assert.equal(redo.status, 201);
+    } finally {
+      await zoo.close();
+    }
+  });
+});
