@@ -1,4 +1,5 @@
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/wasm/register.ts';
+export * from './layers/index.ts';
 export {
   type BackendChoice,
   type BackendInfo,

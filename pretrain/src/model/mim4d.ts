@@ -1,0 +1,212 @@
+import { applyFixedSampler, type FixedSampler, ParamStore, type SeededRandom } from '@mim4d/nn';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Mim4dConfig } from '../config/index.ts';
+import { DepthHead } from './depth-head.ts';
+import { egoWarpSampler, targetToSource } from './ego-warp.ts';
+import { Fpn } from './fpn.ts';
+import { type LevelLiftPlan, liftToVoxels, planLifting } from './lifting.ts';
+import { renderLoss } from './losses.ts';
+import { PatchMask } from './masking.ts';
+import { type RayBatch, sampleRays } from './rays.ts';
+import { RenderConv } from './render-conv.ts';
+import { type Rendered, renderRays } from './renderer.ts';
+import { checkSample, type Mim4dSample } from './sample.ts';
+import { SdfField } from './sdf-field.ts';
+import { SparseConvNeXt } from './sparse-convnext.ts';
+import { TemporalDecoder } from './temporal-decoder.ts';
+import { VoxelGrid } from './voxel-grid.ts';
+
+/** Parameter-name prefix of the image backbone (its learning rate is scaled by backboneLrMult). */
+export const BACKBONE_PREFIX = 'img_backbone.';
+
+/** The four loss terms of one step, each already averaged over the two targets. */
+export interface LossTerms {
+  rgb: tf.Scalar;
+  depth: tf.Scalar;
+  rgbAdj: tf.Scalar;
+  depthAdj: tf.Scalar;
+}
+
+export interface EncodingPlan {
+  mask: PatchMask;
+  lift: LevelLiftPlan[][];
+}
+
+/** Host-side randomness and geometry of one training step, drawn before the tensor work. */
+export interface StepPlan extends EncodingPlan {
+  /** Dropped frames: 0 and one random previous frame. */
+  targets: number[];
+  rays: RayBatch[];
+  /** warps[i][j]: sampler moving frame j's volume into target i's grid (null for j = target). */
+  warps: (FixedSampler | null)[][];
+}
+
+/**
+ * MIM4D: spatially masked multi-view video -> sparse ConvNeXt -> FPN -> depth-weighted lifting -> per-frame
+ * volumes; a dropped frame's volume is reconstructed from the others (ego-motion warp + temporal BEV decoder);
+ * both the reconstruction and the directly encoded volume are supervised by SDF volume rendering.
+ */
+export class Mim4dModel {
+  readonly params: ParamStore;
+  readonly grid: VoxelGrid;
+  readonly encoder: SparseConvNeXt;
+  readonly neck: Fpn;
+  readonly depthHead: DepthHead;
+  readonly renderConv: RenderConv;
+  readonly decoder: TemporalDecoder;
+  readonly field: SdfField;
+
+  constructor(readonly config: Mim4dConfig) {
+    this.params = new ParamStore(config.seed);
+    this.grid = new VoxelGrid(config);
+    this.encoder = new SparseConvNeXt(this.params.scope('img_backbone'), config);
+    this.neck = new Fpn(this.params.scope('img_neck'), config);
+    this.depthHead = new DepthHead(this.params.scope('depth_net'), config, this.neck.levels());
+    this.renderConv = new RenderConv(this.params.scope('render_conv'), config);
+    this.decoder = new TemporalDecoder(this.params.scope('history_decoder'), config, this.grid);
+    this.field = new SdfField(this.params.scope('field'), config, this.grid);
+  }
+
+  /** Feature-level sizes [h, w] for the configured image size. */
+  levelSizes(): [number, number][] {
+    const { imageHeight: H, imageWidth: W } = this.config.input;
+    const sizes: [number, number][] = this.config.neck.inStages.map((s) => {
+      const stride = this.encoder.stride(s);
+      return [H / stride, W / stride];
+    });
+    for (let e = 0; e < this.config.neck.extraLevels; e++) {
+      const [h, w] = sizes[sizes.length - 1];
+      sizes.push([Math.ceil(h / 2), Math.ceil(w / 2)]);
+    }
+    return sizes;
+  }
+
+  /** The encoder's inputs: patch mask (random, or every patch visible) and lifting geometry. */
+  encodingPlan(sample: Mim4dSample, rng: SeededRandom | null): EncodingPlan {
+    const { frames: T, cameras: N, imageHeight: H, imageWidth: W } = this.config.input;
+    checkSample(sample, T, N, H, W);
+    const { patchSize, ratio } = this.config.mask;
+    const mask =
+      rng === null
+        ? PatchMask.none(T * N, H, W, patchSize)
+        : PatchMask.random(rng, T * N, H, W, patchSize, ratio);
+    const sizes = this.levelSizes();
+    return { mask, lift: sample.frames.map((f) => planLifting(this.config, this.grid, f, sizes)) };
+  }
+
+  /** Draws the step's masks, dropped frame, rays and warps. */
+  plan(sample: Mim4dSample, rng: SeededRandom): StepPlan {
+    const T = this.config.input.frames;
+    const { mask, lift } = this.encodingPlan(sample, rng);
+    const targets = [0, 1 + rng.int(T - 1)];
+    const rays = targets.map((k) => sampleRays(this.config, sample, k, rng));
+    rays.forEach((r, i) => {
+      if (r.count === 0) {
+        throw new Error(
+          `sample ${sample.id}: no LiDAR point of the key frame lands in any camera of frame ${targets[i]}`,
+        );
+      }
+    });
+    const warps = targets.map((k) =>
+      sample.frames.map((f, j) =>
+        j === k
+          ? null
+          : egoWarpSampler(this.grid, targetToSource(sample.frames[k].egoToGlobal, f.egoToGlobal)),
+      ),
+    );
+    return { mask, lift, targets, rays, warps };
+  }
+
+  /** Images -> per-frame volumes after render_conv, [T, Z, Y, X, C]. */
+  encode(sample: Mim4dSample, plan: EncodingPlan, training: boolean, rng: SeededRandom | null): tf.Tensor5D {
+    const { frames: T, cameras: N, imageHeight: H, imageWidth: W, mean, std } = this.config.input;
+    const raw = tf.tensor4d(sample.images, [T * N, H, W, 3]);
+    const normalised = tf.mul(
+      tf.div(tf.sub(raw, tf.tensor1d(mean)), tf.tensor1d(std)),
+      plan.mask.atStride(1),
+    );
+    const levels = this.neck.apply(this.encoder.apply(normalised as tf.Tensor4D, plan.mask, rng));
+    const depth = this.depthHead.apply(levels);
+    const frameSlice = (x: tf.Tensor4D, t: number) => tf.slice(x, [t * N, 0, 0, 0], [N, -1, -1, -1]);
+    const volumes = plan.lift.map((lift, t) =>
+      liftToVoxels(
+        lift,
+        levels.map((l) => frameSlice(l, t)),
+        depth.map((d) => frameSlice(d, t)),
+        this.grid,
+      ),
+    );
+    return this.renderConv.apply(tf.stack(volumes) as tf.Tensor5D, training);
+  }
+
+  /** The decoder's reconstruction of target i's volume from the other frames. */
+  reconstruct(volumes: tf.Tensor5D, plan: StepPlan, i: number): tf.Tensor4D {
+    const { x, y, z } = this.grid;
+    const c = this.config.volume.channels;
+    const warped: tf.Tensor4D[] = [];
+    plan.warps[i].forEach((sampler, j) => {
+      if (sampler === null) return;
+      const table = tf.reshape(this.volume(volumes, j), [-1, c]) as tf.Tensor2D;
+      warped.push(tf.reshape(applyFixedSampler(table, sampler), [z, y, x, c]));
+    });
+    return this.decoder.apply(warped);
+  }
+
+  /** Loss terms of one step (call inside tf.variableGrads). */
+  losses(sample: Mim4dSample, plan: StepPlan, rng: SeededRandom): LossTerms {
+    const volumes = this.encode(sample, plan, true, rng);
+    const terms = {
+      rgb: [] as tf.Scalar[],
+      depth: [] as tf.Scalar[],
+      rgbAdj: [] as tf.Scalar[],
+      depthAdj: [] as tf.Scalar[],
+    };
+    plan.targets.forEach((k, i) => {
+      const rays = plan.rays[i];
+      const direct = renderLoss(
+        this.config,
+        renderRays(this.config, this.field, this.volume(volumes, k), rays, rng),
+        rays,
+      );
+      const recon = renderLoss(
+        this.config,
+        renderRays(this.config, this.field, this.reconstruct(volumes, plan, i), rays, rng),
+        rays,
+      );
+      terms.rgb.push(direct.rgb);
+      terms.depth.push(direct.depth);
+      terms.rgbAdj.push(recon.rgb);
+      terms.depthAdj.push(recon.depth);
+    });
+    const avg = (xs: tf.Scalar[]) => tf.div(tf.addN(xs), xs.length) as tf.Scalar;
+    return {
+      rgb: avg(terms.rgb),
+      depth: avg(terms.depth),
+      rgbAdj: avg(terms.rgbAdj),
+      depthAdj: avg(terms.depthAdj),
+    };
+  }
+
+  volume(volumes: tf.Tensor5D, t: number): tf.Tensor4D {
+    return tf.squeeze(tf.slice(volumes, [t, 0, 0, 0, 0], [1, -1, -1, -1, -1]), [0]) as tf.Tensor4D;
+  }
+
+  /** Renders given rays from the directly encoded, unmasked volume of frame `t` (evaluation mode). */
+  renderFrame(
+    sample: Mim4dSample,
+    t: number,
+    rays: RayBatch,
+    rng: SeededRandom,
+  ): { rgb: Float32Array; depth: Float32Array } {
+    return tf.tidy(() => {
+      const plan = this.encodingPlan(sample, null);
+      const volumes = this.encode(sample, plan, false, null);
+      const out: Rendered = renderRays(this.config, this.field, this.volume(volumes, t), rays, rng);
+      return { rgb: out.rgb.dataSync() as Float32Array, depth: out.depth.dataSync() as Float32Array };
+    });
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
