@@ -191,18 +191,24 @@ export class Mim4dModel {
     return tf.squeeze(tf.slice(volumes, [t, 0, 0, 0, 0], [1, -1, -1, -1, -1]), [0]) as tf.Tensor4D;
   }
 
-  /** Renders given rays from the directly encoded, unmasked volume of frame `t` (evaluation mode). */
+  /**
+   * Renders ray chunks from the directly encoded, unmasked volume of frame `t` (evaluation mode): the volume is
+   * encoded once, each chunk is rendered and read back before the next.
+   */
   renderFrame(
     sample: Mim4dSample,
     t: number,
-    rays: RayBatch,
+    chunks: RayBatch[],
     rng: SeededRandom,
-  ): { rgb: Float32Array; depth: Float32Array } {
+  ): { rgb: Float32Array; depth: Float32Array }[] {
     return tf.tidy(() => {
-      const plan = this.encodingPlan(sample, null);
-      const volumes = this.encode(sample, plan, false, null);
-      const out: Rendered = renderRays(this.config, this.field, this.volume(volumes, t), rays, rng);
-      return { rgb: out.rgb.dataSync() as Float32Array, depth: out.depth.dataSync() as Float32Array };
+      const volume = this.volume(this.encode(sample, this.encodingPlan(sample, null), false, null), t);
+      return chunks.map((rays) =>
+        tf.tidy(() => {
+          const out: Rendered = renderRays(this.config, this.field, volume, rays, rng);
+          return { rgb: out.rgb.dataSync() as Float32Array, depth: out.depth.dataSync() as Float32Array };
+        }),
+      );
     });
   }
 

@@ -132,3 +132,70 @@ export function sampleRays(
     pixels: Float32Array.from(out.pixels),
   };
 }
+
+/** One ray through the centre of every `stride`-th pixel of a camera of frame k (for pictures); depth unknown (0). */
+export function pixelRays(
+  config: Mim4dConfig,
+  sample: Mim4dSample,
+  k: number,
+  camera: number,
+  stride = 1,
+): RayBatch {
+  const { imageHeight: H, imageWidth: W, cameras: N } = config.input;
+  const s = sceneScale(config);
+  const lo = config.grid.pcRange.slice(0, 3);
+  const hi = config.grid.pcRange.slice(3, 6);
+  const cam = sample.frames[k].cameras[camera];
+  const inv = mat4Inverse(cam.egoToImage);
+  const o = [cam.cameraToEgo[3], cam.cameraToEgo[7], cam.cameraToEgo[11]];
+  const rays: RayBatch = {
+    count: 0,
+    origins: new Float32Array(0),
+    directions: new Float32Array(0),
+    near: new Float32Array(0),
+    far: new Float32Array(0),
+    depth: new Float32Array(0),
+    rgb: new Float32Array(0),
+    camera: new Int32Array(0),
+    pixels: new Float32Array(0),
+  };
+  const acc = {
+    origins: [] as number[],
+    directions: [] as number[],
+    near: [] as number[],
+    far: [] as number[],
+    rgb: [] as number[],
+    pixels: [] as number[],
+  };
+  for (let v = 0; v < H; v += stride) {
+    for (let u = 0; u < W; u += stride) {
+      const q = [u + 0.5, v + 0.5, 1, 1];
+      const p = [0, 1, 2].map(
+        (r) => inv[4 * r] * q[0] + inv[4 * r + 1] * q[1] + inv[4 * r + 2] * q[2] + inv[4 * r + 3],
+      );
+      const delta = [p[0] - o[0], p[1] - o[1], p[2] - o[2]];
+      const len = Math.hypot(delta[0], delta[1], delta[2]);
+      const d = delta.map((x) => x / len);
+      const [t0, t1] = boxInterval(o, d, lo, hi);
+      const near = Math.max(t0, config.render.near);
+      const far = t1 > near ? t1 : near + 1e-3;
+      const base = (((k * N + camera) * H + v) * W + u) * 3;
+      acc.origins.push(o[0] * s, o[1] * s, o[2] * s);
+      acc.directions.push(...d);
+      acc.near.push(near * s);
+      acc.far.push(far * s);
+      acc.rgb.push(sample.images[base], sample.images[base + 1], sample.images[base + 2]);
+      acc.pixels.push(u, v);
+    }
+  }
+  rays.count = acc.near.length;
+  rays.origins = Float32Array.from(acc.origins);
+  rays.directions = Float32Array.from(acc.directions);
+  rays.near = Float32Array.from(acc.near);
+  rays.far = Float32Array.from(acc.far);
+  rays.depth = new Float32Array(rays.count);
+  rays.rgb = Float32Array.from(acc.rgb);
+  rays.camera = new Int32Array(rays.count).fill(camera);
+  rays.pixels = Float32Array.from(acc.pixels);
+  return rays;
+}

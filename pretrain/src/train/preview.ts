@@ -1,0 +1,58 @@
+import { SeededRandom } from '@mim4d/nn';
+import { sceneScale } from '../config/index.ts';
+import type { Mim4dModel } from '../model/mim4d.ts';
+import { pixelRays, type RayBatch } from '../model/rays.ts';
+import type { Mim4dSample } from '../model/sample.ts';
+import { Raster } from './png.ts';
+
+const CHUNK = 1024;
+
+function sliceRays(r: RayBatch, a: number, b: number): RayBatch {
+  return {
+    count: b - a,
+    origins: r.origins.subarray(3 * a, 3 * b),
+    directions: r.directions.subarray(3 * a, 3 * b),
+    near: r.near.subarray(a, b),
+    far: r.far.subarray(a, b),
+    depth: r.depth.subarray(a, b),
+    rgb: r.rgb.subarray(3 * a, 3 * b),
+    camera: r.camera.subarray(a, b),
+    pixels: r.pixels.subarray(2 * a, 2 * b),
+  };
+}
+
+/**
+ * Renders camera `camera` of the key frame of a held-out sample from its directly encoded, unmasked volume and
+ * writes [input image | rendered RGB | rendered depth] side by side (depth: near white, far black, metres
+ * 0..far of the box). Fixed seed, so before/after pictures use the same samples.
+ */
+export function writePreview(
+  model: Mim4dModel,
+  sample: Mim4dSample,
+  file: string,
+  camera = 0,
+  scale = 3,
+): void {
+  const { imageHeight: H, imageWidth: W } = model.config.input;
+  const rays = pixelRays(model.config, sample, 0, camera);
+  const rgb = new Float32Array(rays.count * 3);
+  const depth = new Float32Array(rays.count);
+  const rng = new SeededRandom(7);
+  const chunks: RayBatch[] = [];
+  for (let a = 0; a < rays.count; a += CHUNK)
+    chunks.push(sliceRays(rays, a, Math.min(a + CHUNK, rays.count)));
+  model.renderFrame(sample, 0, chunks, rng).forEach((out, i) => {
+    rgb.set(out.rgb, 3 * i * CHUNK);
+    depth.set(out.depth, i * CHUNK);
+  });
+  const s = sceneScale(model.config);
+  const maxDepth = Math.max(...rays.far) / s;
+  const depthImage = new Float32Array(rays.count * 3);
+  for (let i = 0; i < rays.count; i++)
+    depthImage.fill(1 - Math.min(depth[i] / s / maxDepth, 1), 3 * i, 3 * i + 3);
+  const img = new Raster(3 * W * scale + 2 * 4, H * scale, [255, 255, 255]);
+  img.paste(rays.rgb, W, H, 0, 0, scale);
+  img.paste(rgb, W, H, W * scale + 4, 0, scale);
+  img.paste(depthImage, W, H, 2 * (W * scale + 4), 0, scale);
+  img.write(file);
+}

@@ -1,0 +1,171 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SeededRandom } from '@mim4d/nn';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Mim4dConfig } from '../config/index.ts';
+import { BACKBONE_PREFIX, type LossTerms, Mim4dModel } from '../model/mim4d.ts';
+import type { Mim4dSample } from '../model/sample.ts';
+import { AdamW, clipGradNorm } from './adamw.ts';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { writeLossCurve } from './loss-curve.ts';
+import { appendLoss, type LossRecord, readLossLog, truncateLossLog } from './loss-log.ts';
+import { writePreview } from './preview.ts';
+import { learningRate } from './schedule.ts';
+
+/** Training samples by index (loaded lazily: a real dataset does not fit in memory). */
+export interface SampleSource {
+  count: number;
+  get(index: number): Mim4dSample;
+}
+
+export interface PretrainOptions {
+  config: Mim4dConfig;
+  /** Total steps of the run (the schedule's length); a resumed run continues up to it. */
+  steps: number;
+  outDir: string;
+  train: SampleSource;
+  /** Rendered before and after training as preview-before.png / preview-after.png; none skips the pictures. */
+  heldOut?: Mim4dSample;
+  checkpointEvery?: number;
+  /** Continue from outDir's checkpoint if there is one. */
+  resume?: boolean;
+  /** Stop after this many steps in this call (the schedule still spans `steps`); for tests and time-boxed runs. */
+  stopAfter?: number;
+  onStep?: (record: LossRecord) => void;
+}
+
+export const RUN_FILES = {
+  config: 'config.json',
+  lossLog: 'loss.jsonl',
+  lossCurve: 'loss-curve.png',
+  before: 'preview-before.png',
+  after: 'preview-after.png',
+} as const;
+
+export interface PretrainResult {
+  model: Mim4dModel;
+  records: LossRecord[];
+  /** Step reached (1-based count of completed steps). */
+  step: number;
+}
+
+/**
+ * The MIM4D pretraining loop: per step, draw the plan (masks, dropped frame, rays), compute the four rendering
+ * losses, clip the gradient norm, AdamW with warm-up + cosine. Everything random comes from one seeded stream whose
+ * state is checkpointed with the weights and Adam moments, so a resumed run continues exactly as the uninterrupted
+ * one would.
+ */
+export function pretrain(options: PretrainOptions): PretrainResult {
+  const { config, steps, outDir, train } = options;
+  if (!(Number.isInteger(steps) && steps >= 1))
+    throw new Error(`pretrain: steps must be a positive integer, got ${steps}`);
+  if (train.count < 1) throw new Error('pretrain: the training set is empty');
+  mkdirSync(outDir, { recursive: true });
+  const logFile = path.join(outDir, RUN_FILES.lossLog);
+  const model = new Mim4dModel(config);
+  const trainable = model.params.trainable();
+  const byVarName = new Map([...trainable].map(([name, v]) => [v.name, name]));
+  const lrMult = (name: string) => (name.startsWith(BACKBONE_PREFIX) ? config.optim.backboneLrMult : 1);
+  const adam = new AdamW(trainable, lrMult, {
+    beta1: config.optim.beta1,
+    beta2: config.optim.beta2,
+    eps: config.optim.eps,
+    weightDecay: config.optim.weightDecay,
+  });
+  const rng = new SeededRandom(config.seed);
+  let step = 0;
+  if (options.resume === true && hasCheckpoint(outDir)) {
+    const ckpt = loadCheckpoint(outDir);
+    if (JSON.stringify(ckpt.meta.config) !== JSON.stringify(config)) {
+      throw new Error(
+        `${outDir}: the checkpoint was trained with a different config; resume with the same one`,
+      );
+    }
+    if (ckpt.meta.totalSteps !== steps) {
+      throw new Error(
+        `${outDir}: the checkpoint's schedule spans ${ckpt.meta.totalSteps} steps, not ${steps}`,
+      );
+    }
+    model.params.load(ckpt.params, outDir);
+    for (const [name, v] of adam.m) v.assign(tf.tensor(mustGet(ckpt.adamM, name, outDir).data, v.shape));
+    for (const [name, v] of adam.v) v.assign(tf.tensor(mustGet(ckpt.adamV, name, outDir).data, v.shape));
+    adam.step = ckpt.meta.optimizerStep;
+    rng.setState(ckpt.meta.rngState);
+    step = ckpt.meta.step;
+    truncateLossLog(logFile, step);
+  } else {
+    writeFileSync(logFile, '');
+    writeFileSync(path.join(outDir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+    if (options.heldOut !== undefined)
+      writePreview(model, options.heldOut, path.join(outDir, RUN_FILES.before));
+  }
+  const checkpoint = () =>
+    saveCheckpoint(
+      outDir,
+      { step, totalSteps: steps, rngState: rng.getState(), optimizerStep: adam.step, config },
+      model.params.entries(),
+      [...adam.m],
+      [...adam.v],
+    );
+  const stopAt = Math.min(steps, options.stopAfter === undefined ? steps : step + options.stopAfter);
+  const every = options.checkpointEvery ?? 50;
+  while (step < stopAt) {
+    const started = Date.now();
+    const sample = train.get(rng.int(train.count));
+    const plan = model.plan(sample, rng);
+    let terms: LossTerms | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const l = model.losses(sample, plan, rng);
+      terms = {
+        rgb: tf.keep(l.rgb),
+        depth: tf.keep(l.depth),
+        rgbAdj: tf.keep(l.rgbAdj),
+        depthAdj: tf.keep(l.depthAdj),
+      };
+      return tf.addN([l.rgb, l.depth, l.rgbAdj, l.depthAdj]) as tf.Scalar;
+    }, [...trainable.values()]);
+    const named = new Map(Object.entries(grads).map(([varName, g]) => [byVarName.get(varName)!, g]));
+    const clipped = clipGradNorm(named, config.optim.clipNorm);
+    const lr = learningRate(config.optim, step, steps);
+    adam.apply(clipped.grads, lr);
+    const t = terms as unknown as LossTerms;
+    const record: LossRecord = {
+      step: step + 1,
+      total: value.dataSync()[0],
+      rgb: t.rgb.dataSync()[0],
+      depth: t.depth.dataSync()[0],
+      rgbAdj: t.rgbAdj.dataSync()[0],
+      depthAdj: t.depthAdj.dataSync()[0],
+      lr,
+      gradNorm: clipped.norm,
+      seconds: (Date.now() - started) / 1000,
+    };
+    tf.dispose([
+      value,
+      ...Object.values(grads),
+      ...clipped.grads.values(),
+      t.rgb,
+      t.depth,
+      t.rgbAdj,
+      t.depthAdj,
+    ]);
+    step++;
+    appendLoss(logFile, record);
+    options.onStep?.(record);
+    if (step % every === 0 || step === stopAt) {
+      checkpoint();
+      writeLossCurve(readLossLog(logFile), path.join(outDir, RUN_FILES.lossCurve));
+    }
+  }
+  if (step === steps && options.heldOut !== undefined) {
+    writePreview(model, options.heldOut, path.join(outDir, RUN_FILES.after));
+  }
+  adam.dispose();
+  return { model, records: readLossLog(logFile), step };
+}
+
+function mustGet<T>(map: Map<string, T>, name: string, source: string): T {
+  const v = map.get(name);
+  if (v === undefined) throw new Error(`${source}: checkpoint lacks optimizer state for ${name}`);
+  return v;
+}
