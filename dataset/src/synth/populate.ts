@@ -1,8 +1,8 @@
 import { type Agent, type AgentKind, type AgentState, shapeAgent } from './agents.ts';
-import { type EgoRoute, egoPose } from './ego.ts';
+import { type EgoRoute, egoDistance, egoPose } from './ego.ts';
 import { carparkRows } from './ground.ts';
 import type { Random } from './random.ts';
-import { laneOffset, type Rect, roadHalfWidth, type Town } from './town.ts';
+import { laneOffset, type Rect, roadHalfWidth, type Town, travelSideSign } from './town.ts';
 
 /** Agents are placed wherever they may come within this distance (metres) of the ego during the scene. */
 const REACH = 75;
@@ -121,6 +121,7 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
     }
   }
 
+  const egoMiddle = ego.start + ego.direction * egoDistance(ego, durationS / 2);
   // Sidewalks: walking files, standing pedestrians and parked bicycles, and the odd roadworks with cones/barriers.
   for (const segment of town.segments) {
     const [r0, r1] = alongRange(segment.axis);
@@ -151,9 +152,19 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
           add('bicycle', 'parked', x, y, headingOf(segment.axis, random.chance(0.5) ? 1 : -1), 0);
         }
       }
-      if (random.chance(0.2)) {
-        const length = random.uniform(8, 20);
-        const start = random.uniform(from, Math.max(from, to - length));
+      // Roadworks: now and then anywhere, and always on the ego's kerb near the middle of its drive, so every
+      // scene has cones and barriers to detect.
+      const egoKerb =
+        segment.axis === ego.axis &&
+        segment.centre === ego.roadCentre &&
+        side === travelSideSign(ego.axis, ego.direction, town.driveSide) &&
+        egoMiddle >= from - 20 &&
+        egoMiddle <= to + 20;
+      if (egoKerb || random.chance(0.2)) {
+        const length = Math.min(random.uniform(8, 20), to - from);
+        const start = egoKerb
+          ? Math.min(Math.max(egoMiddle - length / 2, from), to - length)
+          : random.uniform(from, Math.max(from, to - length));
         const barrierYaw = headingOf(segment.axis === 'x' ? 'y' : 'x', 1);
         let [x, y] = toXY(segment.axis, start, at(-1.35));
         add('barrier', 'static', x, y, barrierYaw, 0);
