@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+
+export interface HeldLock {
+  release(): Promise<void>;
+  /** True once another process took the lock over as stale; the holder must not trust its partial file. */
+  readonly compromised: boolean;
+}
+
+export interface LockOptions {
+  /** Checked while waiting: another holder may finish the blob, and then there is nothing left to do. */
+  isDone(): Promise<boolean>;
+  /** Called once when the lock is found held by someone else. */
+  onWait?(): void;
+  /** A lock whose holder stopped refreshing it this long ago is taken over. Default 30 s. */
+  staleMs?: number;
+  /** Pause between attempts while another holder is alive. Default 200 ms. */
+  pollMs?: number;
+}
+
+/**
+ * Takes the lock `<path>.lock` (a directory, which works on NFS where flock does not), waiting while a live holder
+ * has it. Resolves `'done'` when the awaited result appeared meanwhile, or `null` when locking itself fails (read-only
+ * or odd filesystem): the caller then works without the lock in a private temporary file, so a failed lock costs
+ * bandwidth, never correctness.
+ */
+export async function acquireLock(path: string, options: LockOptions): Promise<HeldLock | 'done' | null> {
+  const staleMs = options.staleMs ?? 30_000;
+  let waited = false;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch {
+    return null;
+  }
+  for (;;) {
+    let compromised = false;
+    try {
+      const release = await lockfile.lock(path, {
+        realpath: false,
+        lockfilePath: `${path}.lock`,
+        stale: staleMs,
+        update: Math.max(1000, Math.floor(staleMs / 3)),
+        retries: 0,
+        onCompromised: () => {
+          compromised = true;
+        },
+      });
+      return {
+        release: () => release().catch(() => {}),
+        get compromised() {
+          return compromised;
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') return null;
+    }
+    if (await options.isDone()) return 'done';
+    if (!waited) {
+      waited = true;
+      options.onWait?.();
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+  }
+}
