@@ -4,7 +4,7 @@ import { getKernel } from '@tensorflow/tfjs-core';
  * Kernels one training step of the MIM4D model family runs (forward and backward of conv nets, matmul,
  * gather/scatter, reductions, elementwise maths, softplus/sigmoid/exp, resize and gather-based sampling, Adam),
  * as recorded by `tf.profile` on such a step on the cpu backend, plus the ones its variants reach (strided
- * conv on a trained input, Conv3D's input gradient, fused matmul/conv).
+ * conv on a trained input, Conv3D's input gradient, fused matmul/conv, einsum).
  */
 export const TRAINING_KERNELS: readonly string[] = [
   'Abs',
@@ -28,6 +28,7 @@ export const TRAINING_KERNELS: readonly string[] = [
   'DepthwiseConv2dNative',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  'Einsum',
   'Elu',
   'EluGrad',
   'Equal',

@@ -9,11 +9,11 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { assertFloat32, callWasmKernel, reshapeWasm } from './call_kernel.ts';
-import { MAX_SCRATCH_FLOATS } from './scratch.ts';
+import { getMaxScratchFloats } from './scratch.ts';
 
 /**
  * dW = im2col(x)^T · dy: the patch matrix [rows = N·OH·OW, KH·KW·CI] times dy [rows, CO], on the backend's
- * BatchMatMul. Rows go in chunks so the patch matrix stays under MAX_SCRATCH_FLOATS.
+ * BatchMatMul. Rows go in chunks so the patch matrix stays under the scratch cap.
  */
 function conv2DBackpropFilter(args: {
   inputs: Conv2DBackpropFilterInputs;
@@ -42,7 +42,7 @@ function conv2DBackpropFilter(args: {
   const patch = filterHeight * filterWidth * inChannels;
   const rowsPerImage = outHeight * outWidth;
   const totalRows = batchSize * rowsPerImage;
-  const chunkRows = Math.max(1, Math.min(totalRows, Math.floor(MAX_SCRATCH_FLOATS / patch)));
+  const chunkRows = Math.max(1, Math.min(totalRows, Math.floor(getMaxScratchFloats() / patch)));
 
   const dW = new Float32Array(patch * outChannels);
   for (let row0 = 0; row0 < totalRows; row0 += chunkRows) {

@@ -1,3 +1,4 @@
+import { registerEinsumGradient } from './einsum.ts';
 import { registerGatherNdGradient } from './gather_nd.ts';
 import { registerNonDifferentiableGradients } from './non_differentiable.ts';
 
@@ -5,4 +6,5 @@ import { registerNonDifferentiableGradients } from './non_differentiable.ts';
 export function registerMissingGradients(): void {
   registerNonDifferentiableGradients();
   registerGatherNdGradient();
+  registerEinsumGradient();
 }
