@@ -2,7 +2,7 @@ import { type Agent, type AgentKind, type AgentState, shapeAgent } from './agent
 import { type EgoRoute, egoDistance, egoPose } from './ego.ts';
 import { carparkRows } from './ground.ts';
 import type { Random } from './random.ts';
-import { laneOffset, type Rect, roadHalfWidth, type Town, travelSideSign } from './town.ts';
+import { laneOffset, type Rect, roadHalfWidth, type Town, travelSideSign, walkwayExtent } from './town.ts';
 
 /** Agents are placed wherever they may come within this distance (metres) of the ego during the scene. */
 const REACH = 75;
@@ -125,8 +125,9 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
   // Sidewalks: walking files, standing pedestrians and parked bicycles, and the odd roadworks with cones/barriers.
   for (const segment of town.segments) {
     const [r0, r1] = alongRange(segment.axis);
-    const from = Math.max(segment.from, r0);
-    const to = Math.min(segment.to, r1);
+    const [walkFrom, walkTo] = walkwayExtent(town, segment);
+    const from = Math.max(walkFrom, r0);
+    const to = Math.min(walkTo, r1);
     if (to - from < 5) continue;
     for (const side of [-1, 1]) {
       const walkwayCentre = segment.centre + side * (half + town.walkwayWidth / 2);
@@ -144,7 +145,7 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
           add('pedestrian', 'moving', x, y, headingOf(segment.axis, direction), speed);
         }
       }
-      for (let s = from + random.uniform(2, 15); s < to - 1; s += random.uniform(6, 30)) {
+      for (let s = from + random.uniform(1.5, 15); s < to - 1.5; s += random.uniform(6, 30)) {
         const [x, y] = toXY(segment.axis, s, at(1.3));
         if (random.chance(0.6)) {
           add('pedestrian', 'standing', x, y, random.uniform(-Math.PI, Math.PI), 0);

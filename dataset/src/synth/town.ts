@@ -112,13 +112,14 @@ export function buildTown(location: MapLocation, random: Random): Town {
 
   const walkways: Rect[] = [];
   for (const s of segments) {
+    const [from, to] = walkwayExtent({ size, walkwayWidth }, s);
     for (const side of [-1, 1]) {
       const near = side * half;
       const far = side * (half + walkwayWidth);
       const lo = s.centre + Math.min(near, far);
       const hi = s.centre + Math.max(near, far);
       walkways.push(
-        s.axis === 'x' ? { x0: s.from, y0: lo, x1: s.to, y1: hi } : { x0: lo, y0: s.from, x1: hi, y1: s.to },
+        s.axis === 'x' ? { x0: from, y0: lo, x1: to, y1: hi } : { x0: lo, y0: from, x1: hi, y1: to },
       );
     }
   }
@@ -202,6 +203,20 @@ export function buildTown(location: MapLocation, random: Random): Town {
 export function travelSideSign(axis: 'x' | 'y', direction: 1 | -1, driveSide: 'left' | 'right'): 1 | -1 {
   const rightOfTravel = axis === 'x' ? -direction : direction;
   return (driveSide === 'right' ? rightOfTravel : -rightOfTravel) as 1 | -1;
+}
+
+/**
+ * Along-axis extent of the sidewalks beside a segment: the segment minus the corner squares at its intersection
+ * ends, which are walkways of their own, so that no two walkway strips overlap.
+ */
+export function walkwayExtent(
+  town: Pick<Town, 'size' | 'walkwayWidth'>,
+  segment: Pick<RoadSegment, 'from' | 'to'>,
+): [number, number] {
+  return [
+    segment.from === 0 ? 0 : segment.from + town.walkwayWidth,
+    segment.to === town.size ? town.size : segment.to - town.walkwayWidth,
+  ];
 }
 
 /** Cross-axis offset from the road centreline of lane `lane` (0 = next to the centreline) travelling `direction`. */
