@@ -4,6 +4,7 @@ import { createToken } from '../auth/tokens.ts';
 import { BlobIntegrity, type IntegrityReport } from '../blob-integrity.ts';
 import { openEmbeddedStores } from '../embedded-stores.ts';
 import { startServer } from '../serve.ts';
+import { addClientCommands } from './client-commands.ts';
 
 const DEFAULT_DATA = './zoo-data';
 
@@ -112,6 +113,7 @@ export function buildProgram(): Command {
       if (report.corrupt.length > 0 || report.missing.length > 0) process.exitCode = 1;
     });
 
+  addClientCommands(program);
   return program;
 }
 

@@ -1,3 +1,4 @@
+export { type Placement, placeFile } from '../cache/atomic-file.ts';
 export { CacheLayout } from '../cache/cache-layout.ts';
 export { type BlobState, ZooCache } from '../cache/zoo-cache.ts';
 export {

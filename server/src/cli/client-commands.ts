@@ -1,0 +1,277 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import {
+  type LocalFile,
+  parseRepoRef,
+  placeFile,
+  type TransferProgress,
+  ZooClient,
+  type ZooClientOptions,
+  ZooError,
+} from '@mim4d/zoo';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+
+interface ConnectionOptions {
+  endpoint?: string;
+  token?: string;
+  cacheDir?: string;
+  offline?: boolean;
+}
+
+function withConnection(command: Command): Command {
+  return command
+    .option(
+      '--endpoint <url>',
+      'zoo URL (default: MIM4D_ZOO_ENDPOINT, the saved login, http://127.0.0.1:8080)',
+    )
+    .option('--token <token>', 'bearer token (default: MIM4D_ZOO_TOKEN, then the saved login)')
+    .option('--cache-dir <dir>', 'cache root (default: MIM4D_ZOO_CACHE or ~/.cache/mim4d/zoo)');
+}
+
+function clientFrom(opts: ConnectionOptions): ZooClient {
+  const options: ZooClientOptions = {};
+  if (opts.endpoint) options.endpoint = opts.endpoint;
+  if (opts.token) options.token = opts.token;
+  if (opts.cacheDir) options.cacheDir = opts.cacheDir;
+  if (opts.offline) options.offline = true;
+  return new ZooClient(options);
+}
+
+/** One bar per file on stderr when it is a terminal; nothing otherwise, so pipes and logs stay clean. */
+function transferBars(enabled = process.stderr.isTTY): {
+  onProgress?: (p: TransferProgress) => void;
+  stop(): void;
+} {
+  if (!enabled) return { stop() {} };
+  const multi = new cliProgress.MultiBar(
+    {
+      format: '{path} [{bar}] {percentage}% {value}/{total} B {note}',
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, cliProgress.SingleBar>();
+  return {
+    onProgress(p) {
+      const key = `${p.direction}:${p.path}`;
+      let bar = bars.get(key);
+      const note =
+        p.phase === 'waiting'
+          ? 'waiting for another process'
+          : p.resumedFrom > 0
+            ? `resumed at ${p.resumedFrom}`
+            : '';
+      if (!bar) {
+        bar = multi.create(p.total, p.bytes, { path: p.path.padEnd(24), note });
+        bars.set(key, bar);
+      }
+      bar.update(p.bytes, { note });
+    },
+    stop: () => multi.stop(),
+  };
+}
+
+/** Runs a command body; a failure prints one clear line (no stack) and sets exit code 1. */
+async function reporting(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mim4d-zoo: ${message}\n`);
+    if (error instanceof ZooError && error.code === 'DownloadInterrupted') {
+      process.stderr.write('mim4d-zoo: run the same command again to resume\n');
+    }
+    process.exitCode = 1;
+  }
+}
+
+/** Every regular file under `dir` as a repository path; hidden entries are skipped and named. */
+async function filesUnder(dir: string, skip: Set<string>): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    const full = join(entry.parentPath, entry.name);
+    const rel = relative(dir, full).split(sep).join('/');
+    if (rel.split('/').some((s) => s.startsWith('.'))) {
+      if (entry.isFile()) process.stderr.write(`skipping hidden file ${rel}\n`);
+      continue;
+    }
+    if (!entry.isFile() || skip.has(resolve(full))) continue;
+    files[rel] = full;
+  }
+  return files;
+}
+
+function summarize(files: LocalFile[]): string {
+  const count = (s: LocalFile['status']) => files.filter((f) => f.status === s).length;
+  const bytes = files.reduce((sum, f) => sum + f.bytesTransferred, 0);
+  const resumed = files.filter((f) => f.resumedFrom > 0).length;
+  return (
+    `${files.length} file(s): ${count('downloaded')} downloaded, ${count('cached')} from the cache, ` +
+    `${count('repaired')} repaired; ${bytes} bytes transferred${resumed ? `, ${resumed} resumed` : ''}`
+  );
+}
+
+/** Adds `pull`, `push`, `ls` and `login` (the zoo client) to the `mim4d-zoo` program. */
+export function addClientCommands(program: Command): void {
+  withConnection(
+    program
+      .command('pull')
+      .description('download a model revision, verified by sha256, into the cache (and optionally a folder)')
+      .argument(
+        '<model>',
+        'namespace/name, or namespace/name@revision (a tag or a revision id; default main)',
+      )
+      .option('--path <path...>', 'only these files of the revision')
+      .option('--out <dir>', 'also place the files here (hard links where possible, else copies)')
+      .option('--verify', 're-hash cached files and fetch damaged ones again')
+      .option('--offline', 'use only the cache (also MIM4D_ZOO_OFFLINE=1)'),
+  ).action((model: string, opts: ConnectionOptions & { path?: string[]; out?: string; verify?: boolean }) =>
+    reporting(async () => {
+      const { repo, revision } = parseRepoRef(model);
+      const client = clientFrom(opts);
+      const bars = transferBars();
+      const fetchOptions = {
+        ...(revision ? { revision } : {}),
+        ...(opts.verify ? { verify: true } : {}),
+        ...(bars.onProgress ? { onProgress: bars.onProgress } : {}),
+      };
+      let files: LocalFile[];
+      let where: string;
+      let pinned: string;
+      try {
+        if (opts.path) {
+          files = [];
+          for (const path of opts.path) files.push(await client.download(repo, path, fetchOptions));
+          pinned = (await client.manifest(repo, revision)).revision;
+          where = client.cache.layout.snapshotDir(repo, pinned as never);
+        } else {
+          const snapshot = await client.snapshot(repo, fetchOptions);
+          files = snapshot.files;
+          where = snapshot.dir;
+          pinned = snapshot.revision;
+        }
+      } finally {
+        bars.stop();
+      }
+      if (opts.out) {
+        for (const f of files) await placeFile(f.localPath, join(opts.out, ...f.path.split('/')));
+        where = resolve(opts.out);
+      }
+      process.stderr.write(`${model} -> revision ${pinned}\n${summarize(files)}\n`);
+      process.stdout.write(`${where}\n`);
+    }),
+  );
+
+  withConnection(
+    program
+      .command('push')
+      .description('publish the files of a folder as a new revision (only blobs the server lacks are sent)')
+      .argument('<model>', 'namespace/name')
+      .argument('<dir>', 'folder whose files make up the revision')
+      .option(
+        '--card <file>',
+        'model card JSON (default: <dir>/card.json, which is then not uploaded as a file)',
+      )
+      .option('--tag <tag...>', 'tags to point at the new revision', ['main'])
+      .option(
+        '--parent <revision>',
+        'revision this one replaces (default: the current head; "none" for a new model)',
+      )
+      .option('-m, --message <text>', 'what changed')
+      .option('--private', 'visible only to tokens that may read the namespace'),
+  ).action(
+    (
+      model: string,
+      dir: string,
+      opts: ConnectionOptions & {
+        card?: string;
+        tag: string[];
+        parent?: string;
+        message?: string;
+        private?: boolean;
+      },
+    ) =>
+      reporting(async () => {
+        const { repo, revision } = parseRepoRef(model);
+        if (revision)
+          throw new Error(`push takes namespace/name without @${revision}; use --parent or --tag`);
+        const cardPath = resolve(opts.card ?? join(dir, 'card.json'));
+        let card: unknown;
+        try {
+          card = JSON.parse(await readFile(cardPath, 'utf8'));
+        } catch (error) {
+          throw new Error(`${cardPath}: cannot read the model card (${(error as Error).message})`);
+        }
+        const files = await filesUnder(resolve(dir), new Set([cardPath]));
+        if (Object.keys(files).length === 0) throw new Error(`${dir}: no files to publish`);
+        const client = clientFrom(opts);
+        const bars = transferBars();
+        try {
+          const result = await client.publish(repo, files, card, {
+            tags: opts.tag,
+            ...(opts.parent
+              ? { parentRevision: opts.parent === 'none' ? null : (opts.parent as never) }
+              : {}),
+            ...(opts.message !== undefined ? { message: opts.message } : {}),
+            ...(opts.private ? { private: true } : {}),
+            ...(bars.onProgress ? { onProgress: bars.onProgress } : {}),
+          });
+          bars.stop();
+          process.stderr.write(
+            `${result.uploaded.length} file(s) uploaded, ${result.deduplicated.length} already on the server; ` +
+              `tags ${opts.tag.join(', ')}\n`,
+          );
+          process.stdout.write(`${result.revision}\n`);
+        } finally {
+          bars.stop();
+        }
+      }),
+  );
+
+  withConnection(
+    program
+      .command('ls')
+      .description('list the models this token can see')
+      .argument('[query]', 'substring of namespace/name')
+      .option('--json', 'one JSON object per line'),
+  ).action((query: string | undefined, opts: ConnectionOptions & { json?: boolean }) =>
+    reporting(async () => {
+      const client = clientFrom(opts);
+      let cursor: string | undefined;
+      do {
+        const page = await client.listModels({
+          ...(query ? { q: query } : {}),
+          limit: 100,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const m of page.models) {
+          process.stdout.write(
+            opts.json
+              ? `${JSON.stringify(m)}\n`
+              : `${m.id}\t${m.head}\t${m.private ? 'private' : 'public'}\t${m.createdAt}\n`,
+          );
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }),
+  );
+
+  program
+    .command('login')
+    .description('check a token against the zoo and save it (0600) for later commands')
+    .requiredOption('--token <token>', 'bearer token from `mim4d-zoo token create`')
+    .option('--endpoint <url>', 'zoo URL to save with it')
+    .action((opts: { token: string; endpoint?: string }) =>
+      reporting(async () => {
+        const path = await ZooClient.login({
+          token: opts.token,
+          ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+        });
+        process.stderr.write(`token accepted; saved to ${path}\n`);
+      }),
+    );
+}
