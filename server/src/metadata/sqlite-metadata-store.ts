@@ -45,6 +45,11 @@ function revisionId(commit: NewCommit, createdAt: string): RevisionId {
 /** SQLite in WAL mode; every multi-row change runs in one transaction, so a crash keeps the last commit or none. */
 export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
+  // Preparing is most of the cost of a small query; each distinct SQL text is prepared once.
+  private readonly statements = new Map<string, Database.Statement>();
+  // Revisions are immutable, so a cached one never goes stale.
+  private readonly revisions = new Map<RevisionId, RevisionRecord>();
+  private static readonly REVISION_CACHE_SIZE = 2048;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -53,6 +58,15 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private migrate(): void {
@@ -101,7 +115,7 @@ export class SqliteMetadataStore implements MetadataStore {
     }
     const sql = `SELECT * FROM models ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY namespace || '/' || name LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, query.limit + 1) as ModelRow[];
+    const rows = this.stmt(sql).all(...params, query.limit + 1) as ModelRow[];
     const page = rows.slice(0, query.limit).map(toModel);
     const last = page.at(-1);
     return {
@@ -124,7 +138,7 @@ export class SqliteMetadataStore implements MetadataStore {
     const row = this.modelRow(model);
     if (!row) return null;
     if (isRevisionId(rev)) {
-      const hit = this.db.prepare('SELECT id FROM revisions WHERE id = ? AND model_id = ?').get(rev, row.id);
+      const hit = this.stmt('SELECT id FROM revisions WHERE id = ? AND model_id = ?').get(rev, row.id);
       return hit ? rev : null;
     }
     const ref = this.db
@@ -134,6 +148,19 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   getRevision(id: RevisionId): RevisionRecord | null {
+    const cached = this.revisions.get(id);
+    if (cached) return cached;
+    const revision = this.readRevision(id);
+    if (revision) {
+      if (this.revisions.size >= SqliteMetadataStore.REVISION_CACHE_SIZE) {
+        this.revisions.delete(this.revisions.keys().next().value as RevisionId);
+      }
+      this.revisions.set(id, revision);
+    }
+    return revision;
+  }
+
+  private readRevision(id: RevisionId): RevisionRecord | null {
     const row = this.db
       .prepare(
         `SELECT revisions.*, models.namespace, models.name FROM revisions
@@ -172,7 +199,7 @@ export class SqliteMetadataStore implements MetadataStore {
       if (existing && existing.head !== commit.parent) {
         return { ok: false, reason: 'StaleParent', head: existing.head as RevisionId };
       }
-      const blob = this.db.prepare('SELECT size FROM blobs WHERE sha256 = ?');
+      const blob = this.stmt('SELECT size FROM blobs WHERE sha256 = ?');
       const missing = commit.files
         .filter((f) => (blob.get(f.sha256) as { size: number } | undefined)?.size !== f.sizeBytes)
         .map((f) => f.path);
@@ -183,7 +210,7 @@ export class SqliteMetadataStore implements MetadataStore {
       let modelId: number;
       if (existing) {
         modelId = existing.id;
-        this.db.prepare('UPDATE models SET head = ? WHERE id = ?').run(id, modelId);
+        this.stmt('UPDATE models SET head = ? WHERE id = ?').run(id, modelId);
       } else {
         // The revision row references the model and the model's head references the revision: insert the model
         // with the new id as head first; foreign keys on head are not declared, so the order is free.
@@ -198,11 +225,11 @@ export class SqliteMetadataStore implements MetadataStore {
           'INSERT INTO revisions (id, model_id, parent, created_at, message, card) VALUES (?, ?, ?, ?, ?, ?)',
         )
         .run(id, modelId, commit.parent, now, commit.message, JSON.stringify(commit.card));
-      const file = this.db.prepare(
+      const file = this.stmt(
         'INSERT INTO revision_files (revision, path, sha256, size) VALUES (?, ?, ?, ?)',
       );
       for (const f of commit.files) file.run(id, f.path, f.sha256, f.sizeBytes);
-      const tag = this.db.prepare(
+      const tag = this.stmt(
         `INSERT INTO refs (model_id, tag, revision, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (model_id, tag) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at`,
       );
@@ -223,7 +250,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   getBlob(sha256: Sha256Hex): BlobRecord | null {
-    const row = this.db.prepare('SELECT * FROM blobs WHERE sha256 = ?').get(sha256) as
+    const row = this.stmt('SELECT * FROM blobs WHERE sha256 = ?').get(sha256) as
       | { sha256: Sha256Hex; size: number; fingerprint: string; verified_at: string }
       | undefined;
     return row
@@ -238,18 +265,18 @@ export class SqliteMetadataStore implements MetadataStore {
          ON CONFLICT (sha256) DO UPDATE SET fingerprint = excluded.fingerprint, verified_at = excluded.verified_at`,
       )
       .run(blob.sha256, blob.sizeBytes, blob.fingerprint, blob.verifiedAt);
-    this.db.prepare('DELETE FROM upload_declarations WHERE sha256 = ?').run(blob.sha256);
+    this.stmt('DELETE FROM upload_declarations WHERE sha256 = ?').run(blob.sha256);
   }
 
   listBlobs(): BlobRecord[] {
-    return (this.db.prepare('SELECT sha256 FROM blobs ORDER BY sha256').all() as { sha256: Sha256Hex }[]).map(
+    return (this.stmt('SELECT sha256 FROM blobs ORDER BY sha256').all() as { sha256: Sha256Hex }[]).map(
       (r) => this.getBlob(r.sha256) as BlobRecord,
     );
   }
 
   referencedBlobs(): Sha256Hex[] {
     return (
-      this.db.prepare('SELECT DISTINCT sha256 FROM revision_files ORDER BY sha256').all() as {
+      this.stmt('SELECT DISTINCT sha256 FROM revision_files ORDER BY sha256').all() as {
         sha256: Sha256Hex;
       }[]
     ).map((r) => r.sha256);
@@ -267,7 +294,7 @@ export class SqliteMetadataStore implements MetadataStore {
 
   declaredSizes(sha256: Sha256Hex): number[] {
     return (
-      this.db.prepare('SELECT size FROM upload_declarations WHERE sha256 = ?').all(sha256) as {
+      this.stmt('SELECT size FROM upload_declarations WHERE sha256 = ?').all(sha256) as {
         size: number;
       }[]
     ).map((r) => r.size);
@@ -282,7 +309,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   findTokenBySecretSha256(secretSha256: string): TokenRecord | null {
-    const row = this.db.prepare('SELECT * FROM tokens WHERE secret_sha256 = ?').get(secretSha256) as
+    const row = this.stmt('SELECT * FROM tokens WHERE secret_sha256 = ?').get(secretSha256) as
       | { id: string; name: string; scopes: string; created_at: string }
       | undefined;
     return row
