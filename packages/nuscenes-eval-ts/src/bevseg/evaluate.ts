@@ -102,9 +102,21 @@ export class SegmentationEvaluator {
   }
 }
 
-/** torch's float32 `mean` of a short vector: a float32 running sum, then a float32 division. */
+/**
+ * torch's CPU float32 `mean` of a short contiguous vector: a float32 sum in the order of ATen's
+ * `row_sum` (four interleaved partial sums, the tail added to the first, then the partials folded in),
+ * divided by n in float32. Verified against torch 1.13 for fewer than 8 values (BEVFusion has 6 classes);
+ * from 8 values on torch switches to a vectorised kernel with another order.
+ */
 function float32Mean(values: Float32Array): number {
-  let sum = 0;
-  for (const v of values) sum = Math.fround(sum + v);
+  const ilp = 4;
+  const rows = Math.floor(values.length / ilp);
+  const partial = [0, 0, 0, 0];
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < ilp; k++) partial[k] = Math.fround(partial[k] + values[r * ilp + k]);
+  }
+  for (let i = rows * ilp; i < values.length; i++) partial[0] = Math.fround(partial[0] + values[i]);
+  let sum = partial[0];
+  for (let k = 1; k < ilp; k++) sum = Math.fround(sum + partial[k]);
   return Math.fround(sum / values.length);
 }

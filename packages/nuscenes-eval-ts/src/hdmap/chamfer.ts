@@ -71,6 +71,13 @@ export function boundsOf(line: LidarPolylineM): BoundsM {
   return { minX, minY, maxX, maxY };
 }
 
+/** Distance between two boxes: no point of one is nearer than this to any point of the other. */
+export function boundsGap(a: BoundsM, b: BoundsM): number {
+  const dx = Math.max(a.minX - b.maxX, 0, b.minX - a.maxX);
+  const dy = Math.max(a.minY - b.maxY, 0, b.minY - a.maxY);
+  return Math.sqrt(dx * dx + dy * dy);
+}
+
 function meanDistanceToBounds(line: LidarPolylineM, b: BoundsM): number {
   let sum = 0;
   for (let i = 0; i < line.length; i += 2) {

@@ -1,6 +1,6 @@
 import { pairwiseSum64 } from '../numeric/pairwise-sum.ts';
 import { averagePrecisionArea, precisionRecall } from './average-precision.ts';
-import { type BoundsM, boundsOf, ChamferScorer, chamferLowerBound } from './chamfer.ts';
+import { type BoundsM, boundsGap, boundsOf, ChamferScorer, chamferLowerBound } from './chamfer.ts';
 import { type ChamferConfig, GATED_SCORE, MAPTR_CHAMFER_CONFIG, thresholdLabel } from './config.ts';
 import type { ChamferCurve, ChamferResult, LidarPolylineM, MapSample } from './data-classes.ts';
 import { GateLine, gatePasses } from './gate.ts';
@@ -63,12 +63,27 @@ export class ChamferEvaluator {
       // The reference skips predictions of fewer than 2 points: neither TP nor FP.
       const preds = sample.predictions.filter((p) => p.classId === c && p.pts.length >= 4);
       const gts = sample.groundTruth.filter((g) => g.classId === c);
-      this.addClass(
-        this.pools[c],
-        preds.map((p) => this.prepare(p.pts)),
-        preds.map((p) => p.score),
-        gts.map((g) => this.prepare(g.pts)),
-      );
+      const pool = this.pools[c];
+      const predScores = preds.map((p) => p.score);
+      // Without GT every prediction is FP and without predictions there is nothing to match: the lines
+      // themselves are only needed when both sides exist.
+      const tp =
+        preds.length > 0 && gts.length > 0
+          ? tpPerThreshold(
+              predScores,
+              this.scoreMatrix(
+                preds.map((p) => this.prepare(p.pts)),
+                gts.map((g) => this.prepare(g.pts)),
+              ),
+              gts.length,
+              this.config.thresholdsM,
+            )
+          : this.config.thresholdsM.map(() => new Uint8Array(preds.length));
+      pool.numGts += gts.length;
+      for (let p = 0; p < preds.length; p++) {
+        pool.scores.push(predScores[p]);
+        for (let t = 0; t < tp.length; t++) pool.tp[t].push(tp[t][p]);
+      }
     }
     this.numSamples++;
   }
@@ -79,16 +94,6 @@ export class ChamferEvaluator {
       line: new GateLine(line, this.config.gateBufferM, this.config.gateMitreLimit),
       bounds: boundsOf(line),
     };
-  }
-
-  private addClass(pool: ClassPool, preds: ScoredLine[], predScores: number[], gts: ScoredLine[]): void {
-    const scores = this.scoreMatrix(preds, gts);
-    const tp = tpPerThreshold(predScores, scores, gts.length, this.config.thresholdsM);
-    pool.numGts += gts.length;
-    for (let p = 0; p < preds.length; p++) {
-      pool.scores.push(predScores[p]);
-      for (let t = 0; t < tp.length; t++) pool.tp[t].push(tp[t][p]);
-    }
   }
 
   /** [pred][gt] scores; -Infinity marks pairs that provably cannot pass any threshold. */
@@ -102,7 +107,11 @@ export class ChamferEvaluator {
     preds.forEach((pred, p) => {
       gts.forEach((gt, g) => {
         const at = p * gts.length + g;
-        if (canSkip && chamferLowerBound(pred.line.line, pred.bounds, gt.line.line, gt.bounds) > boundLimit) {
+        if (
+          canSkip &&
+          (boundsGap(pred.bounds, gt.bounds) > boundLimit ||
+            chamferLowerBound(pred.line.line, pred.bounds, gt.line.line, gt.bounds) > boundLimit)
+        ) {
           scores[at] = Number.NEGATIVE_INFINITY;
           return;
         }

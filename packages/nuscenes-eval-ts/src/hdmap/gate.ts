@@ -27,23 +27,33 @@ const SURE_MARGIN_FRACTION = 0.1;
 export class GateLine {
   private polygon: unknown;
   private built = false;
-  /** Arc length in metres from the first point to each point. */
-  private readonly arcM: Float64Array;
-  readonly lengthM: number;
+  private arc: Float64Array | undefined;
 
   constructor(
     readonly line: LidarPolylineM,
     private readonly widthM: number,
     private readonly mitreLimit: number,
-  ) {
-    const n = line.length / 2;
-    this.arcM = new Float64Array(n);
-    for (let i = 1; i < n; i++) {
-      const dx = line[2 * i] - line[2 * i - 2];
-      const dy = line[2 * i + 1] - line[2 * i - 1];
-      this.arcM[i] = this.arcM[i - 1] + Math.sqrt(dx * dx + dy * dy);
+  ) {}
+
+  /** Arc length in metres from the first point to each point; built on first use. */
+  private get arcM(): Float64Array {
+    if (!this.arc) {
+      const line = this.line;
+      const n = line.length / 2;
+      const arc = new Float64Array(n);
+      for (let i = 1; i < n; i++) {
+        const dx = line[2 * i] - line[2 * i - 2];
+        const dy = line[2 * i + 1] - line[2 * i - 1];
+        arc[i] = arc[i - 1] + Math.sqrt(dx * dx + dy * dy);
+      }
+      this.arc = arc;
     }
-    this.lengthM = n > 0 ? this.arcM[n - 1] : 0;
+    return this.arc;
+  }
+
+  get lengthM(): number {
+    const arc = this.arcM;
+    return arc.length > 0 ? arc[arc.length - 1] : 0;
   }
 
   get buffer(): unknown {

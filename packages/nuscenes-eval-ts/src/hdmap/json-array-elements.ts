@@ -18,6 +18,10 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/** Non-zero for the bytes a captured value's scan stops at: quote, brackets, braces, comma. */
+const STRUCTURAL = new Uint8Array(256);
+for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA]) STRUCTURAL[c] = 1;
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -175,18 +179,19 @@ export async function streamArrayField(
           let ended = false;
           while (i < n) {
             const b = chunk[i];
+            if (STRUCTURAL[b] === 0) {
+              i++;
+              continue;
+            }
             if (b === QUOTE) {
               inString = true;
               break;
             }
             if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
-            else if (b === CLOSE_BRACE || b === CLOSE_BRACKET || b === COMMA) {
-              if (depth === base) {
-                ended = true;
-                break;
-              }
-              if (b !== COMMA) depth--;
-            }
+            else if (depth === base) {
+              ended = true;
+              break;
+            } else if (b !== COMMA) depth--;
             i++;
           }
           if (!ended) {

@@ -18,42 +18,42 @@ export function resamplePolyline(line: LidarPolylineM, n: number): LidarPolyline
   }
   const out = new Float64Array(2 * n) as LidarPolylineM;
   const step = length / (n - 1);
+  // GEOS walks from the first segment for every distance; the distances only grow, so resuming from the
+  // segment found last visits the same segments with the same running totals and lands where GEOS does.
+  let seg = 0;
+  let total = 0;
   for (let i = 0; i < n; i++) {
     const d = i === n - 1 ? length : i * step;
-    locate(line, segLen, d, out, 2 * i);
+    const at = 2 * i;
+    if (d <= 0) {
+      out[at] = line[0];
+      out[at + 1] = line[1];
+      continue;
+    }
+    while (seg < numPts - 1 && !(total + segLen[seg] > d)) {
+      total += segLen[seg];
+      seg++;
+    }
+    if (seg === numPts - 1) {
+      out[at] = line[line.length - 2];
+      out[at + 1] = line[line.length - 1];
+      continue;
+    }
+    const frac = (d - total) / segLen[seg];
+    const x0 = line[2 * seg];
+    const y0 = line[2 * seg + 1];
+    const x1 = line[2 * seg + 2];
+    const y1 = line[2 * seg + 3];
+    if (frac <= 0) {
+      out[at] = x0;
+      out[at + 1] = y0;
+    } else if (frac >= 1) {
+      out[at] = x1;
+      out[at + 1] = y1;
+    } else {
+      out[at] = (x1 - x0) * frac + x0;
+      out[at + 1] = (y1 - y0) * frac + y0;
+    }
   }
   return out;
-}
-
-function locate(line: Float64Array, segLen: Float64Array, d: number, out: Float64Array, at: number): void {
-  if (d <= 0) {
-    out[at] = line[0];
-    out[at + 1] = line[1];
-    return;
-  }
-  let total = 0;
-  for (let s = 0; s < segLen.length; s++) {
-    const len = segLen[s];
-    if (total + len > d) {
-      const frac = (d - total) / len;
-      const x0 = line[2 * s];
-      const y0 = line[2 * s + 1];
-      const x1 = line[2 * s + 2];
-      const y1 = line[2 * s + 3];
-      if (frac <= 0) {
-        out[at] = x0;
-        out[at + 1] = y0;
-      } else if (frac >= 1) {
-        out[at] = x1;
-        out[at + 1] = y1;
-      } else {
-        out[at] = (x1 - x0) * frac + x0;
-        out[at + 1] = (y1 - y0) * frac + y0;
-      }
-      return;
-    }
-    total += len;
-  }
-  out[at] = line[line.length - 2];
-  out[at + 1] = line[line.length - 1];
 }

@@ -14,8 +14,9 @@ export interface ChamferCase {
   expected: Record<string, number>;
 }
 
-export function readChamferCases(name: string): ChamferCase[] {
-  const text = readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+/** Cases of a fixture file, given relative to this folder. */
+export function readChamferCases(relativePath: string): ChamferCase[] {
+  const text = readFileSync(new URL(relativePath, import.meta.url), 'utf8');
   return (JSON.parse(text) as { cases: ChamferCase[] }).cases;
 }
 

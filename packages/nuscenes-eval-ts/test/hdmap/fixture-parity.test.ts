@@ -14,11 +14,17 @@ function assertSameFloat32Metrics(got: Record<string, number>, expected: Record<
 }
 
 describe('MapTR Chamfer AP: parity with the reference outputs', () => {
-  for (const c of readChamferCases('maptr_chamfer.json')) {
+  for (const c of readChamferCases('../fixtures/maptr_chamfer.json')) {
     it(`reproduces every key of fixture case ${c.seed} exactly`, () => {
       assertSameFloat32Metrics(evaluateChamfer(samplesOf(c)).metrics, c.expected);
     });
   }
 });
 
-export { assertSameFloat32Metrics };
+describe('MapTR Chamfer AP: parity on unseen random cases scored by the reference', () => {
+  for (const c of readChamferCases('maptr_chamfer_unseen.json')) {
+    it(`reproduces every key of case ${c.seed} (short, zero-length and end-to-end lines)`, () => {
+      assertSameFloat32Metrics(evaluateChamfer(samplesOf(c)).metrics, c.expected);
+    });
+  }
+});
