@@ -141,6 +141,11 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
       ] as const) {
         const speed = random.uniform(1.0, 1.5);
         for (let s = from + random.uniform(0, 10); s < to; s += random.uniform(5, 25)) {
+          // Walkers beside the ego's road cross side roads on the zebra, where traffic waits at the stop line;
+          // beside a side road they would walk into moving traffic, so they stay on their stretch of sidewalk.
+          const reach = [s - direction * speed, s + direction * speed * (durationS + 1)];
+          const staysOnSidewalk = Math.min(...reach) > walkFrom + 0.5 && Math.max(...reach) < walkTo - 0.5;
+          if (segment.axis !== ego.axis && !staysOnSidewalk) continue;
           const [x, y] = toXY(segment.axis, s, at(offset));
           add('pedestrian', 'moving', x, y, headingOf(segment.axis, direction), speed);
         }

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { type Agent, agentPosition } from '../../src/synth/agents.ts';
+import { egoPose, planEgoRoute } from '../../src/synth/ego.ts';
+import { populateScene } from '../../src/synth/populate.ts';
+import { Random } from '../../src/synth/random.ts';
+import { buildTown } from '../../src/synth/town.ts';
+
+type Corners = [number, number][];
+
+/** Footprint corners of a w x l box centred at (x, y) with heading yaw. */
+function footprint(x: number, y: number, yaw: number, w: number, l: number): Corners {
+  const c = Math.cos(yaw);
+  const s = Math.sin(yaw);
+  return [
+    [1, 1],
+    [1, -1],
+    [-1, -1],
+    [-1, 1],
+  ].map(([i, j]) => [x + (c * i * l) / 2 - (s * j * w) / 2, y + (s * i * l) / 2 + (c * j * w) / 2]);
+}
+
+/** Separating-axis test for two convex quadrilaterals. */
+function overlap(a: Corners, b: Corners): boolean {
+  for (const poly of [a, b]) {
+    for (let k = 0; k < 4; k++) {
+      const [x1, y1] = poly[k];
+      const [x2, y2] = poly[(k + 1) % 4];
+      const nx = y2 - y1;
+      const ny = x1 - x2;
+      const pa = a.map(([x, y]) => x * nx + y * ny);
+      const pb = b.map(([x, y]) => x * nx + y * ny);
+      if (Math.max(...pa) < Math.min(...pb) || Math.max(...pb) < Math.min(...pa)) return false;
+    }
+  }
+  return true;
+}
+
+const agentFootprint = (a: Agent, t: number) => {
+  const [x, y] = agentPosition(a, t);
+  return footprint(x, y, a.yaw, a.size[0], a.size[1]);
+};
+
+describe('synthetic scene population', () => {
+  it('never lets two agents, or an agent and the ego, overlap during a scene (20 scenes)', () => {
+    const durationS = 9.5;
+    for (let seed = 0; seed < 10; seed++) {
+      for (const location of ['boston-seaport', 'singapore-onenorth'] as const) {
+        const root = new Random(seed);
+        const town = buildTown(location, root.fork('town'));
+        const scene = root.fork('scene');
+        const ego = planEgoRoute(town, durationS, scene.fork('ego'));
+        const agents = populateScene(town, ego, durationS, scene.fork('agents'));
+        assert.ok(agents.length > 50, `${location} seed ${seed}: only ${agents.length} agents`);
+        for (let t = 0; t <= durationS; t += 0.5) {
+          const e = egoPose(ego, t);
+          const egoBox = footprint(e.x, e.y, e.yaw, 1.9, 4.7);
+          const near = agents.filter((a) => {
+            const [x, y] = agentPosition(a, t);
+            return Math.hypot(x - e.x, y - e.y) < 60;
+          });
+          const boxes = near.map((a) => agentFootprint(a, t));
+          const centres = near.map((a) => agentPosition(a, t));
+          const radius = near.map((a) => Math.hypot(a.size[0], a.size[1]) / 2);
+          for (let i = 0; i < near.length; i++) {
+            const what = `${location} seed ${seed} t=${t}: ${near[i].kind} #${near[i].id}`;
+            assert.ok(!overlap(boxes[i], egoBox), `${what} overlaps the ego`);
+            for (let j = i + 1; j < near.length; j++) {
+              const apart = Math.hypot(centres[i][0] - centres[j][0], centres[i][1] - centres[j][1]);
+              if (apart > radius[i] + radius[j]) continue;
+              assert.ok(!overlap(boxes[i], boxes[j]), `${what} overlaps ${near[j].kind} #${near[j].id}`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('populates every class the issue asks for, some moving and some not', () => {
+    const root = new Random(3);
+    const town = buildTown('boston-seaport', root.fork('town'));
+    const ego = planEgoRoute(town, 9.5, root.fork('ego'));
+    const agents = populateScene(town, ego, 9.5, root.fork('agents'));
+    const kinds = new Set(agents.map((a) => `${a.kind}/${a.state}`));
+    for (const kind of [
+      'car/moving',
+      'car/parked',
+      'pedestrian/moving',
+      'pedestrian/standing',
+      'cone/static',
+      'barrier/static',
+    ]) {
+      assert.ok(kinds.has(kind), `no ${kind} in ${[...kinds].join(', ')}`);
+    }
+    for (const a of agents) assert.equal(a.speed > 0, a.state === 'moving', `${a.kind} #${a.id}`);
+  });
+});
