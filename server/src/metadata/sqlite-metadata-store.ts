@@ -85,9 +85,9 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   private modelRow(model: ModelRef): ModelRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM models WHERE namespace = ? COLLATE NOCASE AND name = ? COLLATE NOCASE')
-      .get(model.namespace, model.name) as ModelRow | undefined;
+    return this.stmt(
+      'SELECT * FROM models WHERE namespace = ? COLLATE NOCASE AND name = ? COLLATE NOCASE',
+    ).get(model.namespace, model.name) as ModelRow | undefined;
   }
 
   getModel(model: ModelRef): ModelRecord | null {
@@ -125,12 +125,10 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   getRefs(model: ModelRef): Record<string, RevisionId> {
-    const rows = this.db
-      .prepare(
-        `SELECT tag, revision FROM refs JOIN models ON models.id = refs.model_id
+    const rows = this.stmt(
+      `SELECT tag, revision FROM refs JOIN models ON models.id = refs.model_id
          WHERE namespace = ? COLLATE NOCASE AND name = ? COLLATE NOCASE ORDER BY tag`,
-      )
-      .all(model.namespace, model.name) as { tag: string; revision: RevisionId }[];
+    ).all(model.namespace, model.name) as { tag: string; revision: RevisionId }[];
     return Object.fromEntries(rows.map((r) => [r.tag, r.revision]));
   }
 
@@ -141,9 +139,9 @@ export class SqliteMetadataStore implements MetadataStore {
       const hit = this.stmt('SELECT id FROM revisions WHERE id = ? AND model_id = ?').get(rev, row.id);
       return hit ? rev : null;
     }
-    const ref = this.db
-      .prepare('SELECT revision FROM refs WHERE model_id = ? AND tag = ?')
-      .get(row.id, rev) as { revision: RevisionId } | undefined;
+    const ref = this.stmt('SELECT revision FROM refs WHERE model_id = ? AND tag = ?').get(row.id, rev) as
+      | { revision: RevisionId }
+      | undefined;
     return ref?.revision ?? null;
   }
 
@@ -161,12 +159,10 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   private readRevision(id: RevisionId): RevisionRecord | null {
-    const row = this.db
-      .prepare(
-        `SELECT revisions.*, models.namespace, models.name FROM revisions
+    const row = this.stmt(
+      `SELECT revisions.*, models.namespace, models.name FROM revisions
          JOIN models ON models.id = revisions.model_id WHERE revisions.id = ?`,
-      )
-      .get(id) as
+    ).get(id) as
       | {
           id: RevisionId;
           parent: RevisionId | null;
@@ -178,9 +174,9 @@ export class SqliteMetadataStore implements MetadataStore {
         }
       | undefined;
     if (!row) return null;
-    const files = this.db
-      .prepare('SELECT path, sha256, size FROM revision_files WHERE revision = ? ORDER BY path')
-      .all(id) as { path: string; sha256: Sha256Hex; size: number }[];
+    const files = this.stmt(
+      'SELECT path, sha256, size FROM revision_files WHERE revision = ? ORDER BY path',
+    ).all(id) as { path: string; sha256: Sha256Hex; size: number }[];
     return {
       id: row.id,
       model: { namespace: row.namespace, name: row.name },
@@ -215,19 +211,15 @@ export class SqliteMetadataStore implements MetadataStore {
         // The revision row references the model and the model's head references the revision: insert the model
         // with the new id as head first; foreign keys on head are not declared, so the order is free.
         modelId = Number(
-          this.db
-            .prepare('INSERT INTO models (namespace, name, private, created_at, head) VALUES (?, ?, ?, ?, ?)')
-            .run(commit.model.namespace, commit.model.name, commit.private ? 1 : 0, now, id).lastInsertRowid,
+          this.stmt(
+            'INSERT INTO models (namespace, name, private, created_at, head) VALUES (?, ?, ?, ?, ?)',
+          ).run(commit.model.namespace, commit.model.name, commit.private ? 1 : 0, now, id).lastInsertRowid,
         );
       }
-      this.db
-        .prepare(
-          'INSERT INTO revisions (id, model_id, parent, created_at, message, card) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(id, modelId, commit.parent, now, commit.message, JSON.stringify(commit.card));
-      const file = this.stmt(
-        'INSERT INTO revision_files (revision, path, sha256, size) VALUES (?, ?, ?, ?)',
-      );
+      this.stmt(
+        'INSERT INTO revisions (id, model_id, parent, created_at, message, card) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(id, modelId, commit.parent, now, commit.message, JSON.stringify(commit.card));
+      const file = this.stmt('INSERT INTO revision_files (revision, path, sha256, size) VALUES (?, ?, ?, ?)');
       for (const f of commit.files) file.run(id, f.path, f.sha256, f.sizeBytes);
       const tag = this.stmt(
         `INSERT INTO refs (model_id, tag, revision, updated_at) VALUES (?, ?, ?, ?)
@@ -241,12 +233,10 @@ export class SqliteMetadataStore implements MetadataStore {
   setTag(model: ModelRef, tag: string, revision: RevisionId): void {
     const row = this.modelRow(model);
     if (!row) throw new Error(`no model ${model.namespace}/${model.name}`);
-    this.db
-      .prepare(
-        `INSERT INTO refs (model_id, tag, revision, updated_at) VALUES (?, ?, ?, ?)
+    this.stmt(
+      `INSERT INTO refs (model_id, tag, revision, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (model_id, tag) DO UPDATE SET revision = excluded.revision, updated_at = excluded.updated_at`,
-      )
-      .run(row.id, tag, revision, new Date().toISOString());
+    ).run(row.id, tag, revision, new Date().toISOString());
   }
 
   getBlob(sha256: Sha256Hex): BlobRecord | null {
@@ -259,12 +249,10 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   recordBlob(blob: BlobRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO blobs (sha256, size, fingerprint, verified_at) VALUES (?, ?, ?, ?)
+    this.stmt(
+      `INSERT INTO blobs (sha256, size, fingerprint, verified_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (sha256) DO UPDATE SET fingerprint = excluded.fingerprint, verified_at = excluded.verified_at`,
-      )
-      .run(blob.sha256, blob.sizeBytes, blob.fingerprint, blob.verifiedAt);
+    ).run(blob.sha256, blob.sizeBytes, blob.fingerprint, blob.verifiedAt);
     this.stmt('DELETE FROM upload_declarations WHERE sha256 = ?').run(blob.sha256);
   }
 
@@ -283,9 +271,11 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   declareUpload(sha256: Sha256Hex, sizeBytes: number): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO upload_declarations (sha256, size, declared_at) VALUES (?, ?, ?)')
-      .run(sha256, sizeBytes, new Date().toISOString());
+    this.stmt('INSERT OR IGNORE INTO upload_declarations (sha256, size, declared_at) VALUES (?, ?, ?)').run(
+      sha256,
+      sizeBytes,
+      new Date().toISOString(),
+    );
   }
 
   isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): boolean {
@@ -302,9 +292,13 @@ export class SqliteMetadataStore implements MetadataStore {
 
   createToken(token: { id: string; secretSha256: string; name: string; scopes: Scope[] }): TokenRecord {
     const createdAt = new Date().toISOString();
-    this.db
-      .prepare('INSERT INTO tokens (id, secret_sha256, name, scopes, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(token.id, token.secretSha256, token.name, JSON.stringify(token.scopes), createdAt);
+    this.stmt('INSERT INTO tokens (id, secret_sha256, name, scopes, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      token.id,
+      token.secretSha256,
+      token.name,
+      JSON.stringify(token.scopes),
+      createdAt,
+    );
     return { id: token.id, name: token.name, scopes: token.scopes, createdAt };
   }
 
