@@ -38,7 +38,9 @@ describe('BEV segmentation from .npy files', () => {
 
   function inMemory() {
     const evaluator = new SegmentationEvaluator();
-    samples.forEach((s, k) => evaluator.addSample({ sampleToken: TOKENS[k], ...s }));
+    samples.forEach((s, k) => {
+      evaluator.addSample({ sampleToken: TOKENS[k], ...s });
+    });
     return evaluator.result().metrics;
   }
 

@@ -25,7 +25,7 @@ describe('BEV segmentation thresholds', () => {
   it('compares float64 probabilities with the float32 thresholds widened, as torch promotes', () => {
     const below = new SegmentationEvaluator();
     // Between float32(0.35) = 0.3499999940... and the decimal 0.35: above the float32 threshold.
-    below.addSample(onePixel(0.34999999701976776, 'float64'));
+    below.addSample(onePixel(0.349999997, 'float64'));
     assert.ok(below.result().metrics['map/walkway/iou@0.35'] > 0.99);
     const under = new SegmentationEvaluator();
     under.addSample(onePixel(0.34999999, 'float64'));
