@@ -1,6 +1,23 @@
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/wasm/register.ts';
 export * from './layers/index.ts';
 export {
+  attr,
+  checkModel,
+  type Dim,
+  IR_VERSION,
+  type OnnxAttribute,
+  type OnnxAttributes,
+  OnnxCheckError,
+  type OnnxDtype,
+  OnnxGraphBuilder,
+  type OnnxGraphOptions,
+  type OnnxModelOptions,
+  type OnnxOpType,
+  type OnnxValue,
+  OP_SCHEMAS,
+  PRODUCER_NAME,
+} from './onnx/index.ts';
+export {
   type BackendChoice,
   type BackendInfo,
   type BackendPreference,
