@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /**
  * Reads a file holding one top-level JSON array of objects, record by record, without ever holding the whole
@@ -38,37 +38,87 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
 }
 
-/** Streams the objects of `file`'s top-level array to `onRecord` in file order. */
+/** A fault at a file offset; turned into a JsonFileError with line and column once the scan has stopped. */
+class Fault {
+  constructor(
+    readonly offset: number,
+    readonly what: string,
+  ) {}
+}
+
+/** 1-based line and column of a byte offset, counted only when reporting an error. */
+async function lineAndColumn(fh: FileHandle, offset: number): Promise<string> {
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  let line = 1;
+  let lineStart = 0;
+  for (let pos = 0; pos < offset; ) {
+    const { bytesRead } = await fh.read(chunk, 0, Math.min(chunk.length, offset - pos), pos);
+    if (bytesRead === 0) break;
+    for (let i = chunk.indexOf(NEWLINE); i !== -1 && i < bytesRead; i = chunk.indexOf(NEWLINE, i + 1)) {
+      line++;
+      lineStart = pos + i + 1;
+    }
+    pos += bytesRead;
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
+}
+
+/**
+ * Streams the objects of `file`'s top-level array to `onRecord` in file order. The file is read into one
+ * reused buffer of `chunkBytes` (grown only for a record larger than that); only an unfinished record is
+ * carried over between reads.
+ */
 export async function readJsonArrayFile(
   file: string,
   onRecord: (record: unknown, index: number) => void,
   chunkBytes = 8 << 20,
 ): Promise<number> {
-  let buf: Buffer = Buffer.alloc(0);
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new JsonFileError(
+      file,
+      code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`,
+    );
+  }
+  try {
+    return await scanFile(fh, onRecord, chunkBytes);
+  } catch (err) {
+    if (!(err instanceof Fault)) {
+      if (err instanceof JsonFileError) throw err;
+      throw new JsonFileError(file, `cannot read: ${(err as Error).message}`);
+    }
+    const where = await lineAndColumn(fh, err.offset).catch(() => 'position unknown');
+    throw new JsonFileError(file, `invalid JSON at byte ${err.offset} (${where}): ${err.what}`);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function scanFile(
+  fh: FileHandle,
+  onRecord: (record: unknown, index: number) => void,
+  chunkBytes: number,
+): Promise<number> {
+  const size = (await fh.stat()).size;
+  let buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, size)));
+  /** Valid bytes in buf. */
+  let len = 0;
   /** File offset of buf[0]. */
   let base = 0;
-  /** Newlines in the file before buf[0], and the file offset where the line holding buf[0] starts. */
-  let linesBefore = 0;
-  let lineStartBefore = 0;
   let state = Top.BeforeArray;
   let depth = 0;
   let inString = false;
   let escaped = false;
   let recordStart = -1;
   let count = 0;
+  /** buf[0, scannedTo) was scanned already (an unfinished record carried over). */
   let scannedTo = 0;
 
-  const position = (at: number): string => {
-    let line = linesBefore + 1;
-    let lineStart = lineStartBefore;
-    for (let i = buf.indexOf(NEWLINE, 0); i !== -1 && i < at; i = buf.indexOf(NEWLINE, i + 1)) {
-      line++;
-      lineStart = base + i + 1;
-    }
-    return `byte ${base + at} (line ${line}, column ${base + at - lineStart + 1})`;
-  };
   const fail = (at: number, what: string): never => {
-    throw new JsonFileError(file, `invalid JSON at ${position(at)}: ${what}`);
+    throw new Fault(base + at, what);
   };
 
   /** Parses whole records buf[starts[i], ends[i]) in one JSON.parse; on failure finds the record at fault. */
@@ -96,8 +146,7 @@ export async function readJsonArrayFile(
   const scan = (final: boolean): void => {
     const starts: number[] = [];
     const ends: number[] = [];
-    // Bytes before scannedTo belong to an unfinished record already scanned in the previous chunk.
-    for (let i = scannedTo; i < buf.length; i++) {
+    for (let i = scannedTo; i < len; i++) {
       const c = buf[i];
       if (state === Top.InValue) {
         if (inString) {
@@ -140,38 +189,33 @@ export async function readJsonArrayFile(
           fail(i, 'unexpected content after the closing "]"');
       }
     }
-    scannedTo = buf.length;
+    scannedTo = len;
     emit(starts, ends);
     if (final) {
       if (state === Top.InValue) fail(recordStart, `record #${count} is not terminated (file truncated?)`);
-      if (state !== Top.AfterArray)
-        fail(buf.length, 'unexpected end of file: the array is not closed by "]"');
+      if (state !== Top.AfterArray) fail(len, 'unexpected end of file: the array is not closed by "]"');
       return;
     }
-    // Keep only the unfinished record; everything before it has been parsed.
-    const keep = recordStart === -1 ? buf.length : recordStart;
-    for (let j = buf.indexOf(NEWLINE, 0); j !== -1 && j < keep; j = buf.indexOf(NEWLINE, j + 1)) {
-      linesBefore++;
-      lineStartBefore = base + j + 1;
-    }
+    // Keep only the unfinished record, moved to the front; everything before it has been parsed.
+    const keep = recordStart === -1 ? len : recordStart;
+    buf.copyWithin(0, keep, len);
+    len -= keep;
     base += keep;
     scannedTo -= keep;
     if (recordStart !== -1) recordStart -= keep;
-    buf = buf.subarray(keep);
   };
 
-  let stream: AsyncIterable<Buffer>;
-  try {
-    stream = createReadStream(file, { highWaterMark: chunkBytes });
-    for await (const chunk of stream) {
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      scan(false);
+  for (;;) {
+    if (len === buf.length) {
+      // One record fills the whole buffer: grow it.
+      const grown = Buffer.allocUnsafe(2 * buf.length);
+      buf.copy(grown, 0, 0, len);
+      buf = grown;
     }
-  } catch (err) {
-    if (err instanceof JsonFileError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new JsonFileError(file, 'file not found');
-    throw new JsonFileError(file, `cannot read: ${(err as Error).message}`);
+    const { bytesRead } = await fh.read(buf, len, buf.length - len, base + len);
+    if (bytesRead === 0) break;
+    len += bytesRead;
+    scan(false);
   }
   scan(true);
   return count;
