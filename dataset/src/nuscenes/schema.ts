@@ -116,8 +116,9 @@ export const FOREIGN_KEYS: readonly ForeignKey[] = [
   { table: 'sample_annotation', field: 'visibility_token', target: 'visibility' },
   { table: 'sample_annotation', field: 'next', target: 'sample_annotation' },
   { table: 'sample_annotation', field: 'prev', target: 'sample_annotation' },
-  { table: 'map', field: 'log_tokens', target: 'log' },
 ];
+// map.log_tokens is deliberately unchecked: the map table is shared by all versions, so a version's map.json
+// lists logs of the other versions too; the devkit ignores those, and so do we. Every log must still have a map.
 
 const MODALITIES = new Set(['camera', 'lidar', 'radar']);
 

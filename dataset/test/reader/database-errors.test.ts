@@ -111,13 +111,6 @@ describe('NuScenes.open refuses bad tables, naming file, record and field', () =
       },
       /instance\.json record "inst:1": field "category_token" points to "cat:unicorn"/,
     ],
-    [
-      'a map log',
-      (t) => {
-        t.map[0].log_tokens = ['log:0', 'log:9'];
-      },
-      /map\.json record "map:0": field "log_tokens" points to "log:9"/,
-    ],
   ];
   for (const [what, plant, message] of dangling) {
     it(`names the table, record and field of a dangling token: ${what}`, async () => {

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { NuScenes } from '../../src/nuscenes/database.ts';
-import { CAMERA_CHANNELS } from '../../src/nuscenes/tables.ts';
+import { CAMERA_CHANNELS, type TableName } from '../../src/nuscenes/tables.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { DEFAULT_SPEC, sampleToken, type TinyDataset, writeTinyDataroot } from '../helpers/tiny-dataroot.ts';
+import {
+  buildTinyDataset,
+  DEFAULT_SPEC,
+  sampleToken,
+  type TinyDataset,
+  writeTable,
+  writeTinyDataroot,
+} from '../helpers/tiny-dataroot.ts';
 
 describe('NuScenes.open on a tiny dataroot', () => {
   let dir: Awaited<ReturnType<typeof makeTempDir>>;
@@ -83,5 +91,16 @@ describe('NuScenes.open on a tiny dataroot', () => {
     const sd = nusc.sampleData(sampleToken('scene-0103', 0), 'LIDAR_TOP');
     assert.ok(nusc.filePath(sd).startsWith(dir.path));
     assert.ok(nusc.filePath(sd).endsWith('.pcd.bin'));
+  });
+
+  it('accepts map log_tokens of logs from other versions, as the shared map table has them', async () => {
+    const { tables } = buildTinyDataset();
+    tables.map[0].log_tokens.push('log:of-another-version');
+    const root = join(dir.path, 'shared-map');
+    for (const [table, records] of Object.entries(tables)) {
+      await writeTable(root, DEFAULT_SPEC.version, table as TableName, records);
+    }
+    const other = await NuScenes.open(root, DEFAULT_SPEC.version);
+    assert.equal(other.mapTokenOfLog('log:0'), 'map:0');
   });
 });
