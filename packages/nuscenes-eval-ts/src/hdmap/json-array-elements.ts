@@ -6,7 +6,7 @@
  * minute per validation split. This scanner only tracks strings and brackets byte by byte and leaves each
  * element's text to `JSON.parse` (over 20x faster). Other top-level values are parsed whole (`meta`).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { MapInputError } from './errors.ts';
 
 const QUOTE = 0x22;
@@ -82,6 +82,13 @@ export async function streamArrayField(
     }
   };
 
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    throw new MapInputError(path, `cannot be read: ${(e as Error).message}`);
+  }
+  if (!isFile) throw new MapInputError(path, 'is not a file');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     let i = 0;
     const n = chunk.length;
