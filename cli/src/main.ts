@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDataCommand } from './commands/data.ts';
+import { registerPretrainCommand } from './commands/pretrain.ts';
 
 /** Builds the `mim4d` program; each subcommand module adds itself here. */
 export function buildProgram(): Command {
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .description('MIM4D: synthetic nuScenes-format data, masked 4D pretraining, fine-tuning')
     .showHelpAfterError();
   registerDataCommand(program);
+  registerPretrainCommand(program);
   return program;
 }
 

@@ -1,1 +1,13 @@
-export {};
+export * from './config/index.ts';
+export { openPretrainDataset, type PretrainDataset } from './data/nuscenes-samples.ts';
+export { BACKBONE_PREFIX, type LossTerms, Mim4dModel } from './model/mim4d.ts';
+export type { CameraView, FrameInput, Mim4dSample } from './model/sample.ts';
+export { type CheckpointMeta, loadCheckpoint } from './train/checkpoint.ts';
+export type { LossRecord } from './train/loss-log.ts';
+export {
+  type PretrainOptions,
+  type PretrainResult,
+  pretrain,
+  RUN_FILES,
+  type SampleSource,
+} from './train/trainer.ts';

@@ -24,9 +24,9 @@ describe('MIM4D pretraining loop (micro config)', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lowers the loss on a fixed batch and writes the log, curve, checkpoint and before/after renders', () => {
+  it('lowers the loss on a fixed batch and writes the log, curve, checkpoint and before/after renders', async () => {
     const out = path.join(dir, 'decrease');
-    const { records, model } = pretrain({ config, steps: 6, outDir: out, train, heldOut: sample });
+    const { records, model } = await pretrain({ config, steps: 6, outDir: out, train, heldOut: sample });
     model.dispose();
     assert.equal(records.length, 6);
     const first = records[0].total;
@@ -36,25 +36,26 @@ describe('MIM4D pretraining loop (micro config)', () => {
     assert.equal(loadCheckpoint(out).meta.step, 6);
   });
 
-  it('repeats a run exactly from the same seed, and a resumed run matches the uninterrupted one', () => {
-    const straight = pretrain({ config, steps: 3, outDir: path.join(dir, 'straight'), train });
+  it('repeats a run exactly from the same seed, and a resumed run matches the uninterrupted one', async () => {
+    const straight = await pretrain({ config, steps: 3, outDir: path.join(dir, 'straight'), train });
     straight.model.dispose();
     const split = path.join(dir, 'split');
-    pretrain({ config, steps: 3, outDir: split, train, stopAfter: 1 }).model.dispose();
+    (await pretrain({ config, steps: 3, outDir: split, train, stopAfter: 1 })).model.dispose();
     // A crash after the checkpoint may leave extra log lines; resuming must drop them.
     writeFileSync(path.join(split, RUN_FILES.lossLog), '{"step":2,"total":1}\n', { flag: 'a' });
-    const resumed = pretrain({ config, steps: 3, outDir: split, train, resume: true });
+    const resumed = await pretrain({ config, steps: 3, outDir: split, train, resume: true });
     resumed.model.dispose();
     assert.equal(resumed.step, 3);
     assert.deepEqual(losses(resumed.records), losses(straight.records));
   });
 
-  it('refuses to resume with another config', () => {
-    const out = path.join(dir, 'straight');
+  it('refuses to resume with another config', async () => {
+    const out = path.join(dir, 'other-config');
+    (await pretrain({ config, steps: 3, outDir: out, train, stopAfter: 1 })).model.dispose();
     const other = structuredClone(config);
     other.loss.rgbWeight = 1;
-    assert.throws(
-      () => pretrain({ config: other, steps: 3, outDir: out, train, resume: true }),
+    await assert.rejects(
+      pretrain({ config: other, steps: 3, outDir: out, train, resume: true }),
       /different config/,
     );
   });

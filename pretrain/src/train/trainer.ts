@@ -15,7 +15,7 @@ import { learningRate } from './schedule.ts';
 /** Training samples by index (loaded lazily: a real dataset does not fit in memory). */
 export interface SampleSource {
   count: number;
-  get(index: number): Mim4dSample;
+  get(index: number): Mim4dSample | Promise<Mim4dSample>;
 }
 
 export interface PretrainOptions {
@@ -55,7 +55,7 @@ export interface PretrainResult {
  * state is checkpointed with the weights and Adam moments, so a resumed run continues exactly as the uninterrupted
  * one would.
  */
-export function pretrain(options: PretrainOptions): PretrainResult {
+export async function pretrain(options: PretrainOptions): Promise<PretrainResult> {
   const { config, steps, outDir, train } = options;
   if (!(Number.isInteger(steps) && steps >= 1))
     throw new Error(`pretrain: steps must be a positive integer, got ${steps}`);
@@ -111,7 +111,7 @@ export function pretrain(options: PretrainOptions): PretrainResult {
   const every = options.checkpointEvery ?? 50;
   while (step < stopAt) {
     const started = Date.now();
-    const sample = train.get(rng.int(train.count));
+    const sample = await train.get(rng.int(train.count));
     const plan = model.plan(sample, rng);
     let terms: LossTerms | null = null;
     const { value, grads } = tf.variableGrads(() => {

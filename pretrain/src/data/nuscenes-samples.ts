@@ -1,0 +1,111 @@
+import {
+  CAMERA_CHANNELS,
+  type CameraFrame,
+  LIDAR_POINT_STRIDE,
+  type Mat4,
+  mat4,
+  mat4Chain,
+  mat4Inverse,
+  NuScenes,
+  readImage,
+  readLidarPoints,
+  sampleFrames,
+} from '@mim4d/dataset';
+import type { Mim4dConfig } from '../config/index.ts';
+import type { CameraView, FrameInput, Mim4dSample } from '../model/sample.ts';
+import { resizeIntoCanvas } from './resize.ts';
+
+/** The key samples of a nuScenes-layout dataset, turned into pretraining samples on demand. */
+export interface PretrainDataset {
+  tokens: string[];
+  load(token: string): Promise<Mim4dSample>;
+}
+
+/**
+ * Opens a nuScenes-layout dataroot (the official layout or `mim4d data synth` output). Each key sample becomes
+ * T frames of the first `config.input.cameras` camera channels (key frame and previous camera sweeps), resized and
+ * zero-padded to the network size, with exact per-frame poses and the key LIDAR_TOP points.
+ */
+export async function openPretrainDataset(
+  dataroot: string,
+  version: string,
+  config: Mim4dConfig,
+): Promise<PretrainDataset> {
+  const nusc = await NuScenes.open(dataroot, version);
+  const channels = CAMERA_CHANNELS.slice(0, config.input.cameras);
+  if (channels.length < config.input.cameras) {
+    throw new Error(
+      `config.input.cameras is ${config.input.cameras}; nuScenes has ${CAMERA_CHANNELS.length} cameras`,
+    );
+  }
+  const tokens = nusc.tables.sample.map((s) => s.token);
+  if (tokens.length === 0) throw new Error(`${dataroot} (${version}): sample.json has no samples`);
+  return { tokens, load: (token) => loadSample(nusc, token, config, channels) };
+}
+
+async function loadSample(
+  nusc: NuScenes,
+  token: string,
+  config: Mim4dConfig,
+  channels: readonly (typeof CAMERA_CHANNELS)[number][],
+): Promise<Mim4dSample> {
+  const { frames: T, cameras: N, imageHeight: H, imageWidth: W } = config.input;
+  const sf = sampleFrames(nusc, token, { frames: T, channels });
+  const images = new Float32Array(T * N * H * W * 3);
+  const frames: FrameInput[] = [];
+  for (let t = 0; t < T; t++) {
+    // Frame t's ego frame is the ego pose at its first camera's timestamp; the other cameras of the frame are
+    // placed in it through the global frame, so no pose is approximated.
+    const frameEgoToGlobal = sf.cameras[t][0].egoToGlobal.toMatrix();
+    const globalToFrameEgo = mat4Inverse(frameEgoToGlobal);
+    const cameras: CameraView[] = [];
+    for (let c = 0; c < N; c++) {
+      const cam: CameraFrame = sf.cameras[t][c];
+      const img = await readImage(cam.path);
+      if (img.width !== cam.width || img.height !== cam.height) {
+        throw new Error(
+          `${cam.path}: image is ${img.width}x${img.height}, sample_data says ${cam.width}x${cam.height}`,
+        );
+      }
+      const { image, scale } = resizeIntoCanvas(img.data, img.width, img.height, W, H);
+      images.set(image, (t * N + c) * H * W * 3);
+      const camToGlobal = mat4Chain(cam.sensorToEgo.toMatrix(), cam.egoToGlobal.toMatrix());
+      const cameraToEgo = mat4Chain(camToGlobal, globalToFrameEgo) as Mat4<'camera', 'ego'>;
+      const k = cam.intrinsics;
+      const intrinsics = mat4<'camera', 'image'>([
+        k[0] * scale,
+        k[1] * scale,
+        k[2] * scale,
+        0,
+        k[3] * scale,
+        k[4] * scale,
+        k[5] * scale,
+        0,
+        k[6],
+        k[7],
+        k[8],
+        0,
+        0,
+        0,
+        0,
+        1,
+      ]);
+      cameras.push({ cameraToEgo, egoToImage: mat4Chain(mat4Inverse(cameraToEgo), intrinsics) });
+    }
+    frames.push({ cameras, egoToGlobal: frameEgoToGlobal });
+  }
+  const lidar = await readLidarPoints(sf.lidar.path);
+  const lidarToKeyEgo = mat4Chain(
+    mat4Chain(sf.lidar.sensorToEgo.toMatrix(), sf.lidar.egoToGlobal.toMatrix()),
+    mat4Inverse(frames[0].egoToGlobal),
+  );
+  const m = lidarToKeyEgo;
+  const points = new Float32Array(lidar.count * 3);
+  for (let i = 0; i < lidar.count; i++) {
+    const [x, y, z] = lidar.data.subarray(i * LIDAR_POINT_STRIDE, i * LIDAR_POINT_STRIDE + 3);
+    points[3 * i] = m[0] * x + m[1] * y + m[2] * z + m[3];
+    points[3 * i + 1] = m[4] * x + m[5] * y + m[6] * z + m[7];
+    points[3 * i + 2] = m[8] * x + m[9] * y + m[10] * z + m[11];
+  }
+  return { images, frames, points, id: token };
+}
