@@ -17,7 +17,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createToken } from '../server/src/auth/tokens.ts';
 import { openEmbeddedStores } from '../server/src/embedded-stores.ts';
-import { type Child, median, memoryMiB, publishFile, spawnNginx, spawnZoo } from './zoo-bench-support.ts';
+import {
+  type Child,
+  cpuSeconds,
+  median,
+  memoryMiB,
+  publishFile,
+  spawnNginx,
+  spawnZoo,
+} from './zoo-bench-support.ts';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -90,10 +98,18 @@ try {
 
   const zooRates: number[] = [];
   const nginxRates: number[] = [];
+  const cpu = { zoo: 0, nginx: 0 };
+  const timed = async (side: 'zoo' | 'nginx', serverPid: number, url: string) => {
+    const before = await cpuSeconds(serverPid);
+    const rate = await curlMiBps(url);
+    cpu[side] += (await cpuSeconds(serverPid)) - before;
+    return rate;
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    nginxRates.push(await curlMiBps(nginxUrl));
-    zooRates.push(await curlMiBps(zooUrl));
+    nginxRates.push(await timed('nginx', nginx.process.pid as number, nginxUrl));
+    zooRates.push(await timed('zoo', pid, zooUrl));
   }
+  const gib = (ROUNDS * SIZE_MIB) / 1024;
   const zooParallel = await parallelMiBps(zooUrl);
   const nginxParallel = await parallelMiBps(nginxUrl);
   const after = await memoryMiB(pid);
@@ -112,6 +128,9 @@ try {
   );
   console.log(
     `${PARALLEL} parallel, aggregate    ${fmt(zooParallel)}  ${fmt(nginxParallel)}   ${(zooParallel / nginxParallel).toFixed(2)}x   (MiB/s)`,
+  );
+  console.log(
+    `server CPU per GiB sent  ${(cpu.zoo / gib).toFixed(2).padStart(7)}  ${(cpu.nginx / gib).toFixed(2).padStart(7)}   ${(cpu.zoo / cpu.nginx).toFixed(1)}x   (CPU seconds; independent of machine load)`,
   );
   console.log(`all rounds zoo:   ${zooRates.map((r) => r.toFixed(0)).join(', ')}`);
   console.log(`all rounds nginx: ${nginxRates.map((r) => r.toFixed(0)).join(', ')}`);

@@ -13,7 +13,14 @@ describe('file downloads', () => {
 
   before(async () => {
     zoo = await startZoo();
-    revision = await zoo.publish('acme/bev', files, { token: zoo.token('write:acme'), card });
+    revision = await zoo.publish(
+      'acme/bev',
+      { ...files, 'empty.txt': new Uint8Array() },
+      {
+        token: zoo.token('write:acme'),
+        card,
+      },
+    );
   });
   after(() => zoo.close());
 
@@ -163,5 +170,52 @@ describe('file downloads', () => {
       200,
       'still serving',
     );
+  });
+
+  it('answers HEAD with a range with the 206 headers and no body, and ignores an If-Range date', async () => {
+    const path = `/acme/bev/resolve/${revision}/backbone.onnx`;
+    const head = await rawRequest(zoo.url, 'HEAD', path, { Range: 'bytes=0-9' });
+    assert.equal(head.status, 206);
+    assert.equal(head.headers['content-length'], '10');
+    assert.equal(head.body.length, 0);
+    const dated = await rawRequest(zoo.url, 'GET', path, {
+      Range: 'bytes=0-9',
+      'If-Range': new Date().toUTCString(),
+    });
+    assert.equal(dated.status, 200, 'no Last-Modified is sent, so a date never validates a range');
+    assert.equal(dated.body.length, size);
+  });
+
+  it('serves an empty file, and refuses any range of it with 416', async () => {
+    const res = await rawRequest(zoo.url, 'GET', `/acme/bev/resolve/${revision}/empty.txt`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-length'], '0');
+    assert.equal(res.headers.etag, `"${sha256Hex(new Uint8Array())}"`);
+    const ranged = await rawRequest(zoo.url, 'GET', `/acme/bev/resolve/${revision}/empty.txt`, {
+      Range: 'bytes=0-',
+    });
+    assert.equal(ranged.status, 416);
+    assert.equal(ranged.headers['content-range'], 'bytes */0');
+  });
+
+  it('keeps serving after clients hang up in the middle of downloads', async () => {
+    const big = new Uint8Array(4 << 20).map((_, i) => i % 249);
+    const rev = await zoo.publish(
+      'acme/hangup',
+      { 'big.bin': big },
+      {
+        token: zoo.token('write:acme'),
+        card: { ...card, artifacts: [{ path: 'big.bin', format: 'other', role: 'weights' }] },
+      },
+    );
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController();
+      const res = await zoo.request(`/acme/hangup/resolve/${rev}/big.bin`, { signal: controller.signal });
+      const reader = res.body?.getReader();
+      await reader?.read();
+      controller.abort();
+    }
+    const whole = await zoo.request(`/acme/hangup/resolve/${rev}/big.bin`);
+    assert.equal(sha256Hex(new Uint8Array(await whole.arrayBuffer())), sha256Hex(big));
   });
 });

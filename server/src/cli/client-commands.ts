@@ -1,9 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import {
+  isRevisionId,
   type LocalFile,
   parseRepoRef,
   placeFile,
+  type RevisionId,
   type TransferProgress,
   ZooClient,
   type ZooClientOptions,
@@ -72,6 +74,12 @@ function transferBars(enabled = process.stderr.isTTY): {
     },
     stop: () => multi.stop(),
   };
+}
+
+function parentRevision(value: string): RevisionId | null {
+  if (value === 'none') return null;
+  if (!isRevisionId(value)) throw new Error(`--parent "${value}" must be a 40-hex revision id or "none"`);
+  return value;
 }
 
 /** Runs a command body; a failure prints one clear line (no stack) and sets exit code 1. */
@@ -144,10 +152,13 @@ export function addClientCommands(program: Command): void {
       let pinned: string;
       try {
         if (opts.path) {
+          // Resolve the tag once, so every file comes from the same revision even if the tag moves meanwhile.
+          const manifest = await client.manifest(repo, revision);
+          const pinnedOptions = { ...fetchOptions, revision: manifest.revision };
           files = [];
-          for (const path of opts.path) files.push(await client.download(repo, path, fetchOptions));
-          pinned = (await client.manifest(repo, revision)).revision;
-          where = client.cache.layout.snapshotDir(repo, pinned as never);
+          for (const path of opts.path) files.push(await client.download(repo, path, pinnedOptions));
+          pinned = manifest.revision;
+          where = client.cache.layout.snapshotDir(repo, manifest.revision);
         } else {
           const snapshot = await client.snapshot(repo, fetchOptions);
           files = snapshot.files;

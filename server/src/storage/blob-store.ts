@@ -45,8 +45,8 @@ export interface BlobStore {
   /** Re-reads the stored bytes and returns their sha256. */
   rehash(sha256: Sha256Hex): Promise<Sha256Hex>;
   readAll(sha256: Sha256Hex): Promise<Buffer>;
-  /** A local file path for zero-copy serving, or undefined for stores that are not on the local filesystem. */
-  localPath(sha256: Sha256Hex): string | undefined;
+  /** Streams the blob's bytes, or the inclusive byte range [start, end] of them. */
+  readStream(sha256: Sha256Hex, range?: { start: number; end: number }): Readable;
   list(): AsyncIterable<Sha256Hex>;
   /** Moves a blob whose bytes no longer match its name out of service, keeping the bytes for inspection. */
   quarantine(sha256: Sha256Hex): Promise<void>;
