@@ -47,6 +47,11 @@ export function registerDataCommand(program: Command): void {
     )
     .option('--version <name>', 'version folder name', SYNTH_DEFAULTS.version)
     .option(
+      '--workers <n>',
+      'worker threads generating scenes in parallel (default: one per core, at most one per scene; 1: no threads)',
+      integer('--workers'),
+    )
+    .option(
       '--force',
       'write into a non-empty --out: replaces its samples/, sweeps/, maps/ and version folder, keeps all else',
       false,
@@ -54,7 +59,7 @@ export function registerDataCommand(program: Command): void {
     .action(async (opts: SynthCliOptions, command: Command) => {
       const started = performance.now();
       const bar = new SingleBar({
-        format: 'synth [{bar}] {percentage}% | {value}/{total} captures | {scene}',
+        format: 'synth [{bar}] {percentage}% | {value}/{total} captures | {eta}s left',
         stream: process.stderr,
         hideCursor: true,
       });
@@ -75,12 +80,13 @@ export function registerDataCommand(program: Command): void {
           },
           {
             force: opts.force,
-            onProgress: ({ done, total, scene }) => {
+            workers: opts.workers,
+            onProgress: ({ done, total }) => {
               if (!barStarted) {
-                bar.start(total, 0, { scene });
+                bar.start(total, 0);
                 barStarted = true;
               }
-              bar.update(done, { scene });
+              bar.update(done);
             },
           },
         );
@@ -93,7 +99,7 @@ export function registerDataCommand(program: Command): void {
           `  sample_data: ${summary.sampleData}`,
           `  annotations: ${summary.annotations} (${summary.instances} instances)`,
           `  files:       ${summary.files}, ${(summary.bytes / 1e6).toFixed(1)} MB`,
-          `  seconds:     ${seconds.toFixed(1)}`,
+          `  seconds:     ${seconds.toFixed(1)} (${summary.workers} worker${summary.workers > 1 ? 's' : ''})`,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       } catch (error) {
@@ -115,6 +121,7 @@ interface SynthCliOptions {
   jpegQuality: number;
   version: string;
   force: boolean;
+  workers?: number;
 }
 
 function integer(flag: string): (value: string) => number {

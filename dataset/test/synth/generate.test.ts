@@ -18,8 +18,8 @@ import { generateSynthDataset, type SynthSummary } from '../../src/synth/generat
 import type { SynthOptions } from '../../src/synth/options.ts';
 
 const TINY: Omit<SynthOptions, 'out'> = {
-  scenes: 1,
-  samples: 3,
+  scenes: 2,
+  samples: 2,
   sweeps: 1,
   lidarSweeps: 1,
   width: 96,
@@ -56,7 +56,7 @@ describe('synthetic nuScenes-format dataset', () => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'mim4d-synth-'));
     out = join(work, 'a');
-    summary = await generateSynthDataset({ ...TINY, out });
+    summary = await generateSynthDataset({ ...TINY, out }, { workers: 1 });
     nusc = await NuScenes.open(out, 'v1.0-mini');
   });
 
@@ -65,12 +65,12 @@ describe('synthetic nuScenes-format dataset', () => {
   it('writes every table the devkit loads, and the reader opens it with all references and chains intact', () => {
     const files = readdirSync(join(out, 'v1.0-mini')).sort();
     assert.deepEqual(files, TABLE_NAMES.map((t) => `${t}.json`).sort());
-    assert.equal(nusc.tables.scene.length, 1);
-    assert.equal(nusc.tables.sample.length, TINY.samples);
+    assert.equal(nusc.tables.scene.length, TINY.scenes);
+    assert.equal(nusc.tables.sample.length, TINY.scenes * TINY.samples);
     // Per sample: 6 cameras x (key + sweeps) and the LiDAR x (key + sweeps).
     assert.equal(
       nusc.tables.sample_data.length,
-      TINY.samples * (6 * (1 + TINY.sweeps) + 1 + TINY.lidarSweeps),
+      TINY.scenes * TINY.samples * (6 * (1 + TINY.sweeps) + 1 + TINY.lidarSweeps),
     );
     assert.equal(nusc.tables.ego_pose.length, nusc.tables.sample_data.length);
     assert.equal(nusc.tables.sample_annotation.length, summary.annotations);
@@ -89,15 +89,18 @@ describe('synthetic nuScenes-format dataset', () => {
         'LIDAR_TOP',
       ]);
     }
-    const log = nusc.tables.log[0];
-    const map = nusc.tables.map.find((m) => m.log_tokens.includes(log.token));
-    assert.ok(map, 'the log has a map record');
+    for (const log of nusc.tables.log) {
+      const map = nusc.tables.map.find((m) => m.log_tokens.includes(log.token));
+      assert.ok(map, `log ${log.logfile} has a map record`);
+    }
   });
 
   it('names scenes after the official v1.0-mini splits', () => {
-    const scene = nusc.tables.scene[0];
-    assert.equal(scene.name, 'scene-0061');
-    assert.ok(MINI_SPLITS.mini_train.includes(scene.name));
+    assert.deepEqual(
+      nusc.tables.scene.map((s) => s.name),
+      ['scene-0061', 'scene-0553'],
+    );
+    for (const scene of nusc.tables.scene) assert.ok(MINI_SPLITS.mini_train.includes(scene.name));
   });
 
   it('writes every sample_data file where its record says, with the stated image size and whole LiDAR points', async () => {
@@ -119,7 +122,7 @@ describe('synthetic nuScenes-format dataset', () => {
   });
 
   it('chains camera sweeps before each key frame, so temporal models get their previous frames', () => {
-    const last = nusc.tables.sample[nusc.tables.sample.length - 1];
+    const last = nusc.get('sample', nusc.tables.scene[0].last_sample_token);
     const frames = sampleFrames(nusc, last.token, { frames: 3 });
     assert.equal(frames.cameras.length, 3);
     for (let c = 0; c < 6; c++) {
@@ -232,16 +235,17 @@ describe('synthetic nuScenes-format dataset', () => {
     assert.equal(basemap.height, Math.round(map.records.canvas_edge[1] * 10));
   });
 
-  it('produces byte-identical output for the same seed, and different output for another seed', async () => {
+  it('produces byte-identical output for the same seed, with or without worker threads, and not for another seed', async () => {
     const again = join(work, 'b');
-    await generateSynthDataset({ ...TINY, out: again });
+    const threaded = await generateSynthDataset({ ...TINY, out: again }, { workers: 2 });
+    assert.equal(threaded.workers, 2);
     const first = digest(out);
     const second = digest(again);
     assert.deepEqual([...second.keys()], [...first.keys()]);
     for (const [file, hash] of first) assert.equal(second.get(file), hash, `${file} differs between runs`);
     rmSync(again, { recursive: true });
     const other = join(work, 'c');
-    await generateSynthDataset({ ...TINY, out: other, seed: 8 });
+    await generateSynthDataset({ ...TINY, out: other, seed: 8 }, { workers: 1 });
     const sceneTable = (root: string) =>
       readFileSync(join(root, 'v1.0-mini', 'sample_annotation.json'), 'utf8');
     assert.notEqual(sceneTable(other), sceneTable(out));
