@@ -224,9 +224,7 @@ export function addClientCommands(program: Command): void {
         try {
           const result = await client.publish(repo, files, card, {
             tags: opts.tag,
-            ...(opts.parent
-              ? { parentRevision: opts.parent === 'none' ? null : (opts.parent as never) }
-              : {}),
+            ...(opts.parent ? { parentRevision: parentRevision(opts.parent) } : {}),
             ...(opts.message !== undefined ? { message: opts.message } : {}),
             ...(opts.private ? { private: true } : {}),
             ...(bars.onProgress ? { onProgress: bars.onProgress } : {}),

@@ -88,6 +88,12 @@ describe('mim4d-zoo client commands', () => {
     const noCard = await zoo(env, 'push', 'org/cli', await world.tempDir());
     assert.equal(noCard.code, 1);
     assert.match(noCard.stderr, /card\.json: cannot read the model card/);
+    const withCard = await world.tempDir();
+    await writeFile(join(withCard, 'card.json'), '{}');
+    await writeFile(join(withCard, 'weights.bin'), 'w');
+    const badParent = await zoo(env, 'push', 'org/cli', withCard, '--parent', 'main');
+    assert.equal(badParent.code, 1);
+    assert.match(badParent.stderr, /--parent "main" must be a 40-hex revision id or "none"/);
     const badToken = await zoo({ ...env, MIM4D_ZOO_TOKEN: 'mzt_wrong' }, 'ls');
     assert.equal(badToken.code, 1);
     assert.match(badToken.stderr, /401 Unauthorized/);

@@ -83,13 +83,19 @@ export async function fetchBlob(http: ZooHttp, cache: ZooCache, request: BlobReq
     if (lock && (await cache.blobState(repo, file)) === 'present') return nothingToDo;
     const partial = lock ? cache.layout.incomplete(repo, file.sha256) : uniqueTempPath(blobPath);
     try {
-      return await transfer(http, request, partial, blobPath, report);
+      try {
+        return await transfer(http, request, partial, blobPath, report);
+      } catch (error) {
+        // A resumed prefix is the least trusted part (another client version, a crash, a file that changed on the
+        // server): when it is what failed, start over once from byte 0 before giving up.
+        if (!(error instanceof RestartFromZero)) throw error;
+        await rm(partial, { force: true });
+        return await transfer(http, request, partial, blobPath, report);
+      }
     } catch (error) {
-      // A resumed prefix is the least trusted part (another client version, a crash, a file that changed on the
-      // server): when it is what failed, start over once from byte 0 before giving up.
-      if (!(error instanceof RestartFromZero)) throw error;
-      await rm(partial, { force: true });
-      return await transfer(http, request, partial, blobPath, report);
+      // Without the lock the partial file is private to this call and nobody could resume it.
+      if (!lock) await rm(partial, { force: true });
+      throw error;
     }
   } finally {
     if (lock) await lock.release();
