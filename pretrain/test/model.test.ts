@@ -82,6 +82,37 @@ describe('MIM4D model (micro config)', () => {
     assert.ok(Math.abs(out.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'and nowhere else');
   });
 
+  it('takes SDF normals as the exact gradient of the SDF (second-order autodiff, no finite differences)', () => {
+    tf.tidy(() => {
+      const volume = tf.randomNormal(
+        [model.grid.z, model.grid.y, model.grid.x, config.volume.channels],
+        0,
+        1,
+        'float32',
+        9,
+      );
+      const pts = [0.13, -0.21, 0.05, -0.3, 0.27, 0.11];
+      const x = tf.tensor2d(pts, [2, 3]);
+      const dirs = tf.tensor2d([1, 0, 0, 0, 1, 0], [2, 3]);
+      const normal = model.field.apply(volume as tf.Tensor4D, x, dirs).normal.arraySync();
+      const h = 1e-3;
+      for (let p = 0; p < 2; p++) {
+        for (let a = 0; a < 3; a++) {
+          const shifted = (d: number) => {
+            const q = pts.slice();
+            q[3 * p + a] += d;
+            return model.field.sdf(volume as tf.Tensor4D, tf.tensor2d(q, [2, 3])).dataSync()[p];
+          };
+          const fd = (shifted(h) - shifted(-h)) / (2 * h);
+          assert.ok(
+            Math.abs(normal[p][a] - fd) < 2e-2 * Math.max(1, Math.abs(fd)),
+            `point ${p} axis ${a}: ${normal[p][a]} vs ${fd}`,
+          );
+        }
+      }
+    });
+  });
+
   it('sends a nonzero gradient to every trainable tensor', () => {
     const sample = toyScene(config);
     const rng = new SeededRandom(2);
