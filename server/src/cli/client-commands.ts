@@ -40,6 +40,13 @@ function clientFrom(opts: ConnectionOptions): ZooClient {
   return new ZooClient(options);
 }
 
+function humanBytes(n: number): string {
+  if (n < 2 ** 10) return `${n} B`;
+  if (n < 2 ** 20) return `${(n / 2 ** 10).toFixed(1)} KiB`;
+  if (n < 2 ** 30) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  return `${(n / 2 ** 30).toFixed(2)} GiB`;
+}
+
 /** One bar per file on stderr when it is a terminal; nothing otherwise, so pipes and logs stay clean. */
 function transferBars(enabled = process.stderr.isTTY): {
   onProgress?: (p: TransferProgress) => void;
@@ -48,7 +55,7 @@ function transferBars(enabled = process.stderr.isTTY): {
   if (!enabled) return { stop() {} };
   const multi = new cliProgress.MultiBar(
     {
-      format: '{path} [{bar}] {percentage}% {value}/{total} B {note}',
+      format: '{path} [{bar}] {percentage}% {done}/{size} {note}',
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
@@ -66,11 +73,12 @@ function transferBars(enabled = process.stderr.isTTY): {
           : p.resumedFrom > 0
             ? `resumed at ${p.resumedFrom}`
             : '';
+      const payload = { note, done: humanBytes(p.bytes), size: humanBytes(p.total) };
       if (!bar) {
-        bar = multi.create(p.total, p.bytes, { path: p.path.padEnd(24), note });
+        bar = multi.create(p.total, p.bytes, { path: p.path.padEnd(24), ...payload });
         bars.set(key, bar);
       }
-      bar.update(p.bytes, { note });
+      bar.update(p.bytes, payload);
     },
     stop: () => multi.stop(),
   };
