@@ -111,7 +111,8 @@ export class EvalBoxesBuilder {
   }
 
   private grow(): void {
-    this.capacity *= 2;
+    // 1.5x rather than 2x: a validation split's millions of boxes would otherwise leave up to half unused.
+    this.capacity = Math.ceil(this.capacity * 1.5);
     for (const c of COLUMNS) {
       const next = new Float64Array(this.capacity);
       next.set(this.floats[c]);
