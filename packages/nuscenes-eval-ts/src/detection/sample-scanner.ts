@@ -78,6 +78,8 @@ export class SampleScanner {
   private inString = false;
   private escape = false;
   private boxCount = 0;
+  /** Whether the captured value has bytes >= 0x80; pure ASCII decodes several times faster as latin1. */
+  private nonAscii = false;
   /** Bytes of `NaN` still to check after its `N`. */
   private nanLeft = 0;
   private scalar = false;
@@ -236,6 +238,7 @@ export class SampleScanner {
     this.inString = false;
     this.escape = false;
     this.boxCount = 0;
+    this.nonAscii = false;
     this.scalar = false;
     if (this.level === this.samplesLevel) {
       if (c !== OPEN_BRACKET) this.fail('must be a list of boxes', this.path(this.key));
@@ -257,10 +260,34 @@ export class SampleScanner {
   private captureFrom(buf: Buffer, start: number): number {
     const n = buf.length;
     const isSample = this.capture === Capture.Sample;
+    // The loop runs once per byte of a file that may be gigabytes: state lives in locals, stored back on exit.
+    let inString = this.inString;
+    let escape = this.escape;
+    let depth = this.depth;
+    let nonAscii = this.nonAscii;
     let segment = start;
     let i = start;
+    const save = () => {
+      this.inString = inString;
+      this.escape = escape;
+      this.depth = depth;
+      this.nonAscii = nonAscii;
+    };
     while (i < n) {
       const c = buf[i];
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === BACKSLASH) escape = true;
+        else if (c === QUOTE) {
+          inString = false;
+          if (depth === 0) {
+            save();
+            return this.closeCapture(buf, segment, i + 1, start);
+          }
+        } else if (c >= 0x80) nonAscii = true;
+        i++;
+        continue;
+      }
       if (this.nanLeft > 0) {
         const expected = this.nanLeft === 2 ? LETTER_A : LETTER_N;
         if (c !== expected)
@@ -270,42 +297,38 @@ export class SampleScanner {
         segment = i;
         continue;
       }
-      if (this.inString) {
-        if (this.escape) this.escape = false;
-        else if (c === BACKSLASH) this.escape = true;
-        else if (c === QUOTE) {
-          this.inString = false;
-          if (this.depth === 0) return this.closeCapture(buf, segment, i + 1, start);
-        }
-        i++;
-        continue;
-      }
       if (this.scalar) {
         if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) {
+          save();
           this.keep(buf, segment, i);
           this.offset += i - start;
           this.finishOther();
           return i;
         }
+        if (c >= 0x80) nonAscii = true;
         i++;
         continue;
       }
-      if (c === QUOTE) this.inString = true;
+      if (c === QUOTE) inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (isSample && this.depth === 1 && c === OPEN_BRACE) this.countBox();
-        this.depth++;
+        if (isSample && depth === 1 && c === OPEN_BRACE) this.countBox();
+        depth++;
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        this.depth--;
-        if (this.depth === 0) return this.closeCapture(buf, segment, i + 1, start);
+        depth--;
+        if (depth === 0) {
+          save();
+          return this.closeCapture(buf, segment, i + 1, start);
+        }
       } else if (c === LETTER_N) {
         this.keep(buf, segment, i);
         this.parts.push(NULL_BYTES);
         this.partBytes += 4;
         this.nanLeft = 2;
         segment = i + 1;
-      }
+      } else if (c >= 0x80) nonAscii = true;
       i++;
     }
+    save();
     this.keep(buf, segment, n, true);
     this.offset += n - start;
     return n;
@@ -347,7 +370,7 @@ export class SampleScanner {
   }
 
   private parseCaptured(where: string): unknown {
-    const text = Buffer.concat(this.parts, this.partBytes).toString('utf8');
+    const text = Buffer.concat(this.parts, this.partBytes).toString(this.nonAscii ? 'utf8' : 'latin1');
     this.parts = [];
     try {
       return JSON.parse(text);
