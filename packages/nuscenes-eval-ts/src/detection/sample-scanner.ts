@@ -262,22 +262,22 @@ export class SampleScanner {
     const isSample = this.capture === Capture.Sample;
     // The loop runs once per byte of a file that may be gigabytes: state lives in locals, stored back on exit.
     let inString = this.inString;
-    let escape = this.escape;
+    let escaped = this.escape;
     let depth = this.depth;
     let nonAscii = this.nonAscii;
     let segment = start;
     let i = start;
     const save = () => {
       this.inString = inString;
-      this.escape = escape;
+      this.escape = escaped;
       this.depth = depth;
       this.nonAscii = nonAscii;
     };
     while (i < n) {
       const c = buf[i];
       if (inString) {
-        if (escape) escape = false;
-        else if (c === BACKSLASH) escape = true;
+        if (escaped) escaped = false;
+        else if (c === BACKSLASH) escaped = true;
         else if (c === QUOTE) {
           inString = false;
           if (depth === 0) {
