@@ -52,7 +52,7 @@ try {
   const expected = await sha256File(file);
   const data = join(work, 'zoo');
   const stores = await openEmbeddedStores(data);
-  const token = createToken(stores.meta, 'bench', ['write:bench']).secret;
+  const token = (await createToken(stores.meta, 'bench', ['write:bench'])).secret;
   stores.meta.close();
   zoo = await spawnZoo(data);
   const { revision } = await publishFile(zoo.url, token, 'bench/ckpt', file, SIZE);

@@ -35,7 +35,7 @@ export async function startClientWorld(): Promise<ClientWorld> {
     zoo,
     proxy,
     endpoint,
-    writeToken: zoo.token('write:org'),
+    writeToken: await zoo.token('write:org'),
     tempDir,
     async client(options = {}) {
       const dir = options.cacheDir ? undefined : await tempDir();

@@ -170,11 +170,26 @@ describe('zoo client publishing, pinning and offline use (against a real server)
     const unauthorized = await rejection(bogus.listModels());
     assert.equal(unauthorized.code, 'Unauthorized');
     assert.equal(unauthorized.status, 401);
-    const reader = await world.client({ token: world.zoo.token('read') });
+    const reader = await world.client({ token: await world.zoo.token('read') });
     const { files, card } = revisionWithWeights(1024);
     const forbidden = await rejection(reader.publish('org/nope', files, card));
     assert.equal(forbidden.code, 'Forbidden');
     assert.equal(forbidden.status, 403);
+  });
+
+  it('sees a private model only with a token that may read its namespace', async () => {
+    const { files, card } = revisionWithWeights(1024);
+    const publisher = await world.client({ token: world.writeToken });
+    await publisher.publish('org/secret', files, card, { private: true });
+    const anonymous = await world.client();
+    assert.equal((await rejection(anonymous.snapshot('org/secret'))).code, 'ModelNotFound');
+    const reader = await world.client({ token: await world.zoo.token('read:org') });
+    const snapshot = await reader.snapshot('org/secret');
+    assert.equal(sha256(await readFile(join(snapshot.dir, 'weights.bin'))), sha256(files['weights.bin']));
+    assert.deepEqual(
+      (await reader.listModels({ q: 'secret' })).models.map((m) => [m.id, m.private]),
+      [['org/secret', true]],
+    );
   });
 
   it('logs in only with a token the server accepts, saving it readable by the owner only', async () => {
@@ -184,7 +199,7 @@ describe('zoo client publishing, pinning and offline use (against a real server)
       (e: unknown) => e instanceof ZooError && e.code === 'Unauthorized',
     );
     await assert.rejects(stat(configPath), { code: 'ENOENT' });
-    const token = world.zoo.token('write:org');
+    const token = await world.zoo.token('write:org');
     assert.equal(await ZooClient.login({ token, endpoint: world.endpoint, configPath }), configPath);
     assert.equal((await stat(configPath)).mode & 0o777, 0o600);
     const client = new ZooClient({ configPath, cacheDir: await world.tempDir() });
