@@ -158,8 +158,14 @@ function generateInWorkers(
     let finished = 0;
     let failed = false;
     const pool: Worker[] = [];
+    // Workers stopped on purpose (no scene left for them) exit with code 1 too; only others are failures.
+    const retired = new Set<Worker>();
+    const retire = (worker: Worker) => {
+      retired.add(worker);
+      void worker.terminate();
+    };
     const stopAll = () => {
-      for (const w of pool) void w.terminate();
+      for (const w of pool) retire(w);
     };
     const fail = (error: Error) => {
       if (failed) return;
@@ -169,7 +175,7 @@ function generateInWorkers(
     };
     const feed = (worker: Worker) => {
       if (next < specs.length) worker.postMessage(specs[next++]);
-      else void worker.terminate();
+      else retire(worker);
     };
     for (let i = 0; i < count; i++) {
       const worker = startSceneWorker(specs[0].options);
@@ -193,8 +199,8 @@ function generateInWorkers(
       });
       worker.on('error', (error) => fail(error));
       worker.on('exit', (code) => {
-        if (code !== 0 && !failed && finished < specs.length)
-          fail(new Error(`synth: a worker exited with code ${code}`));
+        if (!retired.has(worker) && !failed)
+          fail(new Error(`synth: a worker exited unexpectedly (code ${code})`));
       });
       feed(worker);
     }

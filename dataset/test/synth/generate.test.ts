@@ -235,6 +235,21 @@ describe('synthetic nuScenes-format dataset', () => {
     assert.equal(basemap.height, Math.round(map.records.canvas_edge[1] * 10));
   });
 
+  it('feeds every scene through a worker pool smaller than the scene count', async () => {
+    const pooled = join(work, 'pool');
+    const result = await generateSynthDataset(
+      { ...TINY, out: pooled, scenes: 3, sweeps: 0, lidarSweeps: 0, width: 32, height: 18 },
+      { workers: 2 },
+    );
+    assert.equal(result.workers, 2);
+    const opened = await NuScenes.open(pooled, 'v1.0-mini');
+    assert.deepEqual(
+      opened.tables.scene.map((s) => s.name),
+      ['scene-0061', 'scene-0553', 'scene-0655'],
+    );
+    rmSync(pooled, { recursive: true });
+  });
+
   it('produces byte-identical output for the same seed, with or without worker threads, and not for another seed', async () => {
     const again = join(work, 'b');
     const threaded = await generateSynthDataset({ ...TINY, out: again }, { workers: 2 });
