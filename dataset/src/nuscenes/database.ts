@@ -90,6 +90,7 @@ export class NuScenes {
     const nusc = new NuScenes(dataroot, version, tables as Tables, index as TokenIndex);
     nusc.#checkForeignKeys();
     nusc.#checkChains();
+    nusc.#checkSceneEnds();
     nusc.#buildReverseIndexes();
     return nusc;
   }
@@ -163,8 +164,6 @@ export class NuScenes {
     for (let token = scene.first_sample_token; token !== ''; ) {
       const sample = this.get('sample', token);
       out.push(sample);
-      if (out.length > this.tables.sample.length)
-        throw new Error(`${recordLabel('scene', sceneToken)}: its samples' "next" links form a cycle`);
       token = sample.next;
     }
     return out;
@@ -227,6 +226,28 @@ export class NuScenes {
     check('sample_annotation', (a, b) =>
       a.instance_token === b.instance_token ? undefined : `which annotates another instance`,
     );
+  }
+
+  /** A scene's first and last samples are its own and end its chain (so walking it terminates). */
+  #checkSceneEnds(): void {
+    for (const scene of this.tables.scene) {
+      for (const [field, link] of [
+        ['first_sample_token', 'prev'],
+        ['last_sample_token', 'next'],
+      ] as const) {
+        const sample = this.get('sample', scene[field]);
+        const problem =
+          sample.scene_token !== scene.token
+            ? `which belongs to scene "${sample.scene_token}"`
+            : sample[link] !== ''
+              ? `whose "${link}" is "${sample[link]}" instead of ""`
+              : undefined;
+        if (problem)
+          throw new Error(
+            `${recordLabel('scene', scene.token)}: field "${field}" points to "${sample.token}", ${problem}`,
+          );
+      }
+    }
   }
 
   #buildReverseIndexes(): void {

@@ -3,7 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 /**
  * Reads a file holding one top-level JSON array of objects, record by record, without ever holding the whole
  * text: v1.0-trainval's sample_data.json is ~500 MB, near V8's maximum string length, so `JSON.parse` of the
- * file is not an option. stream-json can stream it but reports no positions and costs 3-4x the CPU time of
+ * file is not an option. stream-json can stream it but reports no positions and costs 2-4x the CPU time of
  * `JSON.parse` (bench/dataset-load.ts); here the bytes are only scanned for record boundaries and runs of whole
  * records go to `JSON.parse`, which costs about as much as parsing the file in one piece.
  */

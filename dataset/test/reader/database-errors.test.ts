@@ -165,4 +165,27 @@ describe('NuScenes.open refuses bad tables, naming file, record and field', () =
       /already has key-frame sample_data "sd:CAM_FRONT:scene-0061:\d" for channel CAM_FRONT/,
     );
   });
+
+  it('names a scene whose first sample has a predecessor (its chain would not start there)', async () => {
+    const root = await tablesWith(dir.path, (t) => {
+      const scene = t.sample.filter((s) => s.scene_token === 'scene:scene-0061');
+      const [first, last] = [scene[0], scene[scene.length - 1]];
+      last.next = first.token;
+      first.prev = last.token;
+    });
+    await assert.rejects(
+      NuScenes.open(root, VERSION),
+      /scene\.json record "scene:scene-0061": field "first_sample_token" points to "sample:scene-0061:0", whose "prev" is "sample:scene-0061:3" instead of ""/,
+    );
+  });
+
+  it('names a scene whose last sample belongs to another scene', async () => {
+    const root = await tablesWith(dir.path, (t) => {
+      t.scene[0].last_sample_token = t.scene[1].first_sample_token;
+    });
+    await assert.rejects(
+      NuScenes.open(root, VERSION),
+      /field "last_sample_token" points to "sample:scene-0103:0", which belongs to scene "scene:scene-0103"/,
+    );
+  });
 });
