@@ -259,6 +259,7 @@ export function addClientCommands(program: Command): void {
     reporting(async () => {
       const client = clientFrom(opts);
       let cursor: string | undefined;
+      let shown = 0;
       do {
         const page = await client.listModels({
           ...(query ? { q: query } : {}),
@@ -272,8 +273,11 @@ export function addClientCommands(program: Command): void {
               : `${m.id}\t${m.head}\t${m.private ? 'private' : 'public'}\t${m.createdAt}\n`,
           );
         }
+        shown += page.models.length;
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
+      if (shown === 0)
+        process.stderr.write(`no models${query ? ` matching "${query}"` : ''} visible to this token\n`);
     }),
   );
 

@@ -94,6 +94,10 @@ describe('mim4d-zoo client commands', () => {
     const badParent = await zoo(env, 'push', 'org/cli', withCard, '--parent', 'main');
     assert.equal(badParent.code, 1);
     assert.match(badParent.stderr, /--parent "main" must be a 40-hex revision id or "none"/);
+    const none = await zoo(env, 'ls', 'no-such-model');
+    assert.equal(none.code, 0);
+    assert.equal(none.stdout, '');
+    assert.match(none.stderr, /no models matching "no-such-model"/);
     const badToken = await zoo({ ...env, MIM4D_ZOO_TOKEN: 'mzt_wrong' }, 'ls');
     assert.equal(badToken.code, 1);
     assert.match(badToken.stderr, /401 Unauthorized/);
