@@ -81,8 +81,9 @@ try {
   await writeCheckpoint(file);
   const data = join(work, 'zoo');
   const stores = await openEmbeddedStores(data);
-  const token = createToken(stores.meta, 'bench', ['write:bench']).secret;
-  stores.meta.close();
+  const { secret: token, stored } = createToken(stores.meta, 'bench', ['write:bench']);
+  await stored;
+  await stores.meta.close();
 
   const zoo = await spawnZoo(data);
   children.push(zoo);

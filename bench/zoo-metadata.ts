@@ -55,8 +55,9 @@ try {
   );
   const data = join(work, 'zoo');
   const stores = await openEmbeddedStores(data);
-  const token = createToken(stores.meta, 'bench', ['write:bench']).secret;
-  stores.meta.close();
+  const { secret: token, stored } = createToken(stores.meta, 'bench', ['write:bench']);
+  await stored;
+  await stores.meta.close();
   const zoo = await spawnZoo(data);
   children.push(zoo);
   const { revision } = await publishFile(zoo.url, token, 'bench/meta', weights, 1 << 20);

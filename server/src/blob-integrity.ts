@@ -32,7 +32,7 @@ export class BlobIntegrity {
 
   /** Throws a 500 `BlobCorrupt` problem unless the blob is present and its bytes match its sha256. */
   async assertServable(sha256: Sha256Hex): Promise<void> {
-    const record = this.meta.getBlob(sha256);
+    const record = await this.meta.getBlob(sha256);
     const stat = await this.blobs.stat(sha256);
     if (!record || !stat) {
       throw new ProblemError(
@@ -70,7 +70,7 @@ export class BlobIntegrity {
       await this.blobs.quarantine(sha256);
       return false;
     }
-    this.meta.recordBlob({
+    await this.meta.recordBlob({
       sha256,
       sizeBytes: before.sizeBytes,
       fingerprint: before.fingerprint,
@@ -83,7 +83,7 @@ export class BlobIntegrity {
   async recordVerified(sha256: Sha256Hex): Promise<void> {
     const stat = await this.blobs.stat(sha256);
     if (!stat) throw new Error(`blob ${sha256} vanished right after it was stored`);
-    this.meta.recordBlob({
+    await this.meta.recordBlob({
       sha256,
       sizeBytes: stat.sizeBytes,
       fingerprint: stat.fingerprint,
@@ -93,7 +93,7 @@ export class BlobIntegrity {
 
   /** True when the blob is recorded and its bytes are in the store (a quarantined blob may be uploaded again). */
   async isStored(sha256: Sha256Hex, sizeBytes: number): Promise<boolean> {
-    const record = this.meta.getBlob(sha256);
+    const record = await this.meta.getBlob(sha256);
     return record !== null && record.sizeBytes === sizeBytes && (await this.blobs.stat(sha256)) !== null;
   }
 
@@ -111,7 +111,7 @@ export class BlobIntegrity {
       incompleteRemoved: await this.blobs.removeIncomplete(),
     };
     for await (const sha256 of this.blobs.list()) {
-      if (this.meta.getBlob(sha256)) continue;
+      if (await this.meta.getBlob(sha256)) continue;
       report.rehashed++;
       if ((await this.blobs.rehash(sha256)) === sha256) {
         await this.recordVerified(sha256);
@@ -121,7 +121,7 @@ export class BlobIntegrity {
         report.corrupt.push(sha256);
       }
     }
-    for (const record of this.meta.listBlobs()) {
+    for (const record of await this.meta.listBlobs()) {
       report.checked++;
       const stat = await this.blobs.stat(record.sha256);
       if (!stat) {

@@ -45,8 +45,9 @@ describe('kill -9 during an upload', () => {
   it('leaves a store with no partial blob, intact revisions, and an upload that can be redone', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-zoo-crash-'));
     const stores = await openEmbeddedStores(dataDir);
-    const token = createToken(stores.meta, 'crash', ['write:acme']).secret;
-    stores.meta.close();
+    const { secret: token, stored } = createToken(stores.meta, 'crash', ['write:acme']);
+    await stored;
+    await stores.meta.close();
 
     const { child, url } = await spawnServer(dataDir);
     const request = (path: string, init: RequestInit & { token?: string } = {}) =>

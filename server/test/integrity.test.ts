@@ -64,7 +64,7 @@ describe('blob integrity', () => {
     await tamper(zoo, onnxSha, files['backbone.onnx']);
     // Pretend the change slipped past the fingerprint: record the tampered file's stat as verified.
     const stat = await zoo.stores.blobs.stat(onnxSha as never);
-    zoo.stores.meta.recordBlob({
+    await zoo.stores.meta.recordBlob({
       sha256: onnxSha as never,
       sizeBytes: stat?.sizeBytes ?? 0,
       fingerprint: stat?.fingerprint ?? '',

@@ -14,7 +14,7 @@ export function principalOf(res: { locals: Record<string, unknown> }): Principal
  * never a silent downgrade to anonymous, so a typo in a token is reported rather than hiding private models.
  */
 export function authenticate(store: MetadataStore): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const header = req.headers.authorization;
     if (header === undefined) {
       res.locals.principal = ANONYMOUS;
@@ -22,7 +22,7 @@ export function authenticate(store: MetadataStore): RequestHandler {
       return;
     }
     const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
-    const token = match ? findToken(store, match[1]) : null;
+    const token = match ? await findToken(store, match[1]) : null;
     if (!token) {
       // Refused by rejectFailedAuth once the rate limiter has counted it against the caller's address.
       res.locals.principal = ANONYMOUS;

@@ -9,23 +9,26 @@ export function secretSha256(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** Creates a token and returns its secret, which is shown once and never stored. */
+/**
+ * Creates a token. The secret is shown once and never stored; it works once `stored` resolves (at once with the
+ * embedded SQLite store, which writes synchronously).
+ */
 export function createToken(
   store: MetadataStore,
   name: string,
   scopes: Scope[],
-): { secret: string; token: TokenRecord } {
+): { secret: string; stored: Promise<TokenRecord> } {
   const secret = `${PREFIX}${randomBytes(32).toString('base64url')}`;
-  const token = store.createToken({
+  const stored = store.createToken({
     id: `tok_${randomBytes(6).toString('hex')}`,
     secretSha256: secretSha256(secret),
     name,
     scopes,
   });
-  return { secret, token };
+  return { secret, stored };
 }
 
-export function findToken(store: MetadataStore, secret: string): TokenRecord | null {
+export async function findToken(store: MetadataStore, secret: string): Promise<TokenRecord | null> {
   if (!secret.startsWith(PREFIX) || secret.length > 128) return null;
   return store.findTokenBySecretSha256(secretSha256(secret));
 }

@@ -92,8 +92,9 @@ export function buildProgram(): Command {
         program.error(`--scopes: ${(error as Error).message}`);
       }
       const stores = await openEmbeddedStores(opts.data);
-      const { secret, token } = createToken(stores.meta, opts.name, scopes);
-      stores.meta.close();
+      const { secret, stored } = createToken(stores.meta, opts.name, scopes);
+      const token = await stored;
+      await stores.meta.close();
       process.stderr.write(`created ${token.id} "${token.name}" with scopes ${token.scopes.join(', ')}\n`);
       process.stdout.write(`${secret}\n`);
     });
@@ -108,7 +109,7 @@ export function buildProgram(): Command {
         process.stderr.write(`${line}\n`),
       );
       const report = await integrity.check({ full: true });
-      stores.meta.close();
+      await stores.meta.close();
       process.stdout.write(`${describe(report)}\n`);
       if (report.corrupt.length > 0 || report.missing.length > 0) process.exitCode = 1;
     });

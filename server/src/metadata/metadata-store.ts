@@ -72,36 +72,47 @@ export interface ModelListPage {
 export type Visibility = { all: true } | { all: false; namespaces: string[] };
 
 /**
- * Models, revisions, tags, blob records, upload declarations and tokens. SQLite implements it for the embedded
- * server; a PostgreSQL implementation can replace it without touching routes. Leaderboards will get their own
+ * Models, revisions, tags, blob records, upload declarations and tokens. Every call is asynchronous so that a
+ * networked database fits behind it: SQLite implements it for the embedded server; a PostgreSQL implementation can
+ * replace it without touching routes. Leaderboards will get their own
  * interface next to this one (benchmarks, submissions), sharing the same database and migration list.
  */
 export interface MetadataStore {
-  getModel(model: ModelRef): ModelRecord | null;
-  listModels(query: { q?: string; after?: string; limit: number; visibility: Visibility }): ModelListPage;
-  getRefs(model: ModelRef): Record<string, RevisionId>;
+  getModel(model: ModelRef): Promise<ModelRecord | null>;
+  listModels(query: {
+    q?: string;
+    after?: string;
+    limit: number;
+    visibility: Visibility;
+  }): Promise<ModelListPage>;
+  getRefs(model: ModelRef): Promise<Record<string, RevisionId>>;
   /** A 40-hex id or a tag, resolved within the model. */
-  resolveRevision(model: ModelRef, rev: string): RevisionId | null;
-  getRevision(id: RevisionId): RevisionRecord | null;
+  resolveRevision(model: ModelRef, rev: string): Promise<RevisionId | null>;
+  getRevision(id: RevisionId): Promise<RevisionRecord | null>;
   /**
    * Atomically checks the parent against the head, checks every file's blob is recorded with its size, writes the
    * revision and moves the tags.
    */
-  commit(commit: NewCommit): CommitOutcome;
-  setTag(model: ModelRef, tag: string, revision: RevisionId): void;
+  commit(commit: NewCommit): Promise<CommitOutcome>;
+  setTag(model: ModelRef, tag: string, revision: RevisionId): Promise<void>;
 
-  getBlob(sha256: Sha256Hex): BlobRecord | null;
-  recordBlob(blob: BlobRecord): void;
-  listBlobs(): BlobRecord[];
+  getBlob(sha256: Sha256Hex): Promise<BlobRecord | null>;
+  recordBlob(blob: BlobRecord): Promise<void>;
+  listBlobs(): Promise<BlobRecord[]>;
   /** Blobs some revision refers to. */
-  referencedBlobs(): Sha256Hex[];
+  referencedBlobs(): Promise<Sha256Hex[]>;
 
-  declareUpload(sha256: Sha256Hex, sizeBytes: number): void;
-  isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): boolean;
-  declaredSizes(sha256: Sha256Hex): number[];
+  declareUpload(sha256: Sha256Hex, sizeBytes: number): Promise<void>;
+  isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): Promise<boolean>;
+  declaredSizes(sha256: Sha256Hex): Promise<number[]>;
 
-  createToken(token: { id: string; secretSha256: string; name: string; scopes: Scope[] }): TokenRecord;
-  findTokenBySecretSha256(secretSha256: string): TokenRecord | null;
+  createToken(token: {
+    id: string;
+    secretSha256: string;
+    name: string;
+    scopes: Scope[];
+  }): Promise<TokenRecord>;
+  findTokenBySecretSha256(secretSha256: string): Promise<TokenRecord | null>;
 
-  close(): void;
+  close(): Promise<void>;
 }

@@ -35,6 +35,20 @@ const toModel = (row: ModelRow): ModelRecord => ({
   head: row.head as RevisionId,
 });
 
+interface BlobRow {
+  sha256: Sha256Hex;
+  size: number;
+  fingerprint: string;
+  verified_at: string;
+}
+
+const toBlob = (row: BlobRow): BlobRecord => ({
+  sha256: row.sha256,
+  sizeBytes: row.size,
+  fingerprint: row.fingerprint,
+  verifiedAt: row.verified_at,
+});
+
 /** A revision id is the sha1 of everything the revision says, like a git commit id. */
 function revisionId(commit: NewCommit, createdAt: string): RevisionId {
   const files = [...commit.files].sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -90,12 +104,17 @@ export class SqliteMetadataStore implements MetadataStore {
     ).get(model.namespace, model.name) as ModelRow | undefined;
   }
 
-  getModel(model: ModelRef): ModelRecord | null {
+  async getModel(model: ModelRef): Promise<ModelRecord | null> {
     const row = this.modelRow(model);
     return row ? toModel(row) : null;
   }
 
-  listModels(query: { q?: string; after?: string; limit: number; visibility: Visibility }): ModelListPage {
+  async listModels(query: {
+    q?: string;
+    after?: string;
+    limit: number;
+    visibility: Visibility;
+  }): Promise<ModelListPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.q) {
@@ -124,7 +143,7 @@ export class SqliteMetadataStore implements MetadataStore {
     };
   }
 
-  getRefs(model: ModelRef): Record<string, RevisionId> {
+  async getRefs(model: ModelRef): Promise<Record<string, RevisionId>> {
     const rows = this.stmt(
       `SELECT tag, revision FROM refs JOIN models ON models.id = refs.model_id
          WHERE namespace = ? COLLATE NOCASE AND name = ? COLLATE NOCASE ORDER BY tag`,
@@ -132,7 +151,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return Object.fromEntries(rows.map((r) => [r.tag, r.revision]));
   }
 
-  resolveRevision(model: ModelRef, rev: string): RevisionId | null {
+  async resolveRevision(model: ModelRef, rev: string): Promise<RevisionId | null> {
     const row = this.modelRow(model);
     if (!row) return null;
     if (isRevisionId(rev)) {
@@ -145,7 +164,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return ref?.revision ?? null;
   }
 
-  getRevision(id: RevisionId): RevisionRecord | null {
+  async getRevision(id: RevisionId): Promise<RevisionRecord | null> {
     const cached = this.revisions.get(id);
     if (cached) return cached;
     const revision = this.readRevision(id);
@@ -188,7 +207,7 @@ export class SqliteMetadataStore implements MetadataStore {
     };
   }
 
-  commit(commit: NewCommit): CommitOutcome {
+  async commit(commit: NewCommit): Promise<CommitOutcome> {
     return this.db.transaction((): CommitOutcome => {
       const existing = this.modelRow(commit.model);
       if (!existing && commit.parent !== null) return { ok: false, reason: 'ModelNotFound' };
@@ -230,7 +249,7 @@ export class SqliteMetadataStore implements MetadataStore {
     })();
   }
 
-  setTag(model: ModelRef, tag: string, revision: RevisionId): void {
+  async setTag(model: ModelRef, tag: string, revision: RevisionId): Promise<void> {
     const row = this.modelRow(model);
     if (!row) throw new Error(`no model ${model.namespace}/${model.name}`);
     this.stmt(
@@ -239,16 +258,12 @@ export class SqliteMetadataStore implements MetadataStore {
     ).run(row.id, tag, revision, new Date().toISOString());
   }
 
-  getBlob(sha256: Sha256Hex): BlobRecord | null {
-    const row = this.stmt('SELECT * FROM blobs WHERE sha256 = ?').get(sha256) as
-      | { sha256: Sha256Hex; size: number; fingerprint: string; verified_at: string }
-      | undefined;
-    return row
-      ? { sha256: row.sha256, sizeBytes: row.size, fingerprint: row.fingerprint, verifiedAt: row.verified_at }
-      : null;
+  async getBlob(sha256: Sha256Hex): Promise<BlobRecord | null> {
+    const row = this.stmt('SELECT * FROM blobs WHERE sha256 = ?').get(sha256) as BlobRow | undefined;
+    return row ? toBlob(row) : null;
   }
 
-  recordBlob(blob: BlobRecord): void {
+  async recordBlob(blob: BlobRecord): Promise<void> {
     this.stmt(
       `INSERT INTO blobs (sha256, size, fingerprint, verified_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (sha256) DO UPDATE SET fingerprint = excluded.fingerprint, verified_at = excluded.verified_at`,
@@ -256,13 +271,12 @@ export class SqliteMetadataStore implements MetadataStore {
     this.stmt('DELETE FROM upload_declarations WHERE sha256 = ?').run(blob.sha256);
   }
 
-  listBlobs(): BlobRecord[] {
-    return (this.stmt('SELECT sha256 FROM blobs ORDER BY sha256').all() as { sha256: Sha256Hex }[]).map(
-      (r) => this.getBlob(r.sha256) as BlobRecord,
-    );
+  async listBlobs(): Promise<BlobRecord[]> {
+    const rows = this.stmt('SELECT * FROM blobs ORDER BY sha256').all() as BlobRow[];
+    return rows.map(toBlob);
   }
 
-  referencedBlobs(): Sha256Hex[] {
+  async referencedBlobs(): Promise<Sha256Hex[]> {
     return (
       this.stmt('SELECT DISTINCT sha256 FROM revision_files ORDER BY sha256').all() as {
         sha256: Sha256Hex;
@@ -270,7 +284,7 @@ export class SqliteMetadataStore implements MetadataStore {
     ).map((r) => r.sha256);
   }
 
-  declareUpload(sha256: Sha256Hex, sizeBytes: number): void {
+  async declareUpload(sha256: Sha256Hex, sizeBytes: number): Promise<void> {
     this.stmt('INSERT OR IGNORE INTO upload_declarations (sha256, size, declared_at) VALUES (?, ?, ?)').run(
       sha256,
       sizeBytes,
@@ -278,11 +292,11 @@ export class SqliteMetadataStore implements MetadataStore {
     );
   }
 
-  isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): boolean {
-    return this.declaredSizes(sha256).includes(sizeBytes);
+  async isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): Promise<boolean> {
+    return (await this.declaredSizes(sha256)).includes(sizeBytes);
   }
 
-  declaredSizes(sha256: Sha256Hex): number[] {
+  async declaredSizes(sha256: Sha256Hex): Promise<number[]> {
     return (
       this.stmt('SELECT size FROM upload_declarations WHERE sha256 = ?').all(sha256) as {
         size: number;
@@ -290,7 +304,12 @@ export class SqliteMetadataStore implements MetadataStore {
     ).map((r) => r.size);
   }
 
-  createToken(token: { id: string; secretSha256: string; name: string; scopes: Scope[] }): TokenRecord {
+  async createToken(token: {
+    id: string;
+    secretSha256: string;
+    name: string;
+    scopes: Scope[];
+  }): Promise<TokenRecord> {
     const createdAt = new Date().toISOString();
     this.stmt('INSERT INTO tokens (id, secret_sha256, name, scopes, created_at) VALUES (?, ?, ?, ?, ?)').run(
       token.id,
@@ -302,7 +321,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return { id: token.id, name: token.name, scopes: token.scopes, createdAt };
   }
 
-  findTokenBySecretSha256(secretSha256: string): TokenRecord | null {
+  async findTokenBySecretSha256(secretSha256: string): Promise<TokenRecord | null> {
     const row = this.stmt('SELECT * FROM tokens WHERE secret_sha256 = ?').get(secretSha256) as
       | { id: string; name: string; scopes: string; created_at: string }
       | undefined;
@@ -311,7 +330,7 @@ export class SqliteMetadataStore implements MetadataStore {
       : null;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

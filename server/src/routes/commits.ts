@@ -140,7 +140,7 @@ export function commitRoutes(ctx: ZooContext): Router {
       );
     }
     await checkOnnxArtifacts(ctx, commit.card, commit.files);
-    const outcome = ctx.meta.commit({
+    const outcome = await ctx.meta.commit({
       model: { namespace: ns, name },
       parent: commit.parent,
       private: commit.private,

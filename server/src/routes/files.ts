@@ -13,8 +13,8 @@ export function fileRoutes(ctx: ZooContext): Router {
   router.get('/:ns/:name/resolve/:rev/*path', async (req, res) => {
     const { ns, name, rev } = req.params;
     const path = (req.params.path as unknown as string[]).join('/');
-    const model = findVisibleModel(ctx, res, ns, name);
-    const { revision, byId } = findRevision(ctx, model, rev);
+    const model = await findVisibleModel(ctx, res, ns, name);
+    const { revision, byId } = await findRevision(ctx, model, rev);
     const file = revision.files.find((f) => f.path === path);
     if (!file) {
       throw new ProblemError(404, 'EntryNotFound', `${ns}/${name}@${revision.id} has no file "${path}"`);
@@ -32,7 +32,7 @@ export function fileRoutes(ctx: ZooContext): Router {
   router.get('/api/v1/blobs/sha256/:hex', async (req, res) => {
     const { hex } = req.params;
     if (!isSha256(hex)) throw new ProblemError(400, 'BadRequest', `"${hex}" is not a lowercase hex sha256`);
-    const record = ctx.meta.getBlob(hex);
+    const record = await ctx.meta.getBlob(hex);
     if (!record) throw new ProblemError(404, 'BlobNotFound', `no blob ${hex}`);
     await sendBlob(ctx, req, res, {
       sha256: hex,

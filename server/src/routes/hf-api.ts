@@ -64,24 +64,27 @@ function listDirectory(files: FileEntry[], dir: string) {
 export function hfApiRoutes(ctx: ZooContext): Router {
   const router = Router();
 
-  router.get('/api/models/:ns/:name', (req, res) => {
-    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
-    const refs = ctx.meta.getRefs(model);
-    const revision = ctx.meta.getRevision(refs.main ?? model.head) as RevisionRecord;
+  router.get('/api/models/:ns/:name', async (req, res) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const refs = await ctx.meta.getRefs(model);
+    const revision = (await ctx.meta.getRevision(refs.main ?? model.head)) as RevisionRecord;
     res.setHeader('Cache-Control', 'no-cache');
     res.json(modelInfo(model, revision));
   });
 
-  router.get('/api/models/:ns/:name/revision/:rev', (req, res) => {
-    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
-    const { revision, byId } = findRevision(ctx, model, req.params.rev);
+  router.get('/api/models/:ns/:name/revision/:rev', async (req, res) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const { revision, byId } = await findRevision(ctx, model, req.params.rev);
     res.setHeader('Cache-Control', revisionCacheControl(byId));
     res.json(modelInfo(model, revision));
   });
 
-  const tree: RequestHandler<{ ns: string; name: string; rev: string; path?: string[] }> = (req, res) => {
-    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
-    const { revision, byId } = findRevision(ctx, model, req.params.rev);
+  const tree: RequestHandler<{ ns: string; name: string; rev: string; path?: string[] }> = async (
+    req,
+    res,
+  ) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const { revision, byId } = await findRevision(ctx, model, req.params.rev);
     const dir = req.params.path ? req.params.path.join('/') : '';
     const recursive = req.query.recursive === 'true' || req.query.recursive === 'True';
     const inDir = revision.files.filter((f) => dir === '' || f.path.startsWith(`${dir}/`));

@@ -7,9 +7,14 @@ import type { ModelRecord, RevisionRecord } from '../metadata/metadata-store.ts'
 import { checkModelName } from '../names.ts';
 
 /** The model, if it exists and the caller may see it; a private model is a plain 404 to everyone else. */
-export function findVisibleModel(ctx: ZooContext, res: Response, ns: string, name: string): ModelRecord {
+export async function findVisibleModel(
+  ctx: ZooContext,
+  res: Response,
+  ns: string,
+  name: string,
+): Promise<ModelRecord> {
   checkModelName(ns, name);
-  const model = ctx.meta.getModel({ namespace: ns, name });
+  const model = await ctx.meta.getModel({ namespace: ns, name });
   if (!model || (model.private && !canReadPrivate(principalOf(res), model.namespace))) {
     throw new ProblemError(
       404,
@@ -21,13 +26,13 @@ export function findVisibleModel(ctx: ZooContext, res: Response, ns: string, nam
 }
 
 /** A revision of a visible model, by id or tag, with `byId` telling which (ids are immutable, tags move). */
-export function findRevision(
+export async function findRevision(
   ctx: ZooContext,
   model: ModelRecord,
   rev: string,
-): { revision: RevisionRecord; byId: boolean } {
-  const id = ctx.meta.resolveRevision(model, rev);
-  const revision = id ? ctx.meta.getRevision(id) : null;
+): Promise<{ revision: RevisionRecord; byId: boolean }> {
+  const id = await ctx.meta.resolveRevision(model, rev);
+  const revision = id ? await ctx.meta.getRevision(id) : null;
   if (!revision) {
     throw new ProblemError(
       404,

@@ -55,13 +55,13 @@ function parseCursor(value: unknown): string | undefined {
 export function modelRoutes(ctx: ZooContext): Router {
   const router = Router();
 
-  router.get('/api/v1/models', (req, res) => {
+  router.get('/api/v1/models', async (req, res) => {
     const q = req.query.q;
     if (q !== undefined && (typeof q !== 'string' || q.length > 200)) {
       throw new ProblemError(400, 'BadRequest', 'q must be one string of at most 200 characters');
     }
     const limit = parseLimit(req.query.limit);
-    const page = ctx.meta.listModels({
+    const page = await ctx.meta.listModels({
       q: q || undefined,
       after: parseCursor(req.query.cursor),
       limit,
@@ -75,23 +75,23 @@ export function modelRoutes(ctx: ZooContext): Router {
     res.json({ models: page.models.map(modelSummary), nextCursor });
   });
 
-  router.get('/api/v1/models/:ns/:name', (req, res) => {
-    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
-    const refs = ctx.meta.getRefs(model);
-    const shown = ctx.meta.getRevision(refs.main ?? model.head);
+  router.get('/api/v1/models/:ns/:name', async (req, res) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const refs = await ctx.meta.getRefs(model);
+    const shown = await ctx.meta.getRevision(refs.main ?? model.head);
     res.setHeader('Cache-Control', 'no-cache');
     res.json({ ...modelSummary(model), revision: shown?.id, card: shown?.card, refs });
   });
 
-  router.get('/api/v1/models/:ns/:name/refs', (req, res) => {
-    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
+  router.get('/api/v1/models/:ns/:name/refs', async (req, res) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
     res.setHeader('Cache-Control', 'no-cache');
-    sendJsonWithEtag(req, res, { head: model.head, refs: ctx.meta.getRefs(model) });
+    sendJsonWithEtag(req, res, { head: model.head, refs: await ctx.meta.getRefs(model) });
   });
 
-  router.get('/api/v1/models/:ns/:name/revisions/:rev/manifest', (req, res) => {
-    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
-    const { revision, byId } = findRevision(ctx, model, req.params.rev);
+  router.get('/api/v1/models/:ns/:name/revisions/:rev/manifest', async (req, res) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const { revision, byId } = await findRevision(ctx, model, req.params.rev);
     res.setHeader('Cache-Control', revisionCacheControl(byId));
     res.setHeader('X-Zoo-Revision', revision.id);
     sendJsonWithEtag(req, res, {
@@ -103,22 +103,22 @@ export function modelRoutes(ctx: ZooContext): Router {
     });
   });
 
-  router.post('/api/v1/models/:ns/:name/tags/:tag', (req, res) => {
-    const model = findVisibleModel(ctx, res, req.params.ns, req.params.name);
+  router.post('/api/v1/models/:ns/:name/tags/:tag', async (req, res) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
     requireWrite(res, model.namespace);
     checkTag(req.params.tag);
     const revision = (req.body as { revision?: unknown } | undefined)?.revision;
     if (typeof revision !== 'string' || !isRevisionId(revision)) {
       throw new ProblemError(400, 'BadRequest', 'body must be {"revision": "<40 hex revision id>"}');
     }
-    if (ctx.meta.resolveRevision(model, revision) !== revision) {
+    if ((await ctx.meta.resolveRevision(model, revision)) !== revision) {
       throw new ProblemError(
         404,
         'RevisionNotFound',
         `${model.namespace}/${model.name} has no revision ${revision}`,
       );
     }
-    ctx.meta.setTag(model, req.params.tag, revision);
+    await ctx.meta.setTag(model, req.params.tag, revision);
     res.json({ tag: req.params.tag, revision });
   });
 

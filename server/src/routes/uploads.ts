@@ -67,7 +67,7 @@ export function uploadRoutes(ctx: ZooContext): Router {
       if (await ctx.integrity.isStored(f.sha256, f.size)) {
         answer.push({ ...f, exists: true });
       } else {
-        ctx.meta.declareUpload(f.sha256, f.size);
+        await ctx.meta.declareUpload(f.sha256, f.size);
         answer.push({ ...f, exists: false, uploadUrl: `/api/v1/uploads/${f.sha256}` });
       }
     }
@@ -108,9 +108,9 @@ export function uploadRoutes(ctx: ZooContext): Router {
       res.json({ sha256, size, created: false });
       return;
     }
-    if (!ctx.meta.isUploadDeclared(sha256, size)) {
+    if (!(await ctx.meta.isUploadDeclared(sha256, size))) {
       res.setHeader('Connection', 'close');
-      const declared = ctx.meta.declaredSizes(sha256);
+      const declared = await ctx.meta.declaredSizes(sha256);
       throw declared.length > 0
         ? new ProblemError(
             422,

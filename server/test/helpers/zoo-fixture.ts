@@ -58,12 +58,13 @@ export async function startZoo(
     dataDir,
     stores,
     running,
+    // The embedded SQLite store writes synchronously, so the secret works as soon as it is returned.
     token: (...scopes) => createToken(stores.meta, 'test', scopes).secret,
     request,
     publish: (model, files, opts) => publishTo(request, model, files, opts),
     async close() {
       await running.close();
-      stores.meta.close();
+      await stores.meta.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
