@@ -7,6 +7,7 @@
  * scanner only tracks strings and brackets byte by byte and leaves each sample's text to `JSON.parse`.
  * Python writes NaN as a bare `NaN`, which is not JSON; inside sample lists it is turned into `null`.
  */
+import { isAscii } from 'node:buffer';
 import { DetectionInputError } from './errors.ts';
 
 export interface SampleHandler {
@@ -38,6 +39,22 @@ const COLON = 0x3a;
 const LETTER_N = 0x4e;
 const LETTER_A = 0x61;
 const NULL_BYTES = Buffer.from('null');
+
+enum ByteKind {
+  Plain,
+  Quote,
+  Open,
+  Close,
+  LetterN,
+}
+/** What a byte outside strings means to the scanner; everything else (numbers, commas, ...) is Plain. */
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND[QUOTE] = ByteKind.Quote;
+BYTE_KIND[OPEN_BRACE] = ByteKind.Open;
+BYTE_KIND[OPEN_BRACKET] = ByteKind.Open;
+BYTE_KIND[CLOSE_BRACE] = ByteKind.Close;
+BYTE_KIND[CLOSE_BRACKET] = ByteKind.Close;
+BYTE_KIND[LETTER_N] = ByteKind.LetterN;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -78,8 +95,9 @@ export class SampleScanner {
   private inString = false;
   private escape = false;
   private boxCount = 0;
-  /** Whether the captured value has bytes >= 0x80; pure ASCII decodes several times faster as latin1. */
-  private nonAscii = false;
+  /** Byte ranges of the sample's objects within the captured bytes (after NaN -> null). */
+  private boxStarts: number[] = [];
+  private boxEnds: number[] = [];
   /** Bytes of `NaN` still to check after its `N`. */
   private nanLeft = 0;
   private scalar = false;
@@ -238,7 +256,8 @@ export class SampleScanner {
     this.inString = false;
     this.escape = false;
     this.boxCount = 0;
-    this.nonAscii = false;
+    this.boxStarts = [];
+    this.boxEnds = [];
     this.scalar = false;
     if (this.level === this.samplesLevel) {
       if (c !== OPEN_BRACKET) this.fail('must be a list of boxes', this.path(this.key));
@@ -258,20 +277,20 @@ export class SampleScanner {
 
   /** Consumes captured bytes from buf[start]; returns where it stopped (the value's end or the chunk's). */
   private captureFrom(buf: Buffer, start: number): number {
+    if (this.scalar) return this.scalarFrom(buf, start);
     const n = buf.length;
     const isSample = this.capture === Capture.Sample;
-    // The loop runs once per byte of a file that may be gigabytes: state lives in locals, stored back on exit.
+    let i = this.checkNaN(buf, start, start);
+    let segment = i;
+    // The loop runs once per byte of a file that may be gigabytes: state lives in locals, stored back on exit,
+    // and bytes outside strings are classified by one table lookup.
     let inString = this.inString;
     let escaped = this.escape;
     let depth = this.depth;
-    let nonAscii = this.nonAscii;
-    let segment = start;
-    let i = start;
     const save = () => {
       this.inString = inString;
       this.escape = escaped;
       this.depth = depth;
-      this.nonAscii = nonAscii;
     };
     while (i < n) {
       const c = buf[i];
@@ -284,54 +303,74 @@ export class SampleScanner {
             save();
             return this.closeCapture(buf, segment, i + 1, start);
           }
-        } else if (c >= 0x80) nonAscii = true;
-        i++;
-        continue;
-      }
-      if (this.nanLeft > 0) {
-        const expected = this.nanLeft === 2 ? LETTER_A : LETTER_N;
-        if (c !== expected)
-          this.failAt(i, start, 'invalid literal (only NaN may stand for a missing number)');
-        this.nanLeft--;
-        i++;
-        segment = i;
-        continue;
-      }
-      if (this.scalar) {
-        if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) {
-          save();
-          this.keep(buf, segment, i);
-          this.offset += i - start;
-          this.finishOther();
-          return i;
         }
-        if (c >= 0x80) nonAscii = true;
         i++;
         continue;
       }
-      if (c === QUOTE) inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (isSample && depth === 1 && c === OPEN_BRACE) this.countBox();
+      const kind = BYTE_KIND[c];
+      if (kind === ByteKind.Plain) {
+        i++;
+        continue;
+      }
+      if (kind === ByteKind.Quote) inString = true;
+      else if (kind === ByteKind.Open) {
+        if (isSample && depth === 1 && c === OPEN_BRACE) {
+          this.countBox();
+          this.boxStarts.push(this.partBytes + i - segment);
+        }
         depth++;
-      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      } else if (kind === ByteKind.Close) {
         depth--;
+        if (isSample && depth === 1 && c === CLOSE_BRACE) this.boxEnds.push(this.partBytes + i + 1 - segment);
         if (depth === 0) {
           save();
           return this.closeCapture(buf, segment, i + 1, start);
         }
-      } else if (c === LETTER_N) {
+      } else {
+        // A bare NaN (Python's json writes it): captured as null.
         this.keep(buf, segment, i);
         this.parts.push(NULL_BYTES);
         this.partBytes += 4;
         this.nanLeft = 2;
-        segment = i + 1;
-      } else if (c >= 0x80) nonAscii = true;
+        i = this.checkNaN(buf, i + 1, start);
+        segment = i;
+        continue;
+      }
       i++;
     }
     save();
     this.keep(buf, segment, n, true);
     this.offset += n - start;
     return n;
+  }
+
+  /** Checks the `aN` still owed after an `N` (possibly across chunks); returns the index after them. */
+  private checkNaN(buf: Buffer, from: number, start: number): number {
+    let i = from;
+    while (this.nanLeft > 0 && i < buf.length) {
+      const expected = this.nanLeft === 2 ? LETTER_A : LETTER_N;
+      if (buf[i] !== expected)
+        this.failAt(i, start, 'invalid literal (only NaN may stand for a missing number)');
+      this.nanLeft--;
+      i++;
+    }
+    return i;
+  }
+
+  /** A top-level number, true, false or null: runs to the next delimiter. */
+  private scalarFrom(buf: Buffer, start: number): number {
+    for (let i = start; i < buf.length; i++) {
+      const c = buf[i];
+      if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) {
+        this.keep(buf, start, i);
+        this.offset += i - start;
+        this.finishOther();
+        return i;
+      }
+    }
+    this.keep(buf, start, buf.length, true);
+    this.offset += buf.length - start;
+    return buf.length;
   }
 
   private failAt(i: number, start: number, rule: string): never {
@@ -369,9 +408,18 @@ export class SampleScanner {
     return end;
   }
 
+  /** The captured bytes as a string; pure ASCII (the usual case) decodes faster as latin1, to the same text. */
+  private static decode(bytes: Buffer, from = 0, to = bytes.length, ascii = isAscii(bytes)): string {
+    return bytes.toString(ascii ? 'latin1' : 'utf8', from, to);
+  }
+
   private parseCaptured(where: string): unknown {
-    const text = Buffer.concat(this.parts, this.partBytes).toString(this.nonAscii ? 'utf8' : 'latin1');
+    const bytes = Buffer.concat(this.parts, this.partBytes);
     this.parts = [];
+    return this.parseText(SampleScanner.decode(bytes), where);
+  }
+
+  private parseText(text: string, where: string): unknown {
     try {
       return JSON.parse(text);
     } catch (err) {
@@ -379,8 +427,45 @@ export class SampleScanner {
     }
   }
 
+  /** Whether bytes[from, to) hold only whitespace and, if `comma`, exactly one comma. */
+  private static isSeparator(bytes: Buffer, from: number, to: number, comma: boolean): boolean {
+    let commas = 0;
+    for (let i = from; i < to; i++) {
+      const c = bytes[i];
+      if (c === COMMA) commas++;
+      else if (!isSpace(c)) return false;
+    }
+    return commas === (comma ? 1 : 0);
+  }
+
+  /**
+   * Parses a sample's list box by box: V8 allocates strings over ~100 KB in large-object space, which made
+   * decoding whole 500-box samples the slowest step. Anything but a plain list of objects is parsed whole,
+   * so its errors are reported exactly as before.
+   */
+  private parseSample(where: string): unknown {
+    const bytes = Buffer.concat(this.parts, this.partBytes);
+    this.parts = [];
+    const starts = this.boxStarts;
+    const ends = this.boxEnds;
+    const n = starts.length;
+    let plain = n > 0 && ends.length === n;
+    for (let k = 0; plain && k <= n; k++) {
+      const from = k === 0 ? 1 : ends[k - 1];
+      const to = k === n ? bytes.length - 1 : starts[k];
+      plain = SampleScanner.isSeparator(bytes, from, to, k > 0 && k < n);
+    }
+    const ascii = isAscii(bytes);
+    if (!plain) return this.parseText(SampleScanner.decode(bytes, 0, bytes.length, ascii), where);
+    const boxes = new Array<unknown>(n);
+    for (let k = 0; k < n; k++) {
+      boxes[k] = this.parseText(SampleScanner.decode(bytes, starts[k], ends[k], ascii), `${where}[${k}]`);
+    }
+    return boxes;
+  }
+
   private finishSample(): void {
-    const value = this.parseCaptured(this.path(this.key));
+    const value = this.parseSample(this.path(this.key));
     this.capture = Capture.None;
     this.state = State.CommaOrEnd;
     this.handler.sample(this.key, value, this.boxCount);

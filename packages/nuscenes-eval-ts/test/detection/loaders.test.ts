@@ -135,7 +135,9 @@ describe('detection submission loading and validation', () => {
 
   it('reports invalid JSON inside a sample with its path', async () => {
     const message = await loadError('{"meta":{},"results":{"a":[{"x":1,}]}}');
-    assert.match(message, /^R\.json: results\["a"\]: invalid JSON \(/);
+    assert.match(message, /^R\.json: results\["a"\]\[0\]: invalid JSON \(/);
+    const between = await loadError('{"meta":{},"results":{"a":[{"x":1} x {"x":2}]}}');
+    assert.match(between, /^R\.json: results\["a"\]: invalid JSON \(/);
   });
 
   it('reports a missing file by name', async () => {
