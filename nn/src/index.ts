@@ -25,6 +25,7 @@ export {
   initBackend,
   parseBackendPreference,
 } from './runtime/init-backend.ts';
+export { measureMatMulPeak, type Timing, timeMedian } from './runtime/matmul-peak.ts';
 export { SeedSequence } from './runtime/seed.ts';
 export { tf } from './runtime/tfjs.ts';
 export { missingTrainingKernels, TRAINING_KERNELS } from './runtime/training-kernels.ts';

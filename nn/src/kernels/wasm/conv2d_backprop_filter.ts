@@ -12,7 +12,7 @@ import { assertFloat32, callWasmKernel, reshapeWasm } from './call_kernel.ts';
 import { getMaxScratchFloats } from './scratch.ts';
 
 /**
- * dW = im2col(x)^T · dy: the patch matrix [rows = N·OH·OW, KH·KW·CI] times dy [rows, CO], on the backend's
+ * dW = im2col(x)ᵀ · dy: the patch matrix [rows = N·OH·OW, KH·KW·CI] against dy [rows, CO], on the backend's
  * BatchMatMul. Rows go in chunks so the patch matrix stays under the scratch cap.
  */
 function conv2DBackpropFilter(args: {
@@ -81,14 +81,19 @@ function conv2DBackpropFilter(args: {
       }
     }
     const dyRows = dyChunk ?? reshapeWasm(dy, [totalRows, outChannels], backend);
-    const product = callWasmKernel('BatchMatMul', { a: cols, b: dyRows }, backend, {
-      transposeA: true,
+    // dWᵀ = dyᵀ · cols keeps both matmul operands untransposed: the backend's transposeA path is a slow loop, and
+    // dy [rows, CO] is cheaper to transpose than the patch matrix [rows, KH·KW·CI].
+    const dyT = callWasmKernel('Transpose', { x: dyRows }, backend, { perm: [1, 0] });
+    const productT = callWasmKernel('BatchMatMul', { a: dyT, b: cols }, backend, {
+      transposeA: false,
       transposeB: false,
     });
-    const productView = backend.typedArrayFromHeap(product) as Float32Array;
-    if (row0 === 0) dW.set(productView);
-    else for (let i = 0; i < dW.length; i++) dW[i] += productView[i];
-    backend.disposeData(product.dataId);
+    const productView = backend.typedArrayFromHeap(productT) as Float32Array;
+    for (let o = 0; o < outChannels; o++) {
+      for (let p = 0; p < patch; p++) dW[p * outChannels + o] += productView[o * patch + p];
+    }
+    backend.disposeData(productT.dataId);
+    backend.disposeData(dyT.dataId);
     backend.disposeData(dyRows.dataId);
     backend.disposeData(cols.dataId);
   }
