@@ -75,8 +75,9 @@ function conv2DBackpropFilter(args: {
         for (let kw = 0; kw < filterWidth; kw++, dst += inChannels) {
           const iw = ow * strideWidth + kw - left;
           if (iw < 0 || iw >= inWidth) continue;
+          // A plain loop: subarray() allocates a view per call, which dominates for the few channels of a stem.
           const src = xImage + (ih * inWidth + iw) * inChannels;
-          colsView.set(xView.subarray(src, src + inChannels), dst);
+          for (let c = 0; c < inChannels; c++) colsView[dst + c] = xView[src + c];
         }
       }
     }
