@@ -1,13 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import type { Mim4dSample } from '@mim4d/pretrain';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 
 interface PretrainCliOptions {
-  data: string;
+  data?: string;
   version: string;
   config: string;
   steps: number;
-  out: string;
+  out?: string;
   resume: boolean;
   checkpointEvery: number;
   backend: string;
@@ -15,31 +16,61 @@ interface PretrainCliOptions {
 
 /** Adds `mim4d pretrain` (MIM4D masked 4D pretraining) to the program. */
 export function registerPretrainCommand(program: Command): void {
-  program
-    .command('pretrain')
+  const pretrainCommand = program.command('pretrain');
+  pretrainCommand
+    .command('export <runDir>')
+    .description(
+      'write <runDir>/export/image-backbone.onnx (images -> per-level features and depth distributions) and ' +
+        'model-card.json (zoo card format) from the run checkpoint',
+    )
+    .option('--code-commit <sha>', 'commit of the code that trained the run (default: this checkout HEAD)')
+    .action(async (runDir: string, opts: { codeCommit?: string }, command: Command) => {
+      try {
+        const codeCommit = opts.codeCommit ?? headCommit();
+        const { initBackend } = await import('@mim4d/nn');
+        const { exportRun } = await import('@mim4d/pretrain');
+        await initBackend();
+        const out = exportRun(runDir, codeCommit);
+        process.stdout.write(`wrote ${out.onnx}
+wrote ${out.card}
+  backbone parameters: ${out.params}
+`);
+      } catch (error) {
+        command.error(`mim4d pretrain export: ${(error as Error).message}`, { exitCode: 1 });
+      }
+    });
+  pretrainCommand
     .description(
       'MIM4D pretraining on a nuScenes-layout dataset: masked multi-view video -> voxel volumes, dropped-frame ' +
         'reconstruction and SDF rendering losses. Writes loss.jsonl, loss-curve.png, checkpoint/ and before/after ' +
         'renders of a held-out sample (the last one) to --out',
     )
-    .requiredOption('--data <dir>', 'dataroot (nuScenes layout, e.g. from `mim4d data synth`)')
+    .option('--data <dir>', 'dataroot (nuScenes layout, e.g. from `mim4d data synth`)')
     .option('--version <name>', 'table folder under the dataroot', 'v1.0-mini')
     .option('--config <name|file>', 'preset (tiny, micro, paper) or a JSON config file', 'tiny')
     .option('--steps <n>', 'total optimisation steps (the schedule length)', positive('--steps'), 200)
-    .requiredOption('--out <dir>', 'run directory')
+    .option('--out <dir>', 'run directory')
     .option('--resume', 'continue from the run directory checkpoint (same config and --steps)', false)
     .option('--checkpoint-every <n>', 'steps between checkpoints', positive('--checkpoint-every'), 50)
     .option('--backend <name>', 'auto, node, wasm or cpu', 'auto')
     .action(async (opts: PretrainCliOptions, command: Command) => {
+      // Checked here, not as required options, so that `pretrain export` does not demand them.
+      const { data, out } = opts;
+      if (data === undefined || out === undefined) {
+        command.error(
+          `error: required option '--${data === undefined ? 'data' : 'out'} <dir>' not specified`,
+        );
+        return;
+      }
       try {
         // Loaded on use: the tfjs runtime is heavy and other subcommands do not need it.
         const { initBackend, parseBackendPreference } = await import('@mim4d/nn');
         const { loadConfig, openPretrainDataset, pretrain, RUN_FILES } = await import('@mim4d/pretrain');
         const backend = await initBackend({ prefer: parseBackendPreference(opts.backend, '--backend') });
         const config = loadConfig(opts.config);
-        const dataset = await openPretrainDataset(opts.data, opts.version, config);
+        const dataset = await openPretrainDataset(data, opts.version, config);
         if (dataset.tokens.length < 2) {
-          throw new Error(`${opts.data}: needs at least 2 samples (one is held out for the renders)`);
+          throw new Error(`${data}: needs at least 2 samples (one is held out for the renders)`);
         }
         const trainTokens = dataset.tokens.slice(0, -1);
         const heldOut = await dataset.load(dataset.tokens[dataset.tokens.length - 1]);
@@ -68,7 +99,7 @@ export function registerPretrainCommand(program: Command): void {
         const result = await pretrain({
           config,
           steps: opts.steps,
-          outDir: opts.out,
+          outDir: out,
           train: { count: trainTokens.length, get },
           heldOut,
           resume: opts.resume,
@@ -88,7 +119,7 @@ export function registerPretrainCommand(program: Command): void {
         result.model.dispose();
         process.stdout.write(
           [
-            `wrote ${opts.out}`,
+            `wrote ${out}`,
             `  steps:  ${result.step}/${opts.steps}`,
             `  loss:   ${result.records[0]?.total.toFixed(4) ?? '-'} -> ${last?.total.toFixed(4) ?? '-'}`,
             `  files:  ${Object.values(RUN_FILES).join(', ')}, checkpoint/`,
@@ -98,6 +129,14 @@ export function registerPretrainCommand(program: Command): void {
         command.error(`mim4d pretrain: ${(error as Error).message}`, { exitCode: 1 });
       }
     });
+}
+
+function headCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: import.meta.dirname, encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('cannot read the git commit of this checkout; pass --code-commit <sha>');
+  }
 }
 
 function positive(flag: string): (value: string) => number {
