@@ -4,16 +4,19 @@ import { authenticate, rejectFailedAuth } from './auth/authenticate.ts';
 import { BlobIntegrity } from './blob-integrity.ts';
 import type { ZooContext } from './context.ts';
 import { errorHandler, routeNotFound } from './errors.ts';
+import type { Leaderboards } from './leaderboards/leaderboards.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
 import { openApiDocument } from './openapi.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitOptions, rateLimits } from './rate-limits.ts';
 import { requestId } from './request-id.ts';
+import { benchmarkRoutes } from './routes/benchmarks.ts';
 import { commitRoutes } from './routes/commits.ts';
 import { fileRoutes } from './routes/files.ts';
 import { hfApiRoutes } from './routes/hf-api.ts';
 import { modelRoutes } from './routes/models.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import type { BlobStore } from './storage/blob-store.ts';
+import { webRoutes } from './web/web-routes.ts';
 
 export interface ZooAppOptions {
   blobs: BlobStore;
@@ -27,6 +30,8 @@ export interface ZooAppOptions {
   /** Set when behind a reverse proxy, so limits key on the client's address (Express `trust proxy`). */
   trustProxy?: boolean | number | string;
   log?: (line: string) => void;
+  /** Benchmarks, submissions and their pages; left out, those routes answer 404. */
+  leaderboards?: Leaderboards;
 }
 
 export interface ZooApp {
@@ -73,6 +78,8 @@ export function createApp(options: ZooAppOptions): ZooApp {
   app.use(uploadRoutes(context));
   app.use(commitRoutes(context));
   app.use(fileRoutes(context));
+  if (options.leaderboards) app.use(benchmarkRoutes(context, options.leaderboards));
+  app.use(webRoutes(context, options.leaderboards));
   app.use(routeNotFound);
   app.use(errorHandler(log));
   return { app, context };

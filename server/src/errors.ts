@@ -30,6 +30,10 @@ export type ErrorCode =
   | 'StaleParent'
   | 'RateLimited'
   | 'BlobCorrupt'
+  | 'BenchmarkNotFound'
+  | 'SubmissionNotFound'
+  | 'InvalidSubmission'
+  | 'ScoringUnavailable'
   | 'Internal';
 
 const TITLES: Record<number, string> = {

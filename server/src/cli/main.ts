@@ -3,7 +3,9 @@ import { parseScopes } from '../auth/scopes.ts';
 import { createToken } from '../auth/tokens.ts';
 import { BlobIntegrity, type IntegrityReport } from '../blob-integrity.ts';
 import { openEmbeddedStores } from '../embedded-stores.ts';
+import { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { startServer } from '../serve.ts';
+import { addBenchmarkCommands } from './benchmark-commands.ts';
 import { addClientCommands } from './client-commands.ts';
 
 const DEFAULT_DATA = './zoo-data';
@@ -60,6 +62,7 @@ export function buildProgram(): Command {
         const running = await startServer({
           blobs: stores.blobs,
           meta: stores.meta,
+          leaderboards: await Leaderboards.open(stores.dataDir),
           host: opts.host,
           port: opts.port,
           maxUploadBytes: opts.maxUpload,
@@ -114,6 +117,7 @@ export function buildProgram(): Command {
       if (report.corrupt.length > 0 || report.missing.length > 0) process.exitCode = 1;
     });
 
+  addBenchmarkCommands(program, DEFAULT_DATA);
   addClientCommands(program);
   return program;
 }

@@ -1,0 +1,81 @@
+/**
+ * Benchmarks and leaderboard rows. Metric values are in the units nuscenes-eval-ts reports (fractions: NDS 0.326,
+ * not 32.6); pages multiply by 100 when they show percent.
+ */
+
+export type BenchmarkTask = 'detection' | 'hdmap' | 'bev-seg';
+
+export interface MetricSpec {
+  /** Key in a row's `metrics`, e.g. `NDS`. */
+  key: string;
+  description: string;
+  /** Whether a larger value is better. */
+  higherIsBetter: boolean;
+  /** `fraction` values are shown as percent on the pages; `metres`, `radians`... as they are. */
+  unit: 'fraction' | 'metres' | 'radians' | 'metres-per-second';
+}
+
+export interface Benchmark {
+  /** `<name>@v<version>`: a changed split, metric set or GT is a new version, never an edit. */
+  id: string;
+  title: string;
+  task: BenchmarkTask;
+  dataset: { name: string; version: string; split: string };
+  metrics: MetricSpec[];
+  /** Key of the metric rows are ranked by. */
+  primaryMetric: string;
+  /** Where the server's ground truth for this benchmark comes from, in words. */
+  groundTruth: string;
+  /** Whether this server can score submissions for the task (ground truth installed is checked separately). */
+  scoring: boolean;
+}
+
+export type RowStatus = 'verified' | 'self-reported' | 'baseline';
+export const ROW_STATUSES: readonly RowStatus[] = ['verified', 'self-reported', 'baseline'];
+
+export interface Provenance {
+  /** Who reported the numbers: a paper or README for baselines, this server for verified rows. */
+  source: string;
+  sourceUrl?: string;
+  /** Token id that submitted the row; absent for seeded baselines. */
+  submittedBy?: string;
+  submissionId?: string;
+  /** ISO 8601. */
+  date: string;
+  /** `nuscenes-eval-ts@<version>` for rows scored here. */
+  toolkitVersion?: string;
+}
+
+export interface LeaderboardRow {
+  id: string;
+  benchmark: string;
+  name: string;
+  /** `ns/name` of a zoo model, when the row belongs to one. */
+  model?: string;
+  metrics: Record<string, number>;
+  status: RowStatus;
+  provenance: Provenance;
+}
+
+export type SubmissionStatus = 'queued' | 'running' | 'failed' | 'scored';
+
+export interface SubmissionError {
+  /** JSON path inside the submitted file, e.g. `results["tok"][3].size`. */
+  path: string;
+  rule: string;
+}
+
+export interface Submission {
+  id: string;
+  benchmark: string;
+  name: string;
+  model?: string;
+  submittedBy: string;
+  status: SubmissionStatus;
+  createdAt: string;
+  updatedAt: string;
+  metrics?: Record<string, number>;
+  errors: SubmissionError[];
+  /** The verified row created when scoring finished. */
+  rowId?: string;
+}

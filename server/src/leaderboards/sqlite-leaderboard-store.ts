@@ -1,0 +1,258 @@
+import Database from 'better-sqlite3';
+import type { Benchmark, LeaderboardRow, RowStatus, Submission, SubmissionError } from './benchmark.ts';
+import type { LeaderboardStore, NewSubmission } from './leaderboard-store.ts';
+
+/**
+ * Append-only schema steps. The metadata store owns SQLite's `user_version`, so these are counted in their own
+ * table and the two stores can share one database file.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE lb_benchmarks (
+    id TEXT PRIMARY KEY,
+    spec TEXT NOT NULL
+  );
+  CREATE TABLE lb_rows (
+    id TEXT PRIMARY KEY,
+    benchmark TEXT NOT NULL REFERENCES lb_benchmarks(id),
+    name TEXT NOT NULL,
+    model TEXT,
+    metrics TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('verified', 'self-reported', 'baseline')),
+    provenance TEXT NOT NULL
+  );
+  CREATE INDEX lb_rows_benchmark ON lb_rows (benchmark);
+  CREATE INDEX lb_rows_model ON lb_rows (model COLLATE NOCASE);
+  CREATE TABLE lb_submissions (
+    id TEXT PRIMARY KEY,
+    benchmark TEXT NOT NULL REFERENCES lb_benchmarks(id),
+    name TEXT NOT NULL,
+    model TEXT,
+    submitted_by TEXT NOT NULL,
+    idempotency_key TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'failed', 'scored')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    metrics TEXT,
+    errors TEXT NOT NULL,
+    row_id TEXT REFERENCES lb_rows(id),
+    UNIQUE (submitted_by, idempotency_key)
+  );
+  `,
+];
+
+interface RowRow {
+  id: string;
+  benchmark: string;
+  name: string;
+  model: string | null;
+  metrics: string;
+  status: RowStatus;
+  provenance: string;
+}
+
+interface SubmissionRow {
+  id: string;
+  benchmark: string;
+  name: string;
+  model: string | null;
+  submitted_by: string;
+  status: Submission['status'];
+  created_at: string;
+  updated_at: string;
+  metrics: string | null;
+  errors: string;
+  row_id: string | null;
+}
+
+const toRow = (r: RowRow): LeaderboardRow => ({
+  id: r.id,
+  benchmark: r.benchmark,
+  name: r.name,
+  ...(r.model ? { model: r.model } : {}),
+  metrics: JSON.parse(r.metrics) as Record<string, number>,
+  status: r.status,
+  provenance: JSON.parse(r.provenance) as LeaderboardRow['provenance'],
+});
+
+const toSubmission = (r: SubmissionRow): Submission => ({
+  id: r.id,
+  benchmark: r.benchmark,
+  name: r.name,
+  ...(r.model ? { model: r.model } : {}),
+  submittedBy: r.submitted_by,
+  status: r.status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  ...(r.metrics ? { metrics: JSON.parse(r.metrics) as Record<string, number> } : {}),
+  errors: JSON.parse(r.errors) as SubmissionError[],
+  ...(r.row_id ? { rowId: r.row_id } : {}),
+});
+
+/** Best first by the primary metric; rows lacking it keep their stored order at the end. */
+export function rankRows(rows: LeaderboardRow[], benchmark: Benchmark): LeaderboardRow[] {
+  const spec = benchmark.metrics.find((m) => m.key === benchmark.primaryMetric);
+  const sign = spec?.higherIsBetter === false ? 1 : -1;
+  const value = (row: LeaderboardRow) => row.metrics[benchmark.primaryMetric];
+  return [...rows].sort((a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    if (va === undefined || vb === undefined) return (va === undefined ? 1 : 0) - (vb === undefined ? 1 : 0);
+    return sign * (va - vb);
+  });
+}
+
+/** Leaderboards in SQLite (WAL), beside the metadata tables in `zoo.sqlite`. */
+export class SqliteLeaderboardStore implements LeaderboardStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS lb_schema (version INTEGER NOT NULL)');
+    const row = this.db.prepare('SELECT version FROM lb_schema').get() as { version: number } | undefined;
+    const applied = row?.version ?? 0;
+    if (applied > MIGRATIONS.length) {
+      throw new Error(
+        `leaderboard schema version ${applied} is newer than this server knows (${MIGRATIONS.length}); upgrade the server`,
+      );
+    }
+    this.db.transaction(() => {
+      for (const step of MIGRATIONS.slice(applied)) this.db.exec(step);
+      this.db.prepare('DELETE FROM lb_schema').run();
+      this.db.prepare('INSERT INTO lb_schema (version) VALUES (?)').run(MIGRATIONS.length);
+    })();
+  }
+
+  async listBenchmarks(): Promise<Benchmark[]> {
+    const rows = this.db.prepare('SELECT spec FROM lb_benchmarks ORDER BY id').all() as { spec: string }[];
+    return rows.map((r) => JSON.parse(r.spec) as Benchmark);
+  }
+
+  async getBenchmark(id: string): Promise<Benchmark | null> {
+    const row = this.db.prepare('SELECT spec FROM lb_benchmarks WHERE id = ?').get(id) as
+      | { spec: string }
+      | undefined;
+    return row ? (JSON.parse(row.spec) as Benchmark) : null;
+  }
+
+  async seed(benchmarks: readonly Benchmark[], rows: readonly LeaderboardRow[]): Promise<void> {
+    const addBenchmark = this.db.prepare('INSERT OR IGNORE INTO lb_benchmarks (id, spec) VALUES (?, ?)');
+    const addRow = this.db.prepare(
+      `INSERT OR IGNORE INTO lb_rows (id, benchmark, name, model, metrics, status, provenance)
+       VALUES (@id, @benchmark, @name, @model, @metrics, @status, @provenance)`,
+    );
+    this.db.transaction(() => {
+      for (const b of benchmarks) addBenchmark.run(b.id, JSON.stringify(b));
+      for (const r of rows) addRow.run(this.rowParams(r));
+    })();
+  }
+
+  private rowParams(r: LeaderboardRow) {
+    return {
+      id: r.id,
+      benchmark: r.benchmark,
+      name: r.name,
+      model: r.model ?? null,
+      metrics: JSON.stringify(r.metrics),
+      status: r.status,
+      provenance: JSON.stringify(r.provenance),
+    };
+  }
+
+  async listRows(benchmark: string, status?: RowStatus): Promise<LeaderboardRow[]> {
+    const spec = await this.getBenchmark(benchmark);
+    if (!spec) return [];
+    const rows = (
+      status
+        ? this.db
+            .prepare('SELECT * FROM lb_rows WHERE benchmark = ? AND status = ? ORDER BY rowid')
+            .all(benchmark, status)
+        : this.db.prepare('SELECT * FROM lb_rows WHERE benchmark = ? ORDER BY rowid').all(benchmark)
+    ) as RowRow[];
+    return rankRows(rows.map(toRow), spec);
+  }
+
+  async rowsOfModel(model: string): Promise<LeaderboardRow[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM lb_rows WHERE model = ? COLLATE NOCASE ORDER BY benchmark, rowid')
+      .all(model) as RowRow[];
+    return rows.map(toRow);
+  }
+
+  async addRow(row: LeaderboardRow): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO lb_rows (id, benchmark, name, model, metrics, status, provenance)
+         VALUES (@id, @benchmark, @name, @model, @metrics, @status, @provenance)`,
+      )
+      .run(this.rowParams(row));
+  }
+
+  async createSubmission(s: NewSubmission): Promise<{ submission: Submission; created: boolean }> {
+    return this.db.transaction(() => {
+      if (s.idempotencyKey !== undefined) {
+        const existing = this.db
+          .prepare('SELECT * FROM lb_submissions WHERE submitted_by = ? AND idempotency_key = ?')
+          .get(s.submittedBy, s.idempotencyKey) as SubmissionRow | undefined;
+        if (existing) return { submission: toSubmission(existing), created: false };
+      }
+      const now = new Date().toISOString();
+      this.db
+        .prepare(
+          `INSERT INTO lb_submissions
+             (id, benchmark, name, model, submitted_by, idempotency_key, status, created_at, updated_at, errors)
+           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, '[]')`,
+        )
+        .run(s.id, s.benchmark, s.name, s.model ?? null, s.submittedBy, s.idempotencyKey ?? null, now, now);
+      const row = this.db.prepare('SELECT * FROM lb_submissions WHERE id = ?').get(s.id) as SubmissionRow;
+      return { submission: toSubmission(row), created: true };
+    })();
+  }
+
+  async getSubmission(id: string): Promise<Submission | null> {
+    const row = this.db.prepare('SELECT * FROM lb_submissions WHERE id = ?').get(id) as
+      | SubmissionRow
+      | undefined;
+    return row ? toSubmission(row) : null;
+  }
+
+  async markRunning(id: string): Promise<void> {
+    this.db
+      .prepare("UPDATE lb_submissions SET status = 'running', updated_at = ? WHERE id = ?")
+      .run(new Date().toISOString(), id);
+  }
+
+  async markFailed(id: string, errors: SubmissionError[]): Promise<void> {
+    this.db
+      .prepare("UPDATE lb_submissions SET status = 'failed', errors = ?, updated_at = ? WHERE id = ?")
+      .run(JSON.stringify(errors), new Date().toISOString(), id);
+  }
+
+  async markScored(id: string, metrics: Record<string, number>, row: LeaderboardRow): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO lb_rows (id, benchmark, name, model, metrics, status, provenance)
+           VALUES (@id, @benchmark, @name, @model, @metrics, @status, @provenance)`,
+        )
+        .run(this.rowParams(row));
+      this.db
+        .prepare(
+          "UPDATE lb_submissions SET status = 'scored', metrics = ?, row_id = ?, updated_at = ? WHERE id = ?",
+        )
+        .run(JSON.stringify(metrics), row.id, new Date().toISOString(), id);
+    })();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import { principalOf } from '../auth/authenticate.ts';
+import type { ZooContext } from '../context.ts';
+import { ProblemError } from '../errors.ts';
+import {
+  type Benchmark,
+  type LeaderboardRow,
+  ROW_STATUSES,
+  type RowStatus,
+} from '../leaderboards/benchmark.ts';
+import type { Leaderboards } from '../leaderboards/leaderboards.ts';
+import { visibleRows } from '../leaderboards/row-visibility.ts';
+import { findVisibleModel, requireWrite } from './lookup.ts';
+import { submissionRoutes } from './submissions.ts';
+
+export async function findBenchmark(boards: Leaderboards, id: string): Promise<Benchmark> {
+  const benchmark = await boards.store.getBenchmark(id);
+  if (!benchmark) {
+    throw new ProblemError(
+      404,
+      'BenchmarkNotFound',
+      `no benchmark "${id}"; GET /api/v1/benchmarks lists them`,
+    );
+  }
+  return benchmark;
+}
+
+/** `ns/name` of an existing model the caller may write to (rows and submissions attach to models this way). */
+export async function writableModelRef(
+  ctx: ZooContext,
+  res: Parameters<typeof requireWrite>[0],
+  value: unknown,
+  field: string,
+): Promise<string | undefined> {
+  if (value === undefined || value === '') return undefined;
+  const parts = typeof value === 'string' ? value.split('/') : [];
+  if (parts.length !== 2)
+    throw new ProblemError(422, 'InvalidSubmission', `${field} must be "namespace/name"`);
+  const model = await findVisibleModel(ctx, res, parts[0], parts[1]);
+  requireWrite(res, model.namespace);
+  return `${model.namespace}/${model.name}`;
+}
+
+export function rowName(value: unknown, field: string, fallback?: string): string {
+  const name = value === undefined || value === '' ? fallback : value;
+  if (typeof name !== 'string' || name.trim().length === 0 || name.length > 200) {
+    throw new ProblemError(
+      422,
+      'InvalidSubmission',
+      `${field} must be a non-empty string of at most 200 characters`,
+      {
+        errors: [{ path: field, rule: 'a non-empty string of at most 200 characters' }],
+      },
+    );
+  }
+  return name.trim();
+}
+
+/** Self-reported metrics: only the benchmark's metric keys, finite numbers, fractions within [0, 1]. */
+function parseMetrics(benchmark: Benchmark, value: unknown): Record<string, number> {
+  const errors: { path: string; rule: string }[] = [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    errors.push({ path: '/metrics', rule: 'must be an object of metric name -> number' });
+  } else {
+    const entries = Object.entries(value as Record<string, unknown>);
+    for (const [key, v] of entries) {
+      const spec = benchmark.metrics.find((m) => m.key === key);
+      const path = `/metrics/${key}`;
+      if (!spec)
+        errors.push({
+          path,
+          rule: `not a metric of ${benchmark.id}: use ${benchmark.metrics.map((m) => m.key).join(', ')}`,
+        });
+      else if (typeof v !== 'number' || !Number.isFinite(v))
+        errors.push({ path, rule: 'must be a finite number' });
+      else if (spec.unit === 'fraction' && (v < 0 || v > 1))
+        errors.push({ path, rule: 'is a fraction in [0, 1] (0.47, not 47)' });
+      else if (v < 0) errors.push({ path, rule: 'cannot be negative' });
+    }
+    if (!(benchmark.primaryMetric in (value as object)))
+      errors.push({ path: `/metrics/${benchmark.primaryMetric}`, rule: 'the primary metric is required' });
+  }
+  if (errors.length > 0) {
+    throw new ProblemError(422, 'InvalidSubmission', `the metrics do not fit ${benchmark.id}`, { errors });
+  }
+  return value as Record<string, number>;
+}
+
+function parseStatus(value: unknown): RowStatus | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !ROW_STATUSES.includes(value as RowStatus)) {
+    throw new ProblemError(400, 'BadRequest', `status must be one of ${ROW_STATUSES.join(', ')}`);
+  }
+  return value as RowStatus;
+}
+
+/** Benchmarks, their leaderboards and self-reported rows under /api/v1; submissions come from submissions.ts. */
+export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
+  const router = Router();
+
+  const describe = async (benchmark: Benchmark) => ({
+    ...benchmark,
+    groundTruthInstalled: benchmark.scoring && (await boards.hasGroundTruth(benchmark.id)),
+  });
+
+  router.get('/api/v1/benchmarks', async (_req, res) => {
+    const benchmarks = await boards.store.listBenchmarks();
+    res.json({ benchmarks: await Promise.all(benchmarks.map(describe)) });
+  });
+
+  router.get('/api/v1/benchmarks/:id', async (req, res) => {
+    res.json(await describe(await findBenchmark(boards, req.params.id)));
+  });
+
+  router.get('/api/v1/benchmarks/:id/leaderboard', async (req, res) => {
+    const benchmark = await findBenchmark(boards, req.params.id);
+    const rows = await boards.store.listRows(benchmark.id, parseStatus(req.query.status));
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json({
+      benchmark: benchmark.id,
+      primaryMetric: benchmark.primaryMetric,
+      rows: await visibleRows(ctx.meta, principalOf(res), rows),
+    });
+  });
+
+  router.post('/api/v1/benchmarks/:id/self-reported', async (req, res) => {
+    const benchmark = await findBenchmark(boards, req.params.id);
+    const principal = principalOf(res);
+    if (principal.kind === 'anonymous') {
+      throw new ProblemError(401, 'Unauthorized', 'reporting results needs a bearer token');
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const model = await writableModelRef(ctx, res, body.model, '/model');
+    const source = body.source;
+    if (typeof source !== 'string' || source.trim().length === 0 || source.length > 500) {
+      throw new ProblemError(
+        422,
+        'InvalidSubmission',
+        'source must say where the numbers come from (paper, run log)',
+        {
+          errors: [{ path: '/source', rule: 'a non-empty string of at most 500 characters' }],
+        },
+      );
+    }
+    const row: LeaderboardRow = {
+      id: `row_${randomBytes(8).toString('hex')}`,
+      benchmark: benchmark.id,
+      name: rowName(body.name, '/name', model),
+      ...(model ? { model } : {}),
+      metrics: parseMetrics(benchmark, body.metrics),
+      status: 'self-reported',
+      provenance: { source: source.trim(), submittedBy: principal.tokenId, date: new Date().toISOString() },
+    };
+    await boards.store.addRow(row);
+    res.status(201).json(row);
+  });
+
+  router.use(submissionRoutes(ctx, boards));
+  return router;
+}

@@ -1,0 +1,234 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
+import { Leaderboards } from '../../src/leaderboards/leaderboards.ts';
+import { startZoo, type ZooFixture } from '../helpers/zoo-fixture.ts';
+
+interface DevkitCase {
+  gt: Record<string, unknown[]>;
+  pred: Record<string, Record<string, unknown>[]>;
+  expected: { nd_score: number; mean_ap: number };
+}
+
+// Boxes and metrics produced by nuscenes-devkit (packages/nuscenes-eval-ts/test/fixtures/README.md).
+const devkitCase = (
+  JSON.parse(
+    readFileSync(
+      new URL('../../../packages/nuscenes-eval-ts/test/fixtures/nuscenes_detection.json', import.meta.url),
+      'utf8',
+    ),
+  ) as { cases: DevkitCase[] }
+).cases[0];
+
+const META = { use_camera: true, use_lidar: false, use_radar: false, use_map: false, use_external: false };
+const DETECTION = '/api/v1/benchmarks/nuscenes-detection@v1';
+
+describe('leaderboards API', function () {
+  this.timeout(20_000);
+  let zoo: ZooFixture;
+  let boards: Leaderboards;
+  let submitter: string;
+
+  const submit = (
+    body: unknown,
+    init: { token?: string; query?: string; headers?: Record<string, string> } = {},
+  ) =>
+    zoo.request(`${DETECTION}/submissions${init.query ?? '?name=test'}`, {
+      method: 'POST',
+      token: init.token ?? submitter,
+      headers: { 'Content-Type': 'application/json', ...init.headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  before(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-boards-'));
+    boards = await Leaderboards.open(dataDir);
+    const gtFile = join(dataDir, 'gt-upload.json');
+    await writeFile(gtFile, JSON.stringify(devkitCase.gt));
+    const benchmark = await boards.store.getBenchmark('nuscenes-detection@v1');
+    assert.ok(benchmark);
+    await boards.installGroundTruth(benchmark, gtFile);
+    zoo = await startZoo({ dataDir, leaderboards: boards });
+    submitter = zoo.token('read:team');
+  });
+
+  after(async () => {
+    await boards.close();
+    await zoo.close();
+  });
+
+  it('lists the seeded benchmarks, with GT installed only where it was', async () => {
+    const res = await zoo.request('/api/v1/benchmarks');
+    assert.equal(res.status, 200);
+    const { benchmarks } = (await res.json()) as {
+      benchmarks: { id: string; primaryMetric: string; groundTruthInstalled: boolean }[];
+    };
+    assert.deepEqual(
+      benchmarks.map((b) => [b.id, b.primaryMetric, b.groundTruthInstalled]),
+      [
+        ['nuscenes-bev-seg@v1', 'mIoU', false],
+        ['nuscenes-detection@v1', 'NDS', true],
+        ['nuscenes-hdmap@v1', 'mAP', false],
+      ],
+    );
+  });
+
+  it('serves the README baselines as fractions with their source, best NDS first', async () => {
+    const res = await zoo.request(`${DETECTION}/leaderboard?status=baseline`);
+    const { rows } = (await res.json()) as { rows: LeaderboardRow[] };
+    assert.deepEqual(
+      rows.map((r) => [r.metrics.NDS, r.metrics.mAP, r.provenance.source]),
+      [
+        [0.474, 0.415, 'Nightmare-n/UniPAD README'],
+        [0.47, 0.414, 'hustvl/MIM4D README'],
+        [0.329, 0.326, 'Nightmare-n/UniPAD README'],
+        [0.326, 0.323, 'hustvl/MIM4D README'],
+      ],
+    );
+    const hdmap = (await (await zoo.request('/api/v1/benchmarks/nuscenes-hdmap@v1/leaderboard')).json()) as {
+      rows: unknown[];
+    };
+    assert.deepEqual(hdmap.rows, [], 'no HD-map baseline numbers are known, so none are invented');
+  });
+
+  it('answers an unknown benchmark with 404 BenchmarkNotFound', async () => {
+    const res = await zoo.request('/api/v1/benchmarks/kitti@v9/leaderboard');
+    assert.equal(res.status, 404);
+    assert.equal(res.headers.get('X-Error-Code'), 'BenchmarkNotFound');
+  });
+
+  it('scores a submission with nuscenes-eval-ts and matches the devkit, then ranks it as verified', async () => {
+    const res = await submit({ meta: META, results: devkitCase.pred }, { query: '?name=devkit%20case%200' });
+    assert.equal(res.status, 202);
+    const { submissionId } = (await res.json()) as { submissionId: string };
+    assert.equal(res.headers.get('Location'), `/api/v1/submissions/${submissionId}`);
+    await boards.idle();
+    const status = (await (
+      await zoo.request(`/api/v1/submissions/${submissionId}`, { token: submitter })
+    ).json()) as Submission;
+    assert.equal(status.status, 'scored');
+    assert.ok(Math.abs((status.metrics?.NDS ?? Number.NaN) - devkitCase.expected.nd_score) < 1e-9);
+    assert.ok(Math.abs((status.metrics?.mAP ?? Number.NaN) - devkitCase.expected.mean_ap) < 1e-9);
+    const { rows } = (await (await zoo.request(`${DETECTION}/leaderboard?status=verified`)).json()) as {
+      rows: LeaderboardRow[];
+    };
+    const row = rows.find((r) => r.provenance.submissionId === submissionId);
+    assert.equal(row?.name, 'devkit case 0');
+    assert.equal(row?.id, status.rowId);
+    assert.match(row?.provenance.toolkitVersion ?? '', /^nuscenes-eval-ts@\d/);
+  });
+
+  it('honours Idempotency-Key: a retried POST returns the first submission and adds no row', async () => {
+    const body = { meta: META, results: devkitCase.pred };
+    const headers = { 'Idempotency-Key': 'retry-1' };
+    const first = (await (await submit(body, { headers, query: '?name=retry' })).json()) as {
+      submissionId: string;
+    };
+    const again = await submit(body, { headers, query: '?name=retry' });
+    assert.equal(again.status, 202);
+    assert.equal(((await again.json()) as { submissionId: string }).submissionId, first.submissionId);
+    await boards.idle();
+    const { rows } = (await (await zoo.request(`${DETECTION}/leaderboard`)).json()) as {
+      rows: LeaderboardRow[];
+    };
+    assert.equal(rows.filter((r) => r.name === 'retry').length, 1);
+  });
+
+  it('refuses malformed submissions with 422 and JSON paths, and keeps serving', async () => {
+    const [token] = Object.keys(devkitCase.pred);
+    const badBox = structuredClone(devkitCase.pred);
+    badBox[token][0].size = [1, 2];
+    const cases: [unknown, string][] = [
+      [{ meta: META, results: badBox }, `results[${JSON.stringify(token)}][0].size`],
+      [
+        { meta: META, results: { ...devkitCase.pred, [token]: undefined } },
+        `results[${JSON.stringify(token)}]`,
+      ],
+      [{ meta: META, results: { ...devkitCase.pred, stranger: [] } }, 'results["stranger"]'],
+      [{ meta: META, results: [] }, 'results'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await submit(body);
+      assert.equal(res.status, 422, path);
+      assert.equal(res.headers.get('X-Error-Code'), 'InvalidSubmission');
+      const problem = (await res.json()) as {
+        submissionId: string;
+        errors: { path: string; rule: string }[];
+      };
+      assert.ok(problem.errors[0].path.startsWith(path), JSON.stringify(problem));
+      const stored = (await (
+        await zoo.request(`/api/v1/submissions/${problem.submissionId}`, { token: submitter })
+      ).json()) as Submission;
+      assert.equal(stored.status, 'failed');
+      assert.deepEqual(stored.errors, problem.errors);
+    }
+    const streamed = await submit('{"meta": {}, "results": {"a": [', {
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
+    assert.equal(streamed.status, 422);
+    const broken = await submit('{"meta": ');
+    assert.equal(broken.status, 400);
+    assert.equal(broken.headers.get('X-Error-Code'), 'MalformedJson');
+    assert.equal((await zoo.request('/api/v1/benchmarks')).status, 200);
+  });
+
+  it('needs a token to submit, and says when a benchmark cannot be scored here', async () => {
+    const anonymous = await zoo.request(`${DETECTION}/submissions`, { method: 'POST', body: '{}' });
+    assert.equal(anonymous.status, 401);
+    const hdmap = await zoo.request('/api/v1/benchmarks/nuscenes-hdmap@v1/submissions', {
+      method: 'POST',
+      token: submitter,
+      body: '{}',
+    });
+    assert.equal(hdmap.status, 409);
+    assert.equal(hdmap.headers.get('X-Error-Code'), 'ScoringUnavailable');
+  });
+
+  it('shows a submission only to its submitter', async () => {
+    const res = await submit({ meta: META, results: devkitCase.pred }, { query: '?name=mine' });
+    const { submissionId } = (await res.json()) as { submissionId: string };
+    await boards.idle();
+    assert.equal(
+      (await zoo.request(`/api/v1/submissions/${submissionId}`, { token: zoo.token('read') })).status,
+      404,
+    );
+    assert.equal((await zoo.request(`/api/v1/submissions/${submissionId}`)).status, 404);
+  });
+
+  it('takes self-reported rows in fractions, naming bad metrics by JSON pointer', async () => {
+    const post = (body: unknown) =>
+      zoo.request(`${DETECTION}/self-reported`, {
+        method: 'POST',
+        token: submitter,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const percent = await post({ name: 'my run', source: 'run log', metrics: { NDS: 47, bogus: 1 } });
+    assert.equal(percent.status, 422);
+    const { errors } = (await percent.json()) as { errors: { path: string }[] };
+    assert.deepEqual(
+      errors.map((e) => e.path),
+      ['/metrics/NDS', '/metrics/bogus'],
+    );
+    const ok = await post({ name: 'my run', source: 'run log', metrics: { NDS: 0.41, mAP: 0.33 } });
+    assert.equal(ok.status, 201);
+    const row = (await ok.json()) as LeaderboardRow;
+    assert.equal(row.status, 'self-reported');
+    const { rows } = (await (await zoo.request(`${DETECTION}/leaderboard?status=self-reported`)).json()) as {
+      rows: LeaderboardRow[];
+    };
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      [row.id],
+    );
+  });
+
+  it('seeds only once: reopening the store adds no duplicate baselines', async () => {
+    const again = await Leaderboards.open(zoo.dataDir);
+    assert.equal((await again.store.listRows('nuscenes-detection@v1', 'baseline')).length, 4);
+    await again.close();
+  });
+});
