@@ -27,8 +27,9 @@ export function registerPretrainCommand(program: Command): void {
     .action(async (runDir: string, opts: { codeCommit?: string }, command: Command) => {
       try {
         const codeCommit = opts.codeCommit ?? headCommit();
-        const { initBackend } = await import('@mim4d/nn');
-        const { exportRun } = await import('@mim4d/pretrain');
+        const { nn, pretrain: lib } = await loadRuntime();
+        const { initBackend } = nn;
+        const { exportRun } = lib;
         await initBackend();
         const out = exportRun(runDir, codeCommit);
         process.stdout.write(`wrote ${out.onnx}
@@ -64,8 +65,9 @@ wrote ${out.card}
       }
       try {
         // Loaded on use: the tfjs runtime is heavy and other subcommands do not need it.
-        const { initBackend, parseBackendPreference } = await import('@mim4d/nn');
-        const { loadConfig, openPretrainDataset, pretrain, RUN_FILES } = await import('@mim4d/pretrain');
+        const { nn, pretrain: lib } = await loadRuntime();
+        const { initBackend, parseBackendPreference } = nn;
+        const { loadConfig, openPretrainDataset, pretrain, RUN_FILES } = lib;
         const backend = await initBackend({ prefer: parseBackendPreference(opts.backend, '--backend') });
         const config = loadConfig(opts.config);
         const dataset = await openPretrainDataset(data, opts.version, config);
@@ -129,6 +131,16 @@ wrote ${out.card}
         command.error(`mim4d pretrain: ${(error as Error).message}`, { exitCode: 1 });
       }
     });
+}
+
+/**
+ * Loads the tfjs runtime. The bin registers tsx for ES modules only, but the runtime registers tfjs's gradients
+ * with require() of extension-less ES modules, which needs tsx's CommonJS hook as well.
+ */
+async function loadRuntime() {
+  const { register } = await import('tsx/cjs/api');
+  register();
+  return { nn: await import('@mim4d/nn'), pretrain: await import('@mim4d/pretrain') };
 }
 
 function headCommit(): string {
