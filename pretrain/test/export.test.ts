@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { initBackend, tf } from '@mim4d/nn';
 import * as ort from 'onnxruntime-node';
 import { loadConfig } from '../src/config/index.ts';
+import { exportRun } from '../src/export/export-run.ts';
 import { imageBackboneOnnx } from '../src/export/image-backbone-onnx.ts';
 import { PatchMask } from '../src/model/masking.ts';
 import { Mim4dModel } from '../src/model/mim4d.ts';
+import { pretrain } from '../src/train/trainer.ts';
+import { toyScene } from './helpers/toy-scene.ts';
 
 describe('image backbone ONNX export', () => {
   before(async () => {
@@ -51,5 +57,36 @@ describe('image backbone ONNX export', () => {
     });
     tf.dispose(expected);
     model.dispose();
+  });
+
+  it('exports a run: the ONNX file and a card declaring exactly its inputs and outputs', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mim4d-export-'));
+    try {
+      const config = loadConfig('micro');
+      const sample = toyScene(config);
+      (
+        await pretrain({ config, steps: 1, outDir: dir, train: { count: 1, get: () => sample } })
+      ).model.dispose();
+      assert.throws(() => exportRun(dir, 'HEAD'), /not a git commit id/);
+      const out = exportRun(dir, 'abc1234');
+      const card = JSON.parse(readFileSync(out.card, 'utf8'));
+      const session = await ort.InferenceSession.create(readFileSync(out.onnx));
+      const io = card.artifacts[0].io;
+      assert.deepEqual(
+        io.inputs.map((t: { name: string }) => t.name),
+        session.inputNames,
+      );
+      assert.deepEqual(
+        io.outputs.map((t: { name: string }) => t.name),
+        session.outputNames,
+      );
+      assert.equal(card.training.steps, 1);
+      assert.deepEqual(card.preprocessing.images.resizePx, [
+        config.input.imageHeight,
+        config.input.imageWidth,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

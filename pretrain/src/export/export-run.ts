@@ -12,8 +12,11 @@ export const EXPORT_FILES = { onnx: 'image-backbone.onnx', card: 'model-card.jso
  */
 export function exportRun(
   runDir: string,
-  codeCommit = 'unknown',
+  codeCommit: string,
 ): { onnx: string; card: string; params: number } {
+  if (!/^[0-9a-f]{7,64}$/.test(codeCommit)) {
+    throw new Error(`code commit "${codeCommit}" is not a git commit id (7-64 lowercase hex digits)`);
+  }
   const ckpt = loadCheckpoint(runDir);
   const config = ckpt.meta.config;
   const model = new Mim4dModel(config);
