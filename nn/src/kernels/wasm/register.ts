@@ -1,5 +1,8 @@
-import { getKernel, type KernelConfig, registerKernel } from '@tensorflow/tfjs-core';
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.ts';
+import { conv3DConfig } from './conv3d.ts';
+import { conv3DBackpropFilterV2Config } from './conv3d_backprop_filter_v2.ts';
+import { conv3DBackpropInputV2Config } from './conv3d_backprop_input_v2.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise_conv2d_native_backprop_filter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise_conv2d_native_backprop_input.ts';
 import { einsumConfig } from './einsum.ts';
@@ -16,12 +19,28 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
 ];
 
 /**
- * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own) and guards
- * wasm matmul against its weight-cache aliasing bug; idempotent.
+ * Kernels tfjs-backend-wasm has only as scalar loops no faster than the pure-JS backend (Conv3D and its filter
+ * gradient) or gets wrong (Conv3DBackpropInputV2); ours replace them.
+ */
+export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
+  conv3DConfig,
+  conv3DBackpropFilterV2Config,
+  conv3DBackpropInputV2Config,
+];
+
+/**
+ * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own), replaces
+ * the slow ones and guards wasm matmul against its weight-cache aliasing bug; idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   guardMatMulWeightCache();
   for (const config of WASM_TRAINING_KERNELS) {
     if (getKernel(config.kernelName, 'wasm') === undefined) registerKernel(config);
+  }
+  for (const config of WASM_KERNEL_REPLACEMENTS) {
+    const existing = getKernel(config.kernelName, 'wasm');
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (existing !== undefined) unregisterKernel(config.kernelName, 'wasm');
+    registerKernel(config);
   }
 }
