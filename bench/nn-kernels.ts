@@ -120,20 +120,20 @@ function conv3dCases(x: number[], cout: number): Case[] {
   const attrs = { strides: [1, 1, 1], pad: 'same', dilations: [1, 1, 1], dataFormat: 'NDHWC' };
   return [
     {
-      kernel: 'Conv3D',
+      kernel: 'Conv3D *',
       shape,
       flops,
       setup: () => run('Conv3D', { x: rand(x, 1), filter: rand(f, 2) }, attrs),
     },
     {
-      kernel: 'Conv3DBackpropFilterV2',
+      kernel: 'Conv3DBackpropFilterV2 *',
       shape,
       flops,
       setup: () =>
         run('Conv3DBackpropFilterV2', { x: rand(x, 1), dy: rand(y, 3) }, { ...attrs, filterShape: f }),
     },
     {
-      kernel: 'Conv3DBackpropInputV2',
+      kernel: 'Conv3DBackpropInputV2 *',
       shape,
       flops,
       setup: () =>
@@ -190,7 +190,7 @@ async function main() {
   console.log(
     `matmul peak: wasm ${wasmPeak.toFixed(2)} GFLOP/s (512^3), cpu ${cpuPeak.toFixed(2)} GFLOP/s (256^3), ratio ${(wasmPeak / cpuPeak).toFixed(1)}x`,
   );
-  console.log('* = kernel registered by @mim4d/nn (tfjs-backend-wasm 4.22 lacks it)\n');
+  console.log('* = kernel registered by @mim4d/nn (missing, slow or wrong in tfjs-backend-wasm 4.22)\n');
   const header = [
     'kernel',
     'shape',
