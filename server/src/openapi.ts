@@ -1,4 +1,5 @@
 import { modelCardSchema } from '@mim4d/zoo';
+import { leaderboardPaths } from './leaderboards/openapi-paths.ts';
 
 const problem = (description: string) => ({
   description,
@@ -102,6 +103,7 @@ export const openApiDocument = {
     },
   },
   paths: {
+    ...leaderboardPaths,
     '/{ns}/{name}/resolve/{rev}/{path}': {
       get: {
         summary: 'download a file of a revision (HEAD too)',

@@ -10,6 +10,8 @@ export interface Bar {
 
 const ROW_PX = 26;
 const LABEL_PX = 300;
+/** What fits in LABEL_PX at the chart's 12px font. */
+const LABEL_CHARS = 40;
 const BAR_PX = 380;
 
 /** A horizontal bar chart as inline SVG (allowed by the CSP, unlike inline scripts), best row first. */
@@ -24,7 +26,7 @@ export function barChart(title: string, bars: readonly Bar[]): Html {
 ${bars.map((bar, i) => {
   const y = 4 + i * ROW_PX;
   const w = Math.max(1, (bar.value / max) * BAR_PX);
-  return html`<g class="bar ${bar.kind}"><text x="${LABEL_PX - 8}" y="${y + 17}" text-anchor="end">${bar.label.length > 44 ? `${bar.label.slice(0, 43)}…` : bar.label}</text><rect x="${LABEL_PX}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW_PX - 8}" rx="3"></rect><text x="${(LABEL_PX + w + 6).toFixed(1)}" y="${y + 17}">${bar.shown}</text></g>`;
+  return html`<g class="bar ${bar.kind}"><text x="${LABEL_PX - 8}" y="${y + 17}" text-anchor="end">${bar.label.length > LABEL_CHARS ? `${bar.label.slice(0, LABEL_CHARS - 1)}…` : bar.label}</text><rect x="${LABEL_PX}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW_PX - 8}" rx="3"></rect><text x="${(LABEL_PX + w + 6).toFixed(1)}" y="${y + 17}">${bar.shown}</text></g>`;
 })}
 </svg>
 <figcaption>${title}; colour marks verified, self-reported and baseline rows.</figcaption>

@@ -9,6 +9,7 @@ export function page(title: string, body: Html): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · MIM4D model zoo</title>
 <link rel="stylesheet" href="/static/zoo.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="site"><a class="brand" href="/">MIM4D model zoo</a>

@@ -106,7 +106,7 @@ export function modelPage(
     `${model.namespace}/${model.name}`,
     html`<h1>${model.namespace}/${model.name} ${model.private ? html`<span class="badge private">private</span>` : ''}</h1>
 ${card ? html`<p class="summary">${card.summary}</p>` : ''}
-${revision ? html`<p class="rev">Revision <code>${revision.id}</code> · ${formatDate(revision.createdAt)} · ${revision.message}</p>` : ''}
+${revision ? html`<p class="rev">Revision <code>${revision.id}</code> · ${formatDate(revision.createdAt)}${revision.message ? ` · ${revision.message}` : ''}</p>` : ''}
 <section><h2>Card</h2>${card ? cardFacts(card) : html`<p class="empty">No card.</p>`}</section>
 <section><h2>Files</h2>${revision ? filesTable(model, revision) : html`<p class="empty">No files.</p>`}</section>
 <section><h2>Results</h2>${resultsTable(rows, benchmarks, card)}</section>`,

@@ -226,6 +226,22 @@ describe('leaderboards API', function () {
     );
   });
 
+  it('documents its routes in the served OpenAPI document', async () => {
+    const doc = (await (await zoo.request('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, object>;
+    };
+    for (const path of [
+      '/api/v1/benchmarks',
+      '/api/v1/benchmarks/{id}/leaderboard',
+      '/api/v1/benchmarks/{id}/submissions',
+      '/api/v1/benchmarks/{id}/self-reported',
+      '/api/v1/submissions/{id}',
+    ]) {
+      assert.ok(doc.paths[path], path);
+    }
+    assert.ok(doc.paths['/api/v1/models/{ns}/{name}'], 'the core routes are still there');
+  });
+
   it('seeds only once: reopening the store adds no duplicate baselines', async () => {
     const again = await Leaderboards.open(zoo.dataDir);
     assert.equal((await again.store.listRows('nuscenes-detection@v1', 'baseline')).length, 4);
