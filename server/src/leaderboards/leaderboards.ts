@@ -45,6 +45,7 @@ export class Leaderboards {
 
   /** Opens the store in `<data>/zoo.sqlite` and seeds the catalogue benchmarks and baselines missing from it. */
   static async open(dataDir: string, log?: (line: string) => void): Promise<Leaderboards> {
+    await mkdir(dataDir, { recursive: true });
     const store = new SqliteLeaderboardStore(join(dataDir, 'zoo.sqlite'));
     await store.seed(BENCHMARKS, BASELINE_ROWS);
     return new Leaderboards(store, dataDir, log);

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const BIN = fileURLToPath(new URL('../../bin/mim4d-zoo.js', import.meta.url));
+const exec = promisify(execFile);
+
+async function zooCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const gt = (
+  JSON.parse(
+    readFileSync(
+      new URL('../../../packages/nuscenes-eval-ts/test/fixtures/nuscenes_detection.json', import.meta.url),
+      'utf8',
+    ),
+  ) as { cases: { gt: Record<string, Record<string, unknown>[]> }[] }
+).cases[0].gt;
+
+describe('mim4d-zoo benchmark gt / list', function () {
+  this.timeout(30_000);
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mim4d-benchmark-cli-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('refuses bad ground truth naming the box, installs good ground truth, and list reports it', async () => {
+    const data = join(dir, 'data');
+    const [token] = Object.keys(gt);
+    const bad = structuredClone(gt);
+    bad[token][0].translation = [0, 0];
+    await writeFile(join(dir, 'bad.json'), JSON.stringify(bad));
+    await writeFile(join(dir, 'gt.json'), JSON.stringify(gt));
+
+    const refused = await zooCli(
+      'benchmark',
+      'gt',
+      'nuscenes-detection@v1',
+      join(dir, 'bad.json'),
+      '--data',
+      data,
+    );
+    assert.notEqual(refused.code, 0);
+    assert.ok(refused.stderr.includes(`[${JSON.stringify(token)}][0].translation`), refused.stderr);
+    assert.match(
+      (await zooCli('benchmark', 'list', '--data', data)).stdout,
+      /nuscenes-detection@v1\t.*\tno GT/,
+    );
+
+    const installed = await zooCli(
+      'benchmark',
+      'gt',
+      'nuscenes-detection@v1',
+      join(dir, 'gt.json'),
+      '--data',
+      data,
+    );
+    assert.equal(installed.code, 0, installed.stderr);
+    assert.match(installed.stdout, new RegExp(`${Object.keys(gt).length} samples`));
+    assert.match(
+      (await zooCli('benchmark', 'list', '--data', data)).stdout,
+      /nuscenes-detection@v1\t.*\tGT installed/,
+    );
+  });
+
+  it('names the known benchmarks when given an unknown one', async () => {
+    const res = await zooCli(
+      'benchmark',
+      'gt',
+      'kitti@v1',
+      join(dir, 'gt.json'),
+      '--data',
+      join(dir, 'data'),
+    );
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /kitti@v1 does not exist; known: .*nuscenes-detection@v1/);
+  });
+});
