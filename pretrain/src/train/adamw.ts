@@ -55,7 +55,8 @@ export class AdamW {
 
 /**
  * Scales gradients so their global L2 norm is at most maxNorm (torch.nn.utils.clip_grad_norm_); returns the norm
- * before clipping and the (possibly new) gradient map. The caller owns both maps.
+ * before clipping and the (possibly new) gradient map; a non-finite norm comes back unclipped for the caller to
+ * reject. The caller owns both maps.
  */
 export function clipGradNorm(
   grads: Map<string, tf.Tensor>,
@@ -64,7 +65,7 @@ export function clipGradNorm(
   const norm = Math.sqrt(
     tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0]),
   );
-  if (!Number.isFinite(norm)) throw new Error(`gradient norm is ${norm}; the loss diverged`);
+  if (!Number.isFinite(norm)) return { norm, grads };
   const scale = maxNorm / (norm + 1e-6);
   if (scale >= 1) return { norm, grads };
   return { norm, grads: new Map([...grads].map(([k, g]) => [k, tf.mul(g, scale)])) };

@@ -9,7 +9,10 @@ export interface LossRecord {
   rgbAdj: number;
   depthAdj: number;
   lr: number;
-  gradNorm: number;
+  /** Null when the gradient was not finite. */
+  gradNorm: number | null;
+  /** True when the update was skipped because the gradient was not finite. */
+  skipped?: boolean;
   seconds: number;
 }
 

@@ -12,6 +12,8 @@ import { appendLoss, type LossRecord, readLossLog, truncateLossLog } from './los
 import { writePreview } from './preview.ts';
 import { learningRate } from './schedule.ts';
 
+const MAX_NON_FINITE_STEPS = 5;
+
 /** Training samples by index (loaded lazily: a real dataset does not fit in memory). */
 export interface SampleSource {
   count: number;
@@ -109,6 +111,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     );
   const stopAt = Math.min(steps, options.stopAfter === undefined ? steps : step + options.stopAfter);
   const every = options.checkpointEvery ?? 50;
+  let badSteps = 0;
   while (step < stopAt) {
     const started = Date.now();
     const sample = await train.get(rng.int(train.count));
@@ -127,7 +130,17 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     const named = new Map(Object.entries(grads).map(([varName, g]) => [byVarName.get(varName)!, g]));
     const clipped = clipGradNorm(named, config.optim.clipNorm);
     const lr = learningRate(config.optim, step, steps);
-    adam.apply(clipped.grads, lr);
+    // As a mixed-precision loss scaler does, a step whose gradient overflowed is dropped, not applied; a run
+    // that keeps overflowing is stopped.
+    const finite = Number.isFinite(clipped.norm);
+    if (finite) {
+      adam.apply(clipped.grads, lr);
+      badSteps = 0;
+    } else if (++badSteps >= MAX_NON_FINITE_STEPS) {
+      throw new Error(
+        `${outDir}: the gradient was not finite for ${badSteps} steps in a row (step ${step + 1}); the run diverged`,
+      );
+    }
     const t = terms as unknown as LossTerms;
     const record: LossRecord = {
       step: step + 1,
@@ -137,7 +150,8 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       rgbAdj: t.rgbAdj.dataSync()[0],
       depthAdj: t.depthAdj.dataSync()[0],
       lr,
-      gradNorm: clipped.norm,
+      gradNorm: finite ? clipped.norm : null,
+      ...(finite ? {} : { skipped: true }),
       seconds: (Date.now() - started) / 1000,
     };
     tf.dispose([
