@@ -30,6 +30,8 @@ export interface LeaderboardStore {
   createSubmission(submission: NewSubmission): Promise<{ submission: Submission; created: boolean }>;
   getSubmission(id: string): Promise<Submission | null>;
   markRunning(id: string): Promise<void>;
+  /** Fails every queued or running submission (their validated input lived in a process that ended); returns them. */
+  failUnfinished(reason: string): Promise<string[]>;
   markFailed(id: string, errors: SubmissionError[]): Promise<void>;
   /** Records the metrics and the verified row in one transaction. */
   markScored(id: string, metrics: Record<string, number>, row: LeaderboardRow): Promise<void>;

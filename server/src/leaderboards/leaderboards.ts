@@ -48,6 +48,11 @@ export class Leaderboards {
     await mkdir(dataDir, { recursive: true });
     const store = new SqliteLeaderboardStore(join(dataDir, 'zoo.sqlite'));
     await store.seed(BENCHMARKS, BASELINE_ROWS);
+    // Scoring works from input held in memory, so a submission the last process did not finish cannot resume.
+    const orphans = await store.failUnfinished(
+      'the server restarted before scoring finished; submit the file again',
+    );
+    if (orphans.length > 0) log?.(`leaderboards: ${orphans.length} unfinished submission(s) marked failed`);
     return new Leaderboards(store, dataDir, log);
   }
 

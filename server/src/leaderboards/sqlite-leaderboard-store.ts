@@ -230,6 +230,23 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
       .run(new Date().toISOString(), id);
   }
 
+  async failUnfinished(reason: string): Promise<string[]> {
+    return this.db.transaction(() => {
+      const ids = (
+        this.db.prepare("SELECT id FROM lb_submissions WHERE status IN ('queued', 'running')").all() as {
+          id: string;
+        }[]
+      ).map((r) => r.id);
+      const errors = JSON.stringify([{ path: '$', rule: reason }]);
+      const update = this.db.prepare(
+        "UPDATE lb_submissions SET status = 'failed', errors = ?, updated_at = ? WHERE id = ?",
+      );
+      const now = new Date().toISOString();
+      for (const id of ids) update.run(errors, now, id);
+      return ids;
+    })();
+  }
+
   async markFailed(id: string, errors: SubmissionError[]): Promise<void> {
     this.db
       .prepare("UPDATE lb_submissions SET status = 'failed', errors = ?, updated_at = ? WHERE id = ?")

@@ -84,11 +84,12 @@ export function webRoutes(ctx: ZooContext, boards: Leaderboards | undefined): Ro
 
   router.get(
     '/benchmarks',
-    htmlPage(async () => {
+    htmlPage(async (_req, res) => {
       const store = requireBoards().store;
       const list = [];
       for (const benchmark of await store.listBenchmarks()) {
-        list.push({ benchmark, rows: (await store.listRows(benchmark.id)).length });
+        const rows = await visibleRows(ctx.meta, principalOf(res), await store.listRows(benchmark.id));
+        list.push({ benchmark, rows: rows.length });
       }
       return benchmarkListPage(list);
     }),

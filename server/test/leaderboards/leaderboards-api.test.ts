@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
@@ -240,6 +240,24 @@ describe('leaderboards API', function () {
       assert.ok(doc.paths[path], path);
     }
     assert.ok(doc.paths['/api/v1/models/{ns}/{name}'], 'the core routes are still there');
+  });
+
+  it('fails submissions left unfinished by a previous process when the store is reopened', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mim4d-boards-restart-'));
+    const first = await Leaderboards.open(dir);
+    await first.store.createSubmission({
+      id: 'sub_orphan',
+      benchmark: 'nuscenes-detection@v1',
+      name: 'x',
+      submittedBy: 'tok',
+    });
+    await first.close();
+    const second = await Leaderboards.open(dir);
+    const orphan = await second.store.getSubmission('sub_orphan');
+    await second.close();
+    await rm(dir, { recursive: true, force: true });
+    assert.equal(orphan?.status, 'failed');
+    assert.match(orphan?.errors[0].rule ?? '', /restarted before scoring finished/);
   });
 
   it('seeds only once: reopening the store adds no duplicate baselines', async () => {
