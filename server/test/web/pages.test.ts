@@ -102,6 +102,24 @@ describe('web pages in headless Chromium', function () {
     assert.equal(response?.status(), 404);
   });
 
+  it('shows private models and their rows to a visitor whose token may read them', async () => {
+    const context = await browser.newContext({
+      extraHTTPHeaders: { Authorization: `Bearer ${zoo.token('read:team')}` },
+    });
+    try {
+      const reader = await context.newPage();
+      await reader.goto(`${zoo.url}/`);
+      assert.deepEqual(await reader.locator('.model-id').allTextContents(), [
+        'team/hidden-model',
+        'team/mim4d-r50',
+      ]);
+      await reader.goto(`${zoo.url}/benchmarks/nuscenes-detection@v1`);
+      assert.equal(await reader.locator('table.leaderboard .badge.self-reported').count(), 2);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows the detection leaderboard with baseline badges, provenance and a bar chart', async () => {
     problems.length = 0;
     await page.goto(`${zoo.url}/benchmarks`);
