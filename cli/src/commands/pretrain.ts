@@ -133,13 +133,8 @@ wrote ${out.card}
     });
 }
 
-/**
- * Loads the tfjs runtime. The bin registers tsx for ES modules only, but the runtime registers tfjs's gradients
- * with require() of extension-less ES modules, which needs tsx's CommonJS hook as well.
- */
+/** Loads the tfjs runtime on demand, so the other `mim4d` commands start without it. */
 async function loadRuntime() {
-  const { register } = await import('tsx/cjs/api');
-  register();
   return { nn: await import('@mim4d/nn'), pretrain: await import('@mim4d/pretrain') };
 }
 
