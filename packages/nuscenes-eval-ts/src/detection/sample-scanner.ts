@@ -8,6 +8,17 @@
  * Python writes NaN as a bare `NaN`, which is not JSON; inside sample lists it is turned into `null`.
  */
 import { isAscii } from 'node:buffer';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isSpace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from '../json/bytes.ts';
 import { DetectionInputError } from './errors.ts';
 
 export interface SampleHandler {
@@ -28,14 +39,6 @@ export interface ScannerOptions {
   maxValueBytes?: number;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const LETTER_N = 0x4e;
 const LETTER_A = 0x61;
 const NULL_BYTES = Buffer.from('null');
@@ -55,10 +58,6 @@ BYTE_KIND[OPEN_BRACKET] = ByteKind.Open;
 BYTE_KIND[CLOSE_BRACE] = ByteKind.Close;
 BYTE_KIND[CLOSE_BRACKET] = ByteKind.Close;
 BYTE_KIND[LETTER_N] = ByteKind.LetterN;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 enum State {
   Root,

@@ -7,24 +7,22 @@
  * element's text to `JSON.parse` (over 20x faster). Other top-level values are parsed whole (`meta`).
  */
 import { createReadStream, statSync } from 'node:fs';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isSpace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from '../json/bytes.ts';
 import { MapInputError } from './errors.ts';
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
 /** Non-zero for the bytes a captured value's scan stops at: quote, brackets, braces, comma. */
 const STRUCTURAL = new Uint8Array(256);
 for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA]) STRUCTURAL[c] = 1;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 export interface ArrayFieldHandler {
   /** An element of the array field, parsed; `index` is its position. */
