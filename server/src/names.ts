@@ -1,26 +1,17 @@
+import {
+  isModelNamePart,
+  isRevisionId,
+  isSafeRepoPath,
+  isSha256,
+  isTagName,
+  type Sha256Hex,
+} from '@mim4d/zoo';
 import { ProblemError } from './errors.ts';
 
-/** A revision id: 40 lowercase hex characters, the shape of a git commit so Hugging Face clients accept it. */
-export type RevisionId = string & { readonly __brand: 'RevisionId' };
-/** Hex sha256 of a blob's bytes. */
-export type Sha256Hex = string & { readonly __brand: 'Sha256Hex' };
+export { isRevisionId, isSha256, type RevisionId, type Sha256Hex } from '@mim4d/zoo';
 
-export const REVISION_ID = /^[0-9a-f]{40}$/;
-export const SHA256_HEX = /^[0-9a-f]{64}$/;
-// Namespace and model names follow the HF Hub's repo-id rules so `ns/name` works as a huggingface_hub repo_id.
-const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
-const TAG = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/;
-const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._+=@-]*$/;
 /** Namespaces the server's own routes use; a model there could not be addressed. */
 const RESERVED_NAMESPACES = new Set(['api', 'docs', 'healthz']);
-
-export function isRevisionId(value: string): value is RevisionId {
-  return REVISION_ID.test(value);
-}
-
-export function isSha256(value: string): value is Sha256Hex {
-  return SHA256_HEX.test(value);
-}
 
 export function checkSha256(value: unknown, field: string): Sha256Hex {
   if (typeof value !== 'string' || !isSha256(value)) {
@@ -34,7 +25,7 @@ export function checkModelName(ns: string, name: string): void {
     ['namespace', ns],
     ['model name', name],
   ] as const) {
-    if (!NAME.test(value) || value.includes('--') || value.includes('..')) {
+    if (!isModelNamePart(value)) {
       throw new ProblemError(
         400,
         'InvalidName',
@@ -49,7 +40,7 @@ export function checkModelName(ns: string, name: string): void {
 
 /** Tags must not look like revision ids, or `resolve/{rev}` would be ambiguous. */
 export function checkTag(tag: string): void {
-  if (!TAG.test(tag) || isRevisionId(tag)) {
+  if (!isTagName(tag) || isRevisionId(tag)) {
     throw new ProblemError(
       400,
       'InvalidName',
@@ -64,13 +55,7 @@ export function checkTag(tag: string): void {
  * clients write them to disk, so traversal is refused at publish time.
  */
 export function checkRepoPath(path: string, field: string): void {
-  const segments = path.split('/');
-  if (
-    path.length === 0 ||
-    path.length > 512 ||
-    segments.length > 16 ||
-    !segments.every((s) => PATH_SEGMENT.test(s))
-  ) {
+  if (!isSafeRepoPath(path)) {
     throw new ProblemError(
       422,
       'InvalidCommit',

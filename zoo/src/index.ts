@@ -12,6 +12,7 @@ export { CARD_VERSION } from './card/model-card.ts';
 export { modelCardSchema } from './card/schema.ts';
 export { type CardError, type CardValidation, validateCard } from './card/validate-card.ts';
 export * from './client/index.ts';
+export { isModelNamePart, isSafeRepoPath, isTagName } from './names.ts';
 export { type DeclaredIo, matchIo } from './onnx/match-io.ts';
 export { OnnxFormatError, readOnnxIo } from './onnx/read-io.ts';
 export { type Dim, ONNX_DTYPES, type OnnxDtype, type OnnxIo, type TensorSpec } from './onnx/tensor-spec.ts';
