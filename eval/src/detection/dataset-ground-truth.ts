@@ -2,14 +2,7 @@
  * Ground truth and filter inputs from a nuScenes dataroot (the devkit's `load_gt` + `add_center_dist` +
  * bike-rack lookup), read with @mim4d/dataset and handed to nuscenes-eval-ts as plain data.
  */
-import {
-  BICYCLE_RACK_CATEGORY,
-  detectionGroundTruth,
-  NuScenes,
-  readSplitFile,
-  sampleGroundTruth,
-  splitSceneNames,
-} from '@mim4d/dataset';
+import { BICYCLE_RACK_CATEGORY, detectionGroundTruth, sampleGroundTruth } from '@mim4d/dataset';
 import {
   attributeCode,
   classCode,
@@ -20,14 +13,9 @@ import {
   type SampleFilterContext,
 } from 'nuscenes-eval-ts';
 import { InputError } from '../cli/shared/exit-codes.ts';
+import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
 
-export interface DatasetSplit {
-  dataroot: string;
-  version: string;
-  split: string;
-  /** JSON `{split: [scene names]}` for the non-mini splits, which the dataset package does not bundle. */
-  splitFile?: string;
-}
+export type { DatasetSplit } from '../dataset-split.ts';
 
 export interface DatasetGroundTruth {
   gt: EvalBoxes;
@@ -35,44 +23,14 @@ export interface DatasetGroundTruth {
   context: Map<string, SampleFilterContext>;
 }
 
-/** The devkit refuses a split from another version (e.g. `val` on v1.0-mini). */
-function checkSplitMatchesVersion(split: string, version: string): void {
-  const need: Record<string, string> = {
-    train: 'trainval',
-    val: 'trainval',
-    train_detect: 'trainval',
-    train_track: 'trainval',
-    mini_train: 'mini',
-    mini_val: 'mini',
-    test: 'test',
-  };
-  const suffix = need[split];
-  if (suffix && !version.endsWith(suffix)) {
-    throw new InputError(`--split ${split} needs a ${suffix} version of nuScenes, not --version ${version}`);
-  }
-}
-
 export async function loadDatasetGroundTruth(spec: DatasetSplit): Promise<DatasetGroundTruth> {
-  checkSplitMatchesVersion(spec.split, spec.version);
-  let nusc: NuScenes;
-  let sceneNames: readonly string[];
-  try {
-    const splitFile = spec.splitFile ? await readSplitFile(spec.splitFile) : undefined;
-    sceneNames = splitSceneNames(spec.split, splitFile, spec.splitFile);
-    nusc = await NuScenes.open(spec.dataroot, spec.version);
-  } catch (err) {
-    throw new InputError((err as Error).message);
-  }
-  const inSplit = new Set(sceneNames);
-  const sceneName = new Map(nusc.tables.scene.map((s) => [s.token, s.name]));
+  const { nusc, samples } = await openDatasetSplit(spec);
   if (spec.split === 'test' && nusc.tables.sample_annotation.length === 0) {
     throw new InputError(`${spec.version} has no annotations: the test split cannot be evaluated locally`);
   }
   const builder = new EvalBoxesBuilder();
   const context = new Map<string, SampleFilterContext>();
-  // The devkit walks the sample table in file order and keeps the split's samples.
-  for (const sample of nusc.tables.sample) {
-    if (!inSplit.has(sceneName.get(sample.scene_token) ?? '')) continue;
+  for (const sample of samples) {
     let truth: ReturnType<typeof sampleGroundTruth>;
     let boxes: ReturnType<typeof detectionGroundTruth<'global'>>;
     try {
@@ -109,9 +67,6 @@ export async function loadDatasetGroundTruth(spec: DatasetSplit): Promise<Datase
       }));
     const ego = truth.egoTranslation;
     context.set(sample.token, { egoTranslation: [ego[0], ego[1], ego[2]], bikeRacks });
-  }
-  if (builder.sampleCount === 0) {
-    throw new InputError(`split ${spec.split} has no samples in ${spec.dataroot}/${spec.version}`);
   }
   return { gt: builder.build(), context };
 }

@@ -1,0 +1,59 @@
+/**
+ * A nuScenes split opened from a dataroot as the devkit selects it: the split's scene names (the bundled mini
+ * splits or a user's split file), checked against the version, and the split's samples in sample-table order.
+ */
+import { NuScenes, readSplitFile, splitSceneNames } from '@mim4d/dataset';
+import { InputError } from './cli/shared/exit-codes.ts';
+
+export interface DatasetSplit {
+  dataroot: string;
+  version: string;
+  split: string;
+  /** JSON `{split: [scene names]}` for the non-mini splits, which the dataset package does not bundle. */
+  splitFile?: string;
+}
+
+type SampleRecord = NuScenes['tables']['sample'][number];
+
+export interface OpenedSplit {
+  nusc: NuScenes;
+  /** The split's samples, in the order of the dataroot's sample table. */
+  samples: SampleRecord[];
+}
+
+/** The devkit refuses a split from another version (e.g. `val` on v1.0-mini). */
+function checkSplitMatchesVersion(split: string, version: string): void {
+  const need: Record<string, string> = {
+    train: 'trainval',
+    val: 'trainval',
+    train_detect: 'trainval',
+    train_track: 'trainval',
+    mini_train: 'mini',
+    mini_val: 'mini',
+    test: 'test',
+  };
+  const suffix = need[split];
+  if (suffix && !version.endsWith(suffix)) {
+    throw new InputError(`--split ${split} needs a ${suffix} version of nuScenes, not --version ${version}`);
+  }
+}
+
+export async function openDatasetSplit(spec: DatasetSplit): Promise<OpenedSplit> {
+  checkSplitMatchesVersion(spec.split, spec.version);
+  let nusc: NuScenes;
+  let sceneNames: readonly string[];
+  try {
+    const splitFile = spec.splitFile ? await readSplitFile(spec.splitFile) : undefined;
+    sceneNames = splitSceneNames(spec.split, splitFile, spec.splitFile);
+    nusc = await NuScenes.open(spec.dataroot, spec.version);
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
+  const inSplit = new Set(sceneNames);
+  const sceneName = new Map(nusc.tables.scene.map((s) => [s.token, s.name]));
+  const samples = nusc.tables.sample.filter((s) => inSplit.has(sceneName.get(s.scene_token) ?? ''));
+  if (samples.length === 0) {
+    throw new InputError(`split ${spec.split} has no samples in ${spec.dataroot}/${spec.version}`);
+  }
+  return { nusc, samples };
+}
