@@ -34,6 +34,8 @@ export interface ArrayFieldHandler {
 enum State {
   Root,
   KeyOrEnd,
+  /** After a comma: a key must follow. */
+  NextKey,
   Key,
   Colon,
   Value,
@@ -48,7 +50,8 @@ enum State {
 
 /**
  * Reads `path`, calling `handler.element` for each element of the top-level `field` array in order.
- * Returns whether the field was present. Malformed JSON fails with the file and byte offset.
+ * Returns whether the field was present. Malformed JSON (a trailing comma included, as JSON.parse has it)
+ * and a repeated top-level key fail with the file and byte offset.
  */
 export async function streamArrayField(
   path: string,
@@ -61,6 +64,9 @@ export async function streamArrayField(
   let escaped = false;
   let keyParts: Buffer[] = [];
   let key = '';
+  let keyStart = 0;
+  /** Top-level keys so far: a repeat is ambiguous (JSON.parse lets the last win), and would stream `field` twice. */
+  const keys = new Set<string>();
   let found = false;
   let index = 0;
   /** Pieces of the value being captured (an element, or another field's value). */
@@ -120,6 +126,8 @@ export async function streamArrayField(
           keyParts.push(chunk.subarray(i, next));
           key = parse(`"${Buffer.concat(keyParts).toString('utf8')}"`, offset + next) as string;
           keyParts = [];
+          if (keys.has(key)) fail(keyStart, `key "${key}" appears more than once in the top-level object`);
+          keys.add(key);
           state = State.Colon;
         }
         i = next + 1;
@@ -136,11 +144,15 @@ export async function streamArrayField(
           depth = 1;
           break;
         case State.KeyOrEnd:
-          if (c === CLOSE_BRACE) state = State.Done;
-          else if (c === QUOTE) {
+        case State.NextKey:
+          if (c === QUOTE) {
             inString = true;
+            keyStart = offset + i;
             state = State.Key;
-          } else fail(offset + i, 'expected a key');
+          } else if (c !== CLOSE_BRACE) fail(offset + i, 'expected a key');
+          else if (state === State.NextKey)
+            fail(offset + i, 'trailing comma before "}" in the top-level object');
+          else state = State.Done;
           break;
         case State.Colon:
           if (c !== COLON) fail(offset + i, `expected ":" after key "${key}"`);
@@ -173,8 +185,9 @@ export async function streamArrayField(
               state = State.Element;
               break;
             }
-            if (c === CLOSE_BRACKET || c === COMMA)
-              fail(offset + i, `expected element ${index} of "${field}"`);
+            if (c === CLOSE_BRACKET)
+              fail(offset + i, `trailing comma before "]" after element ${index - 1} of "${field}"`);
+            if (c === COMMA) fail(offset + i, `expected element ${index} of "${field}"`);
             capturing = true;
             captureStart = i;
             parts = [];
@@ -218,7 +231,7 @@ export async function streamArrayField(
           continue; // the comma or bracket belongs to the enclosing object or array
         }
         case State.CommaOrEnd:
-          if (c === COMMA) state = State.KeyOrEnd;
+          if (c === COMMA) state = State.NextKey;
           else if (c === CLOSE_BRACE) state = State.Done;
           else fail(offset + i, 'expected "," or "}" in the top-level object');
           break;
