@@ -78,65 +78,61 @@ export interface StoredBox {
   sourceIndex: number;
 }
 
-/** Typed columns for a fixed number of boxes: one block of a builder's storage, or the built result. */
-class ColumnBlock {
-  readonly floats: Record<FloatColumn, Float64Array>;
-  readonly classes: Uint8Array;
-  readonly attributes: Uint8Array;
-  readonly points: Int32Array;
-  readonly sources: Uint32Array;
+/** Appends boxes sample by sample into growing typed columns. */
+export class EvalBoxesBuilder {
+  private capacity: number;
+  private n = 0;
+  private floats: Record<FloatColumn, Float64Array>;
+  private classes: Uint8Array;
+  private attributes: Uint8Array;
+  private points: Int32Array;
+  private sources: Uint32Array;
+  private readonly tokens: string[] = [];
+  private offsets: number[] = [0];
 
-  constructor(readonly capacity: number) {
-    this.floats = Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(capacity)])) as Record<
+  constructor(initialCapacity = 1024) {
+    this.capacity = Math.max(1, initialCapacity);
+    this.floats = Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(this.capacity)])) as Record<
       FloatColumn,
       Float64Array
     >;
-    this.classes = new Uint8Array(capacity);
-    this.attributes = new Uint8Array(capacity);
-    this.points = new Int32Array(capacity);
-    this.sources = new Uint32Array(capacity);
-  }
-}
-
-/**
- * Appends boxes sample by sample into fixed-size blocks of typed columns, joined once by `build`. Growing
- * one set of columns instead copied every box several times over and held old and new columns together;
- * on a validation split those copies (and the page faults of the fresh arrays) cost seconds.
- */
-export class EvalBoxesBuilder {
-  private readonly blockSize: number;
-  private readonly full: ColumnBlock[] = [];
-  private block: ColumnBlock;
-  /** Boxes in `block`. */
-  private used = 0;
-  private readonly tokens: string[] = [];
-  private offsets: number[] = [0];
-  private spent = false;
-
-  /** `blockSize`: boxes per block; a builder that knows its total passes it to get one block and no copy. */
-  constructor(blockSize = 1024) {
-    this.blockSize = Math.max(1, blockSize);
-    this.block = new ColumnBlock(this.blockSize);
+    this.classes = new Uint8Array(this.capacity);
+    this.attributes = new Uint8Array(this.capacity);
+    this.points = new Int32Array(this.capacity);
+    this.sources = new Uint32Array(this.capacity);
   }
 
   get boxCount(): number {
-    return this.full.length * this.blockSize + this.used;
+    return this.n;
   }
 
   get sampleCount(): number {
     return this.tokens.length;
   }
 
-  push(box: StoredBox): void {
-    if (this.spent) throw new Error('EvalBoxesBuilder.push() after build()');
-    if (this.used === this.blockSize) {
-      this.full.push(this.block);
-      this.block = new ColumnBlock(this.blockSize);
-      this.used = 0;
+  private grow(): void {
+    // 1.5x rather than 2x: a validation split's millions of boxes would otherwise leave up to half unused.
+    this.capacity = Math.ceil(this.capacity * 1.5);
+    for (const c of COLUMNS) {
+      const next = new Float64Array(this.capacity);
+      next.set(this.floats[c]);
+      this.floats[c] = next;
     }
-    const i = this.used++;
-    const b = this.block;
-    const f = b.floats;
+    const widen = <T extends Uint8Array | Int32Array | Uint32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(this.capacity);
+      next.set(old);
+      return next;
+    };
+    this.classes = widen(this.classes, (n) => new Uint8Array(n));
+    this.attributes = widen(this.attributes, (n) => new Uint8Array(n));
+    this.points = widen(this.points, (n) => new Int32Array(n));
+    this.sources = widen(this.sources, (n) => new Uint32Array(n));
+  }
+
+  push(box: StoredBox): void {
+    if (this.n === this.capacity) this.grow();
+    const i = this.n++;
+    const f = this.floats;
     f.centerX[i] = box.centerX;
     f.centerY[i] = box.centerY;
     f.centerZ[i] = box.centerZ;
@@ -147,47 +143,23 @@ export class EvalBoxesBuilder {
     f.velocityX[i] = box.velocityX;
     f.velocityY[i] = box.velocityY;
     f.score[i] = box.score;
-    b.classes[i] = box.classCode;
-    b.attributes[i] = box.attributeCode;
-    b.points[i] = box.numPts;
-    b.sources[i] = box.sourceIndex;
+    this.classes[i] = box.classCode;
+    this.attributes[i] = box.attributeCode;
+    this.points[i] = box.numPts;
+    this.sources[i] = box.sourceIndex;
   }
 
   /** Closes the current sample: the boxes pushed since the previous call belong to `token`. */
   endSample(token: string): void {
     this.tokens.push(token);
-    this.offsets.push(this.boxCount);
+    this.offsets.push(this.n);
   }
 
-  /** All boxes in one set of columns; with a single block its arrays are used as they are. */
-  private joined(): ColumnBlock {
-    if (this.full.length === 0) return this.block;
-    const n = this.boxCount;
-    const out = new ColumnBlock(n);
-    const blocks = [...this.full, this.block];
-    this.full.length = 0;
-    // Block by block, each dropped once copied, so the copy does not hold every box twice.
-    for (let at = 0; at < n; at += this.blockSize) {
-      const b = blocks.shift()!;
-      const used = Math.min(this.blockSize, n - at);
-      for (const c of COLUMNS) out.floats[c].set(b.floats[c].subarray(0, used), at);
-      out.classes.set(b.classes.subarray(0, used), at);
-      out.attributes.set(b.attributes.subarray(0, used), at);
-      out.points.set(b.points.subarray(0, used), at);
-      out.sources.set(b.sources.subarray(0, used), at);
-    }
-    return out;
-  }
-
-  /** The boxes pushed so far; the builder is spent afterwards (a later push or build fails). */
   build(): EvalBoxes {
-    if (this.spent) throw new Error('EvalBoxesBuilder.build() was already called');
-    const n = this.boxCount;
-    const all = this.joined();
-    this.spent = true;
+    const n = this.n;
     const cut = <T extends Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T =>
       a.subarray(0, n) as T;
-    const floats = Object.fromEntries(COLUMNS.map((c) => [c, cut(all.floats[c])])) as Record<
+    const floats = Object.fromEntries(COLUMNS.map((c) => [c, cut(this.floats[c])])) as Record<
       FloatColumn,
       Float64Array
     >;
@@ -197,10 +169,10 @@ export class EvalBoxesBuilder {
       boxes: {
         ...floats,
         count: n,
-        classCode: cut(all.classes),
-        attributeCode: cut(all.attributes),
-        numPts: cut(all.points),
-        sourceIndex: cut(all.sources),
+        classCode: cut(this.classes),
+        attributeCode: cut(this.attributes),
+        numPts: cut(this.points),
+        sourceIndex: cut(this.sources),
       },
     };
   }
