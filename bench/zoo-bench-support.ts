@@ -1,10 +1,11 @@
 /**
  * Shared pieces of the zoo benchmarks: a `mim4d-zoo serve` child process, an nginx reference server on loopback
- * (config written to a temp dir), publishing a file, and reading a process's resident memory.
+ * (config written to a temp dir), numeric flags, a synthetic checkpoint file, publishing a file, and reading a
+ * process's resident memory.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -12,6 +13,27 @@ import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { ModelCard } from '../zoo/src/index.ts';
+
+/** `--name N` from the command line, or `fallback`. */
+export function numberArg(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+/** Writes `sizeMiB` MiB of bytes that differ per MiB, so neither compression nor dedup can flatter a transfer. */
+export async function writeCheckpoint(path: string, sizeMiB: number): Promise<void> {
+  const block = Buffer.alloc(1 << 20);
+  const out = createWriteStream(path);
+  for (let i = 0; i < sizeMiB; i++) {
+    block.writeUInt32LE(i, 0);
+    for (let j = 4; j < block.length; j += 4096) block[j] = (i * 131 + j) & 0xff;
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+}
 
 const ZOO_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'server', 'bin', 'mim4d-zoo.js');
 

@@ -9,7 +9,6 @@
  * Needs curl and sha256sum. Client, server and curl share the 2 cores, so compare ratios, not absolute figures.
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,30 +16,20 @@ import { promisify } from 'node:util';
 import { createToken } from '../server/src/auth/tokens.ts';
 import { openEmbeddedStores } from '../server/src/embedded-stores.ts';
 import { ZooClient } from '../zoo/src/index.ts';
-import { type Child, median, publishFile, sha256File, spawnZoo } from './zoo-bench-support.ts';
+import {
+  type Child,
+  median,
+  numberArg,
+  publishFile,
+  sha256File,
+  spawnZoo,
+  writeCheckpoint,
+} from './zoo-bench-support.ts';
 
 const run = promisify(execFile);
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SIZE_MIB = arg('--size-mib', 512);
-const ROUNDS = arg('--rounds', 3);
+const SIZE_MIB = numberArg('--size-mib', 512);
+const ROUNDS = numberArg('--rounds', 3);
 const SIZE = SIZE_MIB * 2 ** 20;
-
-async function writeCheckpoint(path: string): Promise<void> {
-  const block = Buffer.alloc(1 << 20);
-  const out = createWriteStream(path);
-  for (let i = 0; i < SIZE_MIB; i++) {
-    block.writeUInt32LE(i, 0);
-    for (let j = 4; j < block.length; j += 4096) block[j] = (i * 131 + j) & 0xff;
-    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
-}
 
 const seconds = (started: number) => (performance.now() - started) / 1000;
 
@@ -48,7 +37,7 @@ const work = await mkdtemp(join(tmpdir(), 'mim4d-zoo-client-bench-'));
 let zoo: Child | undefined;
 try {
   const file = join(work, 'checkpoint.bin');
-  await writeCheckpoint(file);
+  await writeCheckpoint(file, SIZE_MIB);
   const expected = await sha256File(file);
   const data = join(work, 'zoo');
   const stores = await openEmbeddedStores(data);

@@ -10,7 +10,6 @@
  * the same on each side; the 2 cores are shared by client and server.
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,33 +21,17 @@ import {
   cpuSeconds,
   median,
   memoryMiB,
+  numberArg,
   publishFile,
   spawnNginx,
   spawnZoo,
+  writeCheckpoint,
 } from './zoo-bench-support.ts';
 
 const run = promisify(execFile);
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SIZE_MIB = arg('--size-mib', 1024);
-const ROUNDS = arg('--rounds', 3);
-const PARALLEL = arg('--parallel', 4);
-
-async function writeCheckpoint(path: string): Promise<void> {
-  const block = Buffer.alloc(1 << 20);
-  const out = createWriteStream(path);
-  for (let i = 0; i < SIZE_MIB; i++) {
-    block.writeUInt32LE(i, 0);
-    for (let j = 4; j < block.length; j += 4096) block[j] = (i * 131 + j) & 0xff;
-    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
-}
+const SIZE_MIB = numberArg('--size-mib', 1024);
+const ROUNDS = numberArg('--rounds', 3);
+const PARALLEL = numberArg('--parallel', 4);
 
 /** MiB/s of one curl download to /dev/null. */
 async function curlMiBps(url: string): Promise<number> {
@@ -78,7 +61,7 @@ try {
   const www = join(work, 'www');
   await mkdir(www);
   const file = join(www, 'checkpoint.bin');
-  await writeCheckpoint(file);
+  await writeCheckpoint(file, SIZE_MIB);
   const data = join(work, 'zoo');
   const stores = await openEmbeddedStores(data);
   const { secret: token, stored } = createToken(stores.meta, 'bench', ['write:bench']);

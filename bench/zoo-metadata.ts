@@ -13,16 +13,19 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createToken } from '../server/src/auth/tokens.ts';
 import { openEmbeddedStores } from '../server/src/embedded-stores.ts';
-import { type Child, cpuSeconds, memoryMiB, publishFile, spawnNginx, spawnZoo } from './zoo-bench-support.ts';
+import {
+  type Child,
+  cpuSeconds,
+  memoryMiB,
+  numberArg,
+  publishFile,
+  spawnNginx,
+  spawnZoo,
+} from './zoo-bench-support.ts';
 
 const run = promisify(execFile);
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SECONDS = arg('--seconds', 10);
-const CONNECTIONS = arg('--connections', 64);
+const SECONDS = numberArg('--seconds', 10);
+const CONNECTIONS = numberArg('--connections', 64);
 
 function toMs(text: string): number {
   const match = /^([\d.]+)(us|ms|s)$/.exec(text);
