@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openZooDatabase } from '../zoo-database.ts';
 import type { Benchmark, LeaderboardRow, RowStatus, Submission, SubmissionError } from './benchmark.ts';
 import type { LeaderboardStore, NewSubmission } from './leaderboard-store.ts';
 
@@ -107,11 +108,7 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openZooDatabase(file);
     this.migrate();
   }
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Scope } from '../auth/scopes.ts';
 import type { RevisionId, Sha256Hex } from '../names.ts';
 import { isRevisionId } from '../names.ts';
+import { openZooDatabase } from '../zoo-database.ts';
 import type {
   BlobRecord,
   CommitOutcome,
@@ -66,11 +67,7 @@ export class SqliteMetadataStore implements MetadataStore {
   private static readonly REVISION_CACHE_SIZE = 2048;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openZooDatabase(file);
     this.migrate();
   }
 
