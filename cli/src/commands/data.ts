@@ -1,4 +1,4 @@
-import { generateSynthDataset, MINI_SCENES, SYNTH_DEFAULTS } from '@mim4d/dataset';
+import { generateSynthDataset, MINI_SCENES, SYNTH_DEFAULTS, type SynthOptions } from '@mim4d/dataset';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 
@@ -109,20 +109,7 @@ export function registerDataCommand(program: Command): void {
     });
 }
 
-interface SynthCliOptions {
-  out: string;
-  scenes: number;
-  samples: number;
-  sweeps: number;
-  lidarSweeps: number;
-  width: number;
-  height: number;
-  seed: number;
-  jpegQuality: number;
-  version: string;
-  force: boolean;
-  workers?: number;
-}
+type SynthCliOptions = SynthOptions & { force: boolean; workers?: number };
 
 function integer(flag: string): (value: string) => number {
   return (value) => {
