@@ -29,6 +29,8 @@ describe('pretraining config', () => {
     assert.throws(() => loadConfig(file), /decoder is missing/);
     writeFileSync(file, JSON.stringify({ ...c, mask: { ...c.mask, patchSize: 24 } }));
     assert.throws(() => loadConfig(file), /mask\.patchSize must be a multiple of the deepest stride 16/);
+    writeFileSync(file, JSON.stringify({ ...c, evaluation: { ...c.evaluation, every: -1 } }));
+    assert.throws(() => loadConfig(file), /evaluation\.every must be an integer >= 0/);
     assert.throws(
       () => loadConfig('nope'),
       /neither a preset \(paper, tiny, micro\) nor an existing JSON file/,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { initBackend } from '@mim4d/nn';
 import { loadConfig } from '../src/config/index.ts';
 import { loadCheckpoint } from '../src/train/checkpoint.ts';
+import { psnr } from '../src/train/evaluate.ts';
 import type { LossRecord } from '../src/train/loss-log.ts';
 import { learningRate } from '../src/train/schedule.ts';
 import { pretrain, RUN_FILES } from '../src/train/trainer.ts';
@@ -24,16 +25,74 @@ describe('MIM4D pretraining loop (micro config)', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lowers the loss on a fixed batch and writes the log, curve, checkpoint and before/after renders', async () => {
+  it('lowers the loss on a fixed batch, with a gradient reaching every trainable tensor, and writes the run files', async () => {
     const out = path.join(dir, 'decrease');
-    const { records, model } = await pretrain({ config, steps: 6, outDir: out, train, heldOut: sample });
+    const { records, evals, model } = await pretrain({
+      config,
+      steps: 6,
+      outDir: out,
+      train,
+      heldOut: [sample],
+    });
+    const trainable = [...model.params.trainable().keys()];
     model.dispose();
     assert.equal(records.length, 6);
-    const first = records[0].total;
-    const lastTwo = (records[4].total + records[5].total) / 2;
-    assert.ok(lastTwo < 0.85 * first, `loss went from ${first} to ${lastTwo}`);
+    const total = (i: number) => {
+      const t = records[i].total;
+      assert.ok(t !== null, `step ${i + 1} has a finite loss`);
+      return t;
+    };
+    const lastTwo = (total(4) + total(5)) / 2;
+    assert.ok(lastTwo < 0.85 * total(0), `loss went from ${total(0)} to ${lastTwo}`);
     for (const f of Object.values(RUN_FILES)) assert.ok(existsSync(path.join(out, f)), `${f} written`);
-    assert.equal(loadCheckpoint(out).meta.step, 6);
+    const ckpt = loadCheckpoint(out);
+    assert.equal(ckpt.meta.step, 6);
+    // AdamW's first moment is a decayed sum of the gradients: all zero only if no gradient ever reached the tensor
+    // (weight decay alone moves the weights, so changed weights would prove nothing).
+    const untouched = trainable.filter((name) => !ckpt.adamM.get(name)?.data.some((m) => m !== 0));
+    assert.deepEqual(untouched, []);
+    assert.ok(trainable.length > 100);
+    assert.deepEqual(
+      evals.map((e) => e.step),
+      [0, 6],
+    );
+    for (const e of evals) {
+      assert.equal(e.samples, 1);
+      assert.ok(e.rays > 0);
+      for (const v of [e.depthL1, e.depthAbsRel, e.psnr]) assert.ok(Number.isFinite(v), JSON.stringify(e));
+    }
+  });
+
+  it('evaluates held-out samples every config.evaluation.every steps, and a resumed run keeps the earlier evaluations', async () => {
+    const every = structuredClone(config);
+    every.evaluation.every = 2;
+    const out = path.join(dir, 'every');
+    const first = await pretrain({
+      config: every,
+      steps: 4,
+      outDir: out,
+      train,
+      heldOut: [sample],
+      stopAfter: 3,
+    });
+    first.model.dispose();
+    assert.deepEqual(
+      first.evals.map((e) => e.step),
+      [0, 2],
+    );
+    const rest = await pretrain({
+      config: every,
+      steps: 4,
+      outDir: out,
+      train,
+      heldOut: [sample],
+      resume: true,
+    });
+    rest.model.dispose();
+    assert.deepEqual(
+      rest.evals.map((e) => e.step),
+      [0, 2, 4],
+    );
   });
 
   it('repeats a run exactly from the same seed, and a resumed run matches the uninterrupted one', async () => {
@@ -58,6 +117,15 @@ describe('MIM4D pretraining loop (micro config)', () => {
       pretrain({ config: other, steps: 3, outDir: out, train, resume: true }),
       /different config/,
     );
+  });
+});
+
+describe('held-out PSNR', () => {
+  it('is 10 log10(1 / MSE) in dB over every value of the pair', () => {
+    assert.ok(Math.abs(psnr([0.5, 0.5, 0.5], [0.6, 0.4, 0.6]) - 20) < 1e-9);
+    assert.ok(Math.abs(psnr([0, 1], [0.1, 0.8]) - 10 * Math.log10(40)) < 1e-9);
+    assert.equal(psnr([0.25], [0.25]), Infinity);
+    assert.throws(() => psnr([0.1, 0.2], [0.1]), /one length/);
   });
 });
 

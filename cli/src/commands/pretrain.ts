@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import type { Mim4dSample } from '@mim4d/pretrain';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 
@@ -43,8 +42,9 @@ wrote ${out.card}
   pretrainCommand
     .description(
       'MIM4D pretraining on a nuScenes-layout dataset: masked multi-view video -> voxel volumes, dropped-frame ' +
-        'reconstruction and SDF rendering losses. Writes loss.jsonl, loss-curve.png, checkpoint/ and before/after ' +
-        'renders of a held-out sample (the last one) to --out',
+        'reconstruction and SDF rendering losses. The last scene is held out: its depth error and PSNR are logged ' +
+        'to eval.jsonl at the start and the end. Writes loss.jsonl, eval.jsonl, loss-curve.png, checkpoint/ and ' +
+        'before/after renders of a held-out sample to --out',
     )
     .option('--data <dir>', 'dataroot (nuScenes layout, e.g. from `mim4d data synth`)')
     .option('--version <name>', 'table folder under the dataroot', 'v1.0-mini')
@@ -67,28 +67,14 @@ wrote ${out.card}
         // Loaded on use: the tfjs runtime is heavy and other subcommands do not need it.
         const { nn, pretrain: lib } = await loadRuntime();
         const { initBackend, parseBackendPreference } = nn;
-        const { loadConfig, openPretrainDataset, pretrain, RUN_FILES } = lib;
+        const { loadConfig, openPretrainDataset, pretrain, RUN_FILES, splitPretrainDataset } = lib;
         const backend = await initBackend({ prefer: parseBackendPreference(opts.backend, '--backend') });
         const config = loadConfig(opts.config);
         const dataset = await openPretrainDataset(data, opts.version, config);
-        if (dataset.tokens.length < 2) {
-          throw new Error(`${data}: needs at least 2 samples (one is held out for the renders)`);
-        }
-        const trainTokens = dataset.tokens.slice(0, -1);
-        const heldOut = await dataset.load(dataset.tokens[dataset.tokens.length - 1]);
-        const cache = new Map<string, Mim4dSample>();
-        // Samples are small at the configured size; decoding the JPEGs dominates, so keep what was loaded.
-        const get = async (i: number) => {
-          const token = trainTokens[i];
-          let s = cache.get(token);
-          if (s === undefined) {
-            s = await dataset.load(token);
-            cache.set(token, s);
-          }
-          return s;
-        };
+        const { train, heldOut, heldOutScene } = await splitPretrainDataset(dataset, config);
         process.stderr.write(
-          `pretrain: config ${config.name}, ${trainTokens.length} training samples, backend ${backend.tfName}\n`,
+          `pretrain: config ${config.name}, ${train.count} training samples (${train.cacheCapacity} cached), ` +
+            `held out: ${heldOutScene} (${heldOut.length} evaluated), backend ${backend.tfName}\n`,
         );
         const bar = new SingleBar({
           format: 'pretrain [{bar}] {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}',
@@ -102,7 +88,7 @@ wrote ${out.card}
           config,
           steps: opts.steps,
           outDir: out,
-          train: { count: trainTokens.length, get },
+          train,
           heldOut,
           resume: opts.resume,
           checkpointEvery: opts.checkpointEvery,
@@ -113,17 +99,25 @@ wrote ${out.card}
               started = true;
             }
             const rate = (r.step - firstStep) / ((performance.now() - t0) / 1000);
-            bar.update(r.step, { loss: r.total.toFixed(4), speed: rate.toFixed(3) });
+            bar.update(r.step, { loss: r.total?.toFixed(4) ?? 'not finite', speed: rate.toFixed(3) });
           },
         });
         if (started) bar.stop();
-        const last = result.records[result.records.length - 1];
+        const loss = (i: number) => result.records.at(i)?.total?.toFixed(4) ?? '-';
+        const [e0, e1] = [result.evals.at(0), result.evals.at(-1)];
+        const held = (f: (e: NonNullable<typeof e0>) => string) =>
+          e0 === undefined || e1 === undefined
+            ? '-'
+            : `${f(e0)} (step ${e0.step}) -> ${f(e1)} (step ${e1.step})`;
         result.model.dispose();
         process.stdout.write(
           [
             `wrote ${out}`,
             `  steps:  ${result.step}/${opts.steps}`,
-            `  loss:   ${result.records[0]?.total.toFixed(4) ?? '-'} -> ${last?.total.toFixed(4) ?? '-'}`,
+            `  loss:   ${loss(0)} -> ${loss(-1)}`,
+            `  held-out depth L1: ${held((e) => `${e.depthL1.toFixed(3)} m`)}`,
+            `  held-out depth abs-rel: ${held((e) => e.depthAbsRel.toFixed(4))}`,
+            `  held-out PSNR: ${held((e) => `${e.psnr.toFixed(2)} dB`)}`,
             `  files:  ${Object.values(RUN_FILES).join(', ')}, checkpoint/`,
           ].join('\n') + '\n',
         );

@@ -45,7 +45,7 @@ const isInt = (n: number) => Number.isInteger(n) && n > 0;
 export function validateConfig(value: unknown, source: string): Mim4dConfig {
   checkStructure(value, tiny, '', source);
   const c = value as Mim4dConfig;
-  const { input, mask, encoder, neck, depth, grid, decoder, render, optim } = c;
+  const { input, mask, encoder, neck, depth, grid, decoder, render, optim, evaluation } = c;
   rule(isInt(input.cameras), source, 'input.cameras', 'must be a positive integer');
   rule(
     Number.isInteger(input.frames) && input.frames >= 2,
@@ -157,6 +157,18 @@ export function validateConfig(value: unknown, source: string): Mim4dConfig {
     source,
     'optim.warmupFraction',
     'must be in [0, 1)',
+  );
+  rule(
+    Number.isInteger(evaluation.every) && evaluation.every >= 0,
+    source,
+    'evaluation.every',
+    'must be an integer >= 0 (0: only at the start and the end)',
+  );
+  rule(
+    isInt(evaluation.samples) && isInt(evaluation.raysPerCamera),
+    source,
+    'evaluation',
+    'needs samples >= 1 and raysPerCamera >= 1',
   );
   return c;
 }

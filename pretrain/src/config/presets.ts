@@ -62,6 +62,7 @@ export const paper: Mim4dConfig = {
   },
   loss: { rgbWeight: 10, depthWeight: 10 },
   optim: { ...OPTIM, warmupFraction: 500 / 42000 },
+  evaluation: { every: 2000, samples: 8, raysPerCamera: 512 },
 };
 
 /** Method spec section 5: every component at 2-core-CPU size. */
@@ -95,6 +96,7 @@ export const tiny: Mim4dConfig = {
   },
   render: { ...paper.render, raysPerCamera: 64, stratifiedSamples: 32, importanceSamples: 16 },
   optim: OPTIM,
+  evaluation: { every: 0, samples: 4, raysPerCamera: 128 },
 };
 
 /** Smallest configuration that still exercises every component; used by the tests. */

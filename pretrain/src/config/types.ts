@@ -105,6 +105,15 @@ export interface Mim4dConfig {
     beta2: number;
     eps: number;
   };
+  /** Held-out rendering evaluation (depth error and PSNR along LiDAR rays), logged to eval.jsonl. */
+  evaluation: {
+    /** Steps between evaluations besides the ones at the start and the end; 0: none in between. */
+    every: number;
+    /** Held-out samples evaluated (spread evenly over the held-out scene). */
+    samples: number;
+    /** LiDAR rays per camera of each sample's key frame. */
+    raysPerCamera: number;
+  };
 }
 
 /** Sizes derived from a config. */

@@ -18,6 +18,8 @@ import { resizeIntoCanvas } from './resize.ts';
 /** The key samples of a nuScenes-layout dataset, turned into pretraining samples on demand. */
 export interface PretrainDataset {
   tokens: string[];
+  /** Scene name of each token (same order). */
+  scenes: string[];
   load(token: string): Promise<Mim4dSample>;
 }
 
@@ -40,7 +42,8 @@ export async function openPretrainDataset(
   }
   const tokens = nusc.tables.sample.map((s) => s.token);
   if (tokens.length === 0) throw new Error(`${dataroot} (${version}): sample.json has no samples`);
-  return { tokens, load: (token) => loadSample(nusc, token, config, channels) };
+  const scenes = nusc.tables.sample.map((s) => nusc.get('scene', s.scene_token).name);
+  return { tokens, scenes, load: (token) => loadSample(nusc, token, config, channels) };
 }
 
 async function loadSample(

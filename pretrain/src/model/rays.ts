@@ -199,3 +199,26 @@ export function pixelRays(
   rays.pixels = Float32Array.from(acc.pixels);
   return rays;
 }
+
+/** Rays rendered at once outside training (pictures, evaluation): bounds the memory of one forward pass. */
+export const RENDER_CHUNK = 1024;
+
+/** Splits a ray batch into consecutive batches of at most `size` rays (views, no copies). */
+export function chunkRays(rays: RayBatch, size: number): RayBatch[] {
+  const chunks: RayBatch[] = [];
+  for (let a = 0; a < rays.count; a += size) {
+    const b = Math.min(a + size, rays.count);
+    chunks.push({
+      count: b - a,
+      origins: rays.origins.subarray(3 * a, 3 * b),
+      directions: rays.directions.subarray(3 * a, 3 * b),
+      near: rays.near.subarray(a, b),
+      far: rays.far.subarray(a, b),
+      depth: rays.depth.subarray(a, b),
+      rgb: rays.rgb.subarray(3 * a, 3 * b),
+      camera: rays.camera.subarray(a, b),
+      pixels: rays.pixels.subarray(2 * a, 2 * b),
+    });
+  }
+  return chunks;
+}

@@ -1,7 +1,7 @@
-import type { LossRecord } from './loss-log.ts';
+import type { LOSS_TERMS, LossRecord } from './loss-log.ts';
 import { Raster } from './png.ts';
 
-const SERIES: { key: keyof LossRecord; colour: [number, number, number] }[] = [
+const SERIES: { key: (typeof LOSS_TERMS)[number]; colour: [number, number, number] }[] = [
   { key: 'total', colour: [0, 0, 0] },
   { key: 'rgb', colour: [220, 40, 40] },
   { key: 'depth', colour: [40, 90, 220] },
@@ -11,16 +11,19 @@ const SERIES: { key: keyof LossRecord; colour: [number, number, number] }[] = [
 
 /**
  * Loss curves (log scale) as a PNG: total black, direct RGB red, direct depth blue, reconstructed RGB orange,
- * reconstructed depth green; light grid lines at every power of ten.
+ * reconstructed depth green; light grid lines at every power of ten. A step whose loss was not finite (null) leaves a
+ * gap.
  */
 export function writeLossCurve(records: LossRecord[], file: string, width = 640, height = 360): void {
   const img = new Raster(width, height);
   const pad = 20;
-  if (records.length === 0) {
+  const values = records
+    .flatMap((r) => SERIES.map((s) => r[s.key]))
+    .filter((v): v is number => v !== null && v > 0);
+  if (values.length === 0) {
     img.write(file);
     return;
   }
-  const values = records.flatMap((r) => SERIES.map((s) => r[s.key] as number)).filter((v) => v > 0);
   const lo = Math.floor(Math.log10(Math.min(...values)));
   const hi = Math.ceil(Math.log10(Math.max(...values)));
   const span = Math.max(hi - lo, 1);
@@ -34,11 +37,12 @@ export function writeLossCurve(records: LossRecord[], file: string, width = 640,
   img.line(pad, pad, pad, height - pad, [120, 120, 120]);
   for (const s of SERIES) {
     for (let i = 1; i < records.length; i++) {
-      const a = records[i - 1];
-      const b = records[i];
-      img.line(px(a.step), py(a[s.key] as number), px(b.step), py(b[s.key] as number), s.colour);
+      const [a, b] = [records[i - 1], records[i]];
+      const [va, vb] = [a[s.key], b[s.key]];
+      if (va !== null && vb !== null) img.line(px(a.step), py(va), px(b.step), py(vb), s.colour);
     }
-    if (records.length === 1) img.set(px(records[0].step), py(records[0][s.key] as number), s.colour);
+    const only = records[0][s.key];
+    if (records.length === 1 && only !== null) img.set(px(records[0].step), py(only), s.colour);
   }
   img.write(file);
 }

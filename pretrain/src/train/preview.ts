@@ -1,26 +1,11 @@
 import { SeededRandom } from '@mim4d/nn';
 import { sceneScale } from '../config/index.ts';
 import type { Mim4dModel } from '../model/mim4d.ts';
-import { pixelRays, type RayBatch } from '../model/rays.ts';
+import { chunkRays, pixelRays, RENDER_CHUNK } from '../model/rays.ts';
 import type { Mim4dSample } from '../model/sample.ts';
 import { Raster } from './png.ts';
 
-const CHUNK = 1024;
 const MAX_RAYS = 2048;
-
-function sliceRays(r: RayBatch, a: number, b: number): RayBatch {
-  return {
-    count: b - a,
-    origins: r.origins.subarray(3 * a, 3 * b),
-    directions: r.directions.subarray(3 * a, 3 * b),
-    near: r.near.subarray(a, b),
-    far: r.far.subarray(a, b),
-    depth: r.depth.subarray(a, b),
-    rgb: r.rgb.subarray(3 * a, 3 * b),
-    camera: r.camera.subarray(a, b),
-    pixels: r.pixels.subarray(2 * a, 2 * b),
-  };
-}
 
 /**
  * Renders camera `camera` of the key frame of a held-out sample from its directly encoded, unmasked volume and
@@ -44,12 +29,9 @@ export function writePreview(
   const rgb = new Float32Array(rays.count * 3);
   const depth = new Float32Array(rays.count);
   const rng = new SeededRandom(7);
-  const chunks: RayBatch[] = [];
-  for (let a = 0; a < rays.count; a += CHUNK)
-    chunks.push(sliceRays(rays, a, Math.min(a + CHUNK, rays.count)));
-  model.renderFrame(sample, 0, chunks, rng).forEach((out, i) => {
-    rgb.set(out.rgb, 3 * i * CHUNK);
-    depth.set(out.depth, i * CHUNK);
+  model.renderFrame(sample, 0, chunkRays(rays, RENDER_CHUNK), rng).forEach((out, i) => {
+    rgb.set(out.rgb, 3 * i * RENDER_CHUNK);
+    depth.set(out.depth, i * RENDER_CHUNK);
   });
   const s = sceneScale(model.config);
   const maxDepth = Math.max(...rays.far) / s;

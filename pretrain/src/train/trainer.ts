@@ -7,9 +7,11 @@ import { BACKBONE_PREFIX, type LossTerms, Mim4dModel } from '../model/mim4d.ts';
 import type { Mim4dSample } from '../model/sample.ts';
 import { AdamW, clipGradNorm } from './adamw.ts';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { type EvalRecord, evaluateHeldOut, readEvalLog } from './evaluate.ts';
 import { writeLossCurve } from './loss-curve.ts';
-import { appendLoss, type LossRecord, readLossLog, truncateLossLog } from './loss-log.ts';
+import { type LossRecord, readLossLog } from './loss-log.ts';
 import { writePreview } from './preview.ts';
+import { appendRecord, finiteOrNull, truncateRecords } from './run-log.ts';
 import { learningRate } from './schedule.ts';
 
 const MAX_NON_FINITE_STEPS = 5;
@@ -26,20 +28,25 @@ export interface PretrainOptions {
   steps: number;
   outDir: string;
   train: SampleSource;
-  /** Rendered before and after training as preview-before.png / preview-after.png; none skips the pictures. */
-  heldOut?: Mim4dSample;
+  /**
+   * Samples never trained on: evaluated (eval.jsonl) at the start, every `config.evaluation.every` steps and at the
+   * end; the first is also rendered as preview-before.png / preview-after.png. None or empty skips both.
+   */
+  heldOut?: Mim4dSample[];
   checkpointEvery?: number;
   /** Continue from outDir's checkpoint if there is one. */
   resume?: boolean;
   /** Stop after this many steps in this call (the schedule still spans `steps`); for tests and time-boxed runs. */
   stopAfter?: number;
   onStep?: (record: LossRecord) => void;
+  onEval?: (record: EvalRecord) => void;
 }
 
 export const RUN_FILES = {
   config: 'config.json',
   lossLog: 'loss.jsonl',
   lossCurve: 'loss-curve.png',
+  evalLog: 'eval.jsonl',
   before: 'preview-before.png',
   after: 'preview-after.png',
 } as const;
@@ -47,6 +54,8 @@ export const RUN_FILES = {
 export interface PretrainResult {
   model: Mim4dModel;
   records: LossRecord[];
+  /** Held-out evaluations of the whole run (resumed runs included), by step. */
+  evals: EvalRecord[];
   /** Step reached (1-based count of completed steps). */
   step: number;
 }
@@ -64,6 +73,8 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   if (train.count < 1) throw new Error('pretrain: the training set is empty');
   mkdirSync(outDir, { recursive: true });
   const logFile = path.join(outDir, RUN_FILES.lossLog);
+  const evalFile = path.join(outDir, RUN_FILES.evalLog);
+  const heldOut = options.heldOut ?? [];
   const model = new Mim4dModel(config);
   const trainable = model.params.trainable();
   const byVarName = new Map([...trainable].map(([name, v]) => [v.name, name]));
@@ -94,12 +105,26 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     adam.step = ckpt.meta.optimizerStep;
     rng.setState(ckpt.meta.rngState);
     step = ckpt.meta.step;
-    truncateLossLog(logFile, step);
+    truncateRecords(logFile, step);
+    truncateRecords(evalFile, step);
   } else {
     writeFileSync(logFile, '');
+    writeFileSync(evalFile, '');
     writeFileSync(path.join(outDir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
-    if (options.heldOut !== undefined)
-      writePreview(model, options.heldOut, path.join(outDir, RUN_FILES.before));
+  }
+  const evaluate = () => {
+    const record = evaluateHeldOut(
+      model,
+      heldOut.slice(0, config.evaluation.samples),
+      config.evaluation.raysPerCamera,
+      step,
+    );
+    appendRecord(evalFile, record);
+    options.onEval?.(record);
+  };
+  if (step === 0 && heldOut.length > 0) {
+    writePreview(model, heldOut[0], path.join(outDir, RUN_FILES.before));
+    evaluate();
   }
   const checkpoint = () =>
     saveCheckpoint(
@@ -110,7 +135,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       [...adam.v],
     );
   const stopAt = Math.min(steps, options.stopAfter === undefined ? steps : step + options.stopAfter);
-  const every = options.checkpointEvery ?? 50;
+  const checkpointEvery = options.checkpointEvery ?? 50;
   let badSteps = 0;
   while (step < stopAt) {
     const started = Date.now();
@@ -130,25 +155,26 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     const named = new Map(Object.entries(grads).map(([varName, g]) => [byVarName.get(varName)!, g]));
     const clipped = clipGradNorm(named, config.optim.clipNorm);
     const lr = learningRate(config.optim, step, steps);
-    // As a mixed-precision loss scaler does, a step whose gradient overflowed is dropped, not applied; a run
-    // that keeps overflowing is stopped.
-    const finite = Number.isFinite(clipped.norm);
+    const total = value.dataSync()[0];
+    // As a mixed-precision loss scaler does, a step whose loss or gradient overflowed is dropped, not applied; a
+    // run that keeps overflowing is stopped.
+    const finite = Number.isFinite(total) && Number.isFinite(clipped.norm);
     if (finite) {
       adam.apply(clipped.grads, lr);
       badSteps = 0;
     } else if (++badSteps >= MAX_NON_FINITE_STEPS) {
       throw new Error(
-        `${outDir}: the gradient was not finite for ${badSteps} steps in a row (step ${step + 1}); the run diverged`,
+        `${outDir}: the loss or gradient was not finite for ${badSteps} steps in a row (step ${step + 1}); the run diverged`,
       );
     }
     const t = terms as unknown as LossTerms;
     const record: LossRecord = {
       step: step + 1,
-      total: value.dataSync()[0],
-      rgb: t.rgb.dataSync()[0],
-      depth: t.depth.dataSync()[0],
-      rgbAdj: t.rgbAdj.dataSync()[0],
-      depthAdj: t.depthAdj.dataSync()[0],
+      total: finiteOrNull(total),
+      rgb: finiteOrNull(t.rgb.dataSync()[0]),
+      depth: finiteOrNull(t.depth.dataSync()[0]),
+      rgbAdj: finiteOrNull(t.rgbAdj.dataSync()[0]),
+      depthAdj: finiteOrNull(t.depthAdj.dataSync()[0]),
       lr,
       gradNorm: finite ? clipped.norm : null,
       ...(finite ? {} : { skipped: true }),
@@ -164,18 +190,19 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       t.depthAdj,
     ]);
     step++;
-    appendLoss(logFile, record);
+    appendRecord(logFile, record);
     options.onStep?.(record);
-    if (step % every === 0 || step === stopAt) {
+    const every = config.evaluation.every;
+    if (heldOut.length > 0 && (step === steps || (every > 0 && step % every === 0))) evaluate();
+    if (step % checkpointEvery === 0 || step === stopAt) {
       checkpoint();
       writeLossCurve(readLossLog(logFile), path.join(outDir, RUN_FILES.lossCurve));
     }
   }
-  if (step === steps && options.heldOut !== undefined) {
-    writePreview(model, options.heldOut, path.join(outDir, RUN_FILES.after));
-  }
+  if (step === steps && heldOut.length > 0)
+    writePreview(model, heldOut[0], path.join(outDir, RUN_FILES.after));
   adam.dispose();
-  return { model, records: readLossLog(logFile), step };
+  return { model, records: readLossLog(logFile), evals: readEvalLog(evalFile), step };
 }
 
 function mustGet<T>(map: Map<string, T>, name: string, source: string): T {
