@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { ONNX_DATA_TYPE, type OnnxDtype } from './dtypes.ts';
 
 const { AttributeType } = onnxProto.onnx.AttributeProto;
 
@@ -19,6 +20,8 @@ export const attr = {
   string: (value: string): OnnxAttribute => ({ type: 'string', value }),
   ints: (value: readonly number[]): OnnxAttribute => ({ type: 'ints', value }),
   floats: (value: readonly number[]): OnnxAttribute => ({ type: 'floats', value }),
+  /** An element type, e.g. Cast's `to`: the TensorProto.DataType number, as ONNX stores it. */
+  dtype: (value: OnnxDtype): OnnxAttribute => ({ type: 'int', value: ONNX_DATA_TYPE[value] }),
 };
 
 export type OnnxAttributes = Record<string, OnnxAttribute>;

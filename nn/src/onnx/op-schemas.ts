@@ -28,6 +28,7 @@ const reduceWithAxesAttribute: OpSchema = {
 export const OP_SCHEMAS = {
   Abs: unary(6),
   Add: binary(7),
+  And: binary(7),
   Cast: { since: 6, inputs: [1, 1], outputs: [1, 1], attributes: { to: 'int' }, required: ['to'] },
   Clip: { since: 11, inputs: [1, 3], outputs: [1, 1], attributes: {} },
   Concat: {
@@ -71,6 +72,7 @@ export const OP_SCHEMAS = {
     attributes: { alpha: 'float', beta: 'float', transA: 'int', transB: 'int' },
   },
   Greater: binary(7),
+  GreaterOrEqual: binary(12),
   GridSample: {
     since: 16,
     until: 19,
@@ -86,6 +88,7 @@ export const OP_SCHEMAS = {
     attributes: { axis: 'int', epsilon: 'float', stash_type: 'int' },
   },
   Less: binary(7),
+  LessOrEqual: binary(12),
   Log: unary(6),
   MatMul: binary(1),
   Max: { since: 8, inputs: [1, UNBOUNDED], outputs: [1, 1], attributes: {} },

@@ -272,6 +272,22 @@ describe('ONNX ops written by OnnxGraphBuilder match tfjs (onnxruntime-node, rel
     }
   });
 
+  it('And of GreaterOrEqual/LessOrEqual keeps both bounds and drops NaN', async () => {
+    const x = tf.tensor2d([-0.5, -0.3, 0, 0.4, 0.41, Number.NaN], [2, 3]);
+    await check(
+      'closed interval',
+      x,
+      [2, 3],
+      (g, x) => {
+        const lo = g.initializer('lo', [-0.3], 'float32', []);
+        const hi = g.initializer('hi', [0.4], 'float32', []);
+        const inside = g.op('And', [g.op('GreaterOrEqual', [x, lo]), g.op('LessOrEqual', [x, hi])]);
+        return g.op('Cast', [inside], { to: attr.dtype('float32') });
+      },
+      () => tf.tensor2d([0, 1, 1, 1, 0, 0], [2, 3]),
+    );
+  });
+
   it('Where over Greater/Less masks, and Cast', async () => {
     await check(
       'where',
