@@ -2,64 +2,130 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { initBackend, tf } from '@mim4d/nn';
+import { mat4, mat4Chain, mat4Inverse } from '@mim4d/dataset';
+import { initBackend, SeededRandom, tf } from '@mim4d/nn';
 import * as ort from 'onnxruntime-node';
-import { loadConfig } from '../src/config/index.ts';
+import { loadConfig, type Mim4dConfig } from '../src/config/index.ts';
+import { backboneContract, backboneOnnx } from '../src/export/backbone-onnx.ts';
 import { exportRun } from '../src/export/export-run.ts';
-import { imageBackboneOnnx } from '../src/export/image-backbone-onnx.ts';
-import { PatchMask } from '../src/model/masking.ts';
 import { Mim4dModel } from '../src/model/mim4d.ts';
+import type { Mim4dSample } from '../src/model/sample.ts';
 import { pretrain } from '../src/train/trainer.ts';
 import { toyScene } from './helpers/toy-scene.ts';
 
-describe('image backbone ONNX export', () => {
+/** max |got - want| / max |want| over the whole tensor. */
+function relativeError(got: Float32Array, want: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  want.forEach((v, j) => {
+    diff = Math.max(diff, Math.abs(got[j] - v));
+    scale = Math.max(scale, Math.abs(v));
+  });
+  return diff / scale;
+}
+
+/**
+ * Random images and a ring of cameras with jittered yaw, pitch, height, focal length and principal point, their
+ * matrices rounded to float32 (the precision of the ONNX input), so voxels land near every image border.
+ */
+function randomViews(config: Mim4dConfig, seed: number): Mim4dSample {
+  const { frames: T, cameras: N, imageHeight: H, imageWidth: W } = config.input;
+  const rng = new SeededRandom(seed);
+  const jitter = (scale: number) => (rng.next() - 0.5) * scale;
+  const frames = Array.from({ length: T }, () => ({
+    egoToGlobal: mat4<'ego', 'global'>([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
+    cameras: Array.from({ length: N }, (_, c) => {
+      const yaw = (2 * Math.PI * c) / N + jitter(1);
+      const pitch = jitter(0.4);
+      const [cy, sy, cp, sp] = [Math.cos(yaw), Math.sin(yaw), Math.cos(pitch), Math.sin(pitch)];
+      // Camera axes (x right, y down, z forward) in ego coordinates, forward tilted by the pitch.
+      const right = [sy, -cy, 0];
+      const down = [-sp * cy, -sp * sy, -cp];
+      const fwd = [cp * cy, cp * sy, -sp];
+      const cameraToEgo = mat4<'camera', 'ego'>([
+        ...[right[0], down[0], fwd[0], jitter(2)],
+        ...[right[1], down[1], fwd[1], jitter(2)],
+        ...[right[2], down[2], fwd[2], 0.5 + jitter(2)],
+        ...[0, 0, 0, 1],
+      ]);
+      const f = W * (0.3 + 0.3 * rng.next());
+      const intrinsics = mat4<'camera', 'image'>([
+        ...[f, 0, W / 2 + jitter(4), 0],
+        ...[0, f, H / 2 + jitter(4), 0],
+        ...[0, 0, 1, 0],
+        ...[0, 0, 0, 1],
+      ]);
+      const egoToImage = mat4<'ego', 'image'>(
+        Float32Array.from(mat4Chain(mat4Inverse(cameraToEgo), intrinsics)),
+      );
+      return { egoToImage, cameraToEgo };
+    }),
+  }));
+  const images = Float32Array.from({ length: T * N * H * W * 3 }, () => rng.next());
+  return { images, frames, points: Float32Array.of(5, 0, 0), id: `random-views-${seed}` };
+}
+
+describe('backbone ONNX export', () => {
   before(async () => {
     await initBackend();
   });
 
-  it('matches the TensorFlow.js forward in onnxruntime (relative error < 1e-4)', async () => {
-    const config = loadConfig('micro');
+  it('matches the TensorFlow.js encoder path in onnxruntime (max |a-b| / max |b| < 1e-4 per output)', async () => {
+    // Depth bins from 2 m to 14 m, so the voxel grid (out to 18 m) crosses both depth limits. With six cameras
+    // and views seed 8, voxels land within half a pixel of every image border and half a metre of both depth limits:
+    // moving any one of those six bounds by that much in the graph fails this test.
+    const micro = loadConfig('micro');
+    const config: Mim4dConfig = {
+      ...micro,
+      input: { ...micro.input, cameras: 6 },
+      depth: { bins: 8, min: 2, step: 1.5 },
+    };
     const model = new Mim4dModel(config);
-    // Random, not initial, layer scales so every ConvNeXt branch matters in the comparison.
+    // Random layer scales and BatchNorm statistics, so every ConvNeXt branch and the BatchNorm matter.
     for (const [name, v] of model.params.trainable()) {
       if (name.endsWith('.gamma')) v.assign(tf.randomNormal(v.shape, 0, 0.5, 'float32', 3));
     }
-    const { imageHeight: H, imageWidth: W } = config.input;
-    const n = 3;
-    const images = tf.randomUniform([n, H, W, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const bn = model.renderConv.bn;
+    bn.runningMean.assign(tf.randomNormal(bn.runningMean.shape, 0, 0.1, 'float32', 4));
+    bn.runningVar.assign(tf.randomUniform(bn.runningVar.shape, 0.5, 2, 'float32', 5));
+    bn.gamma.assign(tf.randomUniform(bn.gamma.shape, 0.5, 1.5, 'float32', 6));
+    const { frames: T, cameras: N, imageHeight: H, imageWidth: W } = config.input;
+    const sample = randomViews(config, 8);
+    const plan = model.encodingPlan(sample, null);
     const expected = tf.tidy(() => {
-      const { mean, std } = config.input;
-      const x = tf.div(tf.sub(images, tf.tensor1d(mean)), tf.tensor1d(std)) as tf.Tensor4D;
-      const levels = model.neck.apply(
-        model.encoder.apply(x, PatchMask.none(n, H, W, config.mask.patchSize), null),
-      );
-      return [...levels, ...model.depthHead.apply(levels)].map((t) => tf.keep(t));
+      const { volumes, depth } = model.lift(sample, plan, null);
+      return [model.renderConv.apply(volumes, false), volumes, ...depth].map((t) => tf.keep(t));
     });
-    const session = await ort.InferenceSession.create(imageBackboneOnnx(model).toBytes());
+    // The comparison is only worth something if the cameras see the voxels.
+    assert.ok(
+      plan.lift.every((levels) => levels.every((l) => l.voxel.length > 0)),
+      'some level lifts nothing',
+    );
+
+    const session = await ort.InferenceSession.create(backboneOnnx(model).toBytes());
+    const cameras = sample.frames.flatMap((f) => f.cameras.flatMap((c) => [...c.egoToImage]));
     const out = await session.run({
-      images: new ort.Tensor('float32', images.dataSync() as Float32Array, [n, H, W, 3]),
+      images: new ort.Tensor('float32', sample.images, [T, N, H, W, 3]),
+      ego_to_image: new ort.Tensor('float32', Float32Array.from(cameras), [T, N, 4, 4]),
     });
-    const names = [
-      ...model.levelSizes().map((_, l) => `features_l${l}`),
-      ...model.levelSizes().map((_, l) => `depth_l${l}`),
-    ];
-    names.forEach((name, i) => {
-      const got = out[name].data as Float32Array;
-      const want = expected[i].dataSync();
-      assert.deepEqual([...out[name].dims], expected[i].shape, `${name} shape`);
-      let diff = 0;
-      let scale = 1e-6;
-      want.forEach((v, j) => {
-        diff = Math.max(diff, Math.abs(got[j] - v));
-        scale = Math.max(scale, Math.abs(v));
-      });
-      assert.ok(diff / scale < 1e-4, `${name}: max relative error ${diff / scale}`);
+    const { outputs } = backboneContract(model);
+    assert.deepEqual(
+      session.outputNames,
+      outputs.map((o) => o.name),
+    );
+    outputs.forEach((o, i) => {
+      const want = expected[i];
+      // depth_l{i} is [batch, N, h, w, bins] where tfjs holds [T * N, h, w, bins].
+      const shape = i < 2 ? want.shape : [T, N, ...want.shape.slice(1)];
+      assert.deepEqual([...out[o.name].dims], shape, `${o.name} shape`);
+      const error = relativeError(out[o.name].data as Float32Array, want.dataSync() as Float32Array);
+      assert.ok(error < 1e-4, `${o.name}: max relative error ${error}`);
     });
     tf.dispose(expected);
     model.dispose();
   });
 
-  it('exports a run: the ONNX file and a card declaring exactly its inputs and outputs', async () => {
+  it('exports a run: backbone.onnx and a card declaring exactly its inputs and outputs', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mim4d-export-'));
     try {
       const config = loadConfig('micro');
@@ -69,17 +135,16 @@ describe('image backbone ONNX export', () => {
       ).model.dispose();
       assert.throws(() => exportRun(dir, 'HEAD'), /not a git commit id/);
       const out = exportRun(dir, 'abc1234');
+      assert.equal(path.basename(out.onnx), 'backbone.onnx');
       const card = JSON.parse(readFileSync(out.card, 'utf8'));
       const session = await ort.InferenceSession.create(readFileSync(out.onnx));
       const io = card.artifacts[0].io;
-      assert.deepEqual(
-        io.inputs.map((t: { name: string }) => t.name),
-        session.inputNames,
-      );
-      assert.deepEqual(
-        io.outputs.map((t: { name: string }) => t.name),
-        session.outputNames,
-      );
+      // What the zoo checks on publish: names in order, dtypes and every dimension as the graph declares them.
+      const spec = (m: ort.InferenceSession.ValueMetadata) =>
+        m.isTensor ? { name: m.name, dtype: m.type, shape: [...m.shape] } : { name: m.name };
+      assert.deepEqual(io.inputs, session.inputMetadata.map(spec));
+      assert.deepEqual(io.outputs, session.outputMetadata.map(spec));
+      assert.deepEqual(io.inputs[1].shape, ['batch', config.input.cameras, 4, 4]);
       assert.equal(card.training.steps, 1);
       assert.deepEqual(card.preprocessing.images.resizePx, [
         config.input.imageHeight,

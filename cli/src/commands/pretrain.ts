@@ -19,8 +19,8 @@ export function registerPretrainCommand(program: Command): void {
   pretrainCommand
     .command('export <runDir>')
     .description(
-      'write <runDir>/export/image-backbone.onnx (images -> per-level features and depth distributions) and ' +
-        'model-card.json (zoo card format) from the run checkpoint',
+      'write <runDir>/export/backbone.onnx (multi-view images + ego->image matrices -> voxel features) and ' +
+        'card.json (zoo card format) from the run checkpoint',
     )
     .option('--code-commit <sha>', 'commit of the code that trained the run (default: this checkout HEAD)')
     .action(async (runDir: string, opts: { codeCommit?: string }, command: Command) => {

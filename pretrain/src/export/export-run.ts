@@ -2,13 +2,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Mim4dModel } from '../model/mim4d.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
-import { imageBackboneOnnx } from './image-backbone-onnx.ts';
+import { BATCH_DIM, backboneContract, backboneOnnx } from './backbone-onnx.ts';
 
-export const EXPORT_FILES = { onnx: 'image-backbone.onnx', card: 'model-card.json' } as const;
+// card.json is the name `mim4d-zoo push` reads the card from, so the export folder publishes as it is.
+export const EXPORT_FILES = { onnx: 'backbone.onnx', card: 'card.json' } as const;
+
+/** Parameter prefixes of the modules in backbone.onnx (the renderer, decoder and SDF field stay behind). */
+const EXPORTED_MODULES = /^(img_backbone|img_neck|depth_net|render_conv)\./;
 
 /**
- * Exports a pretraining run's checkpoint: `export/image-backbone.onnx` and a model card in the zoo's format
- * (cardVersion 1) that declares the graph's inputs and outputs, the preprocessing and the training run.
+ * Exports a pretraining run's checkpoint: `export/backbone.onnx` (multi-view images and camera matrices -> voxel
+ * features) and a model card in the zoo's format (cardVersion 1) that declares the graph's inputs and outputs, the
+ * preprocessing, the frames and units of the camera matrices, and the training run.
  */
 export function exportRun(
   runDir: string,
@@ -22,7 +27,7 @@ export function exportRun(
   const model = new Mim4dModel(config);
   try {
     model.params.load(ckpt.params, runDir);
-    const graph = imageBackboneOnnx(model);
+    const graph = backboneOnnx(model);
     const outDir = path.join(runDir, 'export');
     mkdirSync(outDir, { recursive: true });
     const onnxPath = path.join(outDir, EXPORT_FILES.onnx);
@@ -30,27 +35,33 @@ export function exportRun(
       onnxPath,
       graph.toBytes({ metadata: { config: config.name, step: String(ckpt.meta.step) } }),
     );
-    const { imageHeight: H, imageWidth: W, frames } = config.input;
-    const outputs = model.levelSizes().flatMap(([h, w], l) => [
-      { name: `features_l${l}`, dtype: 'float32', shape: ['n', h, w, config.neck.channels] },
-      { name: `depth_l${l}`, dtype: 'float32', shape: ['n', h, w, config.depth.bins] },
-    ]);
+    const { imageHeight: H, imageWidth: W, frames, cameras } = config.input;
+    const { x, y, z } = model.grid;
+    const r = config.grid.pcRange;
+    const { bins, min: dmin, step } = config.depth;
     let params = 0;
     for (const [name, v] of model.params.trainable()) {
-      if (/^(img_backbone|img_neck|depth_net)\./.test(name)) params += v.size;
+      if (EXPORTED_MODULES.test(name)) params += v.size;
     }
     const card = {
       cardVersion: 1,
-      name: `mim4d-${config.name}-image-backbone`,
+      name: `mim4d-${config.name}-backbone`,
       summary:
-        `MIM4D-pretrained (${ckpt.meta.step} steps, config ${config.name}) sparse ConvNeXt + FPN + depth head: ` +
-        'multi-view images to per-level features and depth-bin distributions for UVTR-style lifting ' +
-        `(bins ${config.depth.bins} x ${config.depth.step} m from ${config.depth.min} m).`,
+        `MIM4D-pretrained (${ckpt.meta.step} steps, config ${config.name}) camera backbone: sparse ConvNeXt + FPN + ` +
+        `depth head, UVTR lifting into a ${x}x${y}x${z} voxel grid, render_conv. ` +
+        `Inputs: images [${BATCH_DIM}, ${cameras}, ${H}, ${W}, 3] RGB in [0, 1] (one row per frame, cameras in ` +
+        `training order); ego_to_image [${BATCH_DIM}, ${cameras}, 4, 4] float32 row-major, from that frame's ego ` +
+        'frame in metres to network-input pixels (maps (x, y, z, 1) to (u*d, v*d, d, 1), intrinsics scaled to the ' +
+        `resized image). Outputs, channels-last in the frame's ego frame: voxel_features [${BATCH_DIM}, Z, Y, X, ` +
+        `${config.volume.channels}] after render_conv and lifted_features [${BATCH_DIM}, Z, Y, X, ` +
+        `${config.neck.channels}] before it, voxel (iz, iy, ix) at ego point (${r[0]}, ${r[1]}, ${r[2]}) m + ` +
+        `index * (${config.grid.voxelSize.join(', ')}) m; depth_l{i} [${BATCH_DIM}, ${cameras}, h, w, ${bins}], ` +
+        `the per-level depth-bin distributions (bins of ${step} m from ${dmin} m).`,
       license: 'apache-2.0',
       architecture: {
         family: 'mim4d',
         backbone: `convnext-sparse-${config.encoder.stageChannels.join('-')}`,
-        neck: 'fpn',
+        neck: 'fpn+uvtr-lifting',
         params,
       },
       artifacts: [
@@ -58,11 +69,7 @@ export function exportRun(
           path: EXPORT_FILES.onnx,
           format: 'onnx',
           role: 'backbone',
-          io: {
-            opset: graph.opset,
-            inputs: [{ name: 'images', dtype: 'float32', shape: ['n', H, W, 3] }],
-            outputs,
-          },
+          io: { opset: graph.opset, ...backboneContract(model) },
         },
       ],
       preprocessing: {
@@ -70,6 +77,7 @@ export function exportRun(
         images: { mean: [0, 0, 0], std: [255, 255, 255], color: 'RGB', resizePx: [H, W], crop: 'none' },
         frames: { count: frames, strideS: 1 / 12 },
         outputFrame: 'ego',
+        bevRangeM: [r[0], r[1], r[3], r[4]],
       },
       sensors: { camera: true, lidar: false, radar: false, map: false, external: false },
       training: {

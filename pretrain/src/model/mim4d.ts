@@ -117,8 +117,15 @@ export class Mim4dModel {
     return { mask, lift, targets, rays, warps };
   }
 
-  /** Images -> per-frame volumes after render_conv, [T, Z, Y, X, C]. */
-  encode(sample: Mim4dSample, plan: EncodingPlan, training: boolean, rng: SeededRandom | null): tf.Tensor5D {
+  /**
+   * Images -> per-frame lifted volumes [T, Z, Y, X, C] (before render_conv) and the per-level depth distributions
+   * [T * N, h, w, bins]. `rng` enables stochastic depth in the encoder.
+   */
+  lift(
+    sample: Mim4dSample,
+    plan: EncodingPlan,
+    rng: SeededRandom | null,
+  ): { volumes: tf.Tensor5D; depth: tf.Tensor4D[] } {
     const { frames: T, cameras: N, imageHeight: H, imageWidth: W, mean, std } = this.config.input;
     const raw = tf.tensor4d(sample.images, [T * N, H, W, 3]);
     const normalised = tf.mul(
@@ -136,7 +143,12 @@ export class Mim4dModel {
         this.grid,
       ),
     );
-    return this.renderConv.apply(tf.stack(volumes) as tf.Tensor5D, training);
+    return { volumes: tf.stack(volumes) as tf.Tensor5D, depth };
+  }
+
+  /** Images -> per-frame volumes after render_conv, [T, Z, Y, X, C]. */
+  encode(sample: Mim4dSample, plan: EncodingPlan, training: boolean, rng: SeededRandom | null): tf.Tensor5D {
+    return this.renderConv.apply(this.lift(sample, plan, rng).volumes, training);
   }
 
   /** The decoder's reconstruction of target i's volume from the other frames. */
