@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'SubmissionNotFound'
   | 'InvalidSubmission'
   | 'ScoringUnavailable'
+  | 'QuotaExceeded'
+  | 'TokenNotFound'
   | 'Internal';
 
 const TITLES: Record<number, string> = {

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DetectionInputError } from 'nuscenes-eval-ts';
+import { LocatedInputError, NpyError } from 'nuscenes-eval-ts';
 import { Leaderboards } from '../leaderboards/leaderboards.ts';
+import { TASK_SCORING } from '../leaderboards/task-scoring.ts';
 
 /** `mim4d-zoo benchmark ...`: operator commands working on the data directory directly. */
 export function addBenchmarkCommands(program: Command, defaultData: string): void {
@@ -15,12 +16,9 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
       const boards = await Leaderboards.open(resolve(opts.data));
       try {
         for (const b of await boards.store.listBenchmarks()) {
-          const gt = !b.scoring
-            ? 'not scored here'
-            : (await boards.hasGroundTruth(b.id))
-              ? 'GT installed'
-              : 'no GT';
-          process.stdout.write(`${b.id}\t${b.task}\t${b.dataset.name}/${b.dataset.split}\t${gt}\n`);
+          const gt = await boards.currentGroundTruth(b);
+          const installed = gt ? `GT installed ${gt.installedAt}: ${gt.description}` : 'no GT';
+          process.stdout.write(`${b.id}\t${b.task}\t${b.dataset.name}/${b.dataset.split}\t${installed}\n`);
         }
       } finally {
         await boards.close();
@@ -30,12 +28,12 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
   benchmark
     .command('gt')
     .description(
-      'check a ground-truth file (EvalBoxes JSON: sample_token -> boxes) and install it for a benchmark',
+      `check ground truth and install it for a benchmark; detection: ${TASK_SCORING.detection.groundTruthForm}; hdmap: ${TASK_SCORING.hdmap.groundTruthForm}; bev-seg: ${TASK_SCORING['bev-seg'].groundTruthForm}`,
     )
     .argument('<id>', 'benchmark id, e.g. nuscenes-detection@v1')
-    .argument('<file>', 'ground truth JSON')
+    .argument('<path>', 'ground truth: a JSON file, or for bev-seg a directory or stacked .npy')
     .option('--data <dir>', 'data directory', defaultData)
-    .action(async (id: string, file: string, opts: { data: string }) => {
+    .action(async (id: string, path: string, opts: { data: string }) => {
       const boards = await Leaderboards.open(resolve(opts.data));
       try {
         const spec = await boards.store.getBenchmark(id);
@@ -43,12 +41,11 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
           const known = (await boards.store.listBenchmarks()).map((b) => b.id).join(', ');
           program.error(`benchmark ${id} does not exist; known: ${known}`);
         }
-        const counts = await boards.installGroundTruth(spec, resolve(file));
-        process.stdout.write(
-          `installed ${boards.groundTruthPath(id)}: ${counts.samples} samples, ${counts.boxes} boxes\n`,
-        );
+        const installed = await boards.groundTruth.install(spec, resolve(path));
+        process.stdout.write(`installed ${installed.entry}: ${installed.description}\n`);
       } catch (error) {
-        if (error instanceof DetectionInputError) program.error(`ground truth refused: ${error.message}`);
+        if (error instanceof LocatedInputError || error instanceof NpyError)
+          program.error(`ground truth refused: ${error.message}`);
         if (error instanceof Error && !('code' in error && error.code === 'commander.error'))
           program.error(error.message);
         throw error;

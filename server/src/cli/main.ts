@@ -3,7 +3,7 @@ import { parseScopes } from '../auth/scopes.ts';
 import { createToken } from '../auth/tokens.ts';
 import { BlobIntegrity, type IntegrityReport } from '../blob-integrity.ts';
 import { openEmbeddedStores } from '../embedded-stores.ts';
-import { Leaderboards } from '../leaderboards/leaderboards.ts';
+import { DEFAULT_SUBMISSION_QUOTA, Leaderboards } from '../leaderboards/leaderboards.ts';
 import { startServer } from '../serve.ts';
 import { addBenchmarkCommands } from './benchmark-commands.ts';
 import { addClientCommands } from './client-commands.ts';
@@ -14,6 +14,12 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a count is an integer from 0 up');
   return n;
 }
 
@@ -49,6 +55,12 @@ export function buildProgram(): Command {
     .option('--max-upload <bytes>', 'largest accepted blob', bytes, 64 * 2 ** 30)
     .option('--no-rate-limit', 'turn rate limiting off')
     .option('--trust-proxy <hops>', 'number of reverse proxies in front (for client addresses)', port)
+    .option(
+      '--submission-quota <n>',
+      'scored submissions a token may make per benchmark in 24 h; failed ones do not count (0: no limit)',
+      count,
+      DEFAULT_SUBMISSION_QUOTA.max,
+    )
     .action(
       async (opts: {
         data: string;
@@ -57,12 +69,20 @@ export function buildProgram(): Command {
         maxUpload: number;
         rateLimit: boolean;
         trustProxy?: number;
+        submissionQuota: number;
       }) => {
         const stores = await openEmbeddedStores(opts.data);
+        const leaderboards = await Leaderboards.open(stores.dataDir, {
+          log: (line) => process.stderr.write(`${line}\n`),
+          quota:
+            opts.submissionQuota === 0 ? null : { ...DEFAULT_SUBMISSION_QUOTA, max: opts.submissionQuota },
+          maxUnpackedBytes: opts.maxUpload,
+        });
+        await leaderboards.resumeUnfinished();
         const running = await startServer({
           blobs: stores.blobs,
           meta: stores.meta,
-          leaderboards: await Leaderboards.open(stores.dataDir),
+          leaderboards,
           host: opts.host,
           port: opts.port,
           maxUploadBytes: opts.maxUpload,
@@ -72,7 +92,10 @@ export function buildProgram(): Command {
         process.stderr.write(`store check: ${describe(running.startupCheck)}\n`);
         process.stdout.write(`mim4d-zoo listening on ${running.url} (data: ${stores.dataDir})\n`);
         const stop = () => {
-          void running.close().then(() => stores.meta.close());
+          void running
+            .close()
+            .then(() => leaderboards.shutdown())
+            .then(() => stores.meta.close());
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

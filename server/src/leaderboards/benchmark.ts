@@ -26,8 +26,6 @@ export interface Benchmark {
   primaryMetric: string;
   /** Where the server's ground truth for this benchmark comes from, in words. */
   groundTruth: string;
-  /** Whether this server can score submissions for the task (ground truth installed is checked separately). */
-  scoring: boolean;
 }
 
 export type RowStatus = 'verified' | 'self-reported' | 'baseline';
@@ -57,10 +55,12 @@ export interface LeaderboardRow {
   provenance: Provenance;
 }
 
-export type SubmissionStatus = 'queued' | 'running' | 'failed' | 'scored';
+/** queued -> scoring -> verified (a leaderboard row was added) or failed (with `errors`). */
+export type SubmissionStatus = 'queued' | 'scoring' | 'verified' | 'failed';
+export const SUBMISSION_STATUSES: readonly SubmissionStatus[] = ['queued', 'scoring', 'verified', 'failed'];
 
 export interface SubmissionError {
-  /** JSON path inside the submitted file, e.g. `results["tok"][3].size`. */
+  /** JSON path inside the submitted file (`results["tok"][3].size`), an archive member, or `$` for the whole body. */
   path: string;
   rule: string;
 }

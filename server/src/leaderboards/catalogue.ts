@@ -37,7 +37,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
     ],
     primaryMetric: 'NDS',
     groundTruth: 'nuScenes val boxes in evaluation form (sample_token -> boxes), detection CVPR 2019 config',
-    scoring: true,
   },
   {
     id: 'nuscenes-hdmap@v1',
@@ -52,7 +51,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
     ],
     primaryMetric: 'mAP',
     groundTruth: 'MapTR-style vectorised map GT of nuScenes val (60 m x 30 m)',
-    scoring: false,
   },
   {
     id: 'nuscenes-bev-seg@v1',
@@ -62,7 +60,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
     metrics: [fraction('mIoU', 'mean over 6 map classes of the best IoU across thresholds')],
     primaryMetric: 'mIoU',
     groundTruth: 'BEVFusion map masks of nuScenes val (6 classes, 200 x 200)',
-    scoring: false,
   },
 ];
 

@@ -10,6 +10,19 @@ export interface NewSubmission {
   idempotencyKey?: string;
 }
 
+/** At most `max` submissions that did not fail per token and benchmark within any `windowMs`. */
+export interface SubmissionQuota {
+  max: number;
+  windowMs: number;
+}
+
+export type CreatedSubmission =
+  | { kind: 'created'; submission: Submission }
+  /** The submitter used this idempotency key before. */
+  | { kind: 'existing'; submission: Submission }
+  /** The quota is used up until `retryAt` (ISO 8601). */
+  | { kind: 'over-quota'; retryAt: string };
+
 /**
  * Benchmarks, leaderboard rows and submissions. Asynchronous for the same reason as MetadataStore: a networked
  * database can replace the embedded SQLite one without touching routes.
@@ -26,12 +39,17 @@ export interface LeaderboardStore {
   rowsOfModel(model: string): Promise<LeaderboardRow[]>;
   addRow(row: LeaderboardRow): Promise<void>;
 
-  /** Creates the submission, or returns the existing one for the same submitter and idempotency key. */
-  createSubmission(submission: NewSubmission): Promise<{ submission: Submission; created: boolean }>;
+  /**
+   * Creates the submission, returns the existing one for the same submitter and idempotency key, or refuses it
+   * when the quota is used up; one transaction, so concurrent requests cannot both take the last slot.
+   */
+  createSubmission(submission: NewSubmission, quota: SubmissionQuota | null): Promise<CreatedSubmission>;
   getSubmission(id: string): Promise<Submission | null>;
-  markRunning(id: string): Promise<void>;
-  /** Fails every queued or running submission (their validated input lived in a process that ended); returns them. */
-  failUnfinished(reason: string): Promise<string[]>;
+  /** Newest first; `submittedBy` null lists everyone's. */
+  listSubmissions(benchmark: string, submittedBy: string | null, limit: number): Promise<Submission[]>;
+  markScoring(id: string): Promise<void>;
+  /** Puts submissions a stopped process was scoring back in the queue; returns the queue, oldest first. */
+  requeueUnfinished(): Promise<Submission[]>;
   markFailed(id: string, errors: SubmissionError[]): Promise<void>;
   /** Records the metrics and the verified row in one transaction. */
   markScored(id: string, metrics: Record<string, number>, row: LeaderboardRow): Promise<void>;

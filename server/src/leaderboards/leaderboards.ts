@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { access, copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Benchmark, LeaderboardRow, Submission } from './benchmark.ts';
 import { BASELINE_ROWS, BENCHMARKS } from './catalogue.ts';
-import {
-  GroundTruthCache,
-  scoreDetection,
-  type ValidatedDetection,
-  validateDetectionSubmission,
-} from './detection-scoring.ts';
-import type { LeaderboardStore } from './leaderboard-store.ts';
+import { GroundTruthStore, type InstalledGroundTruth } from './ground-truth.ts';
+import type { LeaderboardStore, SubmissionQuota } from './leaderboard-store.ts';
+import { type ScoringOutcome, type ScoringProcess, startScoringProcess } from './scoring-process.ts';
 import { SqliteLeaderboardStore } from './sqlite-leaderboard-store.ts';
 
 function readToolkitVersion(): string {
@@ -21,82 +17,94 @@ function readToolkitVersion(): string {
   return `nuscenes-eval-ts@${(JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version}`;
 }
 
-/** Benchmark ids are used as directory names, so they are checked before touching the file system. */
-const BENCHMARK_ID = /^[a-z0-9][a-z0-9-]{0,62}@v[0-9]{1,4}$/;
-
-export function isBenchmarkId(id: string): boolean {
-  return BENCHMARK_ID.test(id);
+export interface LeaderboardOptions {
+  log?: (line: string) => void;
+  /** Per token and benchmark; null for none. Default: 5 a day. */
+  quota?: SubmissionQuota | null;
+  /** Cap on the unpacked bytes of a bev-seg archive. Default 64 GiB. */
+  maxUnpackedBytes?: number;
 }
 
+export const DEFAULT_SUBMISSION_QUOTA: SubmissionQuota = { max: 5, windowMs: 24 * 3600 * 1000 };
+
 /**
- * The leaderboard service: the store, the ground truth under `<data>/benchmarks/<id>/gt.json` and a queue that
- * scores one submission at a time (scoring is CPU-bound; two at once would only both be slower).
+ * The leaderboard service: the store, the installed ground truth, the submissions' bodies under
+ * `<data>/submissions/<id>/` and a queue that scores one submission at a time in a child process (scoring is
+ * CPU-bound; two at once would only both be slower).
  */
 export class Leaderboards {
   readonly toolkitVersion = readToolkitVersion();
-  private readonly gtCache = new GroundTruthCache();
+  readonly groundTruth: GroundTruthStore;
+  readonly quota: SubmissionQuota | null;
+  private readonly log: (line: string) => void;
+  private readonly maxUnpackedBytes: number;
   private queue: Promise<void> = Promise.resolve();
+  private running: ScoringProcess | undefined;
+  private stopping = false;
 
   constructor(
     readonly store: LeaderboardStore,
     readonly dataDir: string,
-    private readonly log: (line: string) => void = () => {},
-  ) {}
+    options: LeaderboardOptions = {},
+  ) {
+    this.groundTruth = new GroundTruthStore(join(dataDir, 'benchmarks'));
+    this.quota = options.quota === undefined ? DEFAULT_SUBMISSION_QUOTA : options.quota;
+    this.log = options.log ?? (() => {});
+    this.maxUnpackedBytes = options.maxUnpackedBytes ?? 64 * 2 ** 30;
+  }
 
   /** Opens the store in `<data>/zoo.sqlite` and seeds the catalogue benchmarks and baselines missing from it. */
-  static async open(dataDir: string, log?: (line: string) => void): Promise<Leaderboards> {
+  static async open(dataDir: string, options: LeaderboardOptions = {}): Promise<Leaderboards> {
     await mkdir(dataDir, { recursive: true });
     const store = new SqliteLeaderboardStore(join(dataDir, 'zoo.sqlite'));
     await store.seed(BENCHMARKS, BASELINE_ROWS);
-    // Scoring works from input held in memory, so a submission the last process did not finish cannot resume.
-    const orphans = await store.failUnfinished(
-      'the server restarted before scoring finished; submit the file again',
-    );
-    if (orphans.length > 0) log?.(`leaderboards: ${orphans.length} unfinished submission(s) marked failed`);
-    return new Leaderboards(store, dataDir, log);
+    return new Leaderboards(store, dataDir, options);
   }
 
-  groundTruthPath(benchmark: string): string {
-    if (!isBenchmarkId(benchmark))
-      throw new Error(`"${benchmark}" is not a benchmark id such as nuscenes-detection@v1`);
-    return join(this.dataDir, 'benchmarks', benchmark, 'gt.json');
+  async currentGroundTruth(benchmark: Benchmark): Promise<InstalledGroundTruth | null> {
+    return this.groundTruth.current(benchmark);
   }
 
-  async hasGroundTruth(benchmark: string): Promise<boolean> {
-    return access(this.groundTruthPath(benchmark)).then(
-      () => true,
-      () => false,
-    );
+  /** Where a submission's body is written while it arrives; {@link bodyPath} once complete. */
+  partialBodyPath(id: string): string {
+    return `${this.bodyPath(id)}.partial`;
   }
 
-  /** Checks `file` is valid GT for the benchmark, then puts a copy in place atomically. */
-  async installGroundTruth(benchmark: Benchmark, file: string): Promise<{ samples: number; boxes: number }> {
-    if (benchmark.task !== 'detection') {
-      throw new Error(
-        `${benchmark.id}: scoring ${benchmark.task} submissions is not offered yet, so no GT is taken`,
-      );
+  bodyPath(id: string): string {
+    return join(this.submissionDir(id), 'body');
+  }
+
+  private submissionDir(id: string): string {
+    return join(this.dataDir, 'submissions', id);
+  }
+
+  /** Removes what a submission left on disk (its body, unpacked files). */
+  async discard(id: string): Promise<void> {
+    await rm(this.submissionDir(id), { recursive: true, force: true });
+  }
+
+  /**
+   * Queues the submissions a stopped server left unscored (their complete bodies are on disk) and fails those whose
+   * upload never finished. Only the serving process calls this: operator commands open the store alongside it.
+   */
+  async resumeUnfinished(): Promise<void> {
+    for (const submission of await this.store.requeueUnfinished()) {
+      if (existsSync(this.bodyPath(submission.id))) {
+        void this.enqueue(submission);
+      } else {
+        await this.store.markFailed(submission.id, [
+          { path: '$', rule: 'the server stopped before the upload finished; submit the file again' },
+        ]);
+        await this.discard(submission.id);
+      }
     }
-    const boxes = await new GroundTruthCache().load(file);
-    const target = this.groundTruthPath(benchmark.id);
-    await mkdir(dirname(target), { recursive: true });
-    const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
-    try {
-      await copyFile(file, partial);
-      await rename(partial, target);
-    } finally {
-      await rm(partial, { force: true });
-    }
-    return { samples: boxes.sampleTokens.length, boxes: boxes.sampleOffsets[boxes.sampleTokens.length] ?? 0 };
   }
 
-  /** Validates the file against the benchmark's GT; throws InvalidSubmissionError for bad content. */
-  validate(benchmark: Benchmark, file: string): Promise<ValidatedDetection> {
-    return validateDetectionSubmission(file, this.groundTruthPath(benchmark.id), this.gtCache);
-  }
-
-  /** Queues the evaluation of a validated submission; the store records each state change. */
-  enqueue(submission: Submission, validated: ValidatedDetection): Promise<void> {
-    const job = this.queue.then(() => this.score(submission, validated));
+  /** Queues the scoring of a submission whose body is complete; the store records each state change. */
+  enqueue(submission: Submission): Promise<void> {
+    const job = this.queue
+      .then(() => this.score(submission))
+      .catch((error: Error) => this.log(`submission ${submission.id}: ${error.stack ?? error}`));
     this.queue = job;
     return job;
   }
@@ -106,36 +114,83 @@ export class Leaderboards {
     return this.queue;
   }
 
-  private async score(submission: Submission, validated: ValidatedDetection): Promise<void> {
-    try {
-      await this.store.markRunning(submission.id);
-      const metrics = scoreDetection(validated);
-      const row: LeaderboardRow = {
-        id: `row_${randomBytes(8).toString('hex')}`,
-        benchmark: submission.benchmark,
-        name: submission.name,
-        ...(submission.model ? { model: submission.model } : {}),
-        metrics,
-        status: 'verified',
-        provenance: {
-          source: 'scored by this server',
-          submittedBy: submission.submittedBy,
-          submissionId: submission.id,
-          date: new Date().toISOString(),
-          toolkitVersion: this.toolkitVersion,
-        },
-      };
-      await this.store.markScored(submission.id, metrics, row);
-    } catch (error) {
-      this.log(`submission ${submission.id}: scoring failed: ${(error as Error).stack ?? error}`);
+  /** The process id of the child scoring a submission right now, if any. */
+  scoringProcessId(): number | undefined {
+    return this.running?.pid;
+  }
+
+  private async score(submission: Submission): Promise<void> {
+    // A submission cut short by shutdown keeps its body and is queued again by the next resumeUnfinished.
+    if (this.stopping) return;
+    await this.store.markScoring(submission.id);
+    const outcome = await this.evaluate(submission);
+    if (this.stopping) return;
+    if (outcome.kind === 'scored') {
+      await this.store.markScored(
+        submission.id,
+        outcome.metrics,
+        this.verifiedRow(submission, outcome.metrics),
+      );
+    } else if (outcome.kind === 'invalid') {
+      await this.store.markFailed(submission.id, outcome.errors);
+    } else {
+      this.log(`submission ${submission.id}: scoring failed: ${outcome.message}`);
+      const reason = outcome.message.split('\n')[0];
       await this.store.markFailed(submission.id, [
-        { path: '$', rule: `scoring failed on the server: ${(error as Error).message}` },
+        { path: '$', rule: `scoring failed on the server: ${reason}` },
       ]);
+    }
+    await this.discard(submission.id);
+  }
+
+  private async evaluate(submission: Submission): Promise<ScoringOutcome> {
+    const benchmark = await this.store.getBenchmark(submission.benchmark);
+    const gt = benchmark && (await this.currentGroundTruth(benchmark));
+    if (!benchmark || !gt) {
+      return { kind: 'error', message: `${submission.benchmark} has no ground truth installed any more` };
+    }
+    this.running = startScoringProcess({
+      task: benchmark.task,
+      input: this.bodyPath(submission.id),
+      groundTruth: gt.entry,
+      workDir: join(this.submissionDir(submission.id), 'work'),
+      maxUnpackedBytes: this.maxUnpackedBytes,
+    });
+    try {
+      return await this.running.outcome;
+    } finally {
+      this.running = undefined;
     }
   }
 
+  private verifiedRow(submission: Submission, metrics: Record<string, number>): LeaderboardRow {
+    return {
+      id: `row_${randomBytes(8).toString('hex')}`,
+      benchmark: submission.benchmark,
+      name: submission.name,
+      ...(submission.model ? { model: submission.model } : {}),
+      metrics,
+      status: 'verified',
+      provenance: {
+        source: 'scored by this server',
+        submittedBy: submission.submittedBy,
+        submissionId: submission.id,
+        date: new Date().toISOString(),
+        toolkitVersion: this.toolkitVersion,
+      },
+    };
+  }
+
+  /** Waits for the queue to finish scoring, then closes the store. */
   async close(): Promise<void> {
     await this.queue;
     await this.store.close();
+  }
+
+  /** Stops at once: the running child is killed and unscored submissions stay queued for the next start. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.running?.kill();
+    await this.close();
   }
 }

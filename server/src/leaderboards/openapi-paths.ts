@@ -1,4 +1,6 @@
 /** The leaderboard routes' part of the OpenAPI document (merged into `paths` by openapi.ts). */
+import { SUBMISSION_STATUSES } from './benchmark.ts';
+import { TASK_SCORING } from './task-scoring.ts';
 
 const problem = (description: string) => ({
   description,
@@ -48,8 +50,13 @@ const benchmark = {
     },
     primaryMetric: { type: 'string' },
     groundTruth: { type: 'string' },
-    scoring: { type: 'boolean', description: 'whether this server can score the task' },
-    groundTruthInstalled: { type: 'boolean' },
+    groundTruthInstalled: { type: 'boolean', description: 'whether submissions can be scored here' },
+    submissionFormat: { type: 'string', description: 'what a submission body is, in words' },
+    submissionQuota: {
+      type: ['object', 'null'],
+      description: 'submissions a token may make per benchmark within the window (failed ones do not count)',
+      properties: { max: { type: 'integer' }, windowSeconds: { type: 'integer' } },
+    },
   },
 };
 const row = {
@@ -83,11 +90,18 @@ const submission = {
     name: { type: 'string' },
     model: { type: 'string' },
     submittedBy: { type: 'string' },
-    status: { enum: ['queued', 'running', 'failed', 'scored'] },
+    status: {
+      enum: SUBMISSION_STATUSES,
+      description: 'queued -> scoring -> verified (row added) or failed (errors say why)',
+    },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
     metrics,
-    errors: { type: 'array', items: error },
+    errors: {
+      type: 'array',
+      items: error,
+      description: 'why it failed: path is a JSON path in the file, an archive member or $ (the whole body)',
+    },
     rowId: { type: 'string', description: 'the verified leaderboard row, once scored' },
   },
 };
@@ -137,10 +151,23 @@ export const leaderboardPaths = {
     },
   },
   '/api/v1/benchmarks/{id}/submissions': {
+    get: {
+      summary: "the caller's submissions to the benchmark, newest first (admin: everyone's), at most 100",
+      security: auth,
+      parameters: [id],
+      responses: {
+        '200': json('submissions', {
+          type: 'object',
+          properties: { submissions: { type: 'array', items: submission } },
+        }),
+        '401': problem('Unauthorized'),
+        '404': problem('BenchmarkNotFound'),
+      },
+    },
     post: {
       summary:
-        'submit a result file ({meta, results}) for scoring here against the server-held GT; any valid token may submit, ' +
-        'attaching the row to a model needs write:<ns>',
+        'submit results for scoring here against the server-held GT, in a child process one at a time; any valid ' +
+        'token may submit, attaching the row to a model needs write:<ns>; poll the Location for the outcome',
       security: auth,
       parameters: [
         id,
@@ -164,13 +191,18 @@ export const leaderboardPaths = {
         },
       ],
       requestBody: {
-        description:
-          'the nuScenes detection result file; application/json up to the JSON limit, any other content type is streamed',
-        content: { 'application/json': { schema: { type: 'object' } }, 'application/octet-stream': {} },
+        description: `detection: ${TASK_SCORING.detection.submissionForm}. hdmap: ${TASK_SCORING.hdmap.submissionForm}. bev-seg: ${TASK_SCORING['bev-seg'].submissionForm}. application/json is read up to the JSON limit; any other content type is streamed to disk.`,
+        content: {
+          'application/json': { schema: { type: 'object' } },
+          'application/octet-stream': {},
+          'application/x-tar': {},
+          'application/gzip': {},
+        },
       },
       responses: {
         '202': {
-          description: 'validated and queued; Location points at the submission',
+          description:
+            'stored and queued; Location points at the submission, whose status says how scoring went',
           headers: { Location: { schema: { type: 'string' } } },
           content: {
             'application/json': {
@@ -187,9 +219,14 @@ export const leaderboardPaths = {
         '404': problem('BenchmarkNotFound, ModelNotFound'),
         '409': problem('ScoringUnavailable: no GT installed for the benchmark'),
         '413': problem('PayloadTooLarge'),
-        '422': problem(
-          'InvalidSubmission: errors[] of {path, rule}, path a JSON path in the file; submissionId',
-        ),
+        '422': problem('InvalidSubmission: empty body, bad name or model'),
+        '429': {
+          ...problem('QuotaExceeded (retryAt), or RateLimited'),
+          headers: {
+            'X-Error-Code': { schema: { type: 'string' } },
+            'Retry-After': { schema: { type: 'integer' }, description: 'seconds until a slot frees' },
+          },
+        },
       },
     },
   },

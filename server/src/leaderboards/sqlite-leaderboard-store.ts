@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
 import { openZooDatabase } from '../zoo-database.ts';
 import type { Benchmark, LeaderboardRow, RowStatus, Submission, SubmissionError } from './benchmark.ts';
-import type { LeaderboardStore, NewSubmission } from './leaderboard-store.ts';
+import type {
+  CreatedSubmission,
+  LeaderboardStore,
+  NewSubmission,
+  SubmissionQuota,
+} from './leaderboard-store.ts';
 
 /**
  * Append-only schema steps. The metadata store owns SQLite's `user_version`, so these are counted in their own
@@ -39,6 +44,34 @@ const MIGRATIONS: readonly string[] = [
     row_id TEXT REFERENCES lb_rows(id),
     UNIQUE (submitted_by, idempotency_key)
   );
+  `,
+  // Statuses renamed to what the pages say (running -> scoring, scored -> verified); every task is scored now, so
+  // the per-benchmark `scoring` flag goes; an index for the per-token quota.
+  `
+  CREATE TABLE lb_submissions_v2 (
+    id TEXT PRIMARY KEY,
+    benchmark TEXT NOT NULL REFERENCES lb_benchmarks(id),
+    name TEXT NOT NULL,
+    model TEXT,
+    submitted_by TEXT NOT NULL,
+    idempotency_key TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'scoring', 'verified', 'failed')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    metrics TEXT,
+    errors TEXT NOT NULL,
+    row_id TEXT REFERENCES lb_rows(id),
+    UNIQUE (submitted_by, idempotency_key)
+  );
+  INSERT INTO lb_submissions_v2
+    SELECT id, benchmark, name, model, submitted_by, idempotency_key,
+      CASE status WHEN 'running' THEN 'scoring' WHEN 'scored' THEN 'verified' ELSE status END,
+      created_at, updated_at, metrics, errors, row_id
+    FROM lb_submissions;
+  DROP TABLE lb_submissions;
+  ALTER TABLE lb_submissions_v2 RENAME TO lb_submissions;
+  CREATE INDEX lb_submissions_quota ON lb_submissions (submitted_by, benchmark, created_at);
+  UPDATE lb_benchmarks SET spec = json_remove(spec, '$.scoring');
   `,
 ];
 
@@ -193,25 +226,63 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
       .run(this.rowParams(row));
   }
 
-  async createSubmission(s: NewSubmission): Promise<{ submission: Submission; created: boolean }> {
-    return this.db.transaction(() => {
+  async createSubmission(s: NewSubmission, quota: SubmissionQuota | null): Promise<CreatedSubmission> {
+    return this.db.transaction((): CreatedSubmission => {
       if (s.idempotencyKey !== undefined) {
         const existing = this.db
           .prepare('SELECT * FROM lb_submissions WHERE submitted_by = ? AND idempotency_key = ?')
           .get(s.submittedBy, s.idempotencyKey) as SubmissionRow | undefined;
-        if (existing) return { submission: toSubmission(existing), created: false };
+        if (existing) return { kind: 'existing', submission: toSubmission(existing) };
       }
-      const now = new Date().toISOString();
+      const now = new Date();
+      if (quota) {
+        const since = new Date(now.getTime() - quota.windowMs).toISOString();
+        const counted = this.db
+          .prepare(
+            `SELECT created_at FROM lb_submissions
+             WHERE submitted_by = ? AND benchmark = ? AND created_at > ? AND status != 'failed'
+             ORDER BY created_at`,
+          )
+          .all(s.submittedBy, s.benchmark, since) as { created_at: string }[];
+        if (counted.length >= quota.max) {
+          const oldest = Date.parse(counted[counted.length - quota.max].created_at);
+          return { kind: 'over-quota', retryAt: new Date(oldest + quota.windowMs).toISOString() };
+        }
+      }
       this.db
         .prepare(
           `INSERT INTO lb_submissions
              (id, benchmark, name, model, submitted_by, idempotency_key, status, created_at, updated_at, errors)
            VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, '[]')`,
         )
-        .run(s.id, s.benchmark, s.name, s.model ?? null, s.submittedBy, s.idempotencyKey ?? null, now, now);
+        .run(
+          s.id,
+          s.benchmark,
+          s.name,
+          s.model ?? null,
+          s.submittedBy,
+          s.idempotencyKey ?? null,
+          now.toISOString(),
+          now.toISOString(),
+        );
       const row = this.db.prepare('SELECT * FROM lb_submissions WHERE id = ?').get(s.id) as SubmissionRow;
-      return { submission: toSubmission(row), created: true };
+      return { kind: 'created', submission: toSubmission(row) };
     })();
+  }
+
+  async listSubmissions(benchmark: string, submittedBy: string | null, limit: number): Promise<Submission[]> {
+    const rows = (
+      submittedBy === null
+        ? this.db
+            .prepare('SELECT * FROM lb_submissions WHERE benchmark = ? ORDER BY created_at DESC LIMIT ?')
+            .all(benchmark, limit)
+        : this.db
+            .prepare(
+              'SELECT * FROM lb_submissions WHERE benchmark = ? AND submitted_by = ? ORDER BY created_at DESC LIMIT ?',
+            )
+            .all(benchmark, submittedBy, limit)
+    ) as SubmissionRow[];
+    return rows.map(toSubmission);
   }
 
   async getSubmission(id: string): Promise<Submission | null> {
@@ -221,26 +292,19 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
     return row ? toSubmission(row) : null;
   }
 
-  async markRunning(id: string): Promise<void> {
+  async markScoring(id: string): Promise<void> {
     this.db
-      .prepare("UPDATE lb_submissions SET status = 'running', updated_at = ? WHERE id = ?")
+      .prepare("UPDATE lb_submissions SET status = 'scoring', updated_at = ? WHERE id = ?")
       .run(new Date().toISOString(), id);
   }
 
-  async failUnfinished(reason: string): Promise<string[]> {
+  async requeueUnfinished(): Promise<Submission[]> {
     return this.db.transaction(() => {
-      const ids = (
-        this.db.prepare("SELECT id FROM lb_submissions WHERE status IN ('queued', 'running')").all() as {
-          id: string;
-        }[]
-      ).map((r) => r.id);
-      const errors = JSON.stringify([{ path: '$', rule: reason }]);
-      const update = this.db.prepare(
-        "UPDATE lb_submissions SET status = 'failed', errors = ?, updated_at = ? WHERE id = ?",
-      );
-      const now = new Date().toISOString();
-      for (const id of ids) update.run(errors, now, id);
-      return ids;
+      this.db.prepare("UPDATE lb_submissions SET status = 'queued' WHERE status = 'scoring'").run();
+      const rows = this.db
+        .prepare("SELECT * FROM lb_submissions WHERE status = 'queued' ORDER BY created_at, rowid")
+        .all() as SubmissionRow[];
+      return rows.map(toSubmission);
     })();
   }
 
@@ -260,7 +324,7 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
         .run(this.rowParams(row));
       this.db
         .prepare(
-          "UPDATE lb_submissions SET status = 'scored', metrics = ?, row_id = ?, updated_at = ? WHERE id = ?",
+          "UPDATE lb_submissions SET status = 'verified', metrics = ?, row_id = ?, updated_at = ? WHERE id = ?",
         )
         .run(JSON.stringify(metrics), row.id, new Date().toISOString(), id);
     })();

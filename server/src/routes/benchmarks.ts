@@ -11,6 +11,7 @@ import {
 } from '../leaderboards/benchmark.ts';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { visibleRows } from '../leaderboards/row-visibility.ts';
+import { TASK_SCORING } from '../leaderboards/task-scoring.ts';
 import { findVisibleModel, requireWrite } from './lookup.ts';
 import { submissionRoutes } from './submissions.ts';
 
@@ -101,7 +102,11 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
 
   const describe = async (benchmark: Benchmark) => ({
     ...benchmark,
-    groundTruthInstalled: benchmark.scoring && (await boards.hasGroundTruth(benchmark.id)),
+    groundTruthInstalled: (await boards.currentGroundTruth(benchmark)) !== null,
+    submissionFormat: TASK_SCORING[benchmark.task].submissionForm,
+    submissionQuota: boards.quota
+      ? { max: boards.quota.max, windowSeconds: boards.quota.windowMs / 1000 }
+      : null,
   });
 
   router.get('/api/v1/benchmarks', async (_req, res) => {

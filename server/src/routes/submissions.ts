@@ -1,26 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Request, type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/scopes.ts';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import type { Submission } from '../leaderboards/benchmark.ts';
-import { InvalidSubmissionError } from '../leaderboards/detection-scoring.ts';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { findBenchmark, rowName, writableModelRef } from './benchmarks.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const LISTED_SUBMISSIONS = 100;
 
 /**
- * The body lands in a temporary file: streamed as it comes for non-JSON content types (large result files), or
+ * The body lands in `file`: streamed as it comes for non-JSON content types (large result files and archives), or
  * written back out when the app's JSON parser already read a small `application/json` body.
  */
 async function saveBody(req: Request, file: string, maxBytes: number): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
   if (typeof req.body === 'object' && req.body !== null) {
     await writeFile(file, JSON.stringify(req.body));
     return;
@@ -37,7 +38,7 @@ async function saveBody(req: Request, file: string, maxBytes: number): Promise<v
   await pipeline(req, limit, createWriteStream(file));
   if (bytes === 0) {
     throw new ProblemError(422, 'InvalidSubmission', 'the request body is empty; send the result file', {
-      errors: [{ path: '$', rule: 'a {"meta": ..., "results": {...}} JSON document is required' }],
+      errors: [{ path: '$', rule: 'the result file (or archive) is required' }],
     });
   }
 }
@@ -47,19 +48,16 @@ function accepted(res: Response, submission: Submission): void {
   res.status(202).json({ submissionId: submission.id, status: submission.status });
 }
 
-function refused(submission: Submission): ProblemError {
-  return new ProblemError(
-    422,
-    'InvalidSubmission',
-    `submission ${submission.id} was refused by the evaluator`,
-    {
-      submissionId: submission.id,
-      errors: submission.errors,
-    },
-  );
+/** Admin tokens see every submission; other tokens their own. */
+export function seesSubmissionsOf(principal: Principal): string | null | undefined {
+  if (principal.kind === 'anonymous') return undefined;
+  return principal.scopes.includes('admin') ? null : principal.tokenId;
 }
 
-/** Scored submissions (POST .../submissions, 202 then GET /api/v1/submissions/{id}). */
+/**
+ * Submissions: POST stores the body and answers 202 at once; a child process validates and scores it in turn, and
+ * GET /api/v1/submissions/{id} shows queued -> scoring -> verified or failed (with the errors, by JSON path).
+ */
 export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router {
   const router = Router();
 
@@ -69,7 +67,7 @@ export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router 
     if (principal.kind === 'anonymous') {
       throw new ProblemError(401, 'Unauthorized', 'submitting results needs a bearer token (any scope)');
     }
-    if (!benchmark.scoring || !(await boards.hasGroundTruth(benchmark.id))) {
+    if (!(await boards.currentGroundTruth(benchmark))) {
       throw new ProblemError(
         409,
         'ScoringUnavailable',
@@ -82,15 +80,31 @@ export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router 
     if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
       throw new ProblemError(400, 'BadRequest', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
     }
-    const { submission, created } = await boards.store.createSubmission({
-      id: `sub_${randomBytes(8).toString('hex')}`,
-      benchmark: benchmark.id,
-      name,
-      ...(model ? { model } : {}),
-      submittedBy: principal.tokenId,
-      ...(key ? { idempotencyKey: key } : {}),
-    });
-    if (!created) {
+    const outcome = await boards.store.createSubmission(
+      {
+        id: `sub_${randomBytes(8).toString('hex')}`,
+        benchmark: benchmark.id,
+        name,
+        ...(model ? { model } : {}),
+        submittedBy: principal.tokenId,
+        ...(key ? { idempotencyKey: key } : {}),
+      },
+      boards.quota,
+    );
+    if (outcome.kind === 'over-quota') {
+      req.resume();
+      const seconds = Math.max(1, Math.ceil((Date.parse(outcome.retryAt) - Date.now()) / 1000));
+      res.setHeader('Retry-After', String(seconds));
+      const quota = boards.quota ?? { max: 0, windowMs: 0 };
+      throw new ProblemError(
+        429,
+        'QuotaExceeded',
+        `this token has used its ${quota.max} submissions to ${benchmark.id} per ${quota.windowMs / 3_600_000} h (failed ones do not count); try again after ${outcome.retryAt}`,
+        { retryAt: outcome.retryAt },
+      );
+    }
+    const { submission } = outcome;
+    if (outcome.kind === 'existing') {
       req.resume();
       if (submission.benchmark !== benchmark.id) {
         throw new ProblemError(
@@ -99,43 +113,36 @@ export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router 
           `Idempotency-Key was used for ${submission.id} on ${submission.benchmark}`,
         );
       }
-      if (submission.status === 'failed') throw refused(submission);
       accepted(res, submission);
       return;
     }
-    const file = join(tmpdir(), `mim4d-submission-${submission.id}.json`);
     try {
-      await saveBody(req, file, ctx.limits.maxUploadBytes);
-      const validated = await boards.validate(benchmark, file);
-      void boards.enqueue(submission, validated);
-      accepted(res, submission);
+      await saveBody(req, boards.partialBodyPath(submission.id), ctx.limits.maxUploadBytes);
+      await rename(boards.partialBodyPath(submission.id), boards.bodyPath(submission.id));
     } catch (error) {
-      const errors =
-        error instanceof InvalidSubmissionError
-          ? error.errors
-          : error instanceof ProblemError && error.extra.errors
-            ? (error.extra.errors as Submission['errors'])
-            : [
-                {
-                  path: '$',
-                  rule: error instanceof ProblemError ? error.detail : 'the server could not read the upload',
-                },
-              ];
-      await boards.store.markFailed(submission.id, errors);
-      if (error instanceof InvalidSubmissionError) throw refused({ ...submission, errors });
+      const rule = error instanceof ProblemError ? error.detail : 'the server could not read the upload';
+      await boards.store.markFailed(submission.id, [{ path: '$', rule }]);
+      await boards.discard(submission.id);
       throw error;
-    } finally {
-      await rm(file, { force: true });
     }
+    void boards.enqueue(submission);
+    accepted(res, submission);
+  });
+
+  router.get('/api/v1/benchmarks/:id/submissions', async (req, res) => {
+    const benchmark = await findBenchmark(boards, req.params.id);
+    const whose = seesSubmissionsOf(principalOf(res));
+    if (whose === undefined) {
+      throw new ProblemError(401, 'Unauthorized', 'listing submissions needs a bearer token');
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ submissions: await boards.store.listSubmissions(benchmark.id, whose, LISTED_SUBMISSIONS) });
   });
 
   router.get('/api/v1/submissions/:id', async (req, res) => {
     const submission = await boards.store.getSubmission(req.params.id);
-    const principal = principalOf(res);
-    const mine =
-      principal.kind === 'token' &&
-      (principal.scopes.includes('admin') || submission?.submittedBy === principal.tokenId);
-    if (!submission || !mine) {
+    const whose = seesSubmissionsOf(principalOf(res));
+    if (!submission || whose === undefined || (whose !== null && submission.submittedBy !== whose)) {
       throw new ProblemError(
         404,
         'SubmissionNotFound',

@@ -1,4 +1,4 @@
-import type { Benchmark, LeaderboardRow } from '../leaderboards/benchmark.ts';
+import type { Benchmark, LeaderboardRow, Submission } from '../leaderboards/benchmark.ts';
 import { barChart } from './bar-chart.ts';
 import { formatDate, formatMetric } from './format.ts';
 import { type Html, html, seg } from './html.ts';
@@ -31,10 +31,40 @@ function provenance(row: LeaderboardRow): Html {
   return html`${source}<br><small>${formatDate(p.date)}${p.toolkitVersion ? ` · ${p.toolkitVersion}` : ''}${p.submissionId ? ` · ${p.submissionId}` : ''}</small>`;
 }
 
+const SUBMISSION_ERRORS_SHOWN = 5;
+
+/** The visitor's submissions (everyone's for admin): status, and the score or what was wrong with the file. */
+function submissionTable(benchmark: Benchmark, submissions: readonly Submission[]): Html {
+  const spec = primarySpec(benchmark);
+  const outcome = (s: Submission): Html | string => {
+    if (s.status === 'verified')
+      return `${benchmark.primaryMetric} ${formatMetric(s.metrics?.[benchmark.primaryMetric], spec)}`;
+    if (s.status !== 'failed') return '';
+    const shown = s.errors.slice(0, SUBMISSION_ERRORS_SHOWN);
+    const more = s.errors.length - shown.length;
+    return html`<ul class="errors">${shown.map((e) => html`<li><code>${e.path}</code>: ${e.rule}</li>`)}${more > 0 ? html`<li>${more} more</li>` : ''}</ul>`;
+  };
+  return html`<h2>${submissions.length === 0 ? 'No submissions of yours yet' : 'Your submissions'}</h2>
+${
+  submissions.length === 0
+    ? ''
+    : html`<table class="submissions"><thead><tr><th>Submission</th><th>Name</th><th>Status</th><th>Submitted</th><th>Result</th></tr></thead><tbody>
+${submissions.map(
+  (
+    s,
+  ) => html`<tr><td><code>${s.id}</code></td><td>${s.name}</td><td><span class="badge ${s.status}">${s.status}</span></td>
+<td>${s.createdAt.replace('T', ' ').slice(0, 19)}</td><td>${outcome(s)}</td></tr>`,
+)}
+</tbody></table>`
+}`;
+}
+
 export function benchmarkPage(
   benchmark: Benchmark,
   rows: readonly LeaderboardRow[],
   groundTruthInstalled: boolean,
+  /** Null for an anonymous visitor. */
+  submissions: readonly Submission[] | null,
 ): string {
   const spec = primarySpec(benchmark);
   const ranked = rows.filter((r) => typeof r.metrics[benchmark.primaryMetric] === 'number');
@@ -53,7 +83,7 @@ export function benchmarkPage(
 <p class="rev"><code>${benchmark.id}</code> · ${benchmark.dataset.name} ${benchmark.dataset.version}, split <b>${benchmark.dataset.split}</b> ·
 ranked by ${benchmark.primaryMetric} · ground truth: ${benchmark.groundTruth}</p>
 <p>${
-      benchmark.scoring && groundTruthInstalled
+      groundTruthInstalled
         ? html`Submissions are scored on this server with nuscenes-eval-ts: <code>POST /api/v1/benchmarks/${benchmark.id}/submissions</code>.`
         : html`This server does not score submissions for this benchmark; rows are self-reported or baselines.`
     } Fractions are shown in percent.</p>
@@ -68,7 +98,8 @@ ${benchmark.metrics.map((m) => html`<td class="num">${formatMetric(r.metrics[m.k
 <td>${provenance(r)}</td></tr>`,
 )}
 </tbody></table>
-${rows.length === 0 ? html`<p class="empty">No rows yet.</p>` : ''}`,
+${rows.length === 0 ? html`<p class="empty">No rows yet.</p>` : ''}
+${submissions ? submissionTable(benchmark, submissions) : ''}`,
   );
 }
 

@@ -8,6 +8,7 @@ import type { Benchmark } from '../leaderboards/benchmark.ts';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { visibleRows } from '../leaderboards/row-visibility.ts';
 import { findVisibleModel } from '../routes/lookup.ts';
+import { seesSubmissionsOf } from '../routes/submissions.ts';
 import { benchmarkListPage, benchmarkPage, errorPage } from './benchmark-pages.ts';
 import { type ListedModel, modelListPage, modelPage } from './model-pages.ts';
 
@@ -33,6 +34,8 @@ function htmlPage(handler: Handler) {
     }
   };
 }
+
+const SUBMISSIONS_SHOWN = 20;
 
 /** Server-rendered pages: model list, model page, benchmarks and leaderboards. */
 export function webRoutes(ctx: ZooContext, boards: Leaderboards | undefined): Router {
@@ -101,8 +104,12 @@ export function webRoutes(ctx: ZooContext, boards: Leaderboards | undefined): Ro
       const lb = requireBoards();
       const benchmark = await lb.store.getBenchmark(req.params.id as string);
       if (!benchmark) throw new ProblemError(404, 'BenchmarkNotFound', `no benchmark "${req.params.id}"`);
-      const rows = await visibleRows(ctx.meta, principalOf(res), await lb.store.listRows(benchmark.id));
-      return benchmarkPage(benchmark, rows, await lb.hasGroundTruth(benchmark.id));
+      const principal = principalOf(res);
+      const rows = await visibleRows(ctx.meta, principal, await lb.store.listRows(benchmark.id));
+      const whose = seesSubmissionsOf(principal);
+      const submissions =
+        whose === undefined ? null : await lb.store.listSubmissions(benchmark.id, whose, SUBMISSIONS_SHOWN);
+      return benchmarkPage(benchmark, rows, (await lb.currentGroundTruth(benchmark)) !== null, submissions);
     }),
   );
 
