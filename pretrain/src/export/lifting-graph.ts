@@ -44,27 +44,16 @@ export function liftingGraph(
       }
     }
   }
+  const rowAxis = g.int64s('lift.row_axis', [2]);
+  const rows = (x: OnnxValue, from: number, to: number, name: string) =>
+    g.op('Slice', [x, g.int64s(`lift.${name}_start`, [from]), g.int64s(`lift.${name}_end`, [to]), rowAxis]);
   const projected = g.op('MatMul', [
-    g.op('Slice', [
-      egoToImage,
-      g.int64s('lift.rows_start', [0]),
-      g.int64s('lift.rows_end', [3]),
-      g.int64s('lift.rows_axis', [2]),
-    ]),
+    rows(egoToImage, 0, 3, 'projection_rows'),
     g.initializer('lift.voxel_corners', corners, 'float32', [4, V]),
   ]);
   // One row of the projection per (b, camera): [b * N, 1, 1, V], broadcasting against [b * N, channels, 1, V].
   const perView = g.int64s('lift.per_view', [-1, 1, 1, V]);
-  const row = (i: number) =>
-    g.op('Reshape', [
-      g.op('Slice', [
-        projected,
-        g.int64s(`lift.row${i}_start`, [i]),
-        g.int64s(`lift.row${i}_end`, [i + 1]),
-        g.int64s(`lift.row${i}_axis`, [2]),
-      ]),
-      perView,
-    ]);
+  const row = (i: number) => g.op('Reshape', [rows(projected, i, i + 1, `row${i}`), perView]);
   const zc = row(2);
   const u = g.op('Div', [row(0), zc]);
   const v = g.op('Div', [row(1), zc]);
@@ -113,15 +102,15 @@ export function liftingGraph(
   const tent = g.op('Relu', [g.op('Sub', [one, g.op('Abs', [g.op('Sub', [binCoord, binIndex])])])]);
   const binAxis = g.int64s('lift.bin_axis', [1]);
 
-  let lifted: OnnxValue | null = null;
-  features.forEach((f, l) => {
-    const prob = g.op('ReduceSum', [g.op('Mul', [sample(depth[l]), tent]), binAxis], {
-      keepdims: attr.int(1),
-    });
-    const contrib = g.op('Mul', [sample(f), g.op('Mul', [prob, weightOfHit])]);
-    lifted = lifted === null ? contrib : g.op('Add', [lifted, contrib]);
-  });
-  if (lifted === null) throw new Error('export: the model has no feature levels to lift');
+  if (features.length === 0) throw new Error('export: the model has no feature levels to lift');
+  const lifted = features
+    .map((f, l) => {
+      const prob = g.op('ReduceSum', [g.op('Mul', [sample(depth[l]), tent]), binAxis], {
+        keepdims: attr.int(1),
+      });
+      return g.op('Mul', [sample(f), g.op('Mul', [prob, weightOfHit])]);
+    })
+    .reduce((sum, contribution) => g.op('Add', [sum, contribution]));
   const perCamera = g.op('Reshape', [lifted, g.int64s('lift.per_camera', [-1, N, C, V])]);
   const summed = g.op('ReduceSum', [perCamera, g.int64s('lift.camera_axis', [1])], { keepdims: attr.int(0) });
   return g.op('Reshape', [summed, g.int64s('lift.volume', [-1, C, grid.z, grid.y, grid.x])]);
