@@ -14,6 +14,7 @@ import { commitRoutes } from './routes/commits.ts';
 import { fileRoutes } from './routes/files.ts';
 import { hfApiRoutes } from './routes/hf-api.ts';
 import { modelRoutes } from './routes/models.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { webRoutes } from './web/web-routes.ts';
@@ -78,6 +79,7 @@ export function createApp(options: ZooAppOptions): ZooApp {
   app.use(uploadRoutes(context));
   app.use(commitRoutes(context));
   app.use(fileRoutes(context));
+  app.use(tokenRoutes(context));
   if (options.leaderboards) app.use(benchmarkRoutes(context, options.leaderboards));
   app.use(webRoutes(context, options.leaderboards));
   app.use(routeNotFound);

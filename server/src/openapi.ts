@@ -100,6 +100,17 @@ export const openApiDocument = {
         },
       },
       ModelCard: modelCardSchema,
+      Token: {
+        type: 'object',
+        required: ['id', 'name', 'scopes', 'createdAt'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          scopes: { type: 'array', items: { type: 'string' } },
+          createdAt: { type: 'string', format: 'date-time' },
+          revokedAt: { type: 'string', format: 'date-time' },
+        },
+      },
     },
   },
   paths: {
@@ -281,6 +292,32 @@ export const openApiDocument = {
         responses: {
           '200': json('moved', { type: 'object' }),
           '404': problem('ModelNotFound, RevisionNotFound'),
+        },
+      },
+    },
+    '/api/v1/tokens': {
+      get: {
+        summary:
+          'tokens (admin: all; any other token: itself), without secrets; revoked ones carry revokedAt',
+        security: auth,
+        responses: {
+          '200': json('tokens', {
+            type: 'object',
+            properties: { tokens: { type: 'array', items: ref('Token') } },
+          }),
+          '401': problem('Unauthorized'),
+        },
+      },
+    },
+    '/api/v1/tokens/{id}': {
+      delete: {
+        summary: 'revoke a token (admin: any; any other token: itself); it answers 401 from then on',
+        security: auth,
+        parameters: [pathParam('id', 'token id, tok_...')],
+        responses: {
+          '200': json('the revoked token', ref('Token')),
+          '401': problem('Unauthorized'),
+          '404': problem('TokenNotFound: no such token, or not one the caller may revoke'),
         },
       },
     },

@@ -38,6 +38,33 @@ describe('tokens, scopes, private models and rate limits', () => {
     }
   });
 
+  it('lets admin list and revoke any token, and any other token only itself', async () => {
+    const own = zoo.token('read');
+    const bystander = zoo.token('read');
+    const list = async (token: string) =>
+      ((await (await zoo.request('/api/v1/tokens', { token })).json()) as { tokens: { id: string }[] })
+        .tokens;
+    const [self] = await list(own);
+    assert.equal((await list(own)).length, 1, 'a plain token sees only itself');
+    assert.ok((await list(admin)).some((t) => t.id === self.id));
+    assert.equal((await zoo.request('/api/v1/tokens')).status, 401);
+
+    const [other] = await list(bystander);
+    const foreign = await zoo.request(`/api/v1/tokens/${other.id}`, { method: 'DELETE', token: own });
+    assert.equal(foreign.status, 404);
+    assert.equal(foreign.headers.get('x-error-code'), 'TokenNotFound');
+
+    const selfRevoked = await zoo.request(`/api/v1/tokens/${self.id}`, { method: 'DELETE', token: own });
+    assert.equal(selfRevoked.status, 200);
+    assert.match(((await selfRevoked.json()) as { revokedAt: string }).revokedAt, /^\d{4}-/);
+    assert.equal((await zoo.request('/api/v1/models', { token: own })).status, 401);
+
+    const byAdmin = await zoo.request(`/api/v1/tokens/${other.id}`, { method: 'DELETE', token: admin });
+    assert.equal(byAdmin.status, 200);
+    assert.equal((await zoo.request('/api/v1/models', { token: bystander })).status, 401);
+    assert.equal((await zoo.request('/api/v1/models', { token: admin })).status, 200);
+  });
+
   it('answers a token without the namespace scope with 403', async () => {
     const other = zoo.token('write:elsewhere', 'read');
     const res = await zoo.request('/api/v1/models/open/model/uploads', {

@@ -68,3 +68,37 @@ describe('mim4d-zoo token create and fsck', () => {
     }
   });
 });
+
+describe('mim4d-zoo token list and revoke', () => {
+  it('lists tokens without secrets, and a revoked token answers 401 while the others keep working', async () => {
+    const zoo = await startZoo();
+    try {
+      const kept = zoo.token('read');
+      const doomed = zoo.token('write:acme');
+      const before = await zooCli('token', 'list', '--data', zoo.dataDir);
+      assert.equal(before.code, 0, before.stderr);
+      const lines = before.stdout.trim().split('\n');
+      assert.equal(lines.length, 2);
+      assert.doesNotMatch(before.stdout, /mzt_/, 'secrets are never shown');
+      assert.match(lines[1], /^tok_[0-9a-f]{12}\ttest\twrite:acme\t\S+\tactive$/);
+      const id = lines[1].split('\t')[0];
+
+      const revoked = await zooCli('token', 'revoke', id, '--data', zoo.dataDir);
+      assert.equal(revoked.code, 0, revoked.stderr);
+      assert.match(revoked.stdout, new RegExp(`revoked ${id} "test" at `));
+      const after = await zooCli('token', 'list', '--data', zoo.dataDir);
+      assert.match(after.stdout, new RegExp(`${id}\t.*\trevoked \\d{4}-`));
+
+      const refused = await zoo.request('/api/v1/models', { token: doomed });
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers.get('x-error-code'), 'Unauthorized');
+      assert.equal((await zoo.request('/api/v1/models', { token: kept })).status, 200);
+
+      const unknown = await zooCli('token', 'revoke', 'tok_000000000000', '--data', zoo.dataDir);
+      assert.notEqual(unknown.code, 0);
+      assert.match(unknown.stderr, /no token tok_000000000000/);
+    } finally {
+      await zoo.close();
+    }
+  });
+});

@@ -102,9 +102,8 @@ export function buildProgram(): Command {
       },
     );
 
-  program
-    .command('token')
-    .description('manage access tokens')
+  const token = program.command('token').description('manage access tokens');
+  token
     .command('create')
     .description('create a bearer token; its secret is printed once and only its hash is stored')
     .requiredOption('--scopes <list>', 'comma-separated: read, read:<ns>, write:<ns>, admin')
@@ -123,6 +122,36 @@ export function buildProgram(): Command {
       await stores.meta.close();
       process.stderr.write(`created ${token.id} "${token.name}" with scopes ${token.scopes.join(', ')}\n`);
       process.stdout.write(`${secret}\n`);
+    });
+
+  token
+    .command('list')
+    .description('list tokens: id, name, scopes, created, and revoked or active (secrets are never shown)')
+    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .action(async (opts: { data: string }) => {
+      const stores = await openEmbeddedStores(opts.data);
+      const tokens = await stores.meta.listTokens();
+      await stores.meta.close();
+      for (const t of tokens) {
+        const state = t.revokedAt ? `revoked ${t.revokedAt}` : 'active';
+        process.stdout.write(`${t.id}\t${t.name}\t${t.scopes.join(',')}\t${t.createdAt}\t${state}\n`);
+      }
+    });
+
+  token
+    .command('revoke')
+    .description('revoke a token by id: it answers 401 from then on (the record stays for provenance)')
+    .argument('<id>', 'token id, e.g. tok_0123456789ab (see token list)')
+    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .action(async (id: string, opts: { data: string }) => {
+      const stores = await openEmbeddedStores(opts.data);
+      const revoked = await stores.meta.revokeToken(id);
+      await stores.meta.close();
+      if (!revoked) {
+        program.error(`no token ${id}; mim4d-zoo token list shows them`);
+        return;
+      }
+      process.stdout.write(`revoked ${revoked.id} "${revoked.name}" at ${revoked.revokedAt}\n`);
     });
 
   program

@@ -43,6 +43,8 @@ export interface TokenRecord {
   name: string;
   scopes: Scope[];
   createdAt: string;
+  /** Set once revoked; a revoked token no longer authenticates. */
+  revokedAt?: string;
 }
 
 export interface NewCommit {
@@ -112,7 +114,13 @@ export interface MetadataStore {
     name: string;
     scopes: Scope[];
   }): Promise<TokenRecord>;
+  /** A token that is not revoked. */
   findTokenBySecretSha256(secretSha256: string): Promise<TokenRecord | null>;
+  getToken(id: string): Promise<TokenRecord | null>;
+  /** Every token, revoked ones included, oldest first. */
+  listTokens(): Promise<TokenRecord[]>;
+  /** Revokes the token (a no-op if it already is); null if there is no such token. */
+  revokeToken(id: string): Promise<TokenRecord | null>;
 
   close(): Promise<void>;
 }

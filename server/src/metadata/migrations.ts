@@ -56,4 +56,8 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // Revoked tokens are kept (submissions and rows name their token id) but no longer authenticate.
+  `
+  ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
+  `,
 ];

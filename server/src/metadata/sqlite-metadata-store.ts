@@ -50,6 +50,22 @@ const toBlob = (row: BlobRow): BlobRecord => ({
   verifiedAt: row.verified_at,
 });
 
+interface TokenRow {
+  id: string;
+  name: string;
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const toToken = (row: TokenRow): TokenRecord => ({
+  id: row.id,
+  name: row.name,
+  scopes: JSON.parse(row.scopes) as Scope[],
+  createdAt: row.created_at,
+  ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+});
+
 /** A revision id is the sha1 of everything the revision says, like a git commit id. */
 function revisionId(commit: NewCommit, createdAt: string): RevisionId {
   const files = [...commit.files].sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -319,12 +335,27 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async findTokenBySecretSha256(secretSha256: string): Promise<TokenRecord | null> {
-    const row = this.stmt('SELECT * FROM tokens WHERE secret_sha256 = ?').get(secretSha256) as
-      | { id: string; name: string; scopes: string; created_at: string }
-      | undefined;
-    return row
-      ? { id: row.id, name: row.name, scopes: JSON.parse(row.scopes), createdAt: row.created_at }
-      : null;
+    const row = this.stmt('SELECT * FROM tokens WHERE secret_sha256 = ? AND revoked_at IS NULL').get(
+      secretSha256,
+    ) as TokenRow | undefined;
+    return row ? toToken(row) : null;
+  }
+
+  async getToken(id: string): Promise<TokenRecord | null> {
+    const row = this.stmt('SELECT * FROM tokens WHERE id = ?').get(id) as TokenRow | undefined;
+    return row ? toToken(row) : null;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (this.stmt('SELECT * FROM tokens ORDER BY created_at, rowid').all() as TokenRow[]).map(toToken);
+  }
+
+  async revokeToken(id: string): Promise<TokenRecord | null> {
+    this.stmt('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(
+      new Date().toISOString(),
+      id,
+    );
+    return this.getToken(id);
   }
 
   async close(): Promise<void> {
