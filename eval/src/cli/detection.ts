@@ -1,5 +1,6 @@
 /** The `detection` subcommand of `mim4d-eval`. */
 import { Command, Option } from 'commander';
+import { DEFAULT_LOAD_WORKERS } from 'nuscenes-eval-ts';
 import { runDetection } from '../detection/run-detection.ts';
 import { InputError } from './shared/exit-codes.ts';
 
@@ -13,6 +14,15 @@ interface DetectionFlags {
   outputDir: string;
   plots?: boolean;
   json?: boolean;
+  loadWorkers: number;
+}
+
+function workerCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new InputError(`--load-workers must be a whole number >= 0, got ${JSON.stringify(value)}`);
+  }
+  return n;
 }
 
 export function detectionCommand(): Command {
@@ -40,6 +50,12 @@ export function detectionCommand(): Command {
       new Option('--plots', 'also write precision-recall and TP-error curves as PNG files under plots/'),
     )
     .option('--json', 'print the metrics summary as JSON on stdout instead of the table')
+    .option(
+      '--load-workers <n>',
+      'threads that parse and validate the input files while they are read (0: all in the main thread)',
+      workerCount,
+      DEFAULT_LOAD_WORKERS,
+    )
     .action(async (flags: DetectionFlags) => {
       const datasetFlags = [flags.dataroot, flags.version, flags.split];
       const anyDataset = datasetFlags.some((f) => f !== undefined);
@@ -66,6 +82,7 @@ export function detectionCommand(): Command {
         outputDir: flags.outputDir,
         plots: flags.plots,
         json: flags.json,
+        loadWorkers: flags.loadWorkers,
       });
     });
 }

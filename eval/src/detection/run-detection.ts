@@ -35,6 +35,8 @@ export interface DetectionRunOptions {
   json?: boolean;
   /** Show progress bars (default: when stderr is a terminal). */
   progress?: boolean;
+  /** Worker threads parsing the input files while they are read (nuscenes-eval-ts's default: 2); 0: none. */
+  loadWorkers?: number;
 }
 
 export interface DetectionRunIo {
@@ -108,7 +110,7 @@ export async function runDetection(
     const gtPath = options.gt;
     gt = await withInputErrors(() =>
       loadStreamed('Loading ground truth', gtPath, options.progress, (onBytes) =>
-        loadEvalBoxesFile(gtPath, { onBytes }),
+        loadEvalBoxesFile(gtPath, { onBytes, workers: options.loadWorkers }),
       ),
     );
   } else {
@@ -120,7 +122,11 @@ export async function runDetection(
 
   const submission = await withInputErrors(() =>
     loadStreamed('Loading results', options.results, options.progress, (onBytes) =>
-      loadPredictionFile(options.results, { onBytes, maxBoxesPerSample: cfg.max_boxes_per_sample }),
+      loadPredictionFile(options.results, {
+        onBytes,
+        maxBoxesPerSample: cfg.max_boxes_per_sample,
+        workers: options.loadWorkers,
+      }),
     ),
   );
   let pred = submission.boxes;

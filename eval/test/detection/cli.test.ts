@@ -172,5 +172,20 @@ describe('mim4d-eval detection', () => {
     assert.match(neither.stderr, /give --gt G\.json, or all of --dataroot D --version V --split S/);
     const unknown = await runCli(['detection', '--bogus']);
     assert.equal(unknown.code, 2);
+    const workers = await runCli([
+      ...['detection', '--gt', gtPath, '--results', resultsPath],
+      '--load-workers',
+      '-1',
+    ]);
+    assert.equal(workers.code, 2);
+    assert.match(workers.stderr, /--load-workers must be a whole number >= 0, got "-1"/);
+  });
+
+  it('accepts --load-workers 0 to parse the files in the main thread', async () => {
+    const out = join(dir, 'in-thread');
+    const args = ['--gt', gtPath, '--results', resultsPath, '--output-dir', out, '--json'];
+    const run = await runCli(['detection', ...args, '--load-workers', '0']);
+    assert.equal(run.code, 0, run.stderr);
+    closeTo(JSON.parse(run.stdout).nd_score, testCase.expected.nd_score);
   });
 });

@@ -78,28 +78,65 @@ export interface StoredBox {
   sourceIndex: number;
 }
 
-/** Appends boxes sample by sample into growing typed columns. */
+type ColumnName = Exclude<keyof BoxColumns, 'count'>;
+
+/** The arrays behind BoxColumns, each long enough for some capacity of boxes. */
+export type BoxStorage = { -readonly [K in ColumnName]: BoxColumns[K] };
+
+/**
+ * Arrays for `capacity` boxes. Shared storage can be written by worker threads in place. Either kind is
+ * zero-filled by the system on first touch, so capacity that is never written costs address space, not memory.
+ */
+export function allocateBoxStorage(capacity: number, shared = false): BoxStorage {
+  const bytes = (perBox: number) =>
+    shared ? new SharedArrayBuffer(capacity * perBox) : new ArrayBuffer(capacity * perBox);
+  const floats = Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(bytes(8))])) as Record<
+    FloatColumn,
+    Float64Array
+  >;
+  return {
+    ...floats,
+    classCode: new Uint8Array(bytes(1)),
+    attributeCode: new Uint8Array(bytes(1)),
+    numPts: new Int32Array(bytes(4)),
+    sourceIndex: new Uint32Array(bytes(4)),
+  };
+}
+
+/** Storage for `capacity` boxes holding the first `count` boxes of `from`. */
+function widenStorage(from: BoxStorage, count: number, capacity: number): BoxStorage {
+  const to = allocateBoxStorage(capacity);
+  for (const name of Object.keys(to) as ColumnName[]) to[name].set(from[name].subarray(0, count));
+  return to;
+}
+
+/** The first `count` boxes of `storage`, as columns. */
+export function columnsOf(storage: BoxStorage, count: number): BoxColumns {
+  const columns = Object.fromEntries(
+    Object.entries(storage).map(([name, array]) => [name, array.subarray(0, count)]),
+  ) as BoxStorage;
+  return { ...columns, count };
+}
+
+/**
+ * Appends boxes sample by sample into typed columns: its own, grown as needed, or a fixed range of given
+ * storage (a worker's share of columns shared between threads).
+ */
 export class EvalBoxesBuilder {
   private capacity: number;
-  private n = 0;
-  private floats: Record<FloatColumn, Float64Array>;
-  private classes: Uint8Array;
-  private attributes: Uint8Array;
-  private points: Int32Array;
-  private sources: Uint32Array;
+  private n: number;
+  private storage: BoxStorage;
+  private readonly fixed: boolean;
   private readonly tokens: string[] = [];
-  private offsets: number[] = [0];
+  private readonly offsets: number[];
 
-  constructor(initialCapacity = 1024) {
-    this.capacity = Math.max(1, initialCapacity);
-    this.floats = Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(this.capacity)])) as Record<
-      FloatColumn,
-      Float64Array
-    >;
-    this.classes = new Uint8Array(this.capacity);
-    this.attributes = new Uint8Array(this.capacity);
-    this.points = new Int32Array(this.capacity);
-    this.sources = new Uint32Array(this.capacity);
+  /** `into`: write boxes [start, end) of that storage, and no more. */
+  constructor(initialCapacity = 1024, into?: { storage: BoxStorage; start: number; end: number }) {
+    this.fixed = into !== undefined;
+    this.n = into?.start ?? 0;
+    this.capacity = into?.end ?? Math.max(1, initialCapacity);
+    this.storage = into?.storage ?? allocateBoxStorage(this.capacity);
+    this.offsets = [this.n];
   }
 
   get boxCount(): number {
@@ -111,28 +148,18 @@ export class EvalBoxesBuilder {
   }
 
   private grow(): void {
+    if (this.fixed) {
+      throw new Error(`EvalBoxesBuilder: more boxes than the ${this.capacity} it was given room for`);
+    }
     // 1.5x rather than 2x: a validation split's millions of boxes would otherwise leave up to half unused.
     this.capacity = Math.ceil(this.capacity * 1.5);
-    for (const c of COLUMNS) {
-      const next = new Float64Array(this.capacity);
-      next.set(this.floats[c]);
-      this.floats[c] = next;
-    }
-    const widen = <T extends Uint8Array | Int32Array | Uint32Array>(old: T, make: (n: number) => T): T => {
-      const next = make(this.capacity);
-      next.set(old);
-      return next;
-    };
-    this.classes = widen(this.classes, (n) => new Uint8Array(n));
-    this.attributes = widen(this.attributes, (n) => new Uint8Array(n));
-    this.points = widen(this.points, (n) => new Int32Array(n));
-    this.sources = widen(this.sources, (n) => new Uint32Array(n));
+    this.storage = widenStorage(this.storage, this.n, this.capacity);
   }
 
   push(box: StoredBox): void {
     if (this.n === this.capacity) this.grow();
     const i = this.n++;
-    const f = this.floats;
+    const f = this.storage;
     f.centerX[i] = box.centerX;
     f.centerY[i] = box.centerY;
     f.centerZ[i] = box.centerZ;
@@ -143,10 +170,10 @@ export class EvalBoxesBuilder {
     f.velocityX[i] = box.velocityX;
     f.velocityY[i] = box.velocityY;
     f.score[i] = box.score;
-    this.classes[i] = box.classCode;
-    this.attributes[i] = box.attributeCode;
-    this.points[i] = box.numPts;
-    this.sources[i] = box.sourceIndex;
+    f.classCode[i] = box.classCode;
+    f.attributeCode[i] = box.attributeCode;
+    f.numPts[i] = box.numPts;
+    f.sourceIndex[i] = box.sourceIndex;
   }
 
   /** Closes the current sample: the boxes pushed since the previous call belong to `token`. */
@@ -156,24 +183,10 @@ export class EvalBoxesBuilder {
   }
 
   build(): EvalBoxes {
-    const n = this.n;
-    const cut = <T extends Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T =>
-      a.subarray(0, n) as T;
-    const floats = Object.fromEntries(COLUMNS.map((c) => [c, cut(this.floats[c])])) as Record<
-      FloatColumn,
-      Float64Array
-    >;
     return {
       sampleTokens: this.tokens,
       sampleOffsets: Uint32Array.from(this.offsets),
-      boxes: {
-        ...floats,
-        count: n,
-        classCode: cut(this.classes),
-        attributeCode: cut(this.attributes),
-        numPts: cut(this.points),
-        sourceIndex: cut(this.sources),
-      },
+      boxes: columnsOf(this.storage, this.n),
     };
   }
 }

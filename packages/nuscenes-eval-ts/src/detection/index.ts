@@ -1,4 +1,5 @@
 export * from './accumulate.ts';
+export * from './box-collector.ts';
 export * from './config.ts';
 export * from './data-classes.ts';
 export * from './errors.ts';
@@ -8,4 +9,5 @@ export * from './loaders.ts';
 export * from './match-errors.ts';
 export * from './metrics.ts';
 export * from './quaternion.ts';
+export * from './sample-list.ts';
 export * from './sample-scanner.ts';

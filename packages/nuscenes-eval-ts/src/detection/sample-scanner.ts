@@ -1,13 +1,12 @@
 /**
  * Streaming reader for `sample_token -> [boxes]` JSON, either at the top level (EvalBoxes files) or under a
- * `results` key (submissions). Each sample's list is cut out of the byte stream and handed over parsed, so
- * memory stays bounded by one sample however large the file is.
+ * `results` key (submissions). Each sample's list is cut out of the byte stream and handed over as bytes, so
+ * memory stays bounded by one sample however large the file is, and parsing can happen elsewhere.
  *
  * Why not stream-json: its token stream measured 17 MB/s here, a minute per GB before any validation. This
  * scanner only tracks strings and brackets byte by byte and leaves each sample's text to `JSON.parse`.
  * Python writes NaN as a bare `NaN`, which is not JSON; inside sample lists it is turned into `null`.
  */
-import { isAscii } from 'node:buffer';
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -20,12 +19,24 @@ import {
   QUOTE,
 } from '../json/bytes.ts';
 import { DetectionInputError } from './errors.ts';
+import { parseJsonBytes } from './sample-list.ts';
+
+/** One sample's list as cut from the stream, not yet parsed. */
+export interface CapturedSample {
+  token: string;
+  /** The list's text from `[` to `]` in pieces, bare NaN already written as null; valid only during the call. */
+  parts: readonly Buffer[];
+  byteLength: number;
+  /** Where each of the list's objects starts (`{`) and ends (just past `}`) in that text. */
+  boxStarts: readonly number[];
+  boxEnds: readonly number[];
+}
 
 export interface SampleHandler {
   /** A top-level value other than the samples (for submissions: `meta` and any extra keys). */
   topLevel?(key: string, value: unknown): void;
-  /** One sample's list, parsed; `boxCount` is the number of objects in it. */
-  sample(token: string, boxes: unknown, boxCount: number): void;
+  /** One sample's list; parsing it is left to the handler (see sample-list.ts), possibly on another thread. */
+  sample(sample: CapturedSample): void;
 }
 
 export interface ScannerOptions {
@@ -407,84 +418,25 @@ export class SampleScanner {
     return end;
   }
 
-  /** The captured bytes as a string; pure ASCII (the usual case) decodes faster as latin1, to the same text. */
-  private static decode(bytes: Buffer, from = 0, to = bytes.length, ascii = isAscii(bytes)): string {
-    return bytes.toString(ascii ? 'latin1' : 'utf8', from, to);
-  }
-
-  private parseCaptured(where: string): unknown {
-    const bytes = Buffer.concat(this.parts, this.partBytes);
-    this.parts = [];
-    return this.parseText(SampleScanner.decode(bytes), where);
-  }
-
-  private parseText(text: string, where: string): unknown {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      return this.fail(`invalid JSON (${(err as Error).message})`, where);
-    }
-  }
-
-  /** Whether bytes[from, to) hold only whitespace and, if `comma`, exactly one comma. */
-  private static isSeparator(bytes: Buffer, from: number, to: number, comma: boolean): boolean {
-    let commas = 0;
-    for (let i = from; i < to; i++) {
-      const c = bytes[i];
-      if (c === COMMA) commas++;
-      else if (!isSpace(c)) return false;
-    }
-    return commas === (comma ? 1 : 0);
-  }
-
-  /**
-   * Parses a sample's list box by box: V8 allocates strings over ~100 KB in large-object space, which made
-   * decoding whole 500-box samples the slowest step. Anything but a plain list of objects is parsed whole,
-   * so its errors are reported exactly as before.
-   */
-  private parseSample(where: string): unknown {
-    const bytes = Buffer.concat(this.parts, this.partBytes);
-    this.parts = [];
-    const starts = this.boxStarts;
-    const ends = this.boxEnds;
-    const n = starts.length;
-    let plain = n > 0 && ends.length === n;
-    for (let k = 0; plain && k <= n; k++) {
-      const from = k === 0 ? 1 : ends[k - 1];
-      const to = k === n ? bytes.length - 1 : starts[k];
-      plain = SampleScanner.isSeparator(bytes, from, to, k > 0 && k < n);
-    }
-    const ascii = isAscii(bytes);
-    if (!plain) return this.parseText(SampleScanner.decode(bytes, 0, bytes.length, ascii), where);
-    const boxes = new Array<unknown>(n);
-    for (let k = 0; k < n; k++) {
-      boxes[k] = this.parseText(SampleScanner.decode(bytes, starts[k], ends[k], ascii), `${where}[${k}]`);
-    }
-    return boxes;
-  }
-
   private finishSample(): void {
-    const value = this.parseSample(this.path(this.key));
     this.capture = Capture.None;
     this.state = State.CommaOrEnd;
-    this.handler.sample(this.key, value, this.boxCount);
+    const parts = this.parts;
+    this.parts = [];
+    this.handler.sample({
+      token: this.key,
+      parts,
+      byteLength: this.partBytes,
+      boxStarts: this.boxStarts,
+      boxEnds: this.boxEnds,
+    });
   }
 
   private finishOther(): void {
-    const value = this.parseCaptured(`${this.options.source}: ${this.key}`);
+    const bytes = Buffer.concat(this.parts, this.partBytes);
+    this.parts = [];
     this.capture = Capture.None;
     this.state = State.CommaOrEnd;
-    this.handler.topLevel?.(this.key, value);
+    this.handler.topLevel?.(this.key, parseJsonBytes(bytes, `${this.options.source}: ${this.key}`));
   }
-}
-
-/** Runs the scanner over a byte stream (for example `fs.createReadStream(path)`). */
-export async function scanSamples(
-  stream: AsyncIterable<Uint8Array>,
-  options: ScannerOptions,
-  handler: SampleHandler,
-): Promise<void> {
-  const scanner = new SampleScanner(options, handler);
-  for await (const chunk of stream) scanner.write(chunk);
-  scanner.end();
 }

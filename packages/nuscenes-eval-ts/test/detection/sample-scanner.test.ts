@@ -1,5 +1,16 @@
 import assert from 'node:assert/strict';
-import { SampleScanner } from '../../src/index.ts';
+import { type CapturedSample, parseSampleList, SampleScanner } from '../../src/index.ts';
+
+/** A captured sample as (token, parsed list, box count). */
+function parsed(sample: CapturedSample): [string, unknown, number] {
+  const bytes = Buffer.concat(sample.parts, sample.byteLength);
+  const where = `f.json: [${JSON.stringify(sample.token)}]`;
+  return [
+    sample.token,
+    parseSampleList(bytes, sample.boxStarts, sample.boxEnds, where),
+    sample.boxStarts.length,
+  ];
+}
 
 /** Feeds `text` to a scanner in pieces of `size` bytes and returns what it reported. */
 function scan(text: string, size: number, samplesAt: 'root' | 'results' = 'results') {
@@ -7,7 +18,7 @@ function scan(text: string, size: number, samplesAt: 'root' | 'results' = 'resul
   const topLevel: [string, unknown][] = [];
   const scanner = new SampleScanner(
     { samplesAt, source: 'f.json' },
-    { sample: (t, b, n) => samples.push([t, b, n]), topLevel: (k, v) => topLevel.push([k, v]) },
+    { sample: (s) => samples.push(parsed(s)), topLevel: (k, v) => topLevel.push([k, v]) },
   );
   const bytes = Buffer.from(text);
   for (let i = 0; i < bytes.length; i += size) scanner.write(bytes.subarray(i, i + size));

@@ -1,0 +1,107 @@
+/**
+ * Parses sample batches in this thread or on a pool of workers, into one set of columns in file order.
+ * Outcomes are read in the order the batches were handed over, so the first problem by position in the file
+ * is the one reported, whichever worker finishes first; a bounded number of batches in flight bounds memory.
+ */
+import { WorkerPool } from '../workers/worker-pool.ts';
+import type { BoxSourceOptions } from './box-collector.ts';
+import { allocateBoxStorage, type BoxStorage, columnsOf, type EvalBoxes } from './data-classes.ts';
+import { DetectionInputError } from './errors.ts';
+import { type BatchOutcome, batchBoxCount, parseSampleBatch, type SampleBatch } from './sample-batch.ts';
+import type { SampleBatchTask, SampleBatchWorkerData } from './sample-batch-worker.ts';
+
+interface InFlight {
+  tokens: string[];
+  boxCounts: Uint32Array;
+  outcome: Promise<BatchOutcome>;
+}
+
+export class OrderedBatchParser {
+  private readonly storage: BoxStorage;
+  private readonly pool: WorkerPool<SampleBatchTask, BatchOutcome> | undefined;
+  private readonly inFlight: InFlight[] = [];
+  private readonly maxInFlight: number;
+  /** Boxes handed over so far: where the next batch's boxes go. */
+  private handedOver = 0;
+  private readonly tokens: string[] = [];
+  private readonly offsets: number[] = [0];
+
+  /**
+   * `capacity`: an upper bound on the boxes to come; `workers`: threads that parse, 0 parses each batch in
+   * this thread as it is handed over.
+   */
+  constructor(
+    private readonly options: BoxSourceOptions,
+    private readonly capacity: number,
+    workers: number,
+  ) {
+    this.storage = allocateBoxStorage(capacity, workers > 0);
+    const data: SampleBatchWorkerData = { options, storage: this.storage };
+    this.pool =
+      workers > 0
+        ? new WorkerPool(new URL('./sample-batch-worker.ts', import.meta.url), workers, options.source, data)
+        : undefined;
+    // Two per worker: one being parsed, one waiting, so no worker idles while the next batch is read.
+    this.maxInFlight = 2 * workers;
+  }
+
+  /** Hands a batch over (its bytes move to a worker); waits while too many are in flight. */
+  async submit(batch: SampleBatch): Promise<void> {
+    const firstBox = this.handedOver;
+    this.handedOver += batchBoxCount(batch);
+    let outcome: Promise<BatchOutcome>;
+    if (this.handedOver > this.capacity) outcome = Promise.resolve(this.overflowOutcome(batch));
+    else if (this.pool) {
+      const task: SampleBatchTask = { batch, firstBox };
+      outcome = this.pool.run(task, [batch.bytes.buffer as ArrayBuffer]);
+    } else outcome = Promise.resolve(parseSampleBatch(batch, this.options, this.storage, firstBox));
+    // Outcomes are awaited in order later; a failure that comes early is not an unhandled rejection.
+    outcome.catch(() => {});
+    this.inFlight.push({ tokens: batch.tokens, boxCounts: batch.boxCounts, outcome });
+    while (this.inFlight.length > this.maxInFlight) await this.settleOldest();
+  }
+
+  /**
+   * More boxes than the file's size allows for valid ones: this batch or an earlier one holds a box too short
+   * to be valid, whose problem is reported in order. Only a file that grew while being read gets past that.
+   */
+  private overflowOutcome(batch: SampleBatch): BatchOutcome {
+    const outcome = parseSampleBatch(batch, this.options, allocateBoxStorage(batchBoxCount(batch)), 0);
+    return outcome.error
+      ? outcome
+      : { error: { where: this.options.source, rule: 'the file changed while it was being read' } };
+  }
+
+  private async settleOldest(): Promise<void> {
+    const { tokens, boxCounts, outcome } = this.inFlight.shift()!;
+    const { error } = await outcome;
+    if (error) throw new DetectionInputError(error.where, error.rule);
+    let end = this.offsets[this.offsets.length - 1];
+    for (let s = 0; s < tokens.length; s++) {
+      this.tokens.push(tokens[s]);
+      end += boxCounts[s];
+      this.offsets.push(end);
+    }
+  }
+
+  /** Waits for every batch: the boxes in file order, or the first problem among them. */
+  async finish(): Promise<EvalBoxes> {
+    while (this.inFlight.length > 0) await this.settleOldest();
+    return {
+      sampleTokens: this.tokens,
+      sampleOffsets: Uint32Array.from(this.offsets),
+      boxes: columnsOf(this.storage, this.handedOver),
+    };
+  }
+
+  /** Throws `error`, found after every batch handed over, unless one of them holds an earlier problem. */
+  async failAfter(error: unknown): Promise<never> {
+    while (this.inFlight.length > 0) await this.settleOldest();
+    throw error;
+  }
+
+  /** Stops the workers; call it whatever happened. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}
