@@ -15,7 +15,6 @@ const losses = (records: LossRecord[]) => records.map(({ seconds: _, ...rest }) 
 
 describe('MIM4D pretraining loop (micro config)', () => {
   const config = loadConfig('micro');
-  config.optim.lr = 3e-3;
   const sample = toyScene(config);
   const train = { count: 1, get: () => sample };
   let dir: string;

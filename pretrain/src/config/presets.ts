@@ -121,6 +121,8 @@ export const micro: Mim4dConfig = {
     points: 2,
   },
   render: { ...tiny.render, raysPerCamera: 16, stratifiedSamples: 8, importanceSamples: 4, xyMax: 20 },
+  // Runs of tens to hundreds of steps (tests, the quick start) need a faster rate than the paper's 42k-step one.
+  optim: { ...OPTIM, lr: 3e-3 },
 };
 
 export const PRESETS: Record<string, Mim4dConfig> = { paper, tiny, micro };

@@ -12,14 +12,16 @@ export interface FieldOutput {
 }
 
 /**
- * An MLP where every layer first adds a projection of an injected input (UniPAD's SDFField scheme):
- * h <- lin_l(act(h) + inj_l(z)).
+ * An MLP of a point where every layer first adds a projection of an injected input (UniPAD's SDFDecoder and
+ * RGBDecoder): h_0 = fc_p(x), h <- lin_l(act(h) + inj_l(z)).
  */
 class InjectedMlp {
+  readonly point: Linear;
   readonly injections: Linear[];
   readonly layers: Linear[];
 
   constructor(scope: ParamScope, injectDim: number, hidden: number, outDim: number, depth: number) {
+    this.point = new Linear(scope.scope('fc_p'), 3, hidden);
     this.injections = Array.from(
       { length: depth },
       (_, l) => new Linear(scope.scope(`inject${l}`), injectDim, hidden),
@@ -30,15 +32,13 @@ class InjectedMlp {
     );
   }
 
-  apply(h: tf.Tensor2D | null, inject: tf.Tensor2D, act: (x: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
-    let x: tf.Tensor2D | null = h;
+  apply(points: tf.Tensor2D, inject: tf.Tensor2D, act: (x: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
+    let x = this.point.apply(points);
     this.layers.forEach((layer, l) => {
-      const injected = this.injections[l].apply(inject);
-      let y: tf.Tensor2D = layer.apply(x === null ? injected : (tf.add(x, injected) as tf.Tensor2D));
-      if (l < this.layers.length - 1) y = act(y);
-      x = y;
+      x = layer.apply(tf.add(x, this.injections[l].apply(inject)) as tf.Tensor2D);
+      if (l < this.layers.length - 1) x = act(x);
     });
-    return x as unknown as tf.Tensor2D;
+    return x;
   }
 }
 
@@ -48,7 +48,6 @@ class InjectedMlp {
  * outer tape, so the RGB branch and the loss backpropagate through it (second order, as create_graph=True).
  */
 export class SdfField {
-  readonly fcPoint: Linear;
   readonly sdfMlp: InjectedMlp;
   readonly rgbMlp: InjectedMlp;
   readonly variance: tf.Variable;
@@ -62,7 +61,6 @@ export class SdfField {
     const r = config.render;
     const c = config.volume.channels;
     this.scale = sceneScale(config);
-    this.fcPoint = new Linear(scope.scope('fc_p'), 3, r.hidden);
     this.sdfMlp = new InjectedMlp(scope.scope('sdf'), c, r.hidden, r.hidden + 1, r.sdfLayers);
     this.rgbMlp = new InjectedMlp(scope.scope('rgb'), 3 + c + 3 + r.hidden, r.hidden, 3, r.rgbLayers);
     this.variance = scope.create('variance', [], { kind: 'constant', value: r.initVariance });
@@ -87,7 +85,7 @@ export class SdfField {
   /** SDF MLP: [N, 1 + hidden] = sdf and geometry feature. */
   geometry(volume: tf.Tensor4D, x: tf.Tensor2D): tf.Tensor2D {
     const beta = this.config.render.softplusBeta;
-    return this.sdfMlp.apply(this.fcPoint.apply(x), this.features(volume, x), (h) => softplus(h, beta));
+    return this.sdfMlp.apply(x, this.features(volume, x), (h) => softplus(h, beta));
   }
 
   /** SDF only, for the no-gradient up-sampling pass. */
@@ -107,7 +105,7 @@ export class SdfField {
     const geo = tf.slice(value, [0, 1], [-1, hidden]) as tf.Tensor2D;
     const normal = grad as tf.Tensor2D;
     const inject = tf.concat([viewDirs, this.features(volume, x), normal, geo], 1) as tf.Tensor2D;
-    const rgb = tf.sigmoid(this.rgbMlp.apply(null, inject, (h) => tf.relu(h) as tf.Tensor2D));
+    const rgb = tf.sigmoid(this.rgbMlp.apply(x, inject, (h) => tf.relu(h) as tf.Tensor2D));
     return { sdf, normal, rgb };
   }
 }
