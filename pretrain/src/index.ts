@@ -1,13 +1,11 @@
 export * from './config/index.ts';
 export { openPretrainDataset, type PretrainDataset } from './data/nuscenes-samples.ts';
 export { type PretrainSplit, splitPretrainDataset } from './data/split.ts';
-export { type PretrainSplit, splitPretrainDataset } from './data/split.ts';
 export { backboneContract, backboneOnnx } from './export/backbone-onnx.ts';
 export { EXPORT_FILES, exportRun } from './export/export-run.ts';
 export { BACKBONE_PREFIX, type LossTerms, Mim4dModel } from './model/mim4d.ts';
 export type { CameraView, FrameInput, Mim4dSample } from './model/sample.ts';
 export { type CheckpointMeta, loadCheckpoint } from './train/checkpoint.ts';
-export type { EvalRecord } from './train/evaluate.ts';
 export type { EvalRecord } from './train/evaluate.ts';
 export type { LossRecord } from './train/loss-log.ts';
 export {
