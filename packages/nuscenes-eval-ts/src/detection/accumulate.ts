@@ -5,6 +5,7 @@
 
 import { numpyInterp } from '../numeric/interp.ts';
 import { cummean } from '../numeric/nan.ts';
+import { byDescendingScore } from '../numeric/score-order.ts';
 import { DETECTION_NAMES } from './config.ts';
 import { type DetectionMetricData, type EvalBoxes, noPredictions, recallGrid } from './data-classes.ts';
 import { boxPath, DetectionInputError } from './errors.ts';
@@ -15,17 +16,30 @@ interface ClassView {
   gt: Uint32Array;
   /** gt[gtStart[s] .. gtStart[s+1]) are the class's GT boxes of GT sample s. */
   gtStart: Uint32Array;
+  /** Centres of those GT boxes, in the same order. */
+  gtX: Float64Array;
+  gtY: Float64Array;
   /** Prediction indices of the class in matching order: descending score, ties with the later box first. */
   predOrder: Uint32Array;
+  /**
+   * Centre, score and GT sample of each prediction in matching order. Every threshold reads them all, and
+   * reading them through predOrder jumps around columns of millions of boxes, a cache miss per read.
+   */
+  predX: Float64Array;
+  predY: Float64Array;
+  predScore: Float64Array;
+  predSample: Int32Array;
 }
 
 /** Everything `accumulate` needs that does not depend on the threshold, built once per evaluation. */
 export interface MatchIndex {
   gt: EvalBoxes;
   pred: EvalBoxes;
-  /** For every prediction box, the index of its sample in gt.sampleTokens. */
-  predSampleInGt: Int32Array;
-  classes: ClassView[];
+  /**
+   * The view of one class. Built on demand and kept until another class is asked for: evaluation goes class
+   * by class, and views of all classes at once would hold a copy of every prediction's centre and score.
+   */
+  classView(code: number): ClassView;
 }
 
 export function buildMatchIndex(gt: EvalBoxes, pred: EvalBoxes): MatchIndex {
@@ -39,11 +53,38 @@ export function buildMatchIndex(gt: EvalBoxes, pred: EvalBoxes): MatchIndex {
     }
     predSampleInGt.fill(g, pred.sampleOffsets[s], pred.sampleOffsets[s + 1]);
   }
-  const classes = DETECTION_NAMES.map((_, c) => classView(gt, pred, c));
-  return { gt, pred, predSampleInGt, classes };
+  const predsByClass = groupByClass(pred.boxes.classCode, DETECTION_NAMES.length);
+  let cached: { code: number; view: ClassView } | undefined;
+  return {
+    gt,
+    pred,
+    classView(code) {
+      if (cached?.code !== code) {
+        cached = { code, view: classView(gt, pred, predSampleInGt, code, predsByClass.of(code)) };
+      }
+      return cached.view;
+    },
+  };
 }
 
-function classView(gt: EvalBoxes, pred: EvalBoxes, code: number): ClassView {
+/** Box indices grouped by class code, ascending within each class (a counting sort: one pass, no sorting). */
+function groupByClass(codes: Uint8Array, classes: number): { of(code: number): Uint32Array } {
+  const start = new Uint32Array(classes + 1);
+  for (let i = 0; i < codes.length; i++) start[codes[i] + 1]++;
+  for (let c = 0; c < classes; c++) start[c + 1] += start[c];
+  const next = start.slice(0, classes);
+  const indices = new Uint32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) indices[next[codes[i]]++] = i;
+  return { of: (code) => indices.subarray(start[code], start[code + 1]) };
+}
+
+function classView(
+  gt: EvalBoxes,
+  pred: EvalBoxes,
+  predSampleInGt: Int32Array,
+  code: number,
+  ofClass: Uint32Array,
+): ClassView {
   const gtList: number[] = [];
   const gtStart = new Uint32Array(gt.sampleTokens.length + 1);
   for (let s = 0; s < gt.sampleTokens.length; s++) {
@@ -53,12 +94,33 @@ function classView(gt: EvalBoxes, pred: EvalBoxes, code: number): ClassView {
     }
   }
   gtStart[gt.sampleTokens.length] = gtList.length;
-  const predList: number[] = [];
-  for (let i = 0; i < pred.boxes.count; i++) if (pred.boxes.classCode[i] === code) predList.push(i);
+  const gtIndices = Uint32Array.from(gtList);
   const score = pred.boxes.score;
-  // The devkit reverses an ascending sort on (score, index): equal scores end up with the later box first.
-  const predOrder = Uint32Array.from(predList).sort((a, b) => score[b] - score[a] || b - a);
-  return { gt: Uint32Array.from(gtList), gtStart, predOrder };
+  const predOrder = byDescendingScore(ofClass, score);
+  const n = predOrder.length;
+  const view: ClassView = {
+    gt: gtIndices,
+    gtStart,
+    gtX: new Float64Array(gtIndices.length),
+    gtY: new Float64Array(gtIndices.length),
+    predOrder,
+    predX: new Float64Array(n),
+    predY: new Float64Array(n),
+    predScore: new Float64Array(n),
+    predSample: new Int32Array(n),
+  };
+  for (let m = 0; m < gtIndices.length; m++) {
+    view.gtX[m] = gt.boxes.centerX[gtIndices[m]];
+    view.gtY[m] = gt.boxes.centerY[gtIndices[m]];
+  }
+  for (let k = 0; k < n; k++) {
+    const pi = predOrder[k];
+    view.predX[k] = pred.boxes.centerX[pi];
+    view.predY[k] = pred.boxes.centerY[pi];
+    view.predScore[k] = score[pi];
+    view.predSample[k] = predSampleInGt[pi];
+  }
+  return view;
 }
 
 function sizeError(boxes: EvalBoxes, i: number, side: 'results' | 'gt'): DetectionInputError {
@@ -86,7 +148,8 @@ function positiveSize(b: EvalBoxes['boxes'], i: number): boolean {
 
 /** Metric data of class `classCode` at matching threshold `distTh` (metres, strict `<`). */
 export function accumulate(index: MatchIndex, classCode: number, distTh: number): DetectionMetricData {
-  const { gt: gtView, gtStart, predOrder } = index.classes[classCode];
+  const view = index.classView(classCode);
+  const { gt: gtView, gtStart, gtX, gtY, predOrder, predX, predY, predScore, predSample } = view;
   const npos = gtView.length;
   if (npos === 0) return noPredictions();
   const g = index.gt.boxes;
@@ -97,7 +160,6 @@ export function accumulate(index: MatchIndex, classCode: number, distTh: number)
   const taken = new Uint8Array(npos);
   const tpCum = new Float64Array(n);
   const fpCum = new Float64Array(n);
-  const conf = new Float64Array(n);
   const errors = {
     trans_err: [] as number[],
     vel_err: [] as number[],
@@ -109,25 +171,23 @@ export function accumulate(index: MatchIndex, classCode: number, distTh: number)
   let tp = 0;
   let fp = 0;
   for (let k = 0; k < n; k++) {
-    const pi = predOrder[k];
-    const s = index.predSampleInGt[pi];
-    const px = p.centerX[pi];
-    const py = p.centerY[pi];
+    const s = predSample[k];
+    const px = predX[k];
+    const py = predY[k];
     let minDist = Number.POSITIVE_INFINITY;
     let match = -1;
     for (let m = gtStart[s]; m < gtStart[s + 1]; m++) {
       if (taken[m]) continue;
-      const gi = gtView[m];
-      const d = centerDistance(px, py, g.centerX[gi], g.centerY[gi]);
+      const d = centerDistance(px, py, gtX[m], gtY[m]);
       if (d < minDist) {
         minDist = d;
         match = m;
       }
     }
-    conf[k] = p.score[pi];
     if (minDist < distTh) {
       taken[match] = 1;
       tp++;
+      const pi = predOrder[k];
       const gi = gtView[match];
       if (!positiveSize(g, gi)) throw sizeError(index.gt, gi, 'gt');
       if (!positiveSize(p, pi)) throw sizeError(index.pred, pi, 'results');
@@ -140,7 +200,7 @@ export function accumulate(index: MatchIndex, classCode: number, distTh: number)
       );
       errors.orient_err.push(Math.abs(angleDiff(g.yaw[gi], p.yaw[pi], period)));
       errors.attr_err.push(1 - attributeAccuracy(g.attributeCode[gi], p.attributeCode[pi]));
-      matchConf.push(p.score[pi]);
+      matchConf.push(predScore[k]);
     } else {
       fp++;
     }
@@ -157,7 +217,7 @@ export function accumulate(index: MatchIndex, classCode: number, distTh: number)
   }
   const recall = recallGrid();
   const precision = numpyInterp(recall, rec, prec, { right: 0 });
-  const confidence = numpyInterp(recall, rec, conf, { right: 0 });
+  const confidence = numpyInterp(recall, rec, predScore, { right: 0 });
 
   // numpy.interp needs increasing x, so the devkit interpolates on the reversed (ascending) confidences.
   const confAscending = confidence.slice().reverse();

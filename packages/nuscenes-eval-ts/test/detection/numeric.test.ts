@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { floorMod } from '../../src/numeric/floor-mod.ts';
 import { numpyInterp } from '../../src/numeric/interp.ts';
 import { cummean, nanmean } from '../../src/numeric/nan.ts';
+import { byDescendingScore } from '../../src/numeric/score-order.ts';
 
 describe('numpy-compatible numeric helpers', () => {
   describe('numpyInterp', () => {
@@ -62,5 +63,27 @@ describe('numpy-compatible numeric helpers', () => {
       assert.equal(nanmean([1, Number.NaN, 3]), 2);
       assert.ok(Number.isNaN(nanmean([Number.NaN])));
     });
+  });
+});
+
+describe('byDescendingScore', () => {
+  it('orders as the devkit: descending score, equal scores (and -0, 0) with the later box first', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pool = [-1, -0, 0, 0.5, 1, 1e-300, -1e-300, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1 + 0.2];
+    const score = Float64Array.from({ length: 5000 }, (_, i) =>
+      i % 3 === 0 ? pool[Math.floor(random() * pool.length)] : (random() - 0.3) * 10 ** (8 * random() - 4),
+    );
+    const indices = Uint32Array.from({ length: 2500 }, (_, k) => k * 2);
+    const expected = indices.slice().sort((a, b) => score[b] - score[a] || b - a);
+    assert.deepEqual(Array.from(byDescendingScore(indices, score)), Array.from(expected));
+    assert.deepEqual(Array.from(byDescendingScore(new Uint32Array(0), score)), []);
+    assert.deepEqual(
+      Array.from(byDescendingScore(Uint32Array.of(4, 9), Float64Array.of(0, 0, 0, 0, 2, 0, 0, 0, 0, 2))),
+      [9, 4],
+    );
   });
 });
