@@ -7,7 +7,8 @@ import { join, relative, resolve } from 'node:path';
  * workspaces of a lower rank; nuscenes-eval-ts stands alone so it can be published and used by itself.
  */
 const rank: Record<string, number> = {
-  'nuscenes-eval-ts': 0,
+  // Below dataset: the synth generator starts its workers with nuscenes-eval-ts's TypeScript worker bootstrap.
+  'nuscenes-eval-ts': -1,
   '@mim4d/dataset': 0,
   '@mim4d/nn': 0,
   '@mim4d/pretrain': 1,

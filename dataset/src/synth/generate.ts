@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from 'nuscenes-eval-ts/typescript-worker';
 import type { MapLocation } from '../map/expansion-types.ts';
 import type {
   AttributeRecord,
@@ -207,32 +204,9 @@ function generateInWorkers(
   });
 }
 
-/**
- * A worker running scene-worker.ts. Workers do not inherit tsx's loader from this thread (whichever way it was
- * installed: --import, the tsx binary, or tsx's register API as bin/mim4d.js uses), so a small bootstrap registers
- * it in the worker before importing the TypeScript entry.
- */
+/** A worker running scene-worker.ts (TypeScript: the shared bootstrap installs tsx in the worker first). */
 function startSceneWorker(options: SynthOptions): Worker {
-  const tsx = JSON.stringify(pathToFileURL(tsxEsmApi()).href);
-  const entry = JSON.stringify(new URL('./scene-worker.ts', import.meta.url).href);
-  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(bootstrap, {
-    eval: true,
-    execArgv: [],
-    workerData: { options },
-  });
-}
-
-/**
- * Path of tsx's ESM register API, from the package's exports map. Not import.meta.resolve: under mocha these sources
- * are compiled to CommonJS, where it is absent; and not require.resolve, which picks the CommonJS build, whose
- * register() cannot find its loader from a worker.
- */
-function tsxEsmApi(): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve('tsx/package.json');
-  const exportsMap = JSON.parse(readFileSync(manifest, 'utf8')).exports['./esm/api'];
-  return join(dirname(manifest), exportsMap.import.default);
+  return startTypeScriptWorker(new URL('./scene-worker.ts', import.meta.url), { workerData: { options } });
 }
 
 type MutableTables = { [T in keyof TableRecords]: TableRecords[T][] };
