@@ -6,11 +6,12 @@
  * packages>), runs the reference devkit on the same files, prints its time, the speed-up and whether mAP and
  * NDS agree.
  *
- *   npx tsx bench/eval-detection.ts [--samples 6019] [--min-boxes 200] [--max-boxes 500] [--seed 1]
+ *   npx tsx bench/eval-detection.ts [--samples 6019] [--min-boxes 200] [--max-boxes 500] [--seed 1] [--load-workers 2]
  *   REF_DEVKIT=/tmp/ref/python-sdk PYQUATERNION=/tmp/ref PY_STUBS=/tmp/stubs npx tsx bench/eval-detection.ts
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   RandomSampleGenerator,
@@ -26,6 +27,10 @@ const SAMPLES = argValue('--samples', 6019);
 const MIN_BOXES = argValue('--min-boxes', 200);
 const MAX_BOXES = argValue('--max-boxes', 500);
 const SEED = argValue('--seed', 1);
+/** Passed to mim4d-eval; by default its own default. */
+const LOAD_WORKERS = args.includes('--load-workers')
+  ? ['--load-workers', String(argValue('--load-workers', 2))]
+  : [];
 const MAX_GT = 60;
 
 const root = new URL('..', import.meta.url).pathname;
@@ -126,6 +131,12 @@ if (!existsSync(resultsPath) || !existsSync(gtPath)) {
   console.log(`reusing ${work} (results ${mb(resultsPath)} MB, gt ${mb(gtPath)} MB)`);
 }
 
+// The machine may be shared: wall times mean little without the load they were taken under.
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(`load average before: ${loadAverage()}`);
 const ours = await measure(process.execPath, [
   join(root, 'eval/bin/mim4d-eval.js'),
   'detection',
@@ -136,8 +147,10 @@ const ours = await measure(process.execPath, [
   '--output-dir',
   join(work, 'ours'),
   '--json',
+  ...LOAD_WORKERS,
 ]);
 const oursSummary = JSON.parse(ours.stdout) as { mean_ap: number; nd_score: number; eval_time: number };
+console.log(`load average after:  ${loadAverage()}`);
 console.log(
   `mim4d-eval detection: ${ours.wallS.toFixed(1)} s wall, ${ours.cpuS.toFixed(1)} s CPU (accumulate + metrics ${oursSummary.eval_time.toFixed(1)} s), peak RSS ${ours.peakRssMb.toFixed(0)} MB, mAP ${oursSummary.mean_ap}, NDS ${oursSummary.nd_score}`,
 );
