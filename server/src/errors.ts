@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'InvalidSubmission'
   | 'ScoringUnavailable'
   | 'QuotaExceeded'
+  | 'OffsetMismatch'
   | 'TokenNotFound'
   | 'Internal';
 

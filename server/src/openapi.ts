@@ -246,6 +246,55 @@ export const openApiDocument = {
           '422': problem('DigestMismatch or SizeMismatch; nothing is kept'),
         },
       },
+      head: {
+        summary:
+          'resumable upload: how many bytes of the declared blob the server holds (Upload-Offset); Upload-Complete ?1 once stored',
+        security: auth,
+        parameters: [
+          pathParam('sha256', 'declared sha256', '^[0-9a-f]{64}$'),
+          {
+            name: 'Upload-Length',
+            in: 'header',
+            required: true,
+            schema: { type: 'integer' },
+            description: 'declared size',
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Upload-Offset and Upload-Complete headers',
+            headers: {
+              'Upload-Offset': { schema: { type: 'integer' } },
+              'Upload-Complete': { schema: { enum: ['?0', '?1'] } },
+            },
+          },
+          '400': problem('BadRequest: no Upload-Length'),
+          '404': problem('UploadNotDeclared'),
+          '422': problem('SizeMismatch: Upload-Length is not the declared size'),
+        },
+      },
+      patch: {
+        summary:
+          'resumable upload: append the body at Upload-Offset (the bytes held, from HEAD); the request reaching the size ' +
+          'verifies the whole sha256 and stores the blob. A dropped request keeps what arrived; a newer PATCH cuts an ' +
+          'older one still open for the same blob',
+        security: auth,
+        parameters: [
+          pathParam('sha256', 'declared sha256', '^[0-9a-f]{64}$'),
+          { name: 'Upload-Offset', in: 'header', required: true, schema: { type: 'integer' } },
+          { name: 'Upload-Length', in: 'header', required: true, schema: { type: 'integer' } },
+        ],
+        requestBody: { content: { 'application/offset+octet-stream': {}, 'application/octet-stream': {} } },
+        responses: {
+          '200': json('already stored', { type: 'object' }),
+          '201': json('complete, verified and stored', { type: 'object' }),
+          '204': { description: 'appended; Upload-Offset is the new offset' },
+          '400': problem('BadRequest: missing or malformed Upload-Offset / Upload-Length'),
+          '404': problem('UploadNotDeclared'),
+          '409': problem('OffsetMismatch: Upload-Offset header and offset member give the bytes held'),
+          '422': problem('DigestMismatch or SizeMismatch: the partial upload is discarded'),
+        },
+      },
     },
     '/api/v1/models/{ns}/{name}/commits': {
       post: {

@@ -99,4 +99,61 @@ describe('kill -9 during an upload', () => {
       await zoo.close();
     }
   });
+
+  it('keeps the bytes a resumable upload had received, never as a visible blob, and lets the upload continue', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-zoo-crash-resume-'));
+    const stores = await openEmbeddedStores(dataDir);
+    const { secret: token, stored } = createToken(stores.meta, 'crash', ['write:acme']);
+    await stored;
+    await stores.meta.close();
+    const { child, url } = await spawnServer(dataDir);
+
+    const big = new Uint8Array(8 << 20).map((_, i) => (i * 7) % 251);
+    const bigSha = sha256Hex(big);
+    await fetch(`${url}/api/v1/models/acme/crash/uploads`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ files: [{ path: 'big.bin', sha256: bigSha, size: big.length }] }),
+    });
+    const patch = httpRequest(`${url}/api/v1/uploads/${bigSha}`, {
+      method: 'PATCH',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Length': String(big.length),
+        'Upload-Offset': '0',
+        'Upload-Length': String(big.length),
+      },
+    });
+    patch.on('error', () => {});
+    patch.write(big.subarray(0, 3 << 20));
+    const partial = join(dataDir, 'uploads', `${bigSha}-${big.length}`);
+    await waitFor(async () => (await stat(partial).catch(() => null))?.size === 3 << 20, 'the bytes on disk');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    patch.destroy();
+
+    const zoo = await startZoo({ dataDir });
+    try {
+      assert.equal(zoo.running.startupCheck.incompleteRemoved, 0, 'the partial upload is kept for a resume');
+      assert.ok(!(await readdir(join(dataDir, 'blobs', 'sha256'))).includes(bigSha));
+      const held = await zoo.request(`/api/v1/uploads/${bigSha}`, {
+        method: 'HEAD',
+        token,
+        headers: { 'Upload-Length': String(big.length) },
+      });
+      const offset = Number(held.headers.get('Upload-Offset'));
+      assert.equal(offset, 3 << 20);
+      const rest = await zoo.request(`/api/v1/uploads/${bigSha}`, {
+        method: 'PATCH',
+        token,
+        headers: { 'Upload-Offset': String(offset), 'Upload-Length': String(big.length) },
+        body: big.subarray(offset),
+      });
+      assert.equal(rest.status, 201);
+      const fsck = await new BlobIntegrity(zoo.stores.blobs, zoo.stores.meta, () => {}).check({ full: true });
+      assert.deepEqual([fsck.corrupt, fsck.missing], [[], []]);
+    } finally {
+      await zoo.close();
+    }
+  });
 });

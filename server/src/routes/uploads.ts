@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
 import { canWriteSomewhere } from '../auth/scopes.ts';
@@ -49,10 +50,81 @@ export function parseFileList(body: unknown, maxBytes: number): DeclaredFile[] {
   });
 }
 
+type UploadResponse = Parameters<typeof principalOf>[0] & { setHeader(name: string, value: string): unknown };
+
+/** The blob an upload request names, once the caller may write somewhere. */
+function uploadTarget(param: string | undefined, res: UploadResponse) {
+  const principal = principalOf(res);
+  if (!canWriteSomewhere(principal)) {
+    throw new ProblemError(
+      principal.kind === 'anonymous' ? 401 : 403,
+      principal.kind === 'anonymous' ? 'Unauthorized' : 'Forbidden',
+      'uploading needs a token with a write:<ns> scope',
+    );
+  }
+  return checkSha256(param, 'the upload URL');
+}
+
+/** A non-negative decimal byte count from a header, or undefined when the header is absent. */
+function byteCount(
+  value: string | string[] | undefined,
+  header: string,
+  res: UploadResponse,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,16}$/.test(value)) {
+    res.setHeader('Connection', 'close');
+    throw new ProblemError(400, 'BadRequest', `${header} must be a byte count`);
+  }
+  return Number(value);
+}
+
+function requiredLength(value: string | string[] | undefined, res: UploadResponse): number {
+  const size = byteCount(value, 'Upload-Length', res);
+  if (size === undefined) {
+    res.setHeader('Connection', 'close');
+    throw new ProblemError(400, 'BadRequest', 'a resumable upload needs Upload-Length: the declared size');
+  }
+  return size;
+}
+
+/** Only declared (sha256, size) pairs may be uploaded; a wrong size is named against the declared one. */
+async function requireDeclared(
+  ctx: ZooContext,
+  res: UploadResponse,
+  sha256: ReturnType<typeof checkSha256>,
+  size: number,
+  header: string,
+): Promise<void> {
+  if (await ctx.meta.isUploadDeclared(sha256, size)) return;
+  res.setHeader('Connection', 'close');
+  const declared = await ctx.meta.declaredSizes(sha256);
+  throw declared.length > 0
+    ? new ProblemError(
+        422,
+        'SizeMismatch',
+        `${header} ${size} differs from the declared size ${declared.join(' or ')} of ${sha256}`,
+      )
+    : new ProblemError(
+        404,
+        'UploadNotDeclared',
+        `declare ${sha256} with POST /api/v1/models/{ns}/{name}/uploads first`,
+      );
+}
+
+/** A digest or size mismatch as a 422 (nothing of the upload is kept); anything else unchanged. */
+function refusedUpload(error: unknown, sha256: string, res: UploadResponse): unknown {
+  if (!(error instanceof BlobMismatchError)) return error;
+  res.setHeader('Connection', 'close');
+  return new ProblemError(422, error.kind, `upload of ${sha256} refused and discarded: ${error.message}`);
+}
+
 /**
  * Two-phase upload. The client declares each file's sha256 and size; the server answers which blobs it already
  * has (dedup) and where to PUT the others. A PUT is hashed while it streams to a temporary file and only becomes a
- * blob when hash and size match the declaration.
+ * blob when hash and size match the declaration. The same URL takes resumable uploads: HEAD (with Upload-Length)
+ * answers Upload-Offset, the bytes held; PATCH (Upload-Offset, Upload-Length) appends a chunk, and the request that
+ * completes the size verifies and publishes the blob. A dropped PATCH keeps what arrived.
  */
 export function uploadRoutes(ctx: ZooContext): Router {
   const router = Router();
@@ -75,17 +147,9 @@ export function uploadRoutes(ctx: ZooContext): Router {
   });
 
   router.put('/api/v1/uploads/:sha256', async (req, res) => {
-    const principal = principalOf(res);
-    if (!canWriteSomewhere(principal)) {
-      throw new ProblemError(
-        principal.kind === 'anonymous' ? 401 : 403,
-        principal.kind === 'anonymous' ? 'Unauthorized' : 'Forbidden',
-        'uploading needs a token with a write:<ns> scope',
-      );
-    }
-    const sha256 = checkSha256(req.params.sha256, 'the upload URL');
-    const length = req.headers['content-length'];
-    if (length === undefined || !/^\d+$/.test(length)) {
+    const sha256 = uploadTarget(req.params.sha256, res);
+    const size = byteCount(req.headers['content-length'], 'Content-Length', res);
+    if (size === undefined) {
       res.setHeader('Connection', 'close');
       throw new ProblemError(
         411,
@@ -93,7 +157,6 @@ export function uploadRoutes(ctx: ZooContext): Router {
         'an upload needs a Content-Length equal to the declared size',
       );
     }
-    const size = Number(length);
     if (size > ctx.limits.maxUploadBytes) {
       // The body is not read, so the connection cannot be reused.
       res.setHeader('Connection', 'close');
@@ -108,35 +171,101 @@ export function uploadRoutes(ctx: ZooContext): Router {
       res.json({ sha256, size, created: false });
       return;
     }
-    if (!(await ctx.meta.isUploadDeclared(sha256, size))) {
-      res.setHeader('Connection', 'close');
-      const declared = await ctx.meta.declaredSizes(sha256);
-      throw declared.length > 0
-        ? new ProblemError(
-            422,
-            'SizeMismatch',
-            `Content-Length ${size} differs from the declared size ${declared.join(' or ')} of ${sha256}`,
-          )
-        : new ProblemError(
-            404,
-            'UploadNotDeclared',
-            `declare ${sha256} with POST /api/v1/models/{ns}/{name}/uploads first`,
-          );
-    }
+    await requireDeclared(ctx, res, sha256, size, 'Content-Length');
     try {
       const { created } = await ctx.blobs.putVerified(req, { sha256, sizeBytes: size });
       await ctx.integrity.recordVerified(sha256);
       res.status(created ? 201 : 200).json({ sha256, size, created });
     } catch (error) {
-      if (error instanceof BlobMismatchError) {
+      throw refusedUpload(error, sha256, res);
+    }
+  });
+
+  // Resumable uploads: HEAD says how many bytes the server holds, PATCH appends from there.
+  const appending = new Map<string, { req: Readable; done: Promise<void> }>();
+
+  router.head('/api/v1/uploads/:sha256', async (req, res) => {
+    const sha256 = uploadTarget(req.params.sha256, res);
+    const size = requiredLength(req.headers['upload-length'], res);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Upload-Length', String(size));
+    if (await ctx.integrity.isStored(sha256, size)) {
+      res.setHeader('Upload-Offset', String(size));
+      res.setHeader('Upload-Complete', '?1');
+    } else {
+      await requireDeclared(ctx, res, sha256, size, 'Upload-Length');
+      res.setHeader('Upload-Offset', String(await ctx.blobs.partialLength({ sha256, sizeBytes: size })));
+      res.setHeader('Upload-Complete', '?0');
+    }
+    res.status(204).end();
+  });
+
+  router.patch('/api/v1/uploads/:sha256', async (req, res) => {
+    const sha256 = uploadTarget(req.params.sha256, res);
+    const size = requiredLength(req.headers['upload-length'], res);
+    const offset = byteCount(req.headers['upload-offset'], 'Upload-Offset', res);
+    if (offset === undefined) {
+      res.setHeader('Connection', 'close');
+      throw new ProblemError(
+        400,
+        'BadRequest',
+        'a PATCH needs Upload-Offset: the bytes the server holds (HEAD)',
+      );
+    }
+    if (await ctx.integrity.isStored(sha256, size)) {
+      req.resume();
+      res.setHeader('Upload-Offset', String(size));
+      res.json({ sha256, size, created: false });
+      return;
+    }
+    await requireDeclared(ctx, res, sha256, size, 'Upload-Length');
+    const key = `${sha256}-${size}`;
+    // The newest PATCH wins: an older one is usually a connection the client gave up on but the server has not seen
+    // drop yet (a silent network can keep it open for minutes); it is cut, keeping the bytes it delivered.
+    const older = appending.get(key);
+    if (older) {
+      older.req.destroy();
+      await older.done;
+    }
+    let finished = () => {};
+    const done = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    appending.set(key, { req, done });
+    try {
+      const spec = { sha256, sizeBytes: size };
+      const held = await ctx.blobs.partialLength(spec);
+      if (offset !== held) {
         res.setHeader('Connection', 'close');
+        res.setHeader('Upload-Offset', String(held));
         throw new ProblemError(
-          422,
-          error.kind,
-          `upload of ${sha256} refused and discarded: ${error.message}`,
+          409,
+          'OffsetMismatch',
+          `Upload-Offset is ${offset} but the server holds ${held} bytes of ${sha256}; continue from ${held}`,
+          { offset: held },
         );
       }
-      throw error;
+      const progress = await ctx.blobs.appendPartial(req, spec, offset).catch((error: unknown) => {
+        // A dropped connection is how resumable uploads are meant to fail: what arrived is kept, nothing to log.
+        if (req.destroyed && !(error instanceof BlobMismatchError)) {
+          throw new ProblemError(
+            400,
+            'BadRequest',
+            'the upload was interrupted; HEAD for the offset and continue',
+          );
+        }
+        throw refusedUpload(error, sha256, res);
+      });
+      res.setHeader('Upload-Offset', String(progress.offset));
+      if (!progress.complete) {
+        res.status(204).end();
+        return;
+      }
+      await ctx.integrity.recordVerified(sha256);
+      res.status(progress.created ? 201 : 200).json({ sha256, size, created: progress.created });
+    } finally {
+      if (appending.get(key)?.req === req) appending.delete(key);
+      finished();
     }
   });
 

@@ -27,6 +27,21 @@ export class BlobMismatchError extends Error {
   }
 }
 
+export interface BlobSpec {
+  sha256: Sha256Hex;
+  sizeBytes: number;
+}
+
+/** Where a resumable upload stands after an append. */
+export interface PartialProgress {
+  /** Bytes held now. */
+  offset: number;
+  /** True once the blob is verified and visible (the partial bytes are gone). */
+  complete: boolean;
+  /** With `complete`: false when an identical blob was already stored. */
+  created: boolean;
+}
+
 /**
  * Content-addressed blob storage. Implementations must make a blob visible only once all its bytes are durable and
  * verified, so a crash never exposes a partial blob. A filesystem store and, later, an object store sit behind this.
@@ -38,10 +53,19 @@ export interface BlobStore {
    * {@link BlobMismatchError} (and keeps nothing) when the bytes do not match. `created` is false when an identical
    * blob was already stored.
    */
-  putVerified(
-    source: Readable,
-    expected: { sha256: Sha256Hex; sizeBytes: number },
-  ): Promise<{ created: boolean }>;
+  putVerified(source: Readable, expected: BlobSpec): Promise<{ created: boolean }>;
+  /**
+   * Bytes held of a resumable upload of `expected` (0 when none is under way). They survive a dropped connection
+   * and a restart, but are never visible as a blob until complete and verified.
+   */
+  partialLength(expected: BlobSpec): Promise<number>;
+  /**
+   * Appends `source` to the resumable upload, which must hold exactly `offset` bytes (the caller serialises appends
+   * to one blob). Bytes that arrive before the source fails are kept for the next append. Once the size is reached,
+   * the whole file's sha256 (the prefix re-read from disk, the rest hashed as it streamed) must match: the blob is
+   * then published as by {@link putVerified}; otherwise {@link BlobMismatchError} and nothing is kept.
+   */
+  appendPartial(source: Readable, expected: BlobSpec, offset: number): Promise<PartialProgress>;
   /** Re-reads the stored bytes and returns their sha256. */
   rehash(sha256: Sha256Hex): Promise<Sha256Hex>;
   readAll(sha256: Sha256Hex): Promise<Buffer>;
@@ -50,6 +74,9 @@ export interface BlobStore {
   list(): AsyncIterable<Sha256Hex>;
   /** Moves a blob whose bytes no longer match its name out of service, keeping the bytes for inspection. */
   quarantine(sha256: Sha256Hex): Promise<void>;
-  /** Removes leftovers of writes that never finished (after a crash). Returns how many were removed. */
+  /**
+   * Removes leftovers of writes that never finished (after a crash), and resumable uploads left alone for a week or
+   * whose blob is stored by now. Returns how many were removed.
+   */
   removeIncomplete(): Promise<number>;
 }

@@ -148,6 +148,38 @@ export async function publish(
   return { revision: commit.revision, uploaded, deduplicated };
 }
 
+/** Tries of one file's upload; each after the first resumes from the bytes the server holds. */
+const UPLOAD_ATTEMPTS = 5;
+/** Answers after which asking the server for its offset again and continuing makes sense. */
+const RESUMABLE = new Set(['NetworkError', 'OffsetMismatch']);
+
+/** What the server holds of the upload: `complete` once the blob is stored (by this client or another). */
+async function heldBytes(
+  http: ZooHttp,
+  file: Declared,
+  uploadUrl: string,
+  what: string,
+): Promise<{ offset: number; complete: boolean }> {
+  const response = await http.request(uploadUrl, {
+    what: `${what} (ask for the offset)`,
+    method: 'HEAD',
+    headers: { 'Upload-Length': String(file.size) },
+  });
+  const offset = Number(response.headers.get('Upload-Offset'));
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > file.size) {
+    throw new ZooError(
+      'InvalidResponse',
+      `${what}: the server answered Upload-Offset "${response.headers.get('Upload-Offset')}" for a ${file.size}-byte file`,
+    );
+  }
+  return { offset, complete: response.headers.get('Upload-Complete') === '?1' };
+}
+
+/**
+ * Sends one file with the server's resumable protocol: HEAD for the bytes it holds, PATCH the rest. A dropped
+ * connection (or a race with another uploader of the same blob) is followed by a new HEAD and PATCH from the new
+ * offset, so an interrupted multi-GB upload does not start over. The server verifies the whole file's sha256.
+ */
 async function uploadOne(
   http: ZooHttp,
   file: Declared,
@@ -155,21 +187,43 @@ async function uploadOne(
   what: string,
   onProgress?: (progress: TransferProgress) => void,
 ): Promise<void> {
-  let sent = 0;
+  let resumedFrom = 0;
+  const report = (phase: TransferProgress['phase'], bytes: number) =>
+    onProgress?.({ direction: 'upload', path: file.path, bytes, total: file.size, resumedFrom, phase });
+  for (let attempt = 1; ; attempt++) {
+    const held = await heldBytes(http, file, uploadUrl, what);
+    if (held.complete) break;
+    if (attempt > 1) resumedFrom = held.offset;
+    try {
+      await patchFrom(http, file, uploadUrl, held.offset, what, (bytes) => report('transfer', bytes));
+      break;
+    } catch (error) {
+      if (!(error instanceof ZooError && RESUMABLE.has(error.code)) || attempt === UPLOAD_ATTEMPTS)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+  report('done', file.size);
+}
+
+async function patchFrom(
+  http: ZooHttp,
+  file: Declared,
+  uploadUrl: string,
+  offset: number,
+  what: string,
+  onBytes: (bytes: number) => void,
+): Promise<void> {
+  let sent = offset;
   const source =
-    typeof file.source === 'string' ? createReadStream(file.source) : Readable.from([file.source]);
+    typeof file.source === 'string'
+      ? createReadStream(file.source, { start: offset })
+      : Readable.from([file.source.subarray(offset)]);
   const counted = source.pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         sent += chunk.length;
-        onProgress?.({
-          direction: 'upload',
-          path: file.path,
-          bytes: sent,
-          total: file.size,
-          resumedFrom: 0,
-          phase: 'transfer',
-        });
+        onBytes(sent);
         done(null, chunk);
       },
     }),
@@ -177,21 +231,14 @@ async function uploadOne(
   source.on('error', (error: Error) => counted.destroy(error));
   await http.request(uploadUrl, {
     what,
-    method: 'PUT',
+    method: 'PATCH',
     headers: {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': String(file.size),
-      'Repr-Digest': `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`,
+      'Content-Type': 'application/offset+octet-stream',
+      'Content-Length': String(file.size - offset),
+      'Upload-Offset': String(offset),
+      'Upload-Length': String(file.size),
     },
     body: Readable.toWeb(counted) as ReadableStream<Uint8Array>,
     duplex: 'half',
   } as RequestInit & { what: string; duplex: 'half' });
-  onProgress?.({
-    direction: 'upload',
-    path: file.path,
-    bytes: file.size,
-    total: file.size,
-    resumedFrom: 0,
-    phase: 'done',
-  });
 }
