@@ -12,7 +12,7 @@ import type {
  * Append-only schema steps. The metadata store owns SQLite's `user_version`, so these are counted in their own
  * table and the two stores can share one database file.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE lb_benchmarks (
     id TEXT PRIMARY KEY,

@@ -239,7 +239,9 @@ describe('leaderboards API', function () {
     assert.ok(doc.paths['/api/v1/models/{ns}/{name}'], 'the core routes are still there');
   });
 
-  it('scores on restart the bodies a stopped server had received, and fails uploads it never finished', async () => {
+  it('scores on restart the bodies a stopped server had received, and fails uploads it never finished', async function () {
+    // Each submission starts a scoring process: seconds each on a loaded machine.
+    this.timeout(90_000);
     const dir = await mkdtemp(join(tmpdir(), 'mim4d-boards-restart-'));
     const first = await Leaderboards.open(dir, { quota: null });
     const benchmark = await first.store.getBenchmark('nuscenes-detection@v1');
@@ -271,7 +273,9 @@ describe('leaderboards API', function () {
     assert.match(cut?.errors[0].rule ?? '', /stopped before the upload finished/);
   });
 
-  it('answers 429 with Retry-After once a token used its quota; failed submissions do not count', async () => {
+  it('answers 429 with Retry-After once a token used its quota; failed submissions do not count', async function () {
+    // Each submission starts a scoring process: seconds each on a loaded machine.
+    this.timeout(90_000);
     const dir = await mkdtemp(join(tmpdir(), 'mim4d-boards-quota-'));
     const limited = await Leaderboards.open(dir, { quota: { max: 1, windowMs: 3_600_000 } });
     const benchmark = await limited.store.getBenchmark('nuscenes-detection@v1');
