@@ -61,6 +61,12 @@ export function buildProgram(): Command {
       count,
       DEFAULT_SUBMISSION_QUOTA.max,
     )
+    .option(
+      '--scoring-timeout <minutes>',
+      'stop scoring a submission (and fail it) after this many minutes',
+      count,
+      120,
+    )
     .action(
       async (opts: {
         data: string;
@@ -70,6 +76,7 @@ export function buildProgram(): Command {
         rateLimit: boolean;
         trustProxy?: number;
         submissionQuota: number;
+        scoringTimeout: number;
       }) => {
         const stores = await openEmbeddedStores(opts.data);
         const leaderboards = await Leaderboards.open(stores.dataDir, {
@@ -77,6 +84,7 @@ export function buildProgram(): Command {
           quota:
             opts.submissionQuota === 0 ? null : { ...DEFAULT_SUBMISSION_QUOTA, max: opts.submissionQuota },
           maxUnpackedBytes: opts.maxUpload,
+          scoringTimeoutMs: opts.scoringTimeout * 60_000,
         });
         await leaderboards.resumeUnfinished();
         const running = await startServer({

@@ -23,6 +23,8 @@ export interface LeaderboardOptions {
   quota?: SubmissionQuota | null;
   /** Cap on the unpacked bytes of a bev-seg archive. Default 64 GiB. */
   maxUnpackedBytes?: number;
+  /** A scoring process still running after this long is killed and its submission failed. Default 2 h. */
+  scoringTimeoutMs?: number;
 }
 
 export const DEFAULT_SUBMISSION_QUOTA: SubmissionQuota = { max: 5, windowMs: 24 * 3600 * 1000 };
@@ -38,6 +40,7 @@ export class Leaderboards {
   readonly quota: SubmissionQuota | null;
   private readonly log: (line: string) => void;
   private readonly maxUnpackedBytes: number;
+  private readonly scoringTimeoutMs: number;
   private queue: Promise<void> = Promise.resolve();
   private running: ScoringProcess | undefined;
   private stopping = false;
@@ -51,6 +54,7 @@ export class Leaderboards {
     this.quota = options.quota === undefined ? DEFAULT_SUBMISSION_QUOTA : options.quota;
     this.log = options.log ?? (() => {});
     this.maxUnpackedBytes = options.maxUnpackedBytes ?? 64 * 2 ** 30;
+    this.scoringTimeoutMs = options.scoringTimeoutMs ?? 2 * 3600 * 1000;
   }
 
   /** Opens the store in `<data>/zoo.sqlite` and seeds the catalogue benchmarks and baselines missing from it. */
@@ -156,9 +160,22 @@ export class Leaderboards {
       workDir: join(this.submissionDir(submission.id), 'work'),
       maxUnpackedBytes: this.maxUnpackedBytes,
     });
+    const running = this.running;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      running.kill();
+    }, this.scoringTimeoutMs);
     try {
-      return await this.running.outcome;
+      const outcome = await running.outcome;
+      return timedOut
+        ? {
+            kind: 'error',
+            message: `scoring took longer than ${this.scoringTimeoutMs / 1000} s and was stopped`,
+          }
+        : outcome;
     } finally {
+      clearTimeout(timer);
       this.running = undefined;
     }
   }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
 import { Leaderboards } from '../../src/leaderboards/leaderboards.ts';
 import {
@@ -150,6 +150,20 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
     assert.equal(died.status, 'failed');
     assert.match(died.errors[0].rule, /scoring failed on the server: the scoring process ended \(SIGKILL\)/);
     assert.equal((await statusOf(next)).status, 'verified');
+  });
+
+  it('stops a scoring run that takes longer than the time limit and fails its submission', async () => {
+    const hasty = new Leaderboards(boards.store, zoo.dataDir, { quota: null, scoringTimeoutMs: 1 });
+    const { submission } = (await boards.store.createSubmission(
+      { id: 'sub_slow', benchmark: HDMAP, name: 'slow', submittedBy: 'tok' },
+      null,
+    )) as { submission: Submission };
+    await mkdir(dirname(hasty.bodyPath(submission.id)), { recursive: true });
+    await writeFile(hasty.bodyPath(submission.id), JSON.stringify(map.results));
+    await hasty.enqueue(submission);
+    const stopped = await boards.store.getSubmission('sub_slow');
+    assert.equal(stopped?.status, 'failed');
+    assert.match(stopped?.errors[0].rule ?? '', /took longer than 0.001 s and was stopped/);
   });
 
   it('shows the visitor their submissions with status and errors on the benchmark page', async () => {
