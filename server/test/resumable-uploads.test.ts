@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, utimes } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { BlobIntegrity } from '../src/blob-integrity.ts';
 import { sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
 
 describe('resumable uploads (HEAD for the offset, PATCH to append)', () => {
@@ -118,6 +119,31 @@ describe('resumable uploads (HEAD for the offset, PATCH to append)', () => {
     assert.equal(overrun.status, 422);
     assert.equal(overrun.headers.get('X-Error-Code'), 'SizeMismatch');
     assert.deepEqual(await partials(), []);
+  });
+
+  it('keeps fresh partial uploads at start-up, and removes week-old ones and those whose blob is stored', async () => {
+    const fresh = new Uint8Array(randomBytes(10_000));
+    const stale = new Uint8Array(randomBytes(10_000));
+    const done = new Uint8Array(randomBytes(10_000));
+    for (const bytes of [fresh, stale, done]) {
+      const sha256 = await declared(bytes);
+      assert.equal((await patch(sha256, bytes.length, 0, bytes.subarray(0, 4000))).status, 204);
+    }
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    await utimes(join(zoo.dataDir, 'uploads', `${sha256Hex(stale)}-${stale.length}`), weekAgo, weekAgo);
+    const put = await zoo.request(`/api/v1/uploads/${sha256Hex(done)}`, {
+      method: 'PUT',
+      token: writer,
+      body: done,
+    });
+    assert.equal(put.status, 201);
+
+    const report = await new BlobIntegrity(zoo.stores.blobs, zoo.stores.meta, () => {}).check({
+      full: false,
+    });
+    assert.equal(report.incompleteRemoved, 2);
+    assert.deepEqual(await partials(), [`${sha256Hex(fresh)}-${fresh.length}`]);
+    assert.equal((await head(sha256Hex(fresh), fresh.length)).offset, 4000);
   });
 
   it('needs a write token, a declared size and the offset headers', async () => {
