@@ -37,6 +37,34 @@ export class Quaternion {
     return new Quaternion(Math.cos(radians / 2), 0, 0, Math.sin(radians / 2));
   }
 
+  /**
+   * pyquaternion's `Quaternion(matrix=R)` for a rotation matrix R (row-major), by its trace method, without the
+   * orthogonality checks; the result is not normalised, as there.
+   */
+  static fromRotationMatrix(r: Mat3): Quaternion {
+    // pyquaternion works on Rᵀ: m(i, j) = R[j][i].
+    const m = (i: number, j: number) => r[3 * j + i];
+    let t: number;
+    let q: [number, number, number, number];
+    if (m(2, 2) < 0) {
+      if (m(0, 0) > m(1, 1)) {
+        t = 1 + m(0, 0) - m(1, 1) - m(2, 2);
+        q = [m(1, 2) - m(2, 1), t, m(0, 1) + m(1, 0), m(2, 0) + m(0, 2)];
+      } else {
+        t = 1 - m(0, 0) + m(1, 1) - m(2, 2);
+        q = [m(2, 0) - m(0, 2), m(0, 1) + m(1, 0), t, m(1, 2) + m(2, 1)];
+      }
+    } else if (m(0, 0) < -m(1, 1)) {
+      t = 1 - m(0, 0) - m(1, 1) + m(2, 2);
+      q = [m(0, 1) - m(1, 0), m(2, 0) + m(0, 2), m(1, 2) + m(2, 1), t];
+    } else {
+      t = 1 + m(0, 0) + m(1, 1) + m(2, 2);
+      q = [t, m(1, 2) - m(2, 1), m(2, 0) - m(0, 2), m(0, 1) - m(1, 0)];
+    }
+    const s = 0.5 / Math.sqrt(t);
+    return new Quaternion(q[0] * s, q[1] * s, q[2] * s, q[3] * s);
+  }
+
   toArray(): [number, number, number, number] {
     return [this.w, this.x, this.y, this.z];
   }

@@ -37,9 +37,9 @@ export type PatchPolygonLayer =
 export type PatchLineLayer = 'road_divider' | 'lane_divider';
 
 /**
- * The patch of `height` x `width` metres centred at the lidar and turned by the yaw of its x axis, as MapTR and
- * BEVFusion take it from `ego2global · lidar2ego`. Map geometry cut by it lands in the lidar frame up to pitch
- * and roll, which both methods ignore.
+ * The patch of `height` x `width` metres centred at the lidar and turned by the yaw of its x axis, as BEVFusion
+ * takes it from `ego2global · lidar2ego` (MapTR's variant is `mapTrPatch`). Map geometry cut by it lands in the
+ * lidar frame up to pitch and roll, which both methods ignore.
  */
 export function lidarPatch(lidarToGlobal: Mat4<'lidar', 'global'>, height: number, width: number): MapPatch {
   const m = lidarToGlobal;

@@ -1,6 +1,7 @@
 import type { Mat4 } from '../geometry/matrix.ts';
+import { Quaternion } from '../geometry/quaternion.ts';
 import type { MapExpansion } from './map-expansion.ts';
-import { lidarPatch, lineLayerInPatch, type MapPatch, polygonLayerInPatch } from './map-patch.ts';
+import { lineLayerInPatch, type MapPatch, polygonLayerInPatch } from './map-patch.ts';
 import {
   box,
   type Geometry,
@@ -96,10 +97,21 @@ export function mapTrGtVectorsInPatch(map: MapExpansion, patch: MapPatch): MapTr
   ];
 }
 
+/**
+ * MapTR's patch around a lidar pose. Its `vectormap_pipeline` passes the rotation on as a quaternion
+ * (`Quaternion(matrix=lidar2global)`) and `gen_vectorized_samples` takes the yaw of that quaternion's matrix; the
+ * round trip moves the angle by an ulp or so from the matrix's own, enough to change which vertices GEOS keeps
+ * where crossings meet at the patch edge.
+ */
+export function mapTrPatch(lidarToGlobal: Mat4<'lidar', 'global'>): MapPatch {
+  const m = lidarToGlobal;
+  const q = Quaternion.fromRotationMatrix([m[0], m[1], m[2], m[4], m[5], m[6], m[8], m[9], m[10]]);
+  const r = q.rotationMatrix();
+  const yaw = Math.atan2(r[3], r[0]);
+  return { x: m[3], y: m[7], ...MAPTR_PATCH_SIZE, angleDeg: (yaw / Math.PI) * 180 };
+}
+
 /** MapTR GT vectors around a lidar pose (`ego2global · lidar2ego`), in the lidar frame. */
 export function mapTrGtVectors(map: MapExpansion, lidarToGlobal: Mat4<'lidar', 'global'>): MapTrGtVector[] {
-  return mapTrGtVectorsInPatch(
-    map,
-    lidarPatch(lidarToGlobal, MAPTR_PATCH_SIZE.height, MAPTR_PATCH_SIZE.width),
-  );
+  return mapTrGtVectorsInPatch(map, mapTrPatch(lidarToGlobal));
 }

@@ -1,69 +1,282 @@
 /**
- * The planar-geometry operations the map layer needs, on jsts (a JTS port; GEOS, which shapely wraps, is
- * another), with shapely's conventions where they decide coordinates: `box` vertex order and the
- * `affinity.rotate` / `affine_transform` arithmetic, so transformed points agree to the last bit.
+ * The planar-geometry operations the map layer needs. Overlays, unions, line merges and the validity and
+ * orientation tests run in GEOS (./geos.ts), as shapely runs them, so results carry the same vertices, ring
+ * starts and part order as the Python references. Coordinate transforms run here with shapely's `box` vertex
+ * order and `affinity` arithmetic, so transformed points agree to the last bit.
+ *
+ * Geometries are immutable JS values; an operation copies its inputs into GEOS, copies the result back and
+ * frees every GEOS object before it returns, so nothing in the WebAssembly heap outlives a call.
  */
 
-import Orientation from 'jsts/org/locationtech/jts/algorithm/Orientation.js';
-import Coordinate from 'jsts/org/locationtech/jts/geom/Coordinate.js';
-import GeometryFactory from 'jsts/org/locationtech/jts/geom/GeometryFactory.js';
-import AffineTransformation from 'jsts/org/locationtech/jts/geom/util/AffineTransformation.js';
-import LineMerger from 'jsts/org/locationtech/jts/operation/linemerge/LineMerger.js';
-import OverlayOp from 'jsts/org/locationtech/jts/operation/overlay/OverlayOp.js';
-import SnapIfNeededOverlayOp from 'jsts/org/locationtech/jts/operation/overlay/snap/SnapIfNeededOverlayOp.js';
-import UnaryUnionOp from 'jsts/org/locationtech/jts/operation/union/UnaryUnionOp.js';
-import IsValidOp from 'jsts/org/locationtech/jts/operation/valid/IsValidOp.js';
+import { checked, geos, type Ptr } from './geos.ts';
 
-/** The part of the jsts geometry API used here (its bundled typings declare too little of it). */
-export interface Geometry {
-  isEmpty(): boolean;
-  getGeometryType(): string;
-  getDimension(): number;
-  getNumGeometries(): number;
-  getGeometryN(i: number): Geometry;
-  getCoordinates(): { x: number; y: number }[];
+/** In GEOS's type-id order. */
+const GEOMETRY_TYPES = [
+  'Point',
+  'LineString',
+  'LinearRing',
+  'Polygon',
+  'MultiPoint',
+  'MultiLineString',
+  'MultiPolygon',
+  'GeometryCollection',
+] as const;
+export type GeometryType = (typeof GEOMETRY_TYPES)[number];
+
+const NO_XY = new Float64Array(0);
+
+export class Geometry {
+  private constructor(
+    private readonly type: GeometryType,
+    /** x0, y0, x1, y1, ... of a Point, LineString or LinearRing. */
+    private readonly xy: Float64Array,
+    /** A polygon's rings, exterior first, or a collection's members. */
+    private readonly members: readonly Geometry[],
+  ) {}
+
+  static vertices(type: 'Point' | 'LineString' | 'LinearRing', xy: Float64Array): Geometry {
+    const n = xy.length / 2;
+    if (type === 'LineString' && n === 1)
+      throw new Error('a line string needs 0 or at least 2 vertices, got 1');
+    if (type === 'LinearRing' && n > 0) {
+      if (n < 4) throw new Error(`a ring needs 0 or at least 4 vertices, got ${n}`);
+      if (xy[0] !== xy[xy.length - 2] || xy[1] !== xy[xy.length - 1])
+        throw new Error('a ring must be closed');
+    }
+    return new Geometry(type, xy, []);
+  }
+
+  static composite(type: Exclude<GeometryType, 'Point' | 'LineString' | 'LinearRing'>, members: Geometry[]) {
+    return new Geometry(type, NO_XY, members);
+  }
+
+  getGeometryType(): GeometryType {
+    return this.type;
+  }
+
+  isEmpty(): boolean {
+    return this.xy.length === 0 && this.members.every((m) => m.isEmpty());
+  }
+
+  /** 0 for points, 1 for lines, 2 for polygons; a collection takes its highest member's, -1 when it has none. */
+  getDimension(): number {
+    switch (this.type) {
+      case 'Point':
+      case 'MultiPoint':
+        return 0;
+      case 'LineString':
+      case 'LinearRing':
+      case 'MultiLineString':
+        return 1;
+      case 'Polygon':
+      case 'MultiPolygon':
+        return 2;
+      case 'GeometryCollection':
+        return Math.max(-1, ...this.members.map((m) => m.getDimension()));
+    }
+  }
+
+  private isCollection(): boolean {
+    return this.type.startsWith('Multi') || this.type === 'GeometryCollection';
+  }
+
+  getNumGeometries(): number {
+    return this.isCollection() ? this.members.length : 1;
+  }
+
+  getGeometryN(i: number): Geometry {
+    return this.isCollection() ? this.members[i] : this;
+  }
+
+  getExteriorRing(): Geometry {
+    return this.ring(0);
+  }
+
+  getNumInteriorRing(): number {
+    this.ring(0);
+    return Math.max(0, this.members.length - 1);
+  }
+
+  getInteriorRingN(i: number): Geometry {
+    return this.ring(i + 1);
+  }
+
+  private ring(i: number): Geometry {
+    if (this.type !== 'Polygon') throw new Error(`a ${this.type} has no rings`);
+    return this.members[i] ?? Geometry.vertices('LinearRing', NO_XY);
+  }
+
+  /** Every vertex, rings and members in order. */
+  getCoordinates(): { x: number; y: number }[] {
+    const out: { x: number; y: number }[] = [];
+    for (let i = 0; i < this.xy.length; i += 2) out.push({ x: this.xy[i], y: this.xy[i + 1] });
+    for (const m of this.members) out.push(...m.getCoordinates());
+    return out;
+  }
+
+  /** The same structure with every vertex mapped by `f` (which receives and returns x, y pairs in place). */
+  mapVertices(f: (xy: Float64Array) => Float64Array): Geometry {
+    return new Geometry(
+      this.type,
+      this.xy.length > 0 ? f(this.xy) : NO_XY,
+      this.members.map((m) => m.mapVertices(f)),
+    );
+  }
+
+  /** A copy of this geometry in GEOS; the caller destroys it. */
+  toGeos(): Ptr {
+    switch (this.type) {
+      case 'Point':
+        return this.xy.length === 0
+          ? geos.GEOSGeom_createEmptyPoint()
+          : geos.GEOSGeom_createPointFromXY(this.xy[0], this.xy[1]);
+      case 'LineString':
+        return checked(geos.GEOSGeom_createLineString(coordSeq(this.xy)), 0, 'line string');
+      case 'LinearRing':
+        return checked(geos.GEOSGeom_createLinearRing(coordSeq(this.xy)), 0, 'linear ring');
+      case 'Polygon': {
+        if (this.members.length === 0) return geos.GEOSGeom_createEmptyPolygon();
+        const shell = this.members[0].toGeos();
+        return withPointers(this.members.slice(1), (holes, n) =>
+          checked(geos.GEOSGeom_createPolygon(shell, holes, n), 0, 'polygon'),
+        );
+      }
+      default: {
+        const typeId = GEOMETRY_TYPES.indexOf(this.type);
+        return withPointers(this.members, (geoms, n) =>
+          checked(geos.GEOSGeom_createCollection(typeId, geoms, n), 0, this.type),
+        );
+      }
+    }
+  }
+
+  /** A JS copy of the GEOS geometry `g`, which stays the caller's. */
+  static fromGeos(g: Ptr): Geometry {
+    const type = GEOMETRY_TYPES[checked(geos.GEOSGeomTypeId(g), -1, 'geometry type')];
+    switch (type) {
+      case 'Point':
+      case 'LineString':
+      case 'LinearRing':
+        return new Geometry(type, verticesOf(checked(geos.GEOSGeom_getCoordSeq(g), 0, 'coordinates')), []);
+      case 'Polygon': {
+        const rings = [Geometry.fromGeos(checked(geos.GEOSGetExteriorRing(g), 0, 'exterior ring'))];
+        const holes = checked(geos.GEOSGetNumInteriorRings(g), -1, 'interior rings');
+        for (let i = 0; i < holes; i++) {
+          rings.push(Geometry.fromGeos(checked(geos.GEOSGetInteriorRingN(g, i), 0, 'interior ring')));
+        }
+        return new Geometry(type, NO_XY, rings[0].isEmpty() ? [] : rings);
+      }
+      default: {
+        const members: Geometry[] = [];
+        const n = checked(geos.GEOSGetNumGeometries(g), -1, 'member count');
+        for (let i = 0; i < n; i++)
+          members.push(Geometry.fromGeos(checked(geos.GEOSGetGeometryN(g, i), 0, 'member')));
+        return new Geometry(type, NO_XY, members);
+      }
+    }
+  }
 }
-export interface Polygon extends Geometry {
-  getExteriorRing(): Geometry;
-  getNumInteriorRing(): number;
-  getInteriorRingN(i: number): Geometry;
-}
+export type Polygon = Geometry;
 export type LineString = Geometry;
 
+/** A GEOS coordinate sequence holding `xy`; ownership passes to the geometry made from it. */
+function coordSeq(xy: Float64Array): Ptr {
+  const buf = geos.Module._malloc(Math.max(8, xy.byteLength));
+  try {
+    geos.Module.HEAPF64.set(xy, buf / 8);
+    return checked(geos.GEOSCoordSeq_copyFromBuffer(buf, xy.length / 2, 0, 0), 0, 'coordinate sequence');
+  } finally {
+    geos.Module._free(buf);
+  }
+}
+
+/** Scratch space for GEOS's out-parameters (a size, a flag). */
+const OUT = geos.Module._malloc(8);
+
+function verticesOf(seq: Ptr): Float64Array {
+  checked(geos.GEOSCoordSeq_getSize(seq, OUT), 0, 'coordinate count');
+  const n = geos.Module.HEAPU32[OUT / 4];
+  if (n === 0) return NO_XY;
+  const buf = geos.Module._malloc(16 * n);
+  try {
+    checked(geos.GEOSCoordSeq_copyToBuffer(seq, buf, 0, 0), 0, 'coordinates');
+    return geos.Module.HEAPF64.slice(buf / 8, buf / 8 + 2 * n);
+  } finally {
+    geos.Module._free(buf);
+  }
+}
+
+/** Runs `f` on a heap array of GEOS copies of `geoms`, whose ownership `f` hands to GEOS. */
+function withPointers(geoms: readonly Geometry[], f: (array: Ptr, n: number) => Ptr): Ptr {
+  const array = geos.Module._malloc(Math.max(4, 4 * geoms.length));
+  try {
+    geoms.forEach((g, i) => {
+      const p = g.toGeos();
+      geos.Module.HEAPU32[array / 4 + i] = p;
+    });
+    return f(array, geoms.length);
+  } finally {
+    geos.Module._free(array);
+  }
+}
+
+/** Runs `op` on GEOS copies of `inputs` and returns a JS copy of its result; every GEOS object is freed. */
+function inGeos<T>(inputs: readonly Geometry[], op: (...g: Ptr[]) => T): T {
+  const copies: Ptr[] = [];
+  try {
+    for (const g of inputs) copies.push(g.toGeos());
+    return op(...copies);
+  } finally {
+    for (const p of copies) geos.GEOSGeom_destroy(p);
+  }
+}
+
+function overlay(inputs: readonly Geometry[], op: (...g: Ptr[]) => Ptr, what: string): Geometry {
+  return inGeos(inputs, (...g) => {
+    const result = checked(op(...g), 0, what);
+    try {
+      return Geometry.fromGeos(result);
+    } finally {
+      geos.GEOSGeom_destroy(result);
+    }
+  });
+}
+
 declare const frameBrand: unique symbol;
-/** A jsts geometry whose coordinates (metres) are in frame `F`. */
+/** A geometry whose coordinates (metres) are in frame `F`. */
 export type InFrame<G, F extends string> = G & { readonly [frameBrand]: F };
 
 export type XY = readonly [x: number, y: number];
 
-const factory = new GeometryFactory();
-
-function coords(points: readonly XY[]): Coordinate[] {
-  return points.map(([x, y]) => new Coordinate(x, y));
+function flat(points: readonly XY[]): Float64Array {
+  const xy = new Float64Array(2 * points.length);
+  points.forEach(([x, y], i) => {
+    xy[2 * i] = x;
+    xy[2 * i + 1] = y;
+  });
+  return xy;
 }
 
 /** Closes an open ring the way shapely does (appends the first vertex). */
-function closedRing(points: readonly XY[]): Coordinate[] {
-  const c = coords(points);
-  const first = c[0];
-  const last = c[c.length - 1];
-  if (first.x !== last.x || first.y !== last.y) c.push(new Coordinate(first.x, first.y));
-  return c;
+function closedRing(points: readonly XY[]): Geometry {
+  const first = points[0];
+  const last = points[points.length - 1];
+  const open = points.length > 0 && (first[0] !== last[0] || first[1] !== last[1]);
+  return Geometry.vertices('LinearRing', flat(open ? [...points, first] : points));
 }
 
 export function polygon<F extends string>(exterior: readonly XY[], holes: readonly (readonly XY[])[] = []) {
-  return factory.createPolygon(
-    factory.createLinearRing(closedRing(exterior)),
-    holes.map((h) => factory.createLinearRing(closedRing(h))),
-  ) as InFrame<Polygon, F>;
+  const shell = closedRing(exterior);
+  const rings = shell.isEmpty() ? [] : [shell, ...holes.map(closedRing)];
+  return Geometry.composite('Polygon', rings) as InFrame<Polygon, F>;
 }
 
 export function lineString<F extends string>(points: readonly XY[]) {
-  return factory.createLineString(coords(points)) as InFrame<LineString, F>;
+  return Geometry.vertices('LineString', flat(points)) as InFrame<LineString, F>;
 }
 
 export function emptyGeometry<F extends string>() {
-  return factory.createGeometryCollection([]) as unknown as InFrame<Geometry, F>;
+  return Geometry.composite('GeometryCollection', []) as InFrame<Geometry, F>;
 }
 
 /** shapely `box(minx, miny, maxx, maxy)`: counter-clockwise from (maxx, miny). */
@@ -86,8 +299,16 @@ export function affine<From extends string, To extends string>(
   e: number,
   yOff: number,
 ): InFrame<Geometry, To> {
-  if (g.isEmpty()) return g as unknown as InFrame<Geometry, To>;
-  return new AffineTransformation(a, b, xOff, d, e, yOff).transform(g) as InFrame<Geometry, To>;
+  return g.mapVertices((xy) => {
+    const out = new Float64Array(xy.length);
+    for (let i = 0; i < xy.length; i += 2) {
+      const x = xy[i];
+      const y = xy[i + 1];
+      out[i] = a * x + b * y + xOff;
+      out[i + 1] = d * x + e * y + yOff;
+    }
+    return out;
+  }) as InFrame<Geometry, To>;
 }
 
 /** shapely `affinity.rotate(g, angle, origin=(x0, y0), use_radians=False)`, counter-clockwise. */
@@ -114,40 +335,44 @@ export function translate<From extends string, To extends string>(
   return affine<From, To>(g, 1.0, 0.0, dx, 0.0, 1.0, dy);
 }
 
+/** shapely `a.intersection(b)`. */
 export function intersection<F extends string>(
   a: InFrame<Geometry, F>,
   b: InFrame<Geometry, F>,
 ): InFrame<Geometry, F> {
   if (a.isEmpty() || b.isEmpty()) return emptyGeometry<F>();
-  return SnapIfNeededOverlayOp.overlayOp(a, b, OverlayOp.INTERSECTION) as InFrame<Geometry, F>;
+  return overlay([a, b], (x, y) => geos.GEOSIntersection(x, y), 'intersection') as InFrame<Geometry, F>;
 }
 
-/** shapely `ops.unary_union` of a list. */
+/** shapely `ops.unary_union` of a list: the union of one collection of them all. */
 export function unaryUnion<F extends string>(geoms: readonly InFrame<Geometry, F>[]): InFrame<Geometry, F> {
-  if (geoms.length === 0) return emptyGeometry<F>();
-  const u = UnaryUnionOp.union(factory.createGeometryCollection([...geoms]));
-  return (u ?? emptyGeometry<F>()) as InFrame<Geometry, F>;
+  const all = Geometry.composite('GeometryCollection', [...geoms]);
+  return overlay([all], (g) => geos.GEOSUnaryUnion(g), 'unary union') as InFrame<Geometry, F>;
 }
 
 export function isValid(g: Geometry): boolean {
-  return IsValidOp.isValid(g);
+  return inGeos([g], (p) => checked(geos.GEOSisValid(p), 2, 'validity test') === 1);
 }
 
 /** Orientation of a closed ring's vertices (shapely `LinearRing.is_ccw`). */
 export function isCounterClockwise(ring: Geometry): boolean {
-  return Orientation.isCCW(ring.getCoordinates());
+  return inGeos([ring], (p) => {
+    checked(
+      geos.GEOSCoordSeq_isCCW(checked(geos.GEOSGeom_getCoordSeq(p), 0, 'coordinates'), OUT),
+      0,
+      'is_ccw',
+    );
+    return geos.Module.HEAP8[OUT] !== 0;
+  });
 }
 
 /** shapely `ops.linemerge`: joins lines that meet end to end at nodes of degree 2. */
 export function lineMerge<F extends string>(g: InFrame<Geometry, F>): InFrame<Geometry, F> {
-  const merger = new LineMerger();
-  merger.add(g);
-  const merged = [...(merger.getMergedLineStrings() as unknown as Iterable<LineString>)];
-  return factory.createMultiLineString(merged) as unknown as InFrame<Geometry, F>;
+  return overlay([g], (p) => geos.GEOSLineMerge(p), 'line merge') as InFrame<Geometry, F>;
 }
 
 export function reversedRing<F extends string>(ring: InFrame<Geometry, F>) {
-  return factory.createLinearRing(ring.getCoordinates().slice().reverse()) as InFrame<Geometry, F>;
+  return Geometry.vertices('LinearRing', flat(xyOf(ring).reverse())) as InFrame<Geometry, F>;
 }
 
 /** The parts of a geometry: the members of a collection, or the geometry itself. */

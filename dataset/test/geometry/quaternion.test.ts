@@ -57,6 +57,27 @@ describe('Quaternion matches pyquaternion', () => {
     assertClose(a.multiply(b).toArray(), fixture.product_cam_times_unnormalised);
   });
 
+  it("recovers a unit quaternion from its matrix on each branch of pyquaternion's trace method, up to sign", () => {
+    const unit = (w: number, x: number, y: number, z: number) => {
+      const n = Math.hypot(w, x, y, z);
+      return new Quaternion(w / n, x / n, y / n, z / n);
+    };
+    // Near identity, then near half turns about x, y and z: one per branch.
+    for (const q of [
+      unit(0.9, 0.1, -0.2, 0.3),
+      unit(0.1, 0.9, 0.2, -0.1),
+      unit(0.1, 0.2, 0.9, 0.1),
+      unit(0.1, -0.1, 0.2, 0.9),
+    ]) {
+      const back = Quaternion.fromRotationMatrix(q.rotationMatrix()).toArray();
+      const sign = Math.sign(back[0]) === Math.sign(q.w) ? 1 : -1;
+      assertClose(
+        back.map((c) => sign * c),
+        q.toArray(),
+      );
+    }
+  });
+
   it('builds a yaw rotation whose yaw reads back', () => {
     for (const yaw of [0, 0.3, -2.5, Math.PI / 2])
       assert.ok(Math.abs(Quaternion.fromYaw(yaw).yaw() - yaw) < 1e-15);
