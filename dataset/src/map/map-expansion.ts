@@ -31,6 +31,9 @@ export class MapExpansion {
   readonly file: string;
   readonly records: MapExpansionJson;
   private readonly index = new Map<RecordLayer, Map<Token, unknown>>();
+  /** Geometries are immutable, and every patch cut asks for the whole layer's again. */
+  private readonly polygons = new Map<Token, InFrame<Polygon, 'global'>>();
+  private readonly lines = new Map<Token, InFrame<LineString, 'global'>>();
 
   constructor(location: MapLocation, records: MapExpansionJson, file: string) {
     this.location = location;
@@ -82,13 +85,23 @@ export class MapExpansion {
 
   /** The devkit's `extract_polygon`: exterior plus the non-empty holes, global frame. */
   polygon(polygonToken: Token): InFrame<Polygon, 'global'> {
-    const rec = this.get('polygon', polygonToken);
-    const holes = rec.holes.filter((h) => h.node_tokens.length > 0).map((h) => this.xy(h.node_tokens));
-    return polygon<'global'>(this.xy(rec.exterior_node_tokens), holes);
+    let poly = this.polygons.get(polygonToken);
+    if (poly === undefined) {
+      const rec = this.get('polygon', polygonToken);
+      const holes = rec.holes.filter((h) => h.node_tokens.length > 0).map((h) => this.xy(h.node_tokens));
+      poly = polygon<'global'>(this.xy(rec.exterior_node_tokens), holes);
+      this.polygons.set(polygonToken, poly);
+    }
+    return poly;
   }
 
   /** The devkit's `extract_line`, global frame; empty for a line without nodes. */
   line(lineToken: Token): InFrame<LineString, 'global'> {
-    return lineString<'global'>(this.xy(this.get('line', lineToken).node_tokens));
+    let line = this.lines.get(lineToken);
+    if (line === undefined) {
+      line = lineString<'global'>(this.xy(this.get('line', lineToken).node_tokens));
+      this.lines.set(lineToken, line);
+    }
+    return line;
   }
 }

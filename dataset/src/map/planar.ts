@@ -23,6 +23,9 @@ const GEOMETRY_TYPES = [
 ] as const;
 export type GeometryType = (typeof GEOMETRY_TYPES)[number];
 
+/** minX, minY, maxX, maxY. */
+export type Envelope = readonly [number, number, number, number];
+
 const NO_XY = new Float64Array(0);
 
 export class Geometry {
@@ -33,6 +36,8 @@ export class Geometry {
     /** A polygon's rings, exterior first, or a collection's members. */
     private readonly members: readonly Geometry[],
   ) {}
+
+  private bounds: Envelope | null | undefined;
 
   static vertices(type: 'Point' | 'LineString' | 'LinearRing', xy: Float64Array): Geometry {
     const n = xy.length / 2;
@@ -114,7 +119,33 @@ export class Geometry {
     return out;
   }
 
-  /** The same structure with every vertex mapped by `f` (which receives and returns x, y pairs in place). */
+  /** The bounding box of every vertex; null when there is none. */
+  envelope(): Envelope | null {
+    if (this.bounds !== undefined) return this.bounds;
+    let box: [number, number, number, number] | null = null;
+    for (let i = 0; i < this.xy.length; i += 2) {
+      const x = this.xy[i];
+      const y = this.xy[i + 1];
+      if (box === null) box = [x, y, x, y];
+      else box = [Math.min(box[0], x), Math.min(box[1], y), Math.max(box[2], x), Math.max(box[3], y)];
+    }
+    for (const m of this.members) {
+      const e = m.envelope();
+      if (e === null) continue;
+      if (box === null) box = [...e];
+      else
+        box = [
+          Math.min(box[0], e[0]),
+          Math.min(box[1], e[1]),
+          Math.max(box[2], e[2]),
+          Math.max(box[3], e[3]),
+        ];
+    }
+    this.bounds = box;
+    return box;
+  }
+
+  /** The same structure with every vertex mapped by `f` (from one x, y-interleaved array to a new one). */
   mapVertices(f: (xy: Float64Array) => Float64Array): Geometry {
     return new Geometry(
       this.type,
@@ -335,12 +366,20 @@ export function translate<From extends string, To extends string>(
   return affine<From, To>(g, 1.0, 0.0, dx, 0.0, 1.0, dy);
 }
 
+function envelopesApart(a: Geometry, b: Geometry): boolean {
+  const p = a.envelope();
+  const q = b.envelope();
+  return p === null || q === null || p[2] < q[0] || q[2] < p[0] || p[3] < q[1] || q[3] < p[1];
+}
+
 /** shapely `a.intersection(b)`. */
 export function intersection<F extends string>(
   a: InFrame<Geometry, F>,
   b: InFrame<Geometry, F>,
 ): InFrame<Geometry, F> {
-  if (a.isEmpty() || b.isEmpty()) return emptyGeometry<F>();
+  // GEOS answers an empty geometry for these too; not copying them there saves most of the work of cutting a
+  // whole map layer by a small patch.
+  if (envelopesApart(a, b)) return emptyGeometry<F>();
   return overlay([a, b], (x, y) => geos.GEOSIntersection(x, y), 'intersection') as InFrame<Geometry, F>;
 }
 
