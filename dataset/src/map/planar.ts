@@ -306,7 +306,7 @@ export function lineString<F extends string>(points: readonly XY[]) {
   return Geometry.vertices('LineString', flat(points)) as InFrame<LineString, F>;
 }
 
-export function emptyGeometry<F extends string>() {
+function emptyGeometry<F extends string>() {
   return Geometry.composite('GeometryCollection', []) as InFrame<Geometry, F>;
 }
 
