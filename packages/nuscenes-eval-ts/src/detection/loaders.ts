@@ -6,8 +6,8 @@
  * A file is read in this thread by the byte scanner, which cuts it into samples; the samples are parsed and
  * validated in batches on worker threads meanwhile, since parsing costs about three times what scanning does.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { reusedChunks } from '../json/reused-chunks.ts';
 import { BoxCollector, type BoxSourceOptions, SHORTEST_BOX_BYTES } from './box-collector.ts';
 import { DETECTION_CVPR_2019 } from './config.ts';
 import type { EvalBoxes } from './data-classes.ts';
@@ -71,8 +71,13 @@ async function loadBoxesFile(
     throw new Error(`workers must be a whole number >= 0, got ${workers}`);
   }
   const capacity = Math.floor(size / SHORTEST_BOX_BYTES);
-  const parser = new OrderedBatchParser(boxOptions, capacity, size < WORKER_MIN_FILE_BYTES ? 0 : workers);
   const writer = new SampleBatchWriter(BATCH_BYTES);
+  const parser = new OrderedBatchParser(
+    boxOptions,
+    capacity,
+    size < WORKER_MIN_FILE_BYTES ? 0 : workers,
+    (spent) => writer.recycle(spent),
+  );
   const ready: SampleBatch[] = [];
   const topLevel = new Map<string, unknown>();
   const scanner = new SampleScanner(
@@ -88,11 +93,11 @@ async function loadBoxesFile(
   const submitReady = async () => {
     for (const batch of ready.splice(0)) await parser.submit(batch);
   };
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
     let problem: unknown;
     let bytesRead = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // Each chunk is reused once the scanner has seen it: the scanner copies what it keeps.
+    for await (const chunk of reusedChunks(path)) {
       problem = scanStep(() => scanner.write(chunk));
       if (problem) break;
       bytesRead += chunk.length;
@@ -109,7 +114,6 @@ async function loadBoxesFile(
   } catch (err) {
     throw fileError(err, path);
   } finally {
-    stream.destroy();
     await parser.close();
   }
 }

@@ -28,12 +28,13 @@ export class OrderedBatchParser {
 
   /**
    * `capacity`: an upper bound on the boxes to come; `workers`: threads that parse, 0 parses each batch in
-   * this thread as it is handed over.
+   * this thread as it is handed over; `recycle` takes back each batch's buffer once it is parsed.
    */
   constructor(
     private readonly options: BoxSourceOptions,
     private readonly capacity: number,
     workers: number,
+    private readonly recycle: (buffer: ArrayBuffer) => void,
   ) {
     this.storage = allocateBoxStorage(capacity, workers > 0);
     const data: SampleBatchWorkerData = { options, storage: this.storage };
@@ -54,7 +55,10 @@ export class OrderedBatchParser {
     else if (this.pool) {
       const task: SampleBatchTask = { batch, firstBox };
       outcome = this.pool.run(task, [batch.bytes.buffer as ArrayBuffer]);
-    } else outcome = Promise.resolve(parseSampleBatch(batch, this.options, this.storage, firstBox));
+    } else {
+      outcome = Promise.resolve(parseSampleBatch(batch, this.options, this.storage, firstBox));
+      this.recycle(batch.bytes.buffer as ArrayBuffer);
+    }
     // Outcomes are awaited in order later; a failure that comes early is not an unhandled rejection.
     outcome.catch(() => {});
     this.inFlight.push({ tokens: batch.tokens, boxCounts: batch.boxCounts, outcome });
@@ -74,7 +78,8 @@ export class OrderedBatchParser {
 
   private async settleOldest(): Promise<void> {
     const { tokens, boxCounts, outcome } = this.inFlight.shift()!;
-    const { error } = await outcome;
+    const { error, spent } = await outcome;
+    if (spent) this.recycle(spent);
     if (error) throw new DetectionInputError(error.where, error.rule);
     let end = this.offsets[this.offsets.length - 1];
     for (let s = 0; s < tokens.length; s++) {

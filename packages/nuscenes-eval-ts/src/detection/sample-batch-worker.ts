@@ -19,6 +19,7 @@ export interface SampleBatchTask {
 
 const { options, storage } = workerData as SampleBatchWorkerData;
 
-serveTasks<SampleBatchTask, BatchOutcome>(({ batch, firstBox }) => ({
-  result: parseSampleBatch(batch, options, storage, firstBox),
-}));
+serveTasks<SampleBatchTask, BatchOutcome>(({ batch, firstBox }) => {
+  const spent = batch.bytes.buffer as ArrayBuffer;
+  return { result: { ...parseSampleBatch(batch, options, storage, firstBox), spent }, transfer: [spent] };
+});

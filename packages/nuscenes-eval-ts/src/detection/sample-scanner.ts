@@ -152,6 +152,10 @@ export class SampleScanner {
       this.offset++;
       i++;
     }
+    // A value still being captured keeps views of this chunk, which the reader may fill again: copy them.
+    if (this.capture !== Capture.None) {
+      this.parts = this.parts.map((part) => (part.buffer === buf.buffer ? Buffer.from(part) : part));
+    }
   }
 
   /** Call after the last chunk: checks the document is complete and the required keys are there. */
@@ -349,7 +353,7 @@ export class SampleScanner {
       i++;
     }
     save();
-    this.keep(buf, segment, n, true);
+    this.keep(buf, segment, n);
     this.offset += n - start;
     return n;
   }
@@ -378,7 +382,7 @@ export class SampleScanner {
         return i;
       }
     }
-    this.keep(buf, start, buf.length, true);
+    this.keep(buf, start, buf.length);
     this.offset += buf.length - start;
     return buf.length;
   }
@@ -396,11 +400,10 @@ export class SampleScanner {
     }
   }
 
-  /** Keeps buf[from, to); a chunk's tail is copied because the stream may reuse the buffer. */
-  private keep(buf: Buffer, from: number, to: number, copy = false): void {
+  /** Keeps buf[from, to), as a view: see the end of write(). */
+  private keep(buf: Buffer, from: number, to: number): void {
     if (to <= from) return;
-    const piece = buf.subarray(from, to);
-    this.parts.push(copy ? Buffer.from(piece) : piece);
+    this.parts.push(buf.subarray(from, to));
     this.partBytes += to - from;
     const max = this.options.maxValueBytes ?? 256 * 1024 * 1024;
     if (this.partBytes > max) {

@@ -12,8 +12,11 @@ function parsed(sample: CapturedSample): [string, unknown, number] {
   ];
 }
 
-/** Feeds `text` to a scanner in pieces of `size` bytes and returns what it reported. */
-function scan(text: string, size: number, samplesAt: 'root' | 'results' = 'results') {
+/**
+ * Feeds `text` to a scanner in pieces of `size` bytes and returns what it reported. With `reuse`, every piece
+ * is written into the same buffer, as the file reader does.
+ */
+function scan(text: string, size: number, samplesAt: 'root' | 'results' = 'results', reuse = false) {
   const samples: [string, unknown, number][] = [];
   const topLevel: [string, unknown][] = [];
   const scanner = new SampleScanner(
@@ -21,7 +24,11 @@ function scan(text: string, size: number, samplesAt: 'root' | 'results' = 'resul
     { sample: (s) => samples.push(parsed(s)), topLevel: (k, v) => topLevel.push([k, v]) },
   );
   const bytes = Buffer.from(text);
-  for (let i = 0; i < bytes.length; i += size) scanner.write(bytes.subarray(i, i + size));
+  const shared = Buffer.alloc(size);
+  for (let i = 0; i < bytes.length; i += size) {
+    const piece = bytes.subarray(i, i + size);
+    scanner.write(reuse ? shared.subarray(0, piece.copy(shared)) : piece);
+  }
   scanner.end();
   return { samples, topLevel };
 }
@@ -55,6 +62,10 @@ describe('streaming sample scanner', () => {
       ]);
     });
   }
+
+  it('copes with a reader that fills the same buffer for every chunk', () => {
+    for (const size of [1, 5, 64]) assert.deepEqual(scan(doc, size, 'results', true), scan(doc, 1 << 20));
+  });
 
   it('reads samples at the top level for EvalBoxes files', () => {
     const { samples } = scan(' { "a" : [ {"x": 1} ] , "b":[] } ', 3, 'root');
