@@ -281,6 +281,53 @@ export function addClientCommands(program: Command): void {
     }),
   );
 
+  withConnection(
+    program
+      .command('submit')
+      .description(
+        'send results to be scored on the server against its ground truth, and wait for the verdict (exit 1 if failed)',
+      )
+      .argument('<benchmark>', 'benchmark id, e.g. nuscenes-detection@v1')
+      .argument(
+        '<path>',
+        'results: a detection or HD-map JSON file, a tar archive, or a folder of .npy files (packed as a gzip tar)',
+      )
+      .option(
+        '--name <name>',
+        'row name on the leaderboard (default: the model, else the file or folder name)',
+      )
+      .option('--model <ns/name>', 'attach the row to this model (needs write:<ns>)')
+      .option('--idempotency-key <key>', 'a retry with the same key returns the first submission')
+      .option('--no-wait', 'print the submission id and return at once'),
+  ).action(
+    (
+      benchmark: string,
+      path: string,
+      opts: ConnectionOptions & { name?: string; model?: string; idempotencyKey?: string; wait: boolean },
+    ) =>
+      reporting(async () => {
+        const client = clientFrom(opts);
+        const { submissionId } = await client.submit(benchmark, resolve(path), {
+          ...(opts.name ? { name: opts.name } : {}),
+          ...(opts.model ? { model: opts.model } : {}),
+          ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+        });
+        process.stdout.write(`${submissionId}\n`);
+        if (!opts.wait) return;
+        const done = await client.waitForSubmission(submissionId, {
+          onStatus: (s) => process.stderr.write(`${s.id}: ${s.status}\n`),
+        });
+        if (done.status === 'verified') {
+          for (const [key, value] of Object.entries(done.metrics ?? {}))
+            process.stdout.write(`${key}\t${value}\n`);
+          return;
+        }
+        for (const e of done.errors.slice(0, 20)) process.stderr.write(`  ${e.path}: ${e.rule}\n`);
+        if (done.errors.length > 20) process.stderr.write(`  ... ${done.errors.length - 20} more\n`);
+        throw new Error(`${done.id} failed`);
+      }),
+  );
+
   program
     .command('login')
     .description('check a token against the zoo and save it (0600) for later commands')

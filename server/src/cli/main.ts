@@ -43,7 +43,7 @@ function describe(report: IntegrityReport): string {
 /** Builds the `mim4d-zoo` program: the server and the client commands. */
 export function buildProgram(): Command {
   const program = new Command('mim4d-zoo')
-    .description('MIM4D model zoo: serve, pull, push, ls, login')
+    .description('MIM4D model zoo: serve, pull, push, ls, login, submit')
     .showHelpAfterError();
 
   program

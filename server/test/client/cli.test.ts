@@ -2,30 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildProgram } from '../../src/cli/main.ts';
+import { runZooCli as zoo } from '../helpers/cli-runner.ts';
 import { type ClientWorld, revisionWithWeights, startClientWorld } from './client-fixture.ts';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
-
-/** Runs `mim4d-zoo ...args` in this process, capturing what it prints and its exit code. */
-async function zoo(env: Record<string, string>, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, env: { ...process.env } };
-  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  Object.assign(process.env, env);
-  process.exitCode = undefined;
-  try {
-    await buildProgram().parseAsync(['node', 'mim4d-zoo', ...args]);
-    return { code: process.exitCode ?? 0, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = saved.stdout;
-    process.stderr.write = saved.stderr;
-    process.env = saved.env;
-    process.exitCode = undefined;
-  }
-}
 
 describe('mim4d-zoo client commands', () => {
   let world: ClientWorld;

@@ -22,6 +22,7 @@ export {
   type Sha256Hex,
 } from './names.ts';
 export type { PublishOptions, PublishResult, PublishSource } from './publish.ts';
+export type { Submission, SubmissionError, SubmitOptions } from './submit.ts';
 export {
   type FetchOptions,
   type LocalFile,

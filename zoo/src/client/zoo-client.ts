@@ -12,6 +12,7 @@ import {
   repoString,
 } from './names.ts';
 import { type PublishOptions, type PublishResult, type PublishSource, publish } from './publish.ts';
+import { getSubmission, type Submission, type SubmitOptions, submit, waitForSubmission } from './submit.ts';
 import { ZooError } from './zoo-error.ts';
 import { encodePath, ZooHttp } from './zoo-http.ts';
 
@@ -227,6 +228,30 @@ export class ZooClient {
   ): Promise<PublishResult> {
     const id = toRepo(repo);
     return publish(this.online(`publish ${repoString(id)}`), id, files, card, options);
+  }
+
+  /**
+   * Sends results to be scored on the server against its ground truth: a file as it is, or a folder of .npy files
+   * (BEV segmentation) packed as a gzip tar. Answers at once with the submission id; see {@link waitForSubmission}.
+   */
+  async submit(
+    benchmark: string,
+    path: string,
+    options: SubmitOptions = {},
+  ): Promise<{ submissionId: string }> {
+    return submit(this.online(`submit to ${benchmark}`), benchmark, path, options);
+  }
+
+  async submission(id: string): Promise<Submission> {
+    return getSubmission(this.online(`submission ${id}`), id);
+  }
+
+  /** Polls the submission until it is verified (metrics) or failed (errors). */
+  async waitForSubmission(
+    id: string,
+    options: { intervalMs?: number; onStatus?: (submission: Submission) => void } = {},
+  ): Promise<Submission> {
+    return waitForSubmission(this.online(`submission ${id}`), id, options);
   }
 
   /** Checks that `token` is accepted by `endpoint`, then saves both (0600) for later clients; returns the file. */
