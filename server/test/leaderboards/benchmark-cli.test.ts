@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { writeNpy } from '../../../packages/nuscenes-eval-ts/test/bevseg/npy-writer.ts';
+import { mapCase, segmentationCase, writeStackedMasks } from '../helpers/scoring-cases.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/mim4d-zoo.js', import.meta.url));
 const exec = promisify(execFile);
@@ -30,7 +32,8 @@ const gt = (
 ).cases[0].gt;
 
 describe('mim4d-zoo benchmark gt / list', function () {
-  this.timeout(30_000);
+  // Each command is a fresh mim4d-zoo process (tsx start-up): seconds apiece on a loaded machine.
+  this.timeout(90_000);
   let dir: string;
 
   before(async () => {
@@ -75,6 +78,44 @@ describe('mim4d-zoo benchmark gt / list', function () {
       (await zooCli('benchmark', 'list', '--data', data)).stdout,
       /nuscenes-detection@v1\t.*\tGT installed/,
     );
+  });
+
+  it('installs HD-map GT and stacked BEV masks, refusing masks that are not uint8 with the file named', async () => {
+    const data = join(dir, 'data-maps');
+    const map = mapCase();
+    await writeFile(join(dir, 'map-gt.json'), JSON.stringify(map.gt));
+    const hdmap = await zooCli(
+      'benchmark',
+      'gt',
+      'nuscenes-hdmap@v1',
+      join(dir, 'map-gt.json'),
+      '--data',
+      data,
+    );
+    assert.equal(hdmap.code, 0, hdmap.stderr);
+    assert.match(hdmap.stdout, new RegExp(`${map.gt.GTs.length} samples, \\d+ vectors`));
+
+    const seg = segmentationCase();
+    const floatMasks = join(dir, 'float', 'masks.npy');
+    await writeStackedMasks(join(dir, 'float'), seg);
+    writeNpy(
+      floatMasks,
+      '<f4',
+      [seg.tokens.length, ...seg.shape],
+      new Float32Array(seg.tokens.length * 6 * 400),
+    );
+    const refused = await zooCli('benchmark', 'gt', 'nuscenes-bev-seg@v1', floatMasks, '--data', data);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /masks\.npy\[0\]: GT masks must be uint8 or bool, got float32/);
+
+    const masks = await writeStackedMasks(join(dir, 'masks'), seg);
+    const bevSeg = await zooCli('benchmark', 'gt', 'nuscenes-bev-seg@v1', masks, '--data', data);
+    assert.equal(bevSeg.code, 0, bevSeg.stderr);
+    assert.match(bevSeg.stdout, /masks\.npy: 5 samples of \[6,20,20\] masks/);
+    const listed = (await zooCli('benchmark', 'list', '--data', data)).stdout;
+    assert.match(listed, /nuscenes-hdmap@v1\t.*\tGT installed/);
+    assert.match(listed, /nuscenes-bev-seg@v1\t.*\tGT installed .*: 5 samples/);
+    assert.match(listed, /nuscenes-detection@v1\t.*\tno GT/);
   });
 
   it('names the known benchmarks when given an unknown one', async () => {
