@@ -2,13 +2,15 @@
  * The planar-geometry operations the map layer needs. Overlays, unions, line merges and the validity and
  * orientation tests run in GEOS (./geos.ts), as shapely runs them, so results carry the same vertices, ring
  * starts and part order as the Python references. Coordinate transforms run here with shapely's `box` vertex
- * order and `affinity` arithmetic, so transformed points agree to the last bit.
+ * order and `affinity` arithmetic, on correctly rounded cosines and sines (./rounded-trig.ts), so transformed
+ * points agree to the last bit but for rare angles where glibc's rounding is off.
  *
  * Geometries are immutable JS values; an operation copies its inputs into GEOS, copies the result back and
  * frees every GEOS object before it returns, so nothing in the WebAssembly heap outlives a call.
  */
 
 import { checked, geos, type Ptr } from './geos.ts';
+import { cosSinRounded } from './rounded-trig.ts';
 
 /** In GEOS's type-id order. */
 const GEOMETRY_TYPES = [
@@ -342,6 +344,15 @@ export function affine<From extends string, To extends string>(
   }) as InFrame<Geometry, To>;
 }
 
+/** The last angle turned by, and its cosine and sine: a patch turns every geometry cut by it by the same angle. */
+let lastTurn: { degrees: number; cosSin: [number, number] } | undefined;
+
+function cosSinOfDegrees(degrees: number): [number, number] {
+  if (lastTurn?.degrees !== degrees)
+    lastTurn = { degrees, cosSin: cosSinRounded((degrees * Math.PI) / 180.0) };
+  return lastTurn.cosSin;
+}
+
 /** shapely `affinity.rotate(g, angle, origin=(x0, y0), use_radians=False)`, counter-clockwise. */
 export function rotateDegrees<From extends string, To extends string>(
   g: InFrame<Geometry, From>,
@@ -349,9 +360,7 @@ export function rotateDegrees<From extends string, To extends string>(
   x0: number,
   y0: number,
 ): InFrame<Geometry, To> {
-  const rad = (angleDeg * Math.PI) / 180.0;
-  let c = Math.cos(rad);
-  let s = Math.sin(rad);
+  let [c, s] = cosSinOfDegrees(angleDeg);
   // shapely snaps near-zero terms so that right-angle rotations are exact.
   if (Math.abs(c) < 2.5e-16) c = 0.0;
   if (Math.abs(s) < 2.5e-16) s = 0.0;
