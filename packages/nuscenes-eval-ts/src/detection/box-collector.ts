@@ -167,10 +167,6 @@ export class BoxCollector {
     });
   }
 
-  get boxCount(): number {
-    return this.builder.boxCount;
-  }
-
   build(): EvalBoxes {
     return this.builder.build();
   }

@@ -104,7 +104,6 @@ export class SampleScanner {
   private depth = 0;
   private inString = false;
   private escape = false;
-  private boxCount = 0;
   /** Byte ranges of the sample's objects within the captured bytes (after NaN -> null). */
   private boxStarts: number[] = [];
   private boxEnds: number[] = [];
@@ -269,7 +268,6 @@ export class SampleScanner {
     this.depth = 0;
     this.inString = false;
     this.escape = false;
-    this.boxCount = 0;
     this.boxStarts = [];
     this.boxEnds = [];
     this.scalar = false;
@@ -329,8 +327,7 @@ export class SampleScanner {
       if (kind === ByteKind.Quote) inString = true;
       else if (kind === ByteKind.Open) {
         if (isSample && depth === 1 && c === OPEN_BRACE) {
-          this.countBox();
-          this.boxStarts.push(this.partBytes + i - segment);
+          this.startBox(this.partBytes + i - segment);
         }
         depth++;
       } else if (kind === ByteKind.Close) {
@@ -392,10 +389,11 @@ export class SampleScanner {
     this.fail(rule);
   }
 
-  private countBox(): void {
-    this.boxCount++;
+  /** Records a box of the sample starting at `at` (in the captured text), failing past the box limit. */
+  private startBox(at: number): void {
+    this.boxStarts.push(at);
     const max = this.options.maxBoxesPerSample;
-    if (max !== undefined && this.boxCount > max) {
+    if (max !== undefined && this.boxStarts.length > max) {
       this.fail(`more than ${max} boxes (max_boxes_per_sample)`, this.path(this.key));
     }
   }
