@@ -5,7 +5,8 @@
  *
  * The bootstrap uses tsx's require hook, which compiles the entry and its imports to CommonJS in the worker's
  * own thread. tsx's ESM loader would run on a hooks thread of its own, started again for every worker: a worker
- * then took about 0.6 s of CPU to load the detection parser instead of 0.3 s.
+ * then took about 0.6 s of CPU to load the detection parser instead of 0.3 s. The price: modules a worker
+ * loads must not use top-level await, which CommonJS cannot express (esbuild refuses to compile them).
  *
  * It lives in nuscenes-eval-ts because that package must stand alone; other workspaces import it as
  * `nuscenes-eval-ts/typescript-worker`.
