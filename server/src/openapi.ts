@@ -125,6 +125,10 @@ export const openApiDocument = {
     '/api/v1/blobs/sha256/{hex}': {
       get: {
         summary: 'download a blob by sha256 (HEAD too)',
+        description:
+          'Served when a revision of a model visible to the caller names the blob (public, or private with a ' +
+          'token that may read its namespace). Otherwise 404 BlobNotFound, as for a blob never stored, so the ' +
+          'answer does not reveal private models. Blobs only private models name are sent Cache-Control: private.',
         parameters: [pathParam('hex', 'sha256', '^[0-9a-f]{64}$')],
         responses: fileResponses,
       },

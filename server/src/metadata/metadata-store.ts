@@ -70,8 +70,14 @@ export interface ModelListPage {
   next: string | null;
 }
 
-/** Which private models a caller may see in listings. */
+/** Which private models a caller may see. */
 export type Visibility = { all: true } | { all: false; namespaces: string[] };
+
+/** A blob some visible model refers to; `public` when at least one of those models is public. */
+export interface VisibleBlob {
+  blob: BlobRecord;
+  public: boolean;
+}
 
 /**
  * Models, revisions, tags, blob records, upload declarations and tokens. Every call is asynchronous so that a
@@ -99,6 +105,11 @@ export interface MetadataStore {
   setTag(model: ModelRef, tag: string, revision: RevisionId): Promise<void>;
 
   getBlob(sha256: Sha256Hex): Promise<BlobRecord | null>;
+  /**
+   * The blob, if a revision of a model within `visibility` (public, or private in a visible namespace) contains it;
+   * null for a blob no such revision names, stored or not, so the answer reveals nothing about private models.
+   */
+  findVisibleBlob(sha256: Sha256Hex, visibility: Visibility): Promise<VisibleBlob | null>;
   recordBlob(blob: BlobRecord): Promise<void>;
   listBlobs(): Promise<BlobRecord[]>;
   /** Blobs some revision refers to. */

@@ -16,6 +16,7 @@ import type {
   RevisionRecord,
   TokenRecord,
   Visibility,
+  VisibleBlob,
 } from './metadata-store.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -65,6 +66,17 @@ const toToken = (row: TokenRow): TokenRecord => ({
   createdAt: row.created_at,
   ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
 });
+
+/** A WHERE condition on `models` that keeps the models `visibility` lets the caller see, with its parameters. */
+function visibleModels(visibility: Visibility): { sql: string; params: string[] } {
+  if (visibility.all) return { sql: '1', params: [] };
+  const { namespaces } = visibility;
+  if (namespaces.length === 0) return { sql: 'models.private = 0', params: [] };
+  return {
+    sql: `(models.private = 0 OR models.namespace COLLATE NOCASE IN (${namespaces.map(() => '?').join(',')}))`,
+    params: namespaces,
+  };
+}
 
 /** A revision id is the sha1 of everything the revision says, like a git commit id. */
 function revisionId(commit: NewCommit, createdAt: string): RevisionId {
@@ -139,11 +151,9 @@ export class SqliteMetadataStore implements MetadataStore {
       params.push(query.after);
     }
     if (!query.visibility.all) {
-      const namespaces = query.visibility.namespaces;
-      where.push(
-        `(private = 0${namespaces.length ? ` OR namespace IN (${namespaces.map(() => '?').join(',')})` : ''})`,
-      );
-      params.push(...namespaces);
+      const visible = visibleModels(query.visibility);
+      where.push(visible.sql);
+      params.push(...visible.params);
     }
     const sql = `SELECT * FROM models ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY namespace || '/' || name LIMIT ?`;
@@ -274,6 +284,21 @@ export class SqliteMetadataStore implements MetadataStore {
   async getBlob(sha256: Sha256Hex): Promise<BlobRecord | null> {
     const row = this.stmt('SELECT * FROM blobs WHERE sha256 = ?').get(sha256) as BlobRow | undefined;
     return row ? toBlob(row) : null;
+  }
+
+  async findVisibleBlob(sha256: Sha256Hex, visibility: Visibility): Promise<VisibleBlob | null> {
+    const visible = visibleModels(visibility);
+    // revision_files_sha256 finds the revisions naming the blob; the joins are primary-key lookups. MIN(private) is
+    // 0 as soon as one of the visible models is public.
+    const row = this.stmt(
+      `SELECT MIN(models.private) AS private FROM revision_files
+         JOIN revisions ON revisions.id = revision_files.revision
+         JOIN models ON models.id = revisions.model_id
+         WHERE revision_files.sha256 = ? AND ${visible.sql}`,
+    ).get(sha256, ...visible.params) as { private: number | null };
+    if (row.private === null) return null;
+    const blob = await this.getBlob(sha256);
+    return blob ? { blob, public: row.private === 0 } : null;
   }
 
   async recordBlob(blob: BlobRecord): Promise<void> {

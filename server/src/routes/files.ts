@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { principalOf } from '../auth/authenticate.ts';
+import { privateVisibility } from '../auth/scopes.ts';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import { isSha256 } from '../names.ts';
@@ -24,21 +26,25 @@ export function fileRoutes(ctx: ZooContext): Router {
       sizeBytes: file.sizeBytes,
       path,
       revision: revision.id,
-      cacheControl: revisionCacheControl(byId),
+      cacheControl: revisionCacheControl(byId, !model.private),
     });
   });
 
-  // Blobs are readable by hash alone: a sha256 is unguessable, so knowing one is the capability (as with HF LFS).
+  // A hash is not a capability: it leaks through manifests, logs and other people's repositories. A blob is served
+  // when a revision of a model the caller may see names it; a blob only private models (or no commit) name is the
+  // same 404 as one never stored, so its existence is not revealed.
   router.get('/api/v1/blobs/sha256/:hex', async (req, res) => {
     const { hex } = req.params;
     if (!isSha256(hex)) throw new ProblemError(400, 'BadRequest', `"${hex}" is not a lowercase hex sha256`);
-    const record = await ctx.meta.getBlob(hex);
-    if (!record) throw new ProblemError(404, 'BlobNotFound', `no blob ${hex}`);
+    const visible = await ctx.meta.findVisibleBlob(hex, privateVisibility(principalOf(res)));
+    if (!visible) {
+      throw new ProblemError(404, 'BlobNotFound', `no blob ${hex} in a model visible to you`);
+    }
     await sendBlob(ctx, req, res, {
       sha256: hex,
-      sizeBytes: record.sizeBytes,
+      sizeBytes: visible.blob.sizeBytes,
       path: hex,
-      cacheControl: revisionCacheControl(true),
+      cacheControl: revisionCacheControl(true, visible.public),
     });
   });
 

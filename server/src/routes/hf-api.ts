@@ -75,7 +75,7 @@ export function hfApiRoutes(ctx: ZooContext): Router {
   router.get('/api/models/:ns/:name/revision/:rev', async (req, res) => {
     const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
     const { revision, byId } = await findRevision(ctx, model, req.params.rev);
-    res.setHeader('Cache-Control', revisionCacheControl(byId));
+    res.setHeader('Cache-Control', revisionCacheControl(byId, !model.private));
     res.json(modelInfo(model, revision));
   });
 
@@ -95,7 +95,7 @@ export function hfApiRoutes(ctx: ZooContext): Router {
         `${model.namespace}/${model.name}@${revision.id} has no folder "${dir}"`,
       );
     }
-    res.setHeader('Cache-Control', revisionCacheControl(byId));
+    res.setHeader('Cache-Control', revisionCacheControl(byId, !model.private));
     res.json(recursive ? inDir.map(treeEntry) : listDirectory(revision.files, dir));
   };
   router.get('/api/models/:ns/:name/tree/:rev', tree);

@@ -43,9 +43,13 @@ export async function findRevision(
   return { revision, byId: id === rev };
 }
 
-/** Cache-Control for something addressed by revision: forever for an id, revalidate for a tag. */
-export function revisionCacheControl(byId: boolean): string {
-  return byId ? 'public, max-age=31536000, immutable' : 'no-cache';
+/**
+ * Cache-Control for something addressed by revision: forever for an id, revalidate for a tag. What only a token
+ * can read is `private`, so a shared cache never hands it to someone without one.
+ */
+export function revisionCacheControl(byId: boolean, shared: boolean): string {
+  if (byId) return `${shared ? 'public' : 'private'}, max-age=31536000, immutable`;
+  return shared ? 'no-cache' : 'private, no-cache';
 }
 
 /** 401 for anonymous callers, 403 for tokens without `write:<ns>` (or admin). */

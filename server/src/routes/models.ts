@@ -92,7 +92,7 @@ export function modelRoutes(ctx: ZooContext): Router {
   router.get('/api/v1/models/:ns/:name/revisions/:rev/manifest', async (req, res) => {
     const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
     const { revision, byId } = await findRevision(ctx, model, req.params.rev);
-    res.setHeader('Cache-Control', revisionCacheControl(byId));
+    res.setHeader('Cache-Control', revisionCacheControl(byId, !model.private));
     res.setHeader('X-Zoo-Revision', revision.id);
     sendJsonWithEtag(req, res, {
       revision: revision.id,
