@@ -4,6 +4,7 @@ import { createToken } from '../auth/tokens.ts';
 import { BlobIntegrity, type IntegrityReport } from '../blob-integrity.ts';
 import { openEmbeddedStores } from '../embedded-stores.ts';
 import { DEFAULT_SUBMISSION_QUOTA, Leaderboards } from '../leaderboards/leaderboards.ts';
+import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/scoring-process.ts';
 import { startServer } from '../serve.ts';
 import { addBenchmarkCommands } from './benchmark-commands.ts';
 import { addClientCommands } from './client-commands.ts';
@@ -20,6 +21,12 @@ function port(value: string): number {
 function count(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a count is an integer from 0 up');
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('use an integer from 1 up');
   return n;
 }
 
@@ -67,6 +74,12 @@ export function buildProgram(): Command {
       count,
       120,
     )
+    .option(
+      '--scoring-max-memory-mb <MiB>',
+      'heap cap of the scoring process; a submission that needs more fails (node --max-old-space-size)',
+      positive,
+      DEFAULT_SCORING_MAX_MEMORY_MB,
+    )
     .action(
       async (opts: {
         data: string;
@@ -77,6 +90,7 @@ export function buildProgram(): Command {
         trustProxy?: number;
         submissionQuota: number;
         scoringTimeout: number;
+        scoringMaxMemoryMb: number;
       }) => {
         const stores = await openEmbeddedStores(opts.data);
         const leaderboards = await Leaderboards.open(stores.dataDir, {
@@ -85,6 +99,7 @@ export function buildProgram(): Command {
             opts.submissionQuota === 0 ? null : { ...DEFAULT_SUBMISSION_QUOTA, max: opts.submissionQuota },
           maxUnpackedBytes: opts.maxUpload,
           scoringTimeoutMs: opts.scoringTimeout * 60_000,
+          scoringMaxMemoryMb: opts.scoringMaxMemoryMb,
         });
         await leaderboards.resumeUnfinished();
         const running = await startServer({

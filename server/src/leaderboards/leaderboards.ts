@@ -7,7 +7,12 @@ import type { Benchmark, LeaderboardRow, Submission } from './benchmark.ts';
 import { BASELINE_ROWS, BENCHMARKS } from './catalogue.ts';
 import { GroundTruthStore, type InstalledGroundTruth } from './ground-truth.ts';
 import type { LeaderboardStore, SubmissionQuota } from './leaderboard-store.ts';
-import { type ScoringOutcome, type ScoringProcess, startScoringProcess } from './scoring-process.ts';
+import {
+  DEFAULT_SCORING_MAX_MEMORY_MB,
+  type ScoringOutcome,
+  type ScoringProcess,
+  startScoringProcess,
+} from './scoring-process.ts';
 import { SqliteLeaderboardStore } from './sqlite-leaderboard-store.ts';
 
 function readToolkitVersion(): string {
@@ -25,6 +30,8 @@ export interface LeaderboardOptions {
   maxUnpackedBytes?: number;
   /** A scoring process still running after this long is killed and its submission failed. Default 2 h. */
   scoringTimeoutMs?: number;
+  /** Heap cap of the scoring process in MiB; a submission that needs more fails. Default 2048. */
+  scoringMaxMemoryMb?: number;
 }
 
 export const DEFAULT_SUBMISSION_QUOTA: SubmissionQuota = { max: 5, windowMs: 24 * 3600 * 1000 };
@@ -41,6 +48,7 @@ export class Leaderboards {
   private readonly log: (line: string) => void;
   private readonly maxUnpackedBytes: number;
   private readonly scoringTimeoutMs: number;
+  private readonly scoringMaxMemoryMb: number;
   private queue: Promise<void> = Promise.resolve();
   private running: ScoringProcess | undefined;
   private stopping = false;
@@ -55,6 +63,7 @@ export class Leaderboards {
     this.log = options.log ?? (() => {});
     this.maxUnpackedBytes = options.maxUnpackedBytes ?? 64 * 2 ** 30;
     this.scoringTimeoutMs = options.scoringTimeoutMs ?? 2 * 3600 * 1000;
+    this.scoringMaxMemoryMb = options.scoringMaxMemoryMb ?? DEFAULT_SCORING_MAX_MEMORY_MB;
   }
 
   /** Opens the store in `<data>/zoo.sqlite` and seeds the catalogue benchmarks and baselines missing from it. */
@@ -153,13 +162,16 @@ export class Leaderboards {
     if (!benchmark || !gt) {
       return { kind: 'error', message: `${submission.benchmark} has no ground truth installed any more` };
     }
-    this.running = startScoringProcess({
-      task: benchmark.task,
-      input: this.bodyPath(submission.id),
-      groundTruth: gt.entry,
-      workDir: join(this.submissionDir(submission.id), 'work'),
-      maxUnpackedBytes: this.maxUnpackedBytes,
-    });
+    this.running = startScoringProcess(
+      {
+        task: benchmark.task,
+        input: this.bodyPath(submission.id),
+        groundTruth: gt.entry,
+        workDir: join(this.submissionDir(submission.id), 'work'),
+        maxUnpackedBytes: this.maxUnpackedBytes,
+      },
+      this.scoringMaxMemoryMb,
+    );
     const running = this.running;
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -166,6 +166,28 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
     assert.match(stopped?.errors[0].rule ?? '', /took longer than 0.001 s and was stopped/);
   });
 
+  it('fails a submission whose scoring process runs out of its heap cap, saying so', async () => {
+    const cramped = new Leaderboards(boards.store, zoo.dataDir, { quota: null, scoringMaxMemoryMb: 16 });
+    const { submission } = (await boards.store.createSubmission(
+      { id: 'sub_oom', benchmark: HDMAP, name: 'oom', submittedBy: 'tok' },
+      null,
+    )) as { submission: Submission };
+    // Each sample's vectors many times over: a body whose parsed form needs far more than 16 MiB.
+    const bloated = {
+      ...map.results,
+      results: map.results.results.map((r) => ({ ...r, vectors: Array(1500).fill(r.vectors).flat() })),
+    };
+    await mkdir(dirname(cramped.bodyPath(submission.id)), { recursive: true });
+    await writeFile(cramped.bodyPath(submission.id), JSON.stringify(bloated));
+    await cramped.enqueue(submission);
+    const failed = await boards.store.getSubmission('sub_oom');
+    assert.equal(failed?.status, 'failed');
+    assert.match(
+      failed?.errors[0].rule ?? '',
+      /ran out of memory: its heap is capped at 16 MiB \(mim4d-zoo serve --scoring-max-memory-mb\)/,
+    );
+  });
+
   it('shows the visitor their submissions with status and errors on the benchmark page', async () => {
     const page = await (await zoo.request(`/benchmarks/${BEV_SEG}`, { token: submitter })).text();
     assert.match(page, /Your submissions/);
