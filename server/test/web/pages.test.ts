@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Submission } from '../../src/leaderboards/benchmark.ts';
 import { Leaderboards } from '../../src/leaderboards/leaderboards.ts';
 import { backboneRevision } from '../helpers/backbone-files.ts';
+import { mapCase } from '../helpers/scoring-cases.ts';
 import { sha256Hex, startZoo, type ZooFixture } from '../helpers/zoo-fixture.ts';
 
 // Debian's chromium package (apt-get install chromium); playwright's own browser download is not used.
@@ -118,6 +120,62 @@ describe('web pages in headless Chromium', function () {
     } finally {
       await context.close();
     }
+  });
+
+  it("shows a submitter their submissions' status and errors on the benchmark page, and nobody else", async () => {
+    const HDMAP = 'nuscenes-hdmap@v1';
+    const map = mapCase();
+    const hdmap = await boards.store.getBenchmark(HDMAP);
+    assert.ok(hdmap);
+    const gt = join(zoo.dataDir, 'map-gt.json');
+    await writeFile(gt, JSON.stringify(map.gt));
+    await boards.groundTruth.install(hdmap, gt);
+    const submitter = zoo.token('read:team');
+    const submit = async (name: string, body: object) => {
+      const res = await zoo.request(`/api/v1/benchmarks/${HDMAP}/submissions?name=${name}`, {
+        method: 'POST',
+        token: submitter,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 202, await res.clone().text());
+      return ((await res.json()) as { submissionId: string }).submissionId;
+    };
+    const good = await submit('good-run', map.results);
+    const [first, ...rest] = map.results.results;
+    const broken = await submit('broken-run', {
+      ...map.results,
+      results: [{ ...first, vectors: [{ ...first.vectors[0], pts: 'not points' }] }, ...rest],
+    });
+    await boards.idle();
+    const failed = (await (
+      await zoo.request(`/api/v1/submissions/${broken}`, { token: submitter })
+    ).json()) as Submission;
+    assert.equal(failed.status, 'failed');
+
+    const context = await browser.newContext({
+      extraHTTPHeaders: { Authorization: `Bearer ${submitter}` },
+    });
+    try {
+      const visitor = await context.newPage();
+      await visitor.goto(`${zoo.url}/benchmarks/${HDMAP}`);
+      assert.equal(await visitor.locator('h2', { hasText: 'Your submissions' }).count(), 1);
+      const row = (id: string) => visitor.locator('table.submissions tbody tr', { hasText: id });
+      assert.equal(await row(good).locator('.badge').textContent(), 'verified');
+      assert.match((await row(good).textContent()) ?? '', /good-run.*mAP \d/);
+      assert.equal(await row(broken).locator('.badge').textContent(), 'failed');
+      const errors = await row(broken).locator('ul.errors li').allInnerTexts();
+      assert.deepEqual(
+        errors,
+        failed.errors.slice(0, 5).map((e) => `${e.path}: ${e.rule}`),
+      );
+      assert.match(errors[0], /pts/);
+      await visitor.screenshot({ path: join(tmpdir(), 'mim4d-web-submissions.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+    await page.goto(`${zoo.url}/benchmarks/${HDMAP}`);
+    assert.equal(await page.locator('table.submissions').count(), 0);
   });
 
   it('shows the detection leaderboard with baseline badges, provenance and a bar chart', async () => {
