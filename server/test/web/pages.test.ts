@@ -145,7 +145,7 @@ describe('web pages in headless Chromium', function () {
     const [first, ...rest] = map.results.results;
     const broken = await submit('broken-run', {
       ...map.results,
-      results: [{ ...first, vectors: [{ ...first.vectors[0], pts: 'not points' }] }, ...rest],
+      results: [{ ...first, vectors: [{ ...(first.vectors[0] as object), pts: 'not points' }] }, ...rest],
     });
     await boards.idle();
     const failed = (await (
@@ -162,7 +162,7 @@ describe('web pages in headless Chromium', function () {
       assert.equal(await visitor.locator('h2', { hasText: 'Your submissions' }).count(), 1);
       const row = (id: string) => visitor.locator('table.submissions tbody tr', { hasText: id });
       assert.equal(await row(good).locator('.badge').textContent(), 'verified');
-      assert.match((await row(good).textContent()) ?? '', /good-run.*mAP \d/);
+      assert.match((await row(good).textContent()) ?? '', /good-run.*mAP \d/s);
       assert.equal(await row(broken).locator('.badge').textContent(), 'failed');
       const errors = await row(broken).locator('ul.errors li').allInnerTexts();
       assert.deepEqual(
