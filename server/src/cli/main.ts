@@ -76,7 +76,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--scoring-max-memory-mb <MiB>',
-      'heap cap of the scoring process; a submission that needs more fails (node --max-old-space-size)',
+      'memory cap of the scoring process (its heap and resident size); a submission that needs more fails',
       positive,
       DEFAULT_SCORING_MAX_MEMORY_MB,
     )

@@ -30,7 +30,7 @@ export interface LeaderboardOptions {
   maxUnpackedBytes?: number;
   /** A scoring process still running after this long is killed and its submission failed. Default 2 h. */
   scoringTimeoutMs?: number;
-  /** Heap cap of the scoring process in MiB; a submission that needs more fails. Default 2048. */
+  /** Memory cap of the scoring process in MiB (heap and resident size); a submission that needs more fails. Default 2048. */
   scoringMaxMemoryMb?: number;
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { SubmissionError } from './benchmark.ts';
@@ -24,18 +25,30 @@ export interface ScoringProcess {
   kill(): void;
 }
 
-/** The default heap cap of a scoring child: 5x the 406 MiB peak RSS of a 0.8 GB detection submission. */
+/** The default memory cap of a scoring child: 5x the 407 MiB peak RSS of scoring a 0.8 GB detection submission. */
 export const DEFAULT_SCORING_MAX_MEMORY_MB = 2048;
 
 // What V8 prints before it aborts a process whose heap reached --max-old-space-size.
 const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory/;
 // Enough of the child's stderr to hold V8's last words.
 const STDERR_TAIL_CHARS = 8192;
+const RSS_POLL_MS = 250;
+
+/** Resident memory of a process in MiB, from /proc; null without /proc (not Linux) or once the process is gone. */
+async function residentMiB(pid: number): Promise<number | null> {
+  try {
+    const rss = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return rss ? Number(rss[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Scores one job in a child process, so the server's event loop keeps answering while a large submission is read
- * and evaluated, and a crash or an out-of-memory abort takes down only the child. The child's JavaScript heap is
- * capped at `maxMemoryMb` (--max-old-space-size), so one submission cannot take the host's memory.
+ * and evaluated, and a crash or an out-of-memory abort takes down only the child. Memory is capped at `maxMemoryMb`
+ * twice: the JavaScript heap by --max-old-space-size, and the resident size (which also counts typed arrays, where
+ * the scorers keep most of their data: the detection case scores within a 32 MiB heap) by polling /proc.
  */
 export function startScoringProcess(job: ScoringJob, maxMemoryMb: number): ScoringProcess {
   const child = spawn(process.execPath, [`--max-old-space-size=${maxMemoryMb}`, '-e', BOOTSTRAP], {
@@ -52,22 +65,37 @@ export function startScoringProcess(job: ScoringJob, maxMemoryMb: number): Scori
     if (child.stderr) child.stderr.once('close', resolve);
     else resolve();
   });
+  let residentOverCap: number | undefined;
+  const watch = setInterval(() => {
+    if (child.pid === undefined) return;
+    void residentMiB(child.pid).then((mib) => {
+      if (mib !== null && mib > maxMemoryMb && residentOverCap === undefined) {
+        residentOverCap = mib;
+        child.kill('SIGKILL');
+      }
+    });
+  }, RSS_POLL_MS);
+  const outOfMemory = (what: string): ScoringOutcome => ({
+    kind: 'error',
+    message: `the scoring process ran out of memory (${what}; the cap is ${maxMemoryMb} MiB, mim4d-zoo serve --scoring-max-memory-mb)`,
+  });
   const outcome = new Promise<ScoringOutcome>((resolve) => {
     let reported: ScoringOutcome | undefined;
     child.on('message', (message) => {
       reported = message as ScoringOutcome;
     });
     child.on('error', (error) => {
+      clearInterval(watch);
       resolve({ kind: 'error', message: `the scoring process failed: ${error.message}` });
     });
     child.on('exit', (code, signal) => {
+      clearInterval(watch);
       void stderrClosed.then(() => {
         if (reported) resolve(reported);
-        else if (HEAP_EXHAUSTED.test(stderrTail)) {
-          resolve({
-            kind: 'error',
-            message: `the scoring process ran out of memory: its heap is capped at ${maxMemoryMb} MiB (mim4d-zoo serve --scoring-max-memory-mb)`,
-          });
+        else if (residentOverCap !== undefined) {
+          resolve(outOfMemory(`its resident size reached ${residentOverCap.toFixed(0)} MiB`));
+        } else if (HEAP_EXHAUSTED.test(stderrTail)) {
+          resolve(outOfMemory('its JavaScript heap was full'));
         } else {
           resolve({
             kind: 'error',

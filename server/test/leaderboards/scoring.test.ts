@@ -166,7 +166,7 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
     assert.match(stopped?.errors[0].rule ?? '', /took longer than 0.001 s and was stopped/);
   });
 
-  it('fails a submission whose scoring process runs out of its heap cap, saying so', async () => {
+  it('fails a submission whose scoring process needs more than its memory cap, saying so', async () => {
     const cramped = new Leaderboards(boards.store, zoo.dataDir, { quota: null, scoringMaxMemoryMb: 16 });
     const { submission } = (await boards.store.createSubmission(
       { id: 'sub_oom', benchmark: HDMAP, name: 'oom', submittedBy: 'tok' },
@@ -184,7 +184,7 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
     assert.equal(failed?.status, 'failed');
     assert.match(
       failed?.errors[0].rule ?? '',
-      /ran out of memory: its heap is capped at 16 MiB \(mim4d-zoo serve --scoring-max-memory-mb\)/,
+      /^scoring failed on the server: the scoring process ran out of memory \(.*; the cap is 16 MiB, mim4d-zoo serve --scoring-max-memory-mb\)$/,
     );
   });
 
