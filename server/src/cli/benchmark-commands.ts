@@ -20,6 +20,7 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
           const installed = gt ? `GT installed ${gt.installedAt}: ${gt.description}` : 'no GT';
           process.stdout.write(`${b.id}\t${b.task}\t${b.dataset.name}/${b.dataset.split}\t${installed}\n`);
         }
+        for (const notice of await boards.previousLayoutNotices()) process.stderr.write(`${notice}\n`);
       } finally {
         await boards.close();
       }

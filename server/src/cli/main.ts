@@ -101,6 +101,7 @@ export function buildProgram(): Command {
           scoringTimeoutMs: opts.scoringTimeout * 60_000,
           scoringMaxMemoryMb: opts.scoringMaxMemoryMb,
         });
+        for (const notice of await leaderboards.previousLayoutNotices()) process.stderr.write(`${notice}\n`);
         await leaderboards.resumeUnfinished();
         const running = await startServer({
           blobs: stores.blobs,

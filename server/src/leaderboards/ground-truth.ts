@@ -4,7 +4,7 @@
  * with a rename, so a scoring run sees either the old GT or the new one, never a mix.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Benchmark } from './benchmark.ts';
 import { TASK_SCORING } from './task-scoring.ts';
@@ -50,6 +50,20 @@ export class GroundTruthStore {
     }
     const dir = join(this.benchmarkDir(benchmark.id), pointer.dir);
     return { ...pointer, entry: TASK_SCORING[benchmark.task].groundTruthEntry(dir) };
+  }
+
+  /**
+   * `<data>/benchmarks/<id>/gt.json`, where the first mim4d-zoo installed ground truth, if it is there: this store no
+   * longer reads it, so an operator who upgraded must install it again. Null when there is no such file.
+   */
+  async previousLayoutFile(benchmark: string): Promise<string | null> {
+    const file = join(this.benchmarkDir(benchmark), 'gt.json');
+    try {
+      await access(file);
+      return file;
+    } catch {
+      return null;
+    }
   }
 
   /** Checks `path` is valid GT for the benchmark's task, copies it and makes it current. */

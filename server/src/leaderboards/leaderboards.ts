@@ -34,6 +34,10 @@ export interface LeaderboardOptions {
   scoringMaxMemoryMb?: number;
 }
 
+/** `word` as one POSIX shell word, so a printed command can be pasted as it is. */
+const shellWord = (word: string) =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+
 export const DEFAULT_SUBMISSION_QUOTA: SubmissionQuota = { max: 5, windowMs: 24 * 3600 * 1000 };
 
 /**
@@ -76,6 +80,22 @@ export class Leaderboards {
 
   async currentGroundTruth(benchmark: Benchmark): Promise<InstalledGroundTruth | null> {
     return this.groundTruth.current(benchmark);
+  }
+
+  /**
+   * One line per benchmark without ground truth whose GT sits in the earlier `benchmarks/<id>/gt.json` layout, naming
+   * the file and the command that installs it again; the server prints them at start-up, `benchmark list` too.
+   */
+  async previousLayoutNotices(): Promise<string[]> {
+    const notices: string[] = [];
+    for (const benchmark of await this.store.listBenchmarks()) {
+      const file = await this.groundTruth.previousLayoutFile(benchmark.id);
+      if (!file || (await this.currentGroundTruth(benchmark))) continue;
+      notices.push(
+        `${file} is ground truth in the layout of an earlier mim4d-zoo, which is not read any more: ${benchmark.id} scores no submissions until you run: mim4d-zoo benchmark gt ${benchmark.id} ${shellWord(file)} --data ${shellWord(this.dataDir)}`,
+      );
+    }
+    return notices;
   }
 
   /** Where a submission's body is written while it arrives; {@link bodyPath} once complete. */
