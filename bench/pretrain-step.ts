@@ -63,7 +63,11 @@ const PEAK_REPS = 4;
 /** Seconds of PEAK_REPS matmul products. */
 const peakRun = () =>
   timed(() => {
-    for (let i = 0; i < PEAK_REPS; i++) tf.tidy(() => tf.matMul(left, right).dataSync());
+    for (let i = 0; i < PEAK_REPS; i++) {
+      tf.tidy(() => {
+        tf.matMul(left, right).dataSync();
+      });
+    }
   });
 peakRun();
 

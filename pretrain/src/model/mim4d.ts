@@ -213,15 +213,21 @@ export class Mim4dModel {
     chunks: RayBatch[],
     rng: SeededRandom,
   ): { rgb: Float32Array; depth: Float32Array }[] {
-    return tf.tidy(() => {
+    // Filled inside tidy but not returned from it: tidy walks returned typed arrays element by element.
+    const rendered: { rgb: Float32Array; depth: Float32Array }[] = [];
+    tf.tidy(() => {
       const volume = this.volume(this.encode(sample, this.encodingPlan(sample, null), false, null), t);
-      return chunks.map((rays) =>
+      for (const rays of chunks) {
         tf.tidy(() => {
           const out: Rendered = renderRays(this.config, this.field, volume, rays, rng);
-          return { rgb: out.rgb.dataSync() as Float32Array, depth: out.depth.dataSync() as Float32Array };
-        }),
-      );
+          rendered.push({
+            rgb: out.rgb.dataSync() as Float32Array,
+            depth: out.depth.dataSync() as Float32Array,
+          });
+        });
+      }
     });
+    return rendered;
   }
 
   dispose(): void {

@@ -45,10 +45,13 @@ export function renderRays(
   const coarse = stratifiedSamples(rays, s0, rng);
   let t = coarse;
   if (r.importanceSamples > 0) {
-    const sdf = tf.tidy(() => {
+    const sdfTensor = tf.tidy(() => {
       const { x } = rayPoints(rays, coarse, s0);
-      return field.sdf(volume, tf.tensor2d(x, [rays.count * s0, 3])).dataSync() as Float32Array;
+      return field.sdf(volume, tf.tensor2d(x, [rays.count * s0, 3]));
     });
+    // Read outside tidy: tidy walks a returned typed array element by element looking for tensors.
+    const sdf = sdfTensor.dataSync() as Float32Array;
+    sdfTensor.dispose();
     t = upsample(rays, coarse, sdf, s0, r.importanceSamples, r.upsampleInvS);
   }
   const perRay = s0 + r.importanceSamples;
