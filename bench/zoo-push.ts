@@ -151,7 +151,9 @@ try {
     weightsCard('checkpoint.bin'),
     {
       parentRevision: null,
-      onProgress: (p) => (p.phase === 'done' ? (resumedFrom = p.resumedFrom) : undefined),
+      onProgress: (p) => {
+        if (p.phase === 'done') resumedFrom = p.resumedFrom;
+      },
     },
   );
   const resumedS = (performance.now() - started) / 1000;
