@@ -13,6 +13,7 @@ export class Conv3d {
     readonly kernel: number,
     bias = true,
   ) {
+    if (kernel % 2 !== 1) throw new Error(`Conv3d: kernel ${kernel} must be odd for 'same' padding`);
     const fanIn = inChannels * kernel ** 3;
     this.weight = scope.create(
       'weight',
@@ -23,15 +24,9 @@ export class Conv3d {
   }
 
   apply(x: tf.Tensor5D): tf.Tensor5D {
-    const p = Math.floor(this.kernel / 2);
-    const padded = tf.pad(x, [
-      [0, 0],
-      [p, p],
-      [p, p],
-      [p, p],
-      [0, 0],
-    ]);
-    const y = tf.conv3d(padded, this.weight as tf.Tensor5D, 1, 'valid');
+    // The kernel pads, not tf.pad: pad's gradient is a rank-5 Slice, which wasm runs as a per-element JS loop
+    // (a third of a second for a tiny volume head). Stride 1 and an odd kernel make 'same' exactly floor(k/2) a side.
+    const y = tf.conv3d(x, this.weight as tf.Tensor5D, 1, 'same');
     return this.bias === null ? y : tf.add(y, this.bias);
   }
 }
