@@ -6,6 +6,7 @@ import { conv3DBackpropInputV2Config } from './conv3d_backprop_input_v2.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise_conv2d_native_backprop_filter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise_conv2d_native_backprop_input.ts';
 import { einsumConfig } from './einsum.ts';
+import { registerRowGather } from './gather_v2.ts';
 import { guardMatMulWeightCache } from './matmul_weight_cache_guard.ts';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
 
@@ -30,7 +31,7 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
 
 /**
  * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own), replaces
- * the slow ones and guards wasm matmul against its weight-cache aliasing bug; idempotent.
+ * the slow ones (GatherV2 keeps the backend's for what row copies do not cover) and guards wasm matmul against its weight-cache aliasing bug; idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   guardMatMulWeightCache();
@@ -43,4 +44,5 @@ export function registerWasmTrainingKernels(): void {
     if (existing !== undefined) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);
   }
+  registerRowGather();
 }
