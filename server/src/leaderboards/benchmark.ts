@@ -2,6 +2,7 @@
  * Benchmarks and leaderboard rows. Metric values are in the units nuscenes-eval-ts reports (fractions: NDS 0.326,
  * not 32.6); pages multiply by 100 when they show percent.
  */
+import type { Submission as ApiSubmission } from '@mim4d/zoo';
 
 export type BenchmarkTask = 'detection' | 'hdmap' | 'bev-seg';
 
@@ -55,27 +56,9 @@ export interface LeaderboardRow {
   provenance: Provenance;
 }
 
-/** queued -> scoring -> verified (a leaderboard row was added) or failed (with `errors`). */
-export type SubmissionStatus = 'queued' | 'scoring' | 'verified' | 'failed';
-export const SUBMISSION_STATUSES: readonly SubmissionStatus[] = ['queued', 'scoring', 'verified', 'failed'];
+export { SUBMISSION_STATUSES, type SubmissionError, type SubmissionStatus } from '@mim4d/zoo';
 
-export interface SubmissionError {
-  /** JSON path inside the submitted file (`results["tok"][3].size`), an archive member, or `$` for the whole body. */
-  path: string;
-  rule: string;
-}
-
-export interface Submission {
-  id: string;
-  benchmark: string;
-  name: string;
-  model?: string;
+/** The API's submission (the zoo client's wire type) plus who made it, which the server keeps. */
+export interface Submission extends ApiSubmission {
   submittedBy: string;
-  status: SubmissionStatus;
-  createdAt: string;
-  updatedAt: string;
-  metrics?: Record<string, number>;
-  errors: SubmissionError[];
-  /** The verified row created when scoring finished. */
-  rowId?: string;
 }

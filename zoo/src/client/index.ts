@@ -22,7 +22,13 @@ export {
   type Sha256Hex,
 } from './names.ts';
 export type { PublishOptions, PublishResult, PublishSource } from './publish.ts';
-export type { Submission, SubmissionError, SubmitOptions } from './submit.ts';
+export {
+  SUBMISSION_STATUSES,
+  type Submission,
+  type SubmissionError,
+  type SubmissionStatus,
+  type SubmitOptions,
+} from './submit.ts';
 export {
   type FetchOptions,
   type LocalFile,

@@ -20,22 +20,28 @@ export interface SubmitOptions {
   idempotencyKey?: string;
 }
 
+/** queued -> scoring -> verified (a leaderboard row was added) or failed (with `errors`). */
+export type SubmissionStatus = 'queued' | 'scoring' | 'verified' | 'failed';
+export const SUBMISSION_STATUSES: readonly SubmissionStatus[] = ['queued', 'scoring', 'verified', 'failed'];
+
 export interface SubmissionError {
-  /** JSON path in the submitted file, an archive member, or `$` for the whole body. */
+  /** JSON path inside the submitted file (`results["tok"][3].size`), an archive member, or `$` for the whole body. */
   path: string;
   rule: string;
 }
 
+/** A submission as the server's API answers it. */
 export interface Submission {
   id: string;
   benchmark: string;
   name: string;
   model?: string;
-  status: 'queued' | 'scoring' | 'verified' | 'failed';
+  status: SubmissionStatus;
   createdAt: string;
   updatedAt: string;
   metrics?: Record<string, number>;
   errors: SubmissionError[];
+  /** The verified row created when scoring finished. */
   rowId?: string;
 }
 
