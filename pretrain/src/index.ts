@@ -1,5 +1,13 @@
 export * from './config/index.ts';
-export { openPretrainDataset, type PretrainDataset } from './data/nuscenes-samples.ts';
+export {
+  type CameraInputSize,
+  type LoadedCameraFrame,
+  loadCameraFrame,
+  loadKeyFrame,
+  openPretrainDataset,
+  type PretrainDataset,
+} from './data/nuscenes-samples.ts';
+export { resizeIntoCanvas } from './data/resize.ts';
 export { type PretrainSplit, splitPretrainDataset } from './data/split.ts';
 export { backboneContract, backboneOnnx } from './export/backbone-onnx.ts';
 export { EXPORT_FILES, exportRun } from './export/export-run.ts';

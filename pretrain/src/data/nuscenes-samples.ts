@@ -34,16 +34,92 @@ export async function openPretrainDataset(
   config: Mim4dConfig,
 ): Promise<PretrainDataset> {
   const nusc = await NuScenes.open(dataroot, version);
-  const channels = CAMERA_CHANNELS.slice(0, config.input.cameras);
-  if (channels.length < config.input.cameras) {
-    throw new Error(
-      `config.input.cameras is ${config.input.cameras}; nuScenes has ${CAMERA_CHANNELS.length} cameras`,
-    );
-  }
+  const channels = cameraChannels(config.input.cameras);
   const tokens = nusc.tables.sample.map((s) => s.token);
   if (tokens.length === 0) throw new Error(`${dataroot} (${version}): sample.json has no samples`);
   const scenes = nusc.tables.sample.map((s) => nusc.get('scene', s.scene_token).name);
   return { tokens, scenes, load: (token) => loadSample(nusc, token, config, channels) };
+}
+
+/** Camera sizes and count a loader resizes into (a config's `input`, or a model card's preprocessing). */
+export interface CameraInputSize {
+  cameras: number;
+  imageHeight: number;
+  imageWidth: number;
+}
+
+/** One frame's camera images at the network size and their geometry in the frame's own ego frame. */
+export interface LoadedCameraFrame {
+  /** [N, H, W, 3] RGB in [0, 1]. */
+  images: Float32Array;
+  frame: FrameInput;
+}
+
+/**
+ * Reads one frame's cameras (resized keeping the aspect ratio into the top-left of a zero-padded canvas) and their
+ * ego -> network-input-pixel matrices. The frame's ego frame is the ego pose at its first camera's timestamp; the
+ * other cameras are placed in it through the global frame, so no pose is approximated.
+ */
+export async function loadCameraFrame(
+  cams: readonly CameraFrame[],
+  size: CameraInputSize,
+): Promise<LoadedCameraFrame> {
+  const { cameras: N, imageHeight: H, imageWidth: W } = size;
+  const images = new Float32Array(N * H * W * 3);
+  const frameEgoToGlobal = cams[0].egoToGlobal.toMatrix();
+  const globalToFrameEgo = mat4Inverse(frameEgoToGlobal);
+  const views: CameraView[] = [];
+  for (let c = 0; c < N; c++) {
+    const cam = cams[c];
+    const img = await readImage(cam.path);
+    if (img.width !== cam.width || img.height !== cam.height) {
+      throw new Error(
+        `${cam.path}: image is ${img.width}x${img.height}, sample_data says ${cam.width}x${cam.height}`,
+      );
+    }
+    const { image, scale } = resizeIntoCanvas(img.data, img.width, img.height, W, H);
+    images.set(image, c * H * W * 3);
+    const camToGlobal = mat4Chain(cam.sensorToEgo.toMatrix(), cam.egoToGlobal.toMatrix());
+    const cameraToEgo = mat4Chain(camToGlobal, globalToFrameEgo) as Mat4<'camera', 'ego'>;
+    const k = cam.intrinsics;
+    const intrinsics = mat4<'camera', 'image'>([
+      k[0] * scale,
+      k[1] * scale,
+      k[2] * scale,
+      0,
+      k[3] * scale,
+      k[4] * scale,
+      k[5] * scale,
+      0,
+      k[6],
+      k[7],
+      k[8],
+      0,
+      0,
+      0,
+      0,
+      1,
+    ]);
+    views.push({ cameraToEgo, egoToImage: mat4Chain(mat4Inverse(cameraToEgo), intrinsics) });
+  }
+  return { images, frame: { cameras: views, egoToGlobal: frameEgoToGlobal } };
+}
+
+/** The key frame of a sample: its first `size.cameras` camera channels, in nuScenes channel order. */
+export async function loadKeyFrame(
+  nusc: NuScenes,
+  token: string,
+  size: CameraInputSize,
+): Promise<LoadedCameraFrame> {
+  const channels = cameraChannels(size.cameras);
+  return loadCameraFrame(sampleFrames(nusc, token, { frames: 1, channels }).cameras[0], size);
+}
+
+function cameraChannels(count: number): readonly (typeof CAMERA_CHANNELS)[number][] {
+  if (count > CAMERA_CHANNELS.length) {
+    throw new Error(`config.input.cameras is ${count}; nuScenes has ${CAMERA_CHANNELS.length} cameras`);
+  }
+  return CAMERA_CHANNELS.slice(0, count);
 }
 
 async function loadSample(
@@ -57,45 +133,9 @@ async function loadSample(
   const images = new Float32Array(T * N * H * W * 3);
   const frames: FrameInput[] = [];
   for (let t = 0; t < T; t++) {
-    // Frame t's ego frame is the ego pose at its first camera's timestamp; the other cameras of the frame are
-    // placed in it through the global frame, so no pose is approximated.
-    const frameEgoToGlobal = sf.cameras[t][0].egoToGlobal.toMatrix();
-    const globalToFrameEgo = mat4Inverse(frameEgoToGlobal);
-    const cameras: CameraView[] = [];
-    for (let c = 0; c < N; c++) {
-      const cam: CameraFrame = sf.cameras[t][c];
-      const img = await readImage(cam.path);
-      if (img.width !== cam.width || img.height !== cam.height) {
-        throw new Error(
-          `${cam.path}: image is ${img.width}x${img.height}, sample_data says ${cam.width}x${cam.height}`,
-        );
-      }
-      const { image, scale } = resizeIntoCanvas(img.data, img.width, img.height, W, H);
-      images.set(image, (t * N + c) * H * W * 3);
-      const camToGlobal = mat4Chain(cam.sensorToEgo.toMatrix(), cam.egoToGlobal.toMatrix());
-      const cameraToEgo = mat4Chain(camToGlobal, globalToFrameEgo) as Mat4<'camera', 'ego'>;
-      const k = cam.intrinsics;
-      const intrinsics = mat4<'camera', 'image'>([
-        k[0] * scale,
-        k[1] * scale,
-        k[2] * scale,
-        0,
-        k[3] * scale,
-        k[4] * scale,
-        k[5] * scale,
-        0,
-        k[6],
-        k[7],
-        k[8],
-        0,
-        0,
-        0,
-        0,
-        1,
-      ]);
-      cameras.push({ cameraToEgo, egoToImage: mat4Chain(mat4Inverse(cameraToEgo), intrinsics) });
-    }
-    frames.push({ cameras, egoToGlobal: frameEgoToGlobal });
+    const loaded = await loadCameraFrame(sf.cameras[t], config.input);
+    images.set(loaded.images, t * N * H * W * 3);
+    frames.push(loaded.frame);
   }
   const lidar = await readLidarPoints(sf.lidar.path);
   const lidarToKeyEgo = mat4Chain(
