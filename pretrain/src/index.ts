@@ -9,8 +9,13 @@ export {
 } from './data/nuscenes-samples.ts';
 export { resizeIntoCanvas } from './data/resize.ts';
 export { type PretrainSplit, splitPretrainDataset } from './data/split.ts';
-export { backboneContract, backboneOnnx } from './export/backbone-onnx.ts';
+export { BATCH_DIM, backboneContract, backboneOnnx, type TensorContract } from './export/backbone-onnx.ts';
 export { EXPORT_FILES, exportRun } from './export/export-run.ts';
+export { imageEncoderGraph } from './export/image-encoder-graph.ts';
+export { liftingGraph } from './export/lifting-graph.ts';
+export { type OnnxLayers, onnxLayers } from './export/onnx-layers.ts';
+export { BACKBONE_MODULES, Mim4dBackbone } from './model/backbone.ts';
+export { PatchMask } from './model/masking.ts';
 export { BACKBONE_PREFIX, type LossTerms, Mim4dModel } from './model/mim4d.ts';
 export type { CameraView, FrameInput, Mim4dSample } from './model/sample.ts';
 export { type CheckpointMeta, loadCheckpoint } from './train/checkpoint.ts';

@@ -23,10 +23,10 @@ describe('MIM4D model (micro config)', () => {
     const { frames: T, cameras: N, imageHeight: H, imageWidth: W } = config.input;
     tf.tidy(() => {
       const images = tf.tensor4d(sample.images, [T * N, H, W, 3]);
-      const stages = model.encoder.apply(images, plan.mask, null);
+      const stages = model.backbone.encoder.apply(images, plan.mask, null);
       assert.deepEqual(stages.get(1)!.shape, [T * N, H / 8, W / 8, 16]);
       assert.deepEqual(stages.get(2)!.shape, [T * N, H / 16, W / 16, 16]);
-      const levels = model.neck.apply(stages);
+      const levels = model.backbone.neck.apply(stages);
       assert.deepEqual(
         levels.map((l) => l.shape),
         [
@@ -34,7 +34,7 @@ describe('MIM4D model (micro config)', () => {
           [T * N, H / 16, W / 16, config.neck.channels],
         ],
       );
-      const depth = model.depthHead.apply(levels);
+      const depth = model.backbone.depthHead.apply(levels);
       assert.deepEqual(depth[0].shape, [T * N, H / 8, W / 8, config.depth.bins]);
       const sums = tf.sum(depth[0], 3).dataSync();
       for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5, 'depth bins are a distribution');
@@ -54,8 +54,8 @@ describe('MIM4D model (micro config)', () => {
     tf.tidy(() => {
       const noise = tf.randomUniform([T * N, H, W, 3], 0, 1, 'float32', 5);
       const input = tf.mul(tf.div(tf.sub(noise, mean), std), mask.atStride(1)) as tf.Tensor4D;
-      for (const [stage, out] of model.encoder.apply(input, mask, null)) {
-        const keep = mask.atStride(model.encoder.stride(stage));
+      for (const [stage, out] of model.backbone.encoder.apply(input, mask, null)) {
+        const keep = mask.atStride(model.backbone.encoder.stride(stage));
         const masked = tf.sum(tf.abs(tf.mul(out, tf.sub(1, keep)))).dataSync()[0];
         const visible = tf.sum(tf.abs(tf.mul(out, keep))).dataSync()[0];
         assert.equal(masked, 0, `stage ${stage} leaks into masked patches`);

@@ -24,7 +24,9 @@ export function backboneContract(model: Mim4dModel): { inputs: TensorContract[];
     outputs: [
       f32('voxel_features', [b, z, y, x, model.config.volume.channels]),
       f32('lifted_features', [b, z, y, x, model.config.neck.channels]),
-      ...model.levelSizes().map(([h, w], l) => f32(`depth_l${l}`, [b, N, h, w, model.config.depth.bins])),
+      ...model.backbone
+        .levelSizes()
+        .map(([h, w], l) => f32(`depth_l${l}`, [b, N, h, w, model.config.depth.bins])),
     ],
   };
 }
@@ -50,8 +52,8 @@ export function backboneOnnx(model: Mim4dModel): OnnxGraphBuilder {
   const [images, egoToImage] = inputs.map((t) => g.input(t.name, t.dtype, t.shape));
   const { cameras: N, imageHeight: H, imageWidth: W } = config.input;
   const views = g.op('Reshape', [images, g.int64s('input.views', [-1, H, W, 3])]);
-  const { features, depth } = imageEncoderGraph(g, nn, model, views);
-  const lifted = liftingGraph(g, nn, model, egoToImage, features, depth);
+  const { features, depth } = imageEncoderGraph(g, nn, model.backbone, views);
+  const lifted = liftingGraph(g, nn, model.backbone, egoToImage, features, depth);
   const bn = model.renderConv.bn;
   const normalised = g.op('Div', [
     g.op('Sub', [nn.toLast(nn.conv3dFirst(lifted, model.renderConv.conv), 5), nn.param(bn.runningMean)]),
@@ -64,7 +66,7 @@ export function backboneOnnx(model: Mim4dModel): OnnxGraphBuilder {
     volume,
     nn.toLast(lifted, 5),
     ...depth.map((d, l) => {
-      const [h, w] = model.levelSizes()[l];
+      const [h, w] = model.backbone.levelSizes()[l];
       return g.op('Reshape', [d, g.int64s(`depth_l${l}.shape`, [-1, N, h, w, config.depth.bins])]);
     }),
   ];

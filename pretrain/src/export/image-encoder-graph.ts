@@ -1,5 +1,5 @@
 import { attr, type OnnxGraphBuilder, type OnnxValue } from '@mim4d/nn';
-import type { Mim4dModel } from '../model/mim4d.ts';
+import type { Mim4dBackbone } from '../model/backbone.ts';
 import type { OnnxLayers } from './onnx-layers.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { OnnxLayers } from './onnx-layers.ts';
 export function imageEncoderGraph(
   g: OnnxGraphBuilder,
   nn: OnnxLayers,
-  model: Mim4dModel,
+  model: Mim4dBackbone,
   images: OnnxValue,
 ): { features: OnnxValue[]; depth: OnnxValue[] } {
   const config = model.config;

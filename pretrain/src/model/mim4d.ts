@@ -1,10 +1,9 @@
 import { applyFixedSampler, type FixedSampler, ParamStore, type SeededRandom } from '@mim4d/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Mim4dConfig } from '../config/index.ts';
-import { DepthHead } from './depth-head.ts';
+import { Mim4dBackbone } from './backbone.ts';
 import { egoWarpSampler, targetToSource } from './ego-warp.ts';
-import { Fpn } from './fpn.ts';
-import { type LevelLiftPlan, liftToVoxels, planLifting } from './lifting.ts';
+import type { LevelLiftPlan } from './lifting.ts';
 import { renderLoss } from './losses.ts';
 import { PatchMask } from './masking.ts';
 import { type RayBatch, sampleRays } from './rays.ts';
@@ -12,9 +11,8 @@ import { RenderConv } from './render-conv.ts';
 import { type Rendered, renderRays } from './renderer.ts';
 import { checkSample, type Mim4dSample } from './sample.ts';
 import { SdfField } from './sdf-field.ts';
-import { SparseConvNeXt } from './sparse-convnext.ts';
 import { TemporalDecoder } from './temporal-decoder.ts';
-import { VoxelGrid } from './voxel-grid.ts';
+import type { VoxelGrid } from './voxel-grid.ts';
 
 /** Parameter-name prefix of the image backbone (its learning rate is scaled by backboneLrMult). */
 export const BACKBONE_PREFIX = 'img_backbone.';
@@ -48,37 +46,19 @@ export interface StepPlan extends EncodingPlan {
  */
 export class Mim4dModel {
   readonly params: ParamStore;
+  readonly backbone: Mim4dBackbone;
   readonly grid: VoxelGrid;
-  readonly encoder: SparseConvNeXt;
-  readonly neck: Fpn;
-  readonly depthHead: DepthHead;
   readonly renderConv: RenderConv;
   readonly decoder: TemporalDecoder;
   readonly field: SdfField;
 
   constructor(readonly config: Mim4dConfig) {
     this.params = new ParamStore(config.seed);
-    this.grid = new VoxelGrid(config);
-    this.encoder = new SparseConvNeXt(this.params.scope('img_backbone'), config);
-    this.neck = new Fpn(this.params.scope('img_neck'), config);
-    this.depthHead = new DepthHead(this.params.scope('depth_net'), config, this.neck.levels());
+    this.backbone = new Mim4dBackbone(this.params, config);
+    this.grid = this.backbone.grid;
     this.renderConv = new RenderConv(this.params.scope('render_conv'), config);
     this.decoder = new TemporalDecoder(this.params.scope('history_decoder'), config, this.grid);
     this.field = new SdfField(this.params.scope('field'), config, this.grid);
-  }
-
-  /** Feature-level sizes [h, w] for the configured image size. */
-  levelSizes(): [number, number][] {
-    const { imageHeight: H, imageWidth: W } = this.config.input;
-    const sizes: [number, number][] = this.config.neck.inStages.map((s) => {
-      const stride = this.encoder.stride(s);
-      return [H / stride, W / stride];
-    });
-    for (let e = 0; e < this.config.neck.extraLevels; e++) {
-      const [h, w] = sizes[sizes.length - 1];
-      sizes.push([Math.ceil(h / 2), Math.ceil(w / 2)]);
-    }
-    return sizes;
   }
 
   /** The encoder's inputs: patch mask (random, or every patch visible) and lifting geometry. */
@@ -90,8 +70,7 @@ export class Mim4dModel {
       rng === null
         ? PatchMask.none(T * N, H, W, patchSize)
         : PatchMask.random(rng, T * N, H, W, patchSize, ratio);
-    const sizes = this.levelSizes();
-    return { mask, lift: sample.frames.map((f) => planLifting(this.config, this.grid, f, sizes)) };
+    return { mask, lift: sample.frames.map((f) => this.backbone.planLifting(f)) };
   }
 
   /** Draws the step's masks, dropped frame, rays and warps. */
@@ -126,24 +105,7 @@ export class Mim4dModel {
     plan: EncodingPlan,
     rng: SeededRandom | null,
   ): { volumes: tf.Tensor5D; depth: tf.Tensor4D[] } {
-    const { frames: T, cameras: N, imageHeight: H, imageWidth: W, mean, std } = this.config.input;
-    const raw = tf.tensor4d(sample.images, [T * N, H, W, 3]);
-    const normalised = tf.mul(
-      tf.div(tf.sub(raw, tf.tensor1d(mean)), tf.tensor1d(std)),
-      plan.mask.atStride(1),
-    );
-    const levels = this.neck.apply(this.encoder.apply(normalised as tf.Tensor4D, plan.mask, rng));
-    const depth = this.depthHead.apply(levels);
-    const frameSlice = (x: tf.Tensor4D, t: number) => tf.slice(x, [t * N, 0, 0, 0], [N, -1, -1, -1]);
-    const volumes = plan.lift.map((lift, t) =>
-      liftToVoxels(
-        lift,
-        levels.map((l) => frameSlice(l, t)),
-        depth.map((d) => frameSlice(d, t)),
-        this.grid,
-      ),
-    );
-    return { volumes: tf.stack(volumes) as tf.Tensor5D, depth };
+    return this.backbone.lift(sample.images, plan.mask, plan.lift, rng);
   }
 
   /** Images -> per-frame volumes after render_conv, [T, Z, Y, X, C]. */
