@@ -29,3 +29,13 @@ export { measureMatMulPeak, type Timing, timeMedian } from './runtime/matmul-pea
 export { SeedSequence } from './runtime/seed.ts';
 export { tf } from './runtime/tfjs.ts';
 export { missingTrainingKernels, TRAINING_KERNELS } from './runtime/training-kernels.ts';
+export {
+  METADATA_KEY,
+  READABLE_DTYPES,
+  type ReadableDtype,
+  readSafetensors,
+  type SafetensorsContents,
+  type SafetensorsInput,
+  type SafetensorsTensor,
+  writeSafetensors,
+} from './safetensors/index.ts';
