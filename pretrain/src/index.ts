@@ -8,9 +8,10 @@ export {
   type PretrainDataset,
 } from './data/nuscenes-samples.ts';
 export { resizeIntoCanvas } from './data/resize.ts';
+export { SampleCache } from './data/sample-cache.ts';
 export { type PretrainSplit, splitPretrainDataset } from './data/split.ts';
 export { BATCH_DIM, backboneContract, backboneOnnx, type TensorContract } from './export/backbone-onnx.ts';
-export { EXPORT_FILES, exportRun } from './export/export-run.ts';
+export { BACKBONE_WEIGHTS_FORMAT, EXPORT_FILES, exportRun } from './export/export-run.ts';
 export { imageEncoderGraph } from './export/image-encoder-graph.ts';
 export { liftingGraph } from './export/lifting-graph.ts';
 export { type OnnxLayers, onnxLayers } from './export/onnx-layers.ts';
@@ -18,7 +19,12 @@ export { BACKBONE_MODULES, Mim4dBackbone } from './model/backbone.ts';
 export { PatchMask } from './model/masking.ts';
 export { BACKBONE_PREFIX, type LossTerms, Mim4dModel } from './model/mim4d.ts';
 export type { CameraView, FrameInput, Mim4dSample } from './model/sample.ts';
-export { type CheckpointMeta, loadCheckpoint } from './train/checkpoint.ts';
+export {
+  type CheckpointFormat,
+  type CheckpointMeta,
+  hasCheckpoint,
+  loadCheckpoint,
+} from './train/checkpoint.ts';
 export type { EvalRecord } from './train/evaluate.ts';
 export type { LossRecord } from './train/loss-log.ts';
 export {
@@ -28,3 +34,12 @@ export {
   RUN_FILES,
   type SampleSource,
 } from './train/trainer.ts';
+export {
+  LOOP_FILES,
+  readLossRecords,
+  type StepLossRecord,
+  type TrainingLoopOptions,
+  type TrainingLoopResult,
+  type TrainingTask,
+  trainingLoop,
+} from './train/training-loop.ts';

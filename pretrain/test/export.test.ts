@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mat4, mat4Chain, mat4Inverse } from '@mim4d/dataset';
-import { initBackend, SeededRandom, tf } from '@mim4d/nn';
+import { initBackend, readSafetensors, SeededRandom, tf } from '@mim4d/nn';
 import * as ort from 'onnxruntime-node';
 import { loadConfig, type Mim4dConfig } from '../src/config/index.ts';
 import { backboneContract, backboneOnnx } from '../src/export/backbone-onnx.ts';
 import { exportRun } from '../src/export/export-run.ts';
 import { Mim4dModel } from '../src/model/mim4d.ts';
 import type { Mim4dSample } from '../src/model/sample.ts';
+import { loadCheckpoint } from '../src/train/checkpoint.ts';
 import { pretrain } from '../src/train/trainer.ts';
 import { toyScene } from './helpers/toy-scene.ts';
 
@@ -150,6 +151,43 @@ describe('backbone ONNX export', () => {
         config.input.imageHeight,
         config.input.imageWidth,
       ]);
+      assert.deepEqual(card.artifacts[1], {
+        path: 'backbone.safetensors',
+        format: 'safetensors',
+        role: 'backbone-weights',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exports the backbone weights: every parameter and BatchNorm statistic under its checkpoint name', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mim4d-export-'));
+    try {
+      const config = loadConfig('micro');
+      const sample = toyScene(config);
+      (
+        await pretrain({ config, steps: 2, outDir: dir, train: { count: 1, get: () => sample } })
+      ).model.dispose();
+      const out = exportRun(dir, 'abc1234');
+      assert.equal(path.basename(out.weights), 'backbone.safetensors');
+      const { tensors, metadata } = readSafetensors(readFileSync(out.weights), out.weights);
+      const ckpt = loadCheckpoint(dir);
+      const backbone = [...ckpt.params.keys()].filter((n) =>
+        ['img_backbone.', 'img_neck.', 'depth_net.', 'render_conv.'].some((p) => n.startsWith(p)),
+      );
+      assert.deepEqual([...tensors.keys()].sort(), backbone.sort());
+      // Trained for two steps, so the running statistics are no longer their initial zeros and ones.
+      const runningMean = backbone.find((n) => n.endsWith('.running_mean'));
+      assert.ok(runningMean, 'the backbone has a BatchNorm');
+      assert.ok(ckpt.params.get(runningMean)!.data.some((v) => v !== 0));
+      for (const name of backbone) {
+        const want = ckpt.params.get(name)!;
+        assert.deepEqual(tensors.get(name), { shape: want.shape, dtype: 'F32', data: want.data }, name);
+      }
+      assert.ok(![...tensors.keys()].some((n) => /^(history_decoder|field)\./.test(n)));
+      assert.deepEqual(metadata, { format: 'mim4d-backbone/1', config: JSON.stringify(config), step: '2' });
+      assert.deepEqual(JSON.parse(metadata.config), ckpt.meta.config);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

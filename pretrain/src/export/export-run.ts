@@ -1,24 +1,34 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeSafetensors } from '@mim4d/nn';
 import { Mim4dModel } from '../model/mim4d.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
 import { BATCH_DIM, backboneContract, backboneOnnx } from './backbone-onnx.ts';
 
 // card.json is the name `mim4d-zoo push` reads the card from, so the export folder publishes as it is.
-export const EXPORT_FILES = { onnx: 'backbone.onnx', card: 'card.json' } as const;
+export const EXPORT_FILES = {
+  onnx: 'backbone.onnx',
+  weights: 'backbone.safetensors',
+  card: 'card.json',
+} as const;
+
+/** `format` in backbone.safetensors' metadata, next to the run's `config` (JSON) and `step`. */
+export const BACKBONE_WEIGHTS_FORMAT = 'mim4d-backbone/1';
 
 /** Parameter prefixes of the modules in backbone.onnx (the renderer, decoder and SDF field stay behind). */
 const EXPORTED_MODULES = /^(img_backbone|img_neck|depth_net|render_conv)\./;
 
 /**
  * Exports a pretraining run's checkpoint: `export/backbone.onnx` (multi-view images and camera matrices -> voxel
- * features) and a model card in the zoo's format (cardVersion 1) that declares the graph's inputs and outputs, the
- * preprocessing, the frames and units of the camera matrices, and the training run.
+ * features); `export/backbone.safetensors`, the same modules' parameters and BatchNorm statistics under their
+ * checkpoint names, which fine-tuning loads (an ONNX graph cannot be trained on); and a model card in the zoo's
+ * format (cardVersion 1) that declares both, the graph's inputs and outputs, the preprocessing, the frames and
+ * units of the camera matrices, and the training run.
  */
 export function exportRun(
   runDir: string,
   codeCommit: string,
-): { onnx: string; card: string; params: number } {
+): { onnx: string; weights: string; card: string; params: number } {
   if (!/^[0-9a-f]{7,64}$/.test(codeCommit)) {
     throw new Error(`code commit "${codeCommit}" is not a git commit id (7-64 lowercase hex digits)`);
   }
@@ -34,6 +44,18 @@ export function exportRun(
     writeFileSync(
       onnxPath,
       graph.toBytes({ metadata: { config: config.name, step: String(ckpt.meta.step) } }),
+    );
+    const weightsPath = path.join(outDir, EXPORT_FILES.weights);
+    const tensors = [...ckpt.params]
+      .filter(([name]) => EXPORTED_MODULES.test(name))
+      .map(([name, { shape, data }]) => ({ name, shape, data }));
+    writeFileSync(
+      weightsPath,
+      writeSafetensors(tensors, {
+        format: BACKBONE_WEIGHTS_FORMAT,
+        config: JSON.stringify(config),
+        step: String(ckpt.meta.step),
+      }),
     );
     const { imageHeight: H, imageWidth: W, frames, cameras } = config.input;
     const { x, y, z } = model.grid;
@@ -71,6 +93,7 @@ export function exportRun(
           role: 'backbone',
           io: { opset: graph.opset, ...backboneContract(model) },
         },
+        { path: EXPORT_FILES.weights, format: 'safetensors', role: 'backbone-weights' },
       ],
       preprocessing: {
         // The graph takes RGB in [0, 1] and normalises inside, so the card's 0..255 convention is mean 0, std 255.
@@ -89,7 +112,7 @@ export function exportRun(
     };
     const cardPath = path.join(outDir, EXPORT_FILES.card);
     writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);
-    return { onnx: onnxPath, card: cardPath, params };
+    return { onnx: onnxPath, weights: weightsPath, card: cardPath, params };
   } finally {
     model.dispose();
   }
