@@ -1,5 +1,5 @@
 /**
- * A nuScenes split opened from a dataroot as the devkit selects it: the split's scene names (the bundled mini
+ * A nuScenes split opened from a dataroot as the devkit selects it: the split's scene names (the bundled official
  * splits or a user's split file), checked against the version, and the split's samples in sample-table order.
  */
 import { NuScenes, readSplitFile, splitSceneNames } from '@mim4d/dataset';
@@ -9,7 +9,7 @@ export interface DatasetSplit {
   dataroot: string;
   version: string;
   split: string;
-  /** JSON `{split: [scene names]}` for the non-mini splits, which the dataset package does not bundle. */
+  /** JSON `{split: [scene names]}`: custom splits, or lists that replace the bundled official ones. */
   splitFile?: string;
 }
 

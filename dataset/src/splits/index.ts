@@ -1,5 +1,6 @@
 export {
   MINI_SPLITS,
+  OFFICIAL_SPLITS,
   readSplitFile,
   SPLIT_NAMES,
   type SplitFile,

@@ -1,25 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import officialSplits from './nuscenes-splits.json' with { type: 'json' };
 
-/**
- * Official nuScenes scene splits, by scene name. The mini splits are short enough to embed; the train / val /
- * test lists (850 + 150 names) live in nuscenes-devkit's `utils/splits.py` and are supplied by the user as a
- * JSON file `{ "<split>": ["scene-0001", ...] }` (e.g. exported once from an installed devkit).
- */
-export const MINI_SPLITS: Readonly<Record<'mini_train' | 'mini_val', readonly string[]>> = {
-  mini_train: [
-    'scene-0061',
-    'scene-0553',
-    'scene-0655',
-    'scene-0757',
-    'scene-0796',
-    'scene-1077',
-    'scene-1094',
-    'scene-1100',
-  ],
-  mini_val: ['scene-0103', 'scene-0916'],
-};
-
-/** The devkit's split names; all but the mini ones need a split file. */
+/** The devkit's split names. */
 export const SPLIT_NAMES = [
   'mini_train',
   'mini_val',
@@ -31,8 +13,17 @@ export const SPLIT_NAMES = [
 ] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
 
-const EXPORT_HINT =
-  'export it once from nuscenes-devkit, e.g. python3 -c "import json; from nuscenes.utils.splits import create_splits_scenes as c; print(json.dumps(c()))" > splits.json, and pass that file';
+/**
+ * The official nuScenes scene splits by scene name, as nuscenes-devkit's `utils/splits.py` defines them (train 700,
+ * val 150, test 150, mini_train 8, mini_val 2, train_detect 350, train_track 350; each list sorted). Bundled, so
+ * every official split works without a split file.
+ */
+export const OFFICIAL_SPLITS: Readonly<Record<SplitName, readonly string[]>> = officialSplits;
+
+export const MINI_SPLITS: Readonly<Record<'mini_train' | 'mini_val', readonly string[]>> = {
+  mini_train: OFFICIAL_SPLITS.mini_train,
+  mini_val: OFFICIAL_SPLITS.mini_val,
+};
 
 /** Scene-name lists read from a split file, checked. */
 export type SplitFile = Readonly<Record<string, readonly string[]>>;
@@ -64,26 +55,19 @@ export async function readSplitFile(path: string): Promise<SplitFile> {
 }
 
 /**
- * Scene names of `split`: mini splits from the embedded lists (a split file may override them), the others
- * from `splitFile`. Unknown names and a missing list are errors that say what to do.
+ * Scene names of `split`: from `splitFile` when it lists that split (a custom split, or a custom list under an
+ * official name), else the bundled official list. A name that is neither is an error listing what there is.
  */
 export function splitSceneNames(
   split: string,
   splitFile?: SplitFile,
   splitFilePath = 'the split file',
 ): readonly string[] {
-  if (!(SPLIT_NAMES as readonly string[]).includes(split)) {
-    throw new Error(`unknown split "${split}": valid splits are ${SPLIT_NAMES.join(', ')}`);
-  }
-  const fromFile = splitFile?.[split];
+  const fromFile = splitFile && Object.hasOwn(splitFile, split) ? splitFile[split] : undefined;
   if (fromFile !== undefined) return fromFile;
-  if (split === 'mini_train' || split === 'mini_val') return MINI_SPLITS[split];
-  if (splitFile === undefined) {
-    throw new Error(
-      `split "${split}" needs its scene list, which is not bundled (only the mini splits are): ${EXPORT_HINT}`,
-    );
-  }
-  throw new Error(
-    `split "${split}" is not in ${splitFilePath} (it has: ${Object.keys(splitFile).join(', ') || 'nothing'}); ${EXPORT_HINT}`,
-  );
+  if ((SPLIT_NAMES as readonly string[]).includes(split)) return OFFICIAL_SPLITS[split as SplitName];
+  const custom = splitFile
+    ? `; ${splitFilePath} has ${Object.keys(splitFile).join(', ') || 'no splits'}`
+    : '';
+  throw new Error(`unknown split "${split}": the official splits are ${SPLIT_NAMES.join(', ')}${custom}`);
 }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NuScenes } from '../../src/nuscenes/database.ts';
-import { MINI_SPLITS, readSplitFile, splitSceneNames } from '../../src/splits/scene-splits.ts';
+import {
+  MINI_SPLITS,
+  OFFICIAL_SPLITS,
+  readSplitFile,
+  SPLIT_NAMES,
+  splitSceneNames,
+} from '../../src/splits/scene-splits.ts';
 import { splitSamples } from '../../src/splits/split-samples.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { DEFAULT_SPEC, sampleToken, writeTinyDataroot } from '../helpers/tiny-dataroot.ts';
@@ -19,29 +25,61 @@ describe('scene splits', () => {
     assert.deepEqual(splitSceneNames('mini_val'), ['scene-0103', 'scene-0916']);
   });
 
+  it('bundles every official split: the devkit sizes, sorted, train = train_detect + train_track', () => {
+    const sizes = Object.fromEntries(SPLIT_NAMES.map((s) => [s, splitSceneNames(s).length]));
+    assert.deepEqual(sizes, {
+      mini_train: 8,
+      mini_val: 2,
+      train: 700,
+      val: 150,
+      test: 150,
+      train_detect: 350,
+      train_track: 350,
+    });
+    for (const split of SPLIT_NAMES) {
+      const names = splitSceneNames(split);
+      assert.deepEqual([...names].sort(), names, `${split} is sorted`);
+      assert.equal(new Set(names).size, names.length, `${split} has no repeats`);
+      assert.ok(
+        names.every((n) => /^scene-\d{4}$/.test(n)),
+        split,
+      );
+    }
+    const train = new Set(splitSceneNames('train'));
+    assert.ok(
+      splitSceneNames('val').every((n) => !train.has(n)),
+      'val is disjoint from train',
+    );
+    assert.ok(
+      splitSceneNames('test').every((n) => !train.has(n)),
+      'test is disjoint from train',
+    );
+    assert.deepEqual(
+      [...splitSceneNames('train_detect'), ...splitSceneNames('train_track')].sort(),
+      splitSceneNames('train'),
+    );
+    assert.deepEqual(splitSceneNames('val').slice(0, 3), ['scene-0003', 'scene-0012', 'scene-0013']);
+    assert.equal(OFFICIAL_SPLITS.mini_val, MINI_SPLITS.mini_val);
+  });
+
   it('lists the valid splits when given an unknown one', () => {
     assert.throws(
       () => splitSceneNames('training'),
-      /unknown split "training": valid splits are mini_train, mini_val, train, val, test/,
+      /unknown split "training": the official splits are mini_train, mini_val, train, val, test/,
     );
   });
 
-  it('says how to supply train/val/test, which are not bundled', () => {
-    assert.throws(
-      () => splitSceneNames('train'),
-      /split "train" needs its scene list.*create_splits_scenes.*splits\.json/,
-    );
-  });
-
-  it('reads train/val/test from a split file and names a split the file lacks', async () => {
+  it('takes a split file over the bundled lists, and falls back to them for splits it lacks', async () => {
     const path = join(dir.path, 'splits.json');
-    await writeFile(path, JSON.stringify({ train: ['scene-0001', 'scene-0002'], val: ['scene-0003'] }));
+    await writeFile(path, JSON.stringify({ train: ['scene-0001', 'scene-0002'], night: ['scene-1044'] }));
     const file = await readSplitFile(path);
     assert.deepEqual(splitSceneNames('train', file, path), ['scene-0001', 'scene-0002']);
+    assert.deepEqual(splitSceneNames('night', file, path), ['scene-1044']);
+    assert.equal(splitSceneNames('val', file, path).length, 150);
     assert.deepEqual(splitSceneNames('mini_val', file, path), MINI_SPLITS.mini_val);
     assert.throws(
-      () => splitSceneNames('test', file, path),
-      /split "test" is not in .*splits\.json \(it has: train, val\)/,
+      () => splitSceneNames('day', file, path),
+      /unknown split "day": the official splits are .*; .*splits\.json has train, night$/,
     );
   });
 

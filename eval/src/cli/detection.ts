@@ -43,7 +43,7 @@ export function detectionCommand(): Command {
     .option('--split <name>', 'split with --dataroot, e.g. val or mini_val')
     .option(
       '--split-file <file>',
-      'JSON {split: [scene names]} for splits not bundled (all but mini_train/mini_val)',
+      'JSON {split: [scene names]}: custom splits, or lists that replace the bundled official ones',
     )
     .requiredOption('--output-dir <dir>', 'where metrics_summary.json, metrics_details.json and plots/ go')
     .addOption(

@@ -76,7 +76,10 @@ export function hdmapCommand(out: (text: string) => void = (t) => process.stdout
     )
     .option('--version <version>', 'nuScenes version under --dataroot', 'v1.0-trainval')
     .option('--split <split>', 'split of --dataroot to evaluate', 'val')
-    .option('--split-file <file>', 'JSON {split: [scene names]} for splits other than mini_train/mini_val')
+    .option(
+      '--split-file <file>',
+      'JSON {split: [scene names]}: custom splits, or lists that replace the bundled official ones',
+    )
     .requiredOption('--output-dir <dir>', 'where metrics.json (and the --plots images) go')
     .option('--plots', 'also write precision-recall curves as PNG images')
     .option('--json', 'print the metrics as JSON instead of a table')
