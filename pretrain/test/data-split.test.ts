@@ -61,7 +61,7 @@ describe('pretraining data split', () => {
 
 describe('sample cache', () => {
   it('keeps at most its capacity, evicting the least recently used', async () => {
-    const cache = new SampleCache(1);
+    const cache = new SampleCache<ReturnType<typeof sample>>(1);
     let loads = 0;
     const load = (id: string) => async () => {
       loads++;

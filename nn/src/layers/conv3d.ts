@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultBound, type ParamScope } from './params.ts';
+import { defaultBound, type Init, type ParamScope } from './params.ts';
 
 /** 3-D convolution on NDHWC volumes, stride 1, "same" zero padding; weights [k, k, k, in, out]. */
 export class Conv3d {
@@ -12,15 +12,16 @@ export class Conv3d {
     outChannels: number,
     readonly kernel: number,
     bias = true,
+    init: { weight?: Init; bias?: Init } = {},
   ) {
     if (kernel % 2 !== 1) throw new Error(`Conv3d: kernel ${kernel} must be odd for 'same' padding`);
     const fanIn = inChannels * kernel ** 3;
     this.weight = scope.create(
       'weight',
       [kernel, kernel, kernel, inChannels, outChannels],
-      defaultBound(fanIn),
+      init.weight ?? defaultBound(fanIn),
     );
-    this.bias = bias ? scope.create('bias', [outChannels], defaultBound(fanIn)) : null;
+    this.bias = bias ? scope.create('bias', [outChannels], init.bias ?? defaultBound(fanIn)) : null;
   }
 
   apply(x: tf.Tensor5D): tf.Tensor5D {

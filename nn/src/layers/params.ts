@@ -48,6 +48,11 @@ function fill(init: Init, size: number, rng: SeededRandom, name: string): Float3
   }
 }
 
+/** Glorot/xavier-uniform bound (PyTorch xavier_uniform_, gain 1): sqrt(6 / (fanIn + fanOut)). */
+export function xavierUniform(fanIn: number, fanOut: number): Init {
+  return { kind: 'uniform', bound: Math.sqrt(6 / (fanIn + fanOut)) };
+}
+
 /**
  * Owns the named variables of a model. Names are dotted paths (`encoder.stage0.block0.dw.weight`) and double as
  * checkpoint keys. Buffers (BatchNorm running statistics) are variables that are not trainable.

@@ -1,3 +1,3 @@
-export { loadConfig, validateConfig } from './load.ts';
+export { checkStructure, loadConfig, validateConfig } from './load.ts';
 export { micro, PRESETS, paper, tiny } from './presets.ts';
 export { type GridShape, gridShape, type Mim4dConfig, sceneScale } from './types.ts';

@@ -6,7 +6,7 @@ import { gridShape, type Mim4dConfig } from './types.ts';
  * Checks that `value` has exactly the structure of `template` (same keys, number/string/array-length types),
  * naming the first offending field as `source: a.b.c`.
  */
-function checkStructure(value: unknown, template: unknown, path: string, source: string): void {
+export function checkStructure(value: unknown, template: unknown, path: string, source: string): void {
   const where = `${source}: ${path || '(root)'}`;
   if (Array.isArray(template)) {
     if (!Array.isArray(value)) throw new Error(`${where} must be an array`);

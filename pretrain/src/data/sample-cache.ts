@@ -1,11 +1,9 @@
-import type { Mim4dSample } from '../model/sample.ts';
-
 /**
  * Least-recently-used cache of loaded samples, bounded by count: decoding a sample's images costs far more than a
  * step of the small configs, but a real dataset does not fit in memory.
  */
-export class SampleCache {
-  private readonly entries = new Map<string, Mim4dSample>();
+export class SampleCache<T> {
+  private readonly entries = new Map<string, T>();
 
   constructor(readonly capacity: number) {
     if (!(Number.isInteger(capacity) && capacity >= 1)) {
@@ -17,7 +15,7 @@ export class SampleCache {
     return this.entries.size;
   }
 
-  async get(key: string, load: () => Promise<Mim4dSample>): Promise<Mim4dSample> {
+  async get(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       // Re-inserting moves the key to the back of the Map's insertion order: the front is the least recent.

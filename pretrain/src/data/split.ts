@@ -41,7 +41,7 @@ export async function splitPretrainDataset(
   for (const token of picked) heldOut.push(await dataset.load(token));
   const { frames, cameras, imageHeight, imageWidth } = config.input;
   const imageBytes = frames * cameras * imageHeight * imageWidth * 3 * Float32Array.BYTES_PER_ELEMENT;
-  const cache = new SampleCache(Math.max(1, Math.floor(cacheBytes / imageBytes)));
+  const cache = new SampleCache<Mim4dSample>(Math.max(1, Math.floor(cacheBytes / imageBytes)));
   return {
     train: {
       tokens: trainTokens,

@@ -11,21 +11,26 @@ interface TensorEntry {
   offset: number;
 }
 
+/** What a checkpoint holds: pretraining or a head's fine-tuning (a head's config is not a pretraining one). */
+export type CheckpointFormat = 'mim4d-pretrain-checkpoint/1' | 'mim4d-finetune-checkpoint/1';
+
+export const PRETRAIN_CHECKPOINT: CheckpointFormat = 'mim4d-pretrain-checkpoint/1';
+
 /** checkpoint.json: everything but the numbers, which live in weights.bin (little-endian float32). */
-export interface CheckpointMeta {
-  format: 'mim4d-pretrain-checkpoint/1';
+export interface CheckpointMeta<C = Mim4dConfig> {
+  format: CheckpointFormat;
   step: number;
   totalSteps: number;
   rngState: number;
   optimizerStep: number;
-  config: Mim4dConfig;
+  config: C;
   params: TensorEntry[];
   adamM: TensorEntry[];
   adamV: TensorEntry[];
 }
 
-export interface CheckpointData {
-  meta: CheckpointMeta;
+export interface CheckpointData<C = Mim4dConfig> {
+  meta: CheckpointMeta<C>;
   params: Map<string, { shape: number[]; data: Float32Array }>;
   adamM: Map<string, { shape: number[]; data: Float32Array }>;
   adamV: Map<string, { shape: number[]; data: Float32Array }>;
@@ -44,9 +49,10 @@ function layout(vars: [string, tf.Tensor][], start: number): { entries: TensorEn
 }
 
 /** Writes checkpoint/ in runDir atomically: a crash mid-write leaves the previous checkpoint intact. */
-export function saveCheckpoint(
+export function saveCheckpoint<C>(
   runDir: string,
-  meta: Omit<CheckpointMeta, 'format' | 'params' | 'adamM' | 'adamV'>,
+  format: CheckpointFormat,
+  meta: Omit<CheckpointMeta<C>, 'format' | 'params' | 'adamM' | 'adamV'>,
   params: [string, tf.Tensor][],
   adamM: [string, tf.Tensor][],
   adamV: [string, tf.Tensor][],
@@ -64,8 +70,8 @@ export function saveCheckpoint(
       data.set(t.dataSync() as Float32Array, entries[i].offset);
     });
   }
-  const full: CheckpointMeta = {
-    format: 'mim4d-pretrain-checkpoint/1',
+  const full: CheckpointMeta<C> = {
+    format,
     ...meta,
     params: p.entries,
     adamM: m.entries,
@@ -89,21 +95,22 @@ export function hasCheckpoint(runDir: string): boolean {
 }
 
 /** Reads and checks a checkpoint; errors name the file and the entry at fault. */
-export function loadCheckpoint(runDir: string): CheckpointData {
+export function loadCheckpoint<C = Mim4dConfig>(
+  runDir: string,
+  format: CheckpointFormat = PRETRAIN_CHECKPOINT,
+): CheckpointData<C> {
   const dir = path.join(runDir, CHECKPOINT_DIR);
   const metaPath = path.join(dir, 'checkpoint.json');
   const binPath = path.join(dir, 'weights.bin');
-  if (!existsSync(metaPath)) throw new Error(`${metaPath}: no checkpoint (run pretraining first)`);
-  let meta: CheckpointMeta;
+  if (!existsSync(metaPath)) throw new Error(`${metaPath}: no checkpoint (run the training first)`);
+  let meta: CheckpointMeta<C>;
   try {
-    meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CheckpointMeta;
+    meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CheckpointMeta<C>;
   } catch (error) {
     throw new Error(`${metaPath}: not valid JSON (${(error as Error).message})`);
   }
-  if (meta.format !== 'mim4d-pretrain-checkpoint/1') {
-    throw new Error(
-      `${metaPath}: format is ${JSON.stringify(meta.format)}, expected mim4d-pretrain-checkpoint/1`,
-    );
+  if (meta.format !== format) {
+    throw new Error(`${metaPath}: format is ${JSON.stringify(meta.format)}, expected ${format}`);
   }
   const bytes = readFileSync(binPath);
   if (bytes.byteLength % 4 !== 0)

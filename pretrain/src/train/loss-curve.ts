@@ -1,24 +1,38 @@
-import type { LOSS_TERMS, LossRecord } from './loss-log.ts';
 import { Raster } from './png.ts';
 
-const SERIES: { key: (typeof LOSS_TERMS)[number]; colour: [number, number, number] }[] = [
-  { key: 'total', colour: [0, 0, 0] },
-  { key: 'rgb', colour: [220, 40, 40] },
-  { key: 'depth', colour: [40, 90, 220] },
-  { key: 'rgbAdj', colour: [240, 150, 40] },
-  { key: 'depthAdj', colour: [40, 170, 90] },
+/** Series colours in the order the keys are given: black, red, blue, orange, green, then purple, teal, brown. */
+const PALETTE: [number, number, number][] = [
+  [0, 0, 0],
+  [220, 40, 40],
+  [40, 90, 220],
+  [240, 150, 40],
+  [40, 170, 90],
+  [150, 60, 190],
+  [20, 160, 170],
+  [140, 90, 40],
 ];
 
 /**
- * Loss curves (log scale) as a PNG: total black, direct RGB red, direct depth blue, reconstructed RGB orange,
- * reconstructed depth green; light grid lines at every power of ten. A step whose loss was not finite (null) leaves a
- * gap.
+ * Loss curves (log scale) as a PNG, one series per key in `keys` coloured in PALETTE order (pretraining: total
+ * black, direct RGB red, direct depth blue, reconstructed RGB orange, reconstructed depth green); light grid lines
+ * at every power of ten. A step whose loss was not finite (null) leaves a gap.
  */
-export function writeLossCurve(records: LossRecord[], file: string, width = 640, height = 360): void {
+export function writeLossCurve(
+  records: readonly ({ step: number } & Record<string, unknown>)[],
+  keys: readonly string[],
+  file: string,
+  width = 640,
+  height = 360,
+): void {
+  const series = keys.map((key, i) => ({ key, colour: PALETTE[i % PALETTE.length] }));
+  const value = (r: Record<string, unknown>, key: string) => {
+    const v = r[key];
+    return typeof v === 'number' ? v : null;
+  };
   const img = new Raster(width, height);
   const pad = 20;
   const values = records
-    .flatMap((r) => SERIES.map((s) => r[s.key]))
+    .flatMap((r) => series.map((s) => value(r, s.key)))
     .filter((v): v is number => v !== null && v > 0);
   if (values.length === 0) {
     img.write(file);
@@ -35,13 +49,13 @@ export function writeLossCurve(records: LossRecord[], file: string, width = 640,
   for (let e = lo; e <= hi; e++) img.line(pad, py(10 ** e), width - pad, py(10 ** e), [225, 225, 225]);
   img.line(pad, height - pad, width - pad, height - pad, [120, 120, 120]);
   img.line(pad, pad, pad, height - pad, [120, 120, 120]);
-  for (const s of SERIES) {
+  for (const s of series) {
     for (let i = 1; i < records.length; i++) {
       const [a, b] = [records[i - 1], records[i]];
-      const [va, vb] = [a[s.key], b[s.key]];
+      const [va, vb] = [value(a, s.key), value(b, s.key)];
       if (va !== null && vb !== null) img.line(px(a.step), py(va), px(b.step), py(vb), s.colour);
     }
-    const only = records[0][s.key];
+    const only = value(records[0], s.key);
     if (records.length === 1 && only !== null) img.set(px(records[0].step), py(only), s.colour);
   }
   img.write(file);

@@ -1,0 +1,217 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type ParamStore, SeededRandom } from '@mim4d/nn';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Mim4dConfig } from '../config/index.ts';
+import { AdamW, clipGradNorm } from './adamw.ts';
+import { type CheckpointFormat, hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { writeLossCurve } from './loss-curve.ts';
+import { appendRecord, finiteOrNull, readRecords, type StepRecord, truncateRecords } from './run-log.ts';
+import { learningRate } from './schedule.ts';
+
+const MAX_NON_FINITE_STEPS = 5;
+
+/** One line of loss.jsonl: the weighted loss terms (null where not finite) and their sum. */
+export interface StepLossRecord extends StepRecord {
+  total: number | null;
+  lr: number;
+  /** Null when the gradient was not finite. */
+  gradNorm: number | null;
+  /** True when the update was skipped because the loss or the gradient was not finite. */
+  skipped?: boolean;
+  seconds: number;
+  [term: string]: number | boolean | null | undefined;
+}
+
+/** What a model contributes to the loop: its parameters and, per step, host work then the loss terms. */
+export interface TrainingTask {
+  params: ParamStore;
+  /** Learning-rate multiplier of a parameter (the backbone's is scaled). */
+  lrMult(name: string): number;
+  /**
+   * Draws the step's sample and randomness (host side, may read files) and returns the function computing the
+   * weighted loss terms, which the loop calls inside `tf.variableGrads`.
+   */
+  prepareStep(rng: SeededRandom): Promise<(rng: SeededRandom) => Record<string, tf.Scalar>>;
+}
+
+export interface TrainingLoopOptions<C, E extends StepRecord> {
+  /** Saved as config.json and in the checkpoint; a resume must pass the same. */
+  config: C;
+  optim: Mim4dConfig['optim'];
+  seed: number;
+  /** The loss terms, in the order loss.jsonl and the loss curve list them. */
+  terms: readonly string[];
+  checkpointFormat: CheckpointFormat;
+  /** Total steps of the run (the schedule's length); a resumed run continues up to it. */
+  steps: number;
+  outDir: string;
+  task: TrainingTask;
+  /** Evaluation at the start, every `evaluateEvery` steps (0: none in between) and at the end (eval.jsonl). */
+  evaluate?: (step: number) => Promise<E>;
+  evaluateEvery?: number;
+  checkpointEvery?: number;
+  resume?: boolean;
+  /** Stop after this many steps in this call (the schedule still spans `steps`). */
+  stopAfter?: number;
+  onStep?: (record: StepLossRecord) => void;
+  onEval?: (record: E) => void;
+}
+
+export const LOOP_FILES = {
+  config: 'config.json',
+  lossLog: 'loss.jsonl',
+  lossCurve: 'loss-curve.png',
+  evalLog: 'eval.jsonl',
+} as const;
+
+export interface TrainingLoopResult<E> {
+  records: StepLossRecord[];
+  evals: E[];
+  /** Steps completed (resumed runs included). */
+  step: number;
+  /** Whether this call started the run (so first-evaluation artefacts were just written). */
+  started: boolean;
+}
+
+/**
+ * The optimisation loop every training command shares: per step, the task's host-side preparation, the loss terms
+ * under `tf.variableGrads`, gradient-norm clipping, AdamW with warm-up + cosine, logs and atomic checkpoints.
+ * Everything random comes from one seeded stream whose state is checkpointed with the weights and Adam moments, so
+ * a resumed run continues exactly as the uninterrupted one would. A step whose loss or gradient is not finite is
+ * logged and skipped, as a mixed-precision loss scaler does; five in a row stop the run.
+ */
+export async function trainingLoop<C, E extends StepRecord>(
+  options: TrainingLoopOptions<C, E>,
+): Promise<TrainingLoopResult<E>> {
+  const { config, optim, steps, outDir, task, terms } = options;
+  if (!(Number.isInteger(steps) && steps >= 1))
+    throw new Error(`steps must be a positive integer, got ${steps}`);
+  mkdirSync(outDir, { recursive: true });
+  const logFile = path.join(outDir, LOOP_FILES.lossLog);
+  const evalFile = path.join(outDir, LOOP_FILES.evalLog);
+  const trainable = task.params.trainable();
+  const byVarName = new Map([...trainable].map(([name, v]) => [v.name, name]));
+  const adam = new AdamW(trainable, (name) => task.lrMult(name), {
+    beta1: optim.beta1,
+    beta2: optim.beta2,
+    eps: optim.eps,
+    weightDecay: optim.weightDecay,
+  });
+  const rng = new SeededRandom(options.seed);
+  let step = 0;
+  const resuming = options.resume === true && hasCheckpoint(outDir);
+  if (resuming) {
+    const ckpt = loadCheckpoint<C>(outDir, options.checkpointFormat);
+    if (JSON.stringify(ckpt.meta.config) !== JSON.stringify(config)) {
+      throw new Error(
+        `${outDir}: the checkpoint was trained with a different config; resume with the same one`,
+      );
+    }
+    if (ckpt.meta.totalSteps !== steps) {
+      throw new Error(
+        `${outDir}: the checkpoint's schedule spans ${ckpt.meta.totalSteps} steps, not ${steps}`,
+      );
+    }
+    task.params.load(ckpt.params, outDir);
+    for (const [name, v] of adam.m) v.assign(tf.tensor(mustGet(ckpt.adamM, name, outDir).data, v.shape));
+    for (const [name, v] of adam.v) v.assign(tf.tensor(mustGet(ckpt.adamV, name, outDir).data, v.shape));
+    adam.step = ckpt.meta.optimizerStep;
+    rng.setState(ckpt.meta.rngState);
+    step = ckpt.meta.step;
+    truncateRecords(logFile, step);
+    truncateRecords(evalFile, step);
+  } else {
+    writeFileSync(logFile, '');
+    writeFileSync(evalFile, '');
+    writeFileSync(path.join(outDir, LOOP_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+  }
+  const evaluate = async () => {
+    if (options.evaluate === undefined) return;
+    const record = await options.evaluate(step);
+    appendRecord(evalFile, record);
+    options.onEval?.(record);
+  };
+  if (step === 0) await evaluate();
+  const checkpoint = () =>
+    saveCheckpoint(
+      outDir,
+      options.checkpointFormat,
+      { step, totalSteps: steps, rngState: rng.getState(), optimizerStep: adam.step, config },
+      task.params.entries(),
+      [...adam.m],
+      [...adam.v],
+    );
+  const stopAt = Math.min(steps, options.stopAfter === undefined ? steps : step + options.stopAfter);
+  const checkpointEvery = options.checkpointEvery ?? 50;
+  const evaluateEvery = options.evaluateEvery ?? 0;
+  let badSteps = 0;
+  while (step < stopAt) {
+    const started = Date.now();
+    const lossTerms = await task.prepareStep(rng);
+    let kept: Record<string, tf.Scalar> = {};
+    const { value, grads } = tf.variableGrads(() => {
+      const l = lossTerms(rng);
+      kept = Object.fromEntries(terms.map((t) => [t, tf.keep(mustGetTerm(l, t))]));
+      return tf.addN(terms.map((t) => l[t])) as tf.Scalar;
+    }, [...trainable.values()]);
+    const named = new Map(Object.entries(grads).map(([varName, g]) => [byVarName.get(varName)!, g]));
+    const clipped = clipGradNorm(named, optim.clipNorm);
+    const lr = learningRate(optim, step, steps);
+    const total = value.dataSync()[0];
+    const finite = Number.isFinite(total) && Number.isFinite(clipped.norm);
+    if (finite) {
+      adam.apply(clipped.grads, lr);
+      badSteps = 0;
+    } else if (++badSteps >= MAX_NON_FINITE_STEPS) {
+      throw new Error(
+        `${outDir}: the loss or gradient was not finite for ${badSteps} steps in a row (step ${step + 1}); the run diverged`,
+      );
+    }
+    const record: StepLossRecord = {
+      step: step + 1,
+      total: finiteOrNull(total),
+      ...Object.fromEntries(terms.map((t) => [t, finiteOrNull(kept[t].dataSync()[0])])),
+      lr,
+      gradNorm: finite ? clipped.norm : null,
+      ...(finite ? {} : { skipped: true }),
+      seconds: (Date.now() - started) / 1000,
+    };
+    tf.dispose([value, ...Object.values(grads), ...clipped.grads.values(), ...Object.values(kept)]);
+    step++;
+    appendRecord(logFile, record);
+    options.onStep?.(record);
+    if (step === steps || (evaluateEvery > 0 && step % evaluateEvery === 0)) await evaluate();
+    if (step % checkpointEvery === 0 || step === stopAt) {
+      checkpoint();
+      writeLossCurve(
+        readLossRecords(logFile, terms),
+        ['total', ...terms],
+        path.join(outDir, LOOP_FILES.lossCurve),
+      );
+    }
+  }
+  adam.dispose();
+  return {
+    records: readLossRecords(logFile, terms),
+    evals: readRecords<E>(evalFile, []),
+    step,
+    started: !resuming,
+  };
+}
+
+export function readLossRecords(file: string, terms: readonly string[]): StepLossRecord[] {
+  return readRecords<StepLossRecord>(file, ['total', ...terms]);
+}
+
+function mustGet<T>(map: Map<string, T>, name: string, source: string): T {
+  const v = map.get(name);
+  if (v === undefined) throw new Error(`${source}: checkpoint lacks optimizer state for ${name}`);
+  return v;
+}
+
+function mustGetTerm(terms: Record<string, tf.Scalar>, name: string): tf.Scalar {
+  const t = terms[name];
+  if (t === undefined) throw new Error(`training step: the task returned no loss term "${name}"`);
+  return t;
+}
