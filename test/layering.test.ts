@@ -13,6 +13,8 @@ const rank: Record<string, number> = {
   '@mim4d/nn': 0,
   '@mim4d/pretrain': 1,
   '@mim4d/zoo': 2,
+  // Shared by the heads: backbone weights, matching, losses, augmentation and the training loop.
+  '@mim4d/finetune': 2.5,
   '@mim4d/head-bev-seg': 3,
   '@mim4d/head-detection': 3,
   '@mim4d/head-hdmap': 3,
