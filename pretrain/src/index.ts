@@ -37,6 +37,7 @@ export {
 export {
   LOOP_FILES,
   readLossRecords,
+  refuseFinishedRun,
   type StepLossRecord,
   type TrainingLoopOptions,
   type TrainingLoopResult,

@@ -101,6 +101,7 @@ export async function trainingLoop<C, E extends StepRecord>(
   const rng = new SeededRandom(options.seed);
   let step = 0;
   const resuming = options.resume === true && hasCheckpoint(outDir);
+  if (!resuming) refuseFinishedRun(outDir);
   if (resuming) {
     const ckpt = loadCheckpoint<C>(outDir, options.checkpointFormat);
     if (JSON.stringify(ckpt.meta.config) !== JSON.stringify(config)) {
@@ -198,6 +199,13 @@ export async function trainingLoop<C, E extends StepRecord>(
     step,
     started: !resuming,
   };
+}
+
+/** A new run never overwrites an earlier one's checkpoint and logs. */
+export function refuseFinishedRun(outDir: string): void {
+  if (hasCheckpoint(outDir)) {
+    throw new Error(`${outDir} already holds a run (checkpoint/): resume it, or choose a new output folder`);
+  }
 }
 
 export function readLossRecords(file: string, terms: readonly string[]): StepLossRecord[] {
