@@ -1,3 +1,19 @@
+export {
+  augmentEgoToImage,
+  type BevAugmentation,
+  type BevAugmentationRanges,
+  bevMatrix,
+  drawBevAugmentation,
+} from './augment/bev-augmentation.ts';
+export { drawGridMask, type GridMaskOptions, gridMask } from './augment/grid-mask.ts';
+export { hsvToRgb, rgbToHsv } from './augment/hsv.ts';
+export {
+  applyPhotometric,
+  drawPhotometric,
+  PHOTOMETRIC_RANGES,
+  type PhotometricDraw,
+  photometricDistortion,
+} from './augment/photometric-distortion.ts';
 export { checkBackboneFits } from './backbone/check-backbone-fits.ts';
 export { type BackboneFile, readBackboneFile } from './backbone/read-backbone-file.ts';
 export { type ResolveBackboneOptions, resolveBackbone } from './backbone/resolve-backbone.ts';
@@ -8,4 +24,10 @@ export type {
   ZooSettings,
 } from './backbone/resolved-backbone.ts';
 export { formatTransferReport, type TransferReport, transferWeights } from './backbone/transfer-weights.ts';
-export { type FinetuneSplitOptions, type FinetuneSplits, openFinetuneSplits } from './data/finetune-splits.ts';
+export {
+  type FinetuneSplitOptions,
+  type FinetuneSplits,
+  openFinetuneSplits,
+} from './data/finetune-splits.ts';
+export { focalCost, sigmoidFocalLoss } from './losses/focal.ts';
+export { linearSumAssignment } from './matching/linear-sum-assignment.ts';
