@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDataCommand } from './commands/data.ts';
+import { registerFinetuneCommand } from './commands/finetune.ts';
 import { registerPretrainCommand } from './commands/pretrain.ts';
 
 /** Builds the `mim4d` program; each subcommand module adds itself here. */
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDataCommand(program);
   registerPretrainCommand(program);
+  registerFinetuneCommand(program);
   return program;
 }
 

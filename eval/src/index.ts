@@ -1,1 +1,5 @@
-export {};
+export {
+  type DetectionMetrics,
+  type DetectionValidationScorer,
+  detectionValidationScorer,
+} from './detection/validation-scorer.ts';

@@ -1,0 +1,202 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  augmentEgoToImage,
+  checkBackboneFits,
+  drawBevAugmentation,
+  type FinetuneSplitOptions,
+  formatTransferReport,
+  gridMask,
+  openFinetuneSplits,
+  photometricDistortion,
+  type ResolvedBackbone,
+  transferWeights,
+} from '@mim4d/finetune';
+import type { SeededRandom } from '@mim4d/nn';
+import {
+  hasCheckpoint,
+  refuseFinishedRun,
+  type StepLossRecord,
+  type TrainingTask,
+  trainingLoop,
+} from '@mim4d/pretrain';
+import type { DetectionConfig } from '../config.ts';
+import { DetectionSamples } from '../data/detection-samples.ts';
+import { detectionLoss } from '../loss.ts';
+import { UvtrDetector } from '../model/detector.ts';
+import { type DetectionSubmission, predictDetections } from '../predict.ts';
+import { detectionTargets } from '../targets.ts';
+
+/**
+ * Scores a validation submission (the CLI passes the evaluation harness's scorer), writing the evaluation's files to
+ * `outputDir`: metric name -> value.
+ */
+export type ScoreDetections = (
+  submission: DetectionSubmission,
+  outputDir: string,
+) => Promise<Record<string, number | null>>;
+
+/** A line of eval.jsonl: the validation metrics at a step. */
+export interface DetectionEvalRecord {
+  step: number;
+  samples: number;
+  seconds: number;
+  [metric: string]: number | null;
+}
+
+export const DETECTION_RUN_FILES = { finetune: 'finetune.json', evaluations: 'eval' } as const;
+
+/** Folder of the validation evaluation at `step` (metrics_summary.json, metrics_details.json). */
+export function evaluationDir(runDir: string, step: number): string {
+  return path.join(runDir, DETECTION_RUN_FILES.evaluations, `step-${String(step).padStart(6, '0')}`);
+}
+
+/** finetune.json: what the run started from and trained on, kept beside the checkpoint for the export's card. */
+export interface FinetuneRecord {
+  task: 'detection';
+  backbone: BackboneRecord;
+  data: FinetuneSplitOptions;
+}
+
+/** Where the run's backbone came from and how much of it transferred. */
+export interface BackboneRecord {
+  ref: string;
+  kind: ResolvedBackbone['kind'];
+  description: string;
+  revision?: string;
+  sha256?: string;
+  transferred: number;
+  fresh: number;
+  discarded: number;
+}
+
+export interface FinetuneDetectionOptions {
+  config: DetectionConfig;
+  data: FinetuneSplitOptions;
+  backbone: ResolvedBackbone;
+  steps: number;
+  outDir: string;
+  resume?: boolean;
+  stopAfter?: number;
+  checkpointEvery?: number;
+  /** Validation scoring at the start, every `config.evaluation.every` steps and at the end; none: no eval.jsonl. */
+  score?: ScoreDetections;
+  onStep?: (record: StepLossRecord) => void;
+  onEval?: (record: DetectionEvalRecord) => void;
+  /** Progress lines (the transfer report). */
+  log?: (line: string) => void;
+}
+
+export interface FinetuneDetectionResult {
+  model: UvtrDetector;
+  records: StepLossRecord[];
+  evals: DetectionEvalRecord[];
+  step: number;
+}
+
+export const DETECTION_LOSS_TERMS = ['cls', 'bbox'] as const;
+
+/**
+ * Fine-tunes the UVTR detector (heads.md 1.3-1.4): the backbone's weights transferred by name, then per step a
+ * random training sample with photometric distortion, GridMask and the BEV rotation/scale folded into the camera
+ * matrices and the boxes, Hungarian-matched focal + L1 losses summed over the decoder layers, AdamW with the
+ * backbone's rate scaled.
+ */
+export async function finetuneDetection(options: FinetuneDetectionOptions): Promise<FinetuneDetectionResult> {
+  const { config, backbone, outDir } = options;
+  const splits = await openFinetuneSplits(options.data);
+  const model = new UvtrDetector(config);
+  const resuming = options.resume === true && hasCheckpoint(outDir);
+  if (!resuming) {
+    refuseFinishedRun(outDir);
+    if (backbone.config !== null) checkBackboneFits(backbone.config, config.backbone, backbone.description);
+    const report = transferWeights(model.params, backbone);
+    options.log?.(formatTransferReport(report));
+    const record: FinetuneRecord = {
+      task: 'detection',
+      data: options.data,
+      backbone: {
+        ref: backbone.ref,
+        kind: backbone.kind,
+        description: backbone.description,
+        ...(backbone.revision === undefined ? {} : { revision: backbone.revision }),
+        ...(backbone.sha256 === undefined ? {} : { sha256: backbone.sha256 }),
+        transferred: report.transferred.length,
+        fresh: report.fresh.length,
+        discarded: report.discarded.length,
+      },
+    };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, DETECTION_RUN_FILES.finetune), `${JSON.stringify(record, null, 2)}\n`);
+  }
+  const train = new DetectionSamples(splits.nusc, splits.train, config);
+  const val = new DetectionSamples(splits.nusc, splits.val, config);
+  const task = detectionTrainingTask(model, train);
+  const score = options.score;
+  const result = await trainingLoop<DetectionConfig, DetectionEvalRecord>({
+    config,
+    optim: config.optim,
+    seed: config.seed,
+    terms: DETECTION_LOSS_TERMS,
+    checkpointFormat: 'mim4d-finetune-checkpoint/1',
+    steps: options.steps,
+    outDir,
+    task,
+    evaluate:
+      score === undefined
+        ? undefined
+        : async (step) => {
+            const started = Date.now();
+            const metrics = await score(await predictDetections(model, val), evaluationDir(outDir, step));
+            return { step, ...metrics, samples: val.count, seconds: (Date.now() - started) / 1000 };
+          },
+    evaluateEvery: config.evaluation.every,
+    checkpointEvery: options.checkpointEvery,
+    resume: options.resume,
+    stopAfter: options.stopAfter,
+    onStep: options.onStep,
+    onEval: options.onEval,
+  });
+  return { model, records: result.records, evals: result.evals, step: result.step };
+}
+
+/**
+ * One fine-tuning step's work: a random training sample with photometric distortion, GridMask and the BEV
+ * rotation/scale folded into the camera matrices and the boxes, then the matched losses of every decoder layer.
+ */
+export function detectionTrainingTask(model: UvtrDetector, train: DetectionSamples): TrainingTask {
+  const { config } = model;
+  const { cameras: N, imageHeight: H, imageWidth: W, mean } = config.backbone.input;
+  const { augment } = config;
+  return {
+    params: model.params,
+    lrMult: (name) => (model.isBackboneParam(name) ? config.optim.backboneLrMult : 1),
+    prepareStep: async (rng: SeededRandom) => {
+      const sample = await train.get(rng.int(train.count));
+      const images = sample.images.slice();
+      if (augment.photometric) photometricDistortion(images, N, H, W, rng);
+      // The ImageNet mean colour normalises to zero, which is what upstream's GridMask writes.
+      gridMask(images, N, H, W, rng, { prob: augment.gridMaskProb, fill: mean });
+      const aug = drawBevAugmentation(rng, augment);
+      const frame = {
+        ...sample.frame,
+        cameras: sample.frame.cameras.map((c) => ({
+          ...c,
+          egoToImage: augmentEgoToImage(c.egoToImage, aug),
+        })),
+      };
+      // Upstream filters the boxes by range after the BEV augmentation, so boxes may enter or leave the range.
+      const targets = detectionTargets(
+        train.nusc,
+        sample.token,
+        sample.frame.egoToGlobal,
+        config.backbone.grid.pcRange,
+        aug,
+      );
+      return (r) => {
+        const { cls, bbox } = detectionLoss(model.forward(images, frame, r), targets, config.loss);
+        return { cls, bbox };
+      };
+    },
+  };
+}
