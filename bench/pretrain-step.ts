@@ -1,19 +1,43 @@
 /**
- * Seconds per MIM4D pretraining step (plan + forward + backward + clipping + AdamW) and the arithmetic rate it
- * achieves, against this machine's float32 matmul peak measured in the same run on the same backend.
+ * Seconds per training step and the arithmetic rate it achieves, against this machine's float32 matmul peak
+ * measured in the same run on the same backend, for MIM4D pretraining (plan + forward + backward + clipping +
+ * AdamW) and for the fine-tuning steps of the task heads (detection: the step `mim4d finetune detection` runs, i.e.
+ * the training task's host-side sample draw and augmentation, then forward + backward of the summed loss terms,
+ * clipping and AdamW, as `trainingLoop` does).
  *
  * FLOPs of a step are counted, not estimated: one extra step runs under tf.profile, and every kernel it ran (the
  * forward pass, the gradient kernels of the backward pass, the second-order SDF normal graph, the optimizer) is
  * counted from its recorded shapes (bench/kernel-flops.ts): matmuls and convolutions exactly, 2 per multiply-add;
- * other arithmetic 1 per output element; data movement 0. The rays drawn vary a little from step to step, so the
- * count is that of one step. The rate is counted FLOPs per second of the timed (unprofiled) steps, set against the
- * float32 matmul peak (512x512 by 512x512 products) measured right before and right after each timed step, by the
- * same clocks: wall seconds, and CPU (user + system) seconds, the steadier one on a shared machine. Before and after
- * are printed because under load the peak swings, and the ratio is only meaningful when they agree.
+ * other arithmetic 1 per output element; data movement 0. The rays drawn and the boxes matched vary a little from
+ * step to step, so the count is that of one step. The rate is counted FLOPs per second of the median timed
+ * (unprofiled) step, set against the float32 matmul peak (512x512 by 512x512 products) measured right before and
+ * right after each timed step, by the same clocks: wall seconds, and CPU (user + system) seconds, the steadier one
+ * on a shared machine. Before and after are printed because under load the peak swings, and the ratio is only
+ * meaningful when they agree.
  *
- *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--steps 3] [--rays-per-camera N] [--backend auto|wasm|cpu]
+ * Each configuration runs in a child process of its own, so that its peak RSS is its own: the wasm heap only
+ * grows, and a process that had run `tiny` would report `tiny`'s memory for every configuration after it.
+ *
+ * The heads fine-tune on a synthetic dataroot generated into a temporary folder (`mim4d data synth`'s image size;
+ * --scenes x --samples, whose default 4 scenes cover mini_train and mini_val), or on --dataroot. Every training
+ * sample is decoded into the sample cache before timing, as in any fine-tune longer than one pass over them, and
+ * the per-sample decoding time is printed beside the step.
+ *
+ *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--heads detection|none] [--steps 3]
+ *     [--rays-per-camera N] [--backend auto|wasm|cpu] [--scenes 4] [--samples 10] [--dataroot DIR --version V]
  */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { generateSynthDataset, SYNTH_DEFAULTS } from '../dataset/src/index.ts';
+import { loadDetectionConfig } from '../heads/detection/src/config.ts';
+import { DetectionSamples } from '../heads/detection/src/data/detection-samples.ts';
+import { UvtrDetector } from '../heads/detection/src/model/detector.ts';
+import { detectionTrainingTask } from '../heads/detection/src/train/finetune-detection.ts';
+import { openFinetuneSplits } from '../heads/finetune/src/index.ts';
 import { initBackend, parseBackendPreference, SeededRandom, tf } from '../nn/src/index.ts';
 import { loadConfig } from '../pretrain/src/config/index.ts';
 import { Mim4dModel } from '../pretrain/src/model/mim4d.ts';
@@ -21,20 +45,41 @@ import { AdamW, clipGradNorm } from '../pretrain/src/train/adamw.ts';
 import { toyScene } from '../pretrain/test/helpers/toy-scene.ts';
 import { countFlops } from './kernel-flops.ts';
 
+const HEADS = ['detection'] as const;
+type Head = (typeof HEADS)[number];
+
 const { values } = parseArgs({
   options: {
     configs: { type: 'string', default: 'micro,tiny' },
+    heads: { type: 'string', default: HEADS.join(',') },
     steps: { type: 'string', default: '3' },
     'rays-per-camera': { type: 'string' },
     backend: { type: 'string', default: 'auto' },
+    scenes: { type: 'string', default: String(SYNTH_DEFAULTS.scenes) },
+    samples: { type: 'string', default: String(SYNTH_DEFAULTS.samples) },
+    dataroot: { type: 'string' },
+    version: { type: 'string', default: SYNTH_DEFAULTS.version },
+    // Internal: the parent runs each configuration as `--only pretrain:micro`, `--only detection:tiny`, ...
+    only: { type: 'string' },
   },
 });
 const steps = Number(values.steps);
-const backend = await initBackend({ prefer: parseBackendPreference(values.backend ?? 'auto', '--backend') });
-console.log(
-  `backend ${backend.tfName} (simd ${backend.simd}, threads ${backend.threads}); ${steps} timed steps after 1 warm-up; ` +
-    'rates in GFLOP/s by wall clock and [by cpu clock]',
-);
+if (!(Number.isInteger(steps) && steps >= 1))
+  throw new Error(`--steps must be a positive integer, got ${values.steps}`);
+const configs = (values.configs ?? '').split(',').filter((c) => c !== '');
+const heads = parseHeads(values.heads ?? '');
+
+function parseHeads(list: string): Head[] {
+  if (list === 'none') return [];
+  return list.split(',').map((h) => {
+    if (!(HEADS as readonly string[]).includes(h)) {
+      throw new Error(
+        `--heads: unknown head "${h}" (heads with a fine-tuning step: ${HEADS.join(', ')}; or none)`,
+      );
+    }
+    return h as Head;
+  });
+}
 
 interface Seconds {
   wall: number;
@@ -49,29 +94,183 @@ function timed(fn: () => void): Seconds {
   return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
 }
 
+async function timedAsync(fn: () => Promise<unknown>): Promise<Seconds> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
+
 const sum = (xs: Seconds[]): Seconds => ({
   wall: xs.reduce((a, x) => a + x.wall, 0),
   cpu: xs.reduce((a, x) => a + x.cpu, 0),
 });
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+// Each clock's own median: a step slowed by a neighbour costs wall time but not CPU time.
+const medianOf = (xs: Seconds[]): Seconds => ({
+  wall: median(xs.map((x) => x.wall)),
+  cpu: median(xs.map((x) => x.cpu)),
+});
 const rate = (flops: number, s: Seconds) => ({ wall: flops / s.wall / 1e9, cpu: flops / s.cpu / 1e9 });
 const show = (r: { wall: number; cpu: number }) => `${r.wall.toFixed(2)} [${r.cpu.toFixed(2)}]`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** Generates the dataroot the heads need, then runs each configuration in a child process of its own. */
+async function runAll(): Promise<void> {
+  const backend = await initBackend({
+    prefer: parseBackendPreference(values.backend ?? 'auto', '--backend'),
+  });
+  console.log(
+    `backend ${backend.tfName} (simd ${backend.simd}, threads ${backend.threads}); per configuration, one process; ` +
+      `median of ${steps} timed steps after 1 warm-up; rates in GFLOP/s by wall clock and [by cpu clock]`,
+  );
+  let work: string | undefined;
+  try {
+    let dataroot = values.dataroot;
+    if (heads.length > 0 && configs.length > 0 && dataroot === undefined) {
+      work = await mkdtemp(path.join(tmpdir(), 'mim4d-bench-finetune-'));
+      dataroot = path.join(work, 'synth');
+      const scenes = Number(values.scenes);
+      const samples = Number(values.samples);
+      const made = await timedAsync(() =>
+        // The fine-tuning steps read key frames only: sweeps would only lengthen the generation.
+        generateSynthDataset({ out: dataroot!, scenes, samples, sweeps: 0, lidarSweeps: 0 }),
+      );
+      console.log(
+        `synthetic dataroot: ${scenes} scenes x ${samples} samples, 6 cameras at ` +
+          `${SYNTH_DEFAULTS.width}x${SYNTH_DEFAULTS.height} (mim4d data synth's size), generated in ` +
+          `${made.wall.toFixed(1)} s wall, ${made.cpu.toFixed(1)} s cpu`,
+      );
+    }
+    const jobs = [
+      ...configs.map((c) => `pretrain:${c}`),
+      ...heads.flatMap((h) => configs.map((c) => `${h}:${c}`)),
+    ];
+    for (const job of jobs) await runChild(job, dataroot);
+  } finally {
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
+  }
+}
+
+function runChild(job: string, dataroot: string | undefined): Promise<void> {
+  const args = [
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    '--only',
+    job,
+    '--steps',
+    String(steps),
+    '--backend',
+    values.backend ?? 'auto',
+    '--version',
+    values.version ?? SYNTH_DEFAULTS.version,
+    ...(values['rays-per-camera'] === undefined ? [] : ['--rays-per-camera', values['rays-per-camera']]),
+    ...(dataroot === undefined ? [] : ['--dataroot', dataroot]),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${job}: the benchmark process exited with ${signal ?? `code ${code}`}`));
+    });
+  });
+}
+
+/**
+ * One configuration's training step: `prepare` runs a step's host side and returns its tensor side (forward,
+ * backward, clipping and AdamW), which the FLOP count profiles alone.
+ */
+interface StepUnderTest {
+  label: string;
+  params: number;
+  /** What else the line reports about the configuration. */
+  describe: string;
+  /** Set-up the second line reports (the samples' decoding). */
+  setup?: string;
+  prepare: () => Promise<() => void>;
+  dispose: () => void;
+}
+
+async function runOne(job: string): Promise<void> {
+  const [kind, name] = job.split(':');
+  await initBackend({ prefer: parseBackendPreference(values.backend ?? 'auto', '--backend') });
+  const peak = matmulPeak();
+  peak.run();
+  const rssBefore = process.memoryUsage.rss();
+  let subject: StepUnderTest;
+  if (kind === 'pretrain') subject = pretrainStep(name);
+  else if (kind === 'detection') subject = await detectionStep(name);
+  else throw new Error(`--only: unknown kind "${kind}"`);
+
+  const step = async () => (await subject.prepare())();
+  await step();
+  const before: Seconds[] = [];
+  const after: Seconds[] = [];
+  const times: Seconds[] = [];
+  for (let i = 0; i < steps; i++) {
+    before.push(peak.run());
+    times.push(await timedAsync(step));
+    after.push(peak.run());
+  }
+  const peakFlops = peak.flops * steps;
+  const peakRate = rate(2 * peakFlops, sum([...before, ...after]));
+  const perStep = medianOf(times);
+  const flops = await countFlops(await subject.prepare());
+  const total = flops.dense + flops.other;
+  const achieved = rate(total, perStep);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  console.log(
+    `${subject.label.padEnd(15)} params ${String(subject.params).padStart(7)}, ${subject.describe} | ` +
+      `step ${perStep.wall.toFixed(2)} s wall, ${perStep.cpu.toFixed(2)} s cpu | ` +
+      `${(total / 1e9).toFixed(2)} GFLOP/step (${(flops.dense / 1e9).toFixed(2)} matmul/conv) | achieved ` +
+      `${show(achieved)} vs matmul peak ${show(peakRate)} (before ${show(rate(peakFlops, sum(before)))}, after ` +
+      `${show(rate(peakFlops, sum(after)))}) = ${((100 * achieved.wall) / peakRate.wall).toFixed(1)}% ` +
+      `[${((100 * achieved.cpu) / peakRate.cpu).toFixed(1)}%] of peak`,
+  );
+  const top = [...flops.byKernel].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  console.log(
+    `${''.padEnd(15)} peak RSS ${mib(peakRss)} (${mib(rssBefore)} before building the step)` +
+      `${subject.setup === undefined ? '' : ` | ${subject.setup}`} | matmul/conv GFLOP by kernel: ` +
+      top.map(([k, f]) => `${k} ${(f / 1e9).toFixed(3)}`).join(', '),
+  );
+  subject.dispose();
+  peak.dispose();
+}
 
 const N = 512;
-const left = tf.randomUniform([N, N], -1, 1, 'float32', 1);
-const right = tf.randomUniform([N, N], -1, 1, 'float32', 2);
 const PEAK_REPS = 4;
-/** Seconds of PEAK_REPS matmul products. */
-const peakRun = () =>
-  timed(() => {
-    for (let i = 0; i < PEAK_REPS; i++) {
-      tf.tidy(() => {
-        tf.matMul(left, right).dataSync();
-      });
-    }
-  });
-peakRun();
 
-for (const name of (values.configs ?? '').split(',')) {
+/** Seconds of PEAK_REPS products of 512x512 matrices, and their FLOPs. */
+function matmulPeak() {
+  const left = tf.randomUniform([N, N], -1, 1, 'float32', 1);
+  const right = tf.randomUniform([N, N], -1, 1, 'float32', 2);
+  return {
+    flops: 2 * N ** 3 * PEAK_REPS,
+    run: () =>
+      timed(() => {
+        for (let i = 0; i < PEAK_REPS; i++) {
+          tf.tidy(() => {
+            tf.matMul(left, right).dataSync();
+          });
+        }
+      }),
+    dispose: () => tf.dispose([left, right]),
+  };
+}
+
+function countParams(trainable: Map<string, tf.Variable>): number {
+  let n = 0;
+  for (const v of trainable.values()) n += v.size;
+  return n;
+}
+
+function pretrainStep(name: string): StepUnderTest {
   const config = loadConfig(name);
   if (values['rays-per-camera'] !== undefined)
     config.render.raysPerCamera = Number(values['rays-per-camera']);
@@ -87,40 +286,80 @@ for (const name of (values.configs ?? '').split(',')) {
       const l = model.losses(sample, plan, rng);
       return tf.addN([l.rgb, l.depth, l.rgbAdj, l.depthAdj]) as tf.Scalar;
     }, [...trainable.values()]);
-    const clipped = clipGradNorm(new Map(Object.entries(grads).map(([k, g]) => [byVar.get(k)!, g])), 35);
+    const clipped = clipGradNorm(
+      new Map(Object.entries(grads).map(([k, g]) => [byVar.get(k)!, g])),
+      config.optim.clipNorm,
+    );
     adam.apply(clipped.grads, config.optim.lr);
     tf.dispose([value, ...Object.values(grads), ...clipped.grads.values()]);
   };
-  trainStep();
-  const before: Seconds[] = [];
-  const after: Seconds[] = [];
-  const times: Seconds[] = [];
-  for (let i = 0; i < steps; i++) {
-    before.push(peakRun());
-    times.push(timed(trainStep));
-    after.push(peakRun());
-  }
-  const peakFlops = 2 * N ** 3 * PEAK_REPS * steps;
-  const peak = rate(2 * peakFlops, sum([...before, ...after]));
-  const step = sum(times);
-  const flops = await countFlops(trainStep);
-  const total = flops.dense + flops.other;
-  const achieved = rate(total * steps, step);
-  let params = 0;
-  for (const v of trainable.values()) params += v.size;
-  console.log(
-    `${name.padEnd(6)} params ${String(params).padStart(7)}, ${config.render.raysPerCamera} rays/camera | ` +
-      `step ${(step.wall / steps).toFixed(2)} s wall, ${(step.cpu / steps).toFixed(2)} s cpu | ` +
-      `${(total / 1e9).toFixed(2)} GFLOP/step (${(flops.dense / 1e9).toFixed(2)} matmul/conv) | achieved ` +
-      `${show(achieved)} vs matmul peak ${show(peak)} (before ${show(rate(peakFlops, sum(before)))}, after ` +
-      `${show(rate(peakFlops, sum(after)))}) = ${((100 * achieved.wall) / peak.wall).toFixed(1)}% ` +
-      `[${((100 * achieved.cpu) / peak.cpu).toFixed(1)}%] of peak`,
-  );
-  const top = [...flops.byKernel].sort((a, b) => b[1] - a[1]).slice(0, 6);
-  console.log(
-    `       matmul/conv GFLOP by kernel: ${top.map(([k, f]) => `${k} ${(f / 1e9).toFixed(3)}`).join(', ')}`,
-  );
-  adam.dispose();
-  model.dispose();
+  return {
+    label: `pretrain ${name}`,
+    params: countParams(trainable),
+    describe: `${config.render.raysPerCamera} rays/camera`,
+    // The plan draws the rays on the host but is part of the step, so it is profiled with it.
+    prepare: async () => trainStep,
+    dispose: () => {
+      adam.dispose();
+      model.dispose();
+    },
+  };
 }
-tf.dispose([left, right]);
+
+async function detectionStep(name: string): Promise<StepUnderTest> {
+  const dataroot = values.dataroot;
+  if (dataroot === undefined) throw new Error('detection: --dataroot is required with --only');
+  const config = loadDetectionConfig(name);
+  const splits = await openFinetuneSplits({
+    dataroot,
+    version: values.version ?? SYNTH_DEFAULTS.version,
+    trainSplit: 'mini_train',
+    valSplit: 'mini_val',
+  });
+  // The fresh initialisation: a transferred backbone changes the weights' values, not the step's cost.
+  const model = new UvtrDetector(config);
+  const train = new DetectionSamples(splits.nusc, splits.train, config);
+  const loading = await timedAsync(async () => {
+    for (let i = 0; i < train.count; i++) await train.get(i);
+  });
+  const task = detectionTrainingTask(model, train);
+  const rng = new SeededRandom(config.seed);
+  const trainable = model.params.trainable();
+  const byVar = new Map([...trainable].map(([n, v]) => [v.name, n]));
+  const adam = new AdamW(trainable, (n) => task.lrMult(n), { ...config.optim });
+  const prepare = async () => {
+    const lossTerms = await task.prepareStep(rng);
+    return () => {
+      const { value, grads } = tf.variableGrads(
+        () => tf.addN(Object.values(lossTerms(rng))) as tf.Scalar,
+        [...trainable.values()],
+      );
+      const clipped = clipGradNorm(
+        new Map(Object.entries(grads).map(([k, g]) => [byVar.get(k)!, g])),
+        config.optim.clipNorm,
+      );
+      adam.apply(clipped.grads, config.optim.lr);
+      tf.dispose([value, ...Object.values(grads), ...clipped.grads.values()]);
+    };
+  };
+  const { cameras, imageHeight, imageWidth } = config.backbone.input;
+  const { queries, layers } = config.head;
+  return {
+    label: `detection ${name}`,
+    params: countParams(trainable),
+    describe: `${cameras} cameras at ${imageWidth}x${imageHeight}, ${queries} queries x ${layers} layers`,
+    setup:
+      `${train.count} training samples decoded into the cache before timing, ` +
+      `${((1000 * loading.wall) / train.count).toFixed(0)} ms wall, ` +
+      `${((1000 * loading.cpu) / train.count).toFixed(0)} ms cpu each`,
+    prepare,
+    dispose: () => {
+      adam.dispose();
+      model.dispose();
+    },
+  };
+}
+
+// Last, so that every constant above is initialised before the top-level await runs.
+if (values.only === undefined) await runAll();
+else await runOne(values.only);

@@ -19,8 +19,9 @@ export function registerPretrainCommand(program: Command): void {
   pretrainCommand
     .command('export <runDir>')
     .description(
-      'write <runDir>/export/backbone.onnx (multi-view images + ego->image matrices -> voxel features) and ' +
-        'card.json (zoo card format) from the run checkpoint',
+      'write <runDir>/export/backbone.onnx (multi-view images + ego->image matrices -> voxel features), ' +
+        'backbone.safetensors (the weights of those modules, which fine-tuning loads) and card.json ' +
+        '(zoo card format) from the run checkpoint',
     )
     .option('--code-commit <sha>', 'commit of the code that trained the run (default: this checkout HEAD)')
     .action(async (runDir: string, opts: { codeCommit?: string }, command: Command) => {
@@ -32,6 +33,7 @@ export function registerPretrainCommand(program: Command): void {
         await initBackend();
         const out = exportRun(runDir, codeCommit);
         process.stdout.write(`wrote ${out.onnx}
+wrote ${out.weights}
 wrote ${out.card}
   backbone parameters: ${out.params}
 `);
