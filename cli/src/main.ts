@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDataCommand } from './commands/data.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerFinetuneCommand } from './commands/finetune.ts';
 import { registerPretrainCommand } from './commands/pretrain.ts';
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
   registerDataCommand(program);
   registerPretrainCommand(program);
   registerFinetuneCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -1,5 +1,8 @@
+export { compareMetrics, formatComparison } from './compare/compare-table.ts';
+export { readFolderMetrics } from './compare/read-metrics.ts';
 export {
   type DetectionMetrics,
   type DetectionValidationScorer,
   detectionValidationScorer,
 } from './detection/validation-scorer.ts';
+export { runModelDetection } from './model/run-model-detection.ts';

@@ -5,6 +5,7 @@ export { createToken } from './auth/tokens.ts';
 export { BlobIntegrity, type IntegrityReport } from './blob-integrity.ts';
 export { type EmbeddedStores, openEmbeddedStores } from './embedded-stores.ts';
 export type { ErrorCode } from './errors.ts';
+export { Leaderboards } from './leaderboards/leaderboards.ts';
 export type { MetadataStore } from './metadata/metadata-store.ts';
 export { SqliteMetadataStore } from './metadata/sqlite-metadata-store.ts';
 export { openApiDocument } from './openapi.ts';
