@@ -1,11 +1,20 @@
-/** The `detection` subcommand of `mim4d-eval`. */
+/** The `detection` subcommand of `mim4d-eval`: score a results file, or run a detector model and score it. */
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { DEFAULT_LOAD_WORKERS } from 'nuscenes-eval-ts';
 import { runDetection } from '../detection/run-detection.ts';
 import { InputError } from './shared/exit-codes.ts';
 
+const DEFAULT_BATCH = 4;
+
 interface DetectionFlags {
-  results: string;
+  results?: string;
+  model?: string;
+  resultsOut?: string;
+  batch?: number;
+  threads?: number;
+  endpoint?: string;
+  token?: string;
   gt?: string;
   dataroot?: string;
   version?: string;
@@ -17,12 +26,52 @@ interface DetectionFlags {
   loadWorkers: number;
 }
 
-function workerCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
-    throw new InputError(`--load-workers must be a whole number >= 0, got ${JSON.stringify(value)}`);
+function wholeNumber(flag: string, min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+      throw new InputError(`${flag} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
+    }
+    return n;
+  };
+}
+
+const MODEL_ONLY = ['resultsOut', 'batch', 'threads', 'endpoint', 'token'] as const;
+const FLAG_NAMES: Record<(typeof MODEL_ONLY)[number], string> = {
+  resultsOut: '--results-out',
+  batch: '--batch',
+  threads: '--threads',
+  endpoint: '--endpoint',
+  token: '--token',
+};
+
+async function runModel(flags: DetectionFlags): Promise<void> {
+  if (flags.gt !== undefined) {
+    throw new InputError(
+      '--model scores against --dataroot/--version/--split, not --gt (the card ranges filter the GT)',
+    );
   }
-  return n;
+  if (flags.dataroot === undefined || flags.version === undefined || flags.split === undefined) {
+    throw new InputError('--model needs all of --dataroot D --version V --split S');
+  }
+  // Loaded on demand: the model path pulls in onnxruntime, the zoo client and the image loaders.
+  const { runModelDetection } = await import('../model/run-model-detection.ts');
+  await runModelDetection({
+    model: flags.model!,
+    dataset: {
+      dataroot: flags.dataroot,
+      version: flags.version,
+      split: flags.split,
+      splitFile: flags.splitFile,
+    },
+    outputDir: flags.outputDir,
+    resultsOut: flags.resultsOut,
+    batch: flags.batch ?? DEFAULT_BATCH,
+    threads: flags.threads ?? availableParallelism(),
+    plots: flags.plots,
+    json: flags.json,
+    zoo: { endpoint: flags.endpoint, token: flags.token },
+  });
 }
 
 export function detectionCommand(): Command {
@@ -30,7 +79,11 @@ export function detectionCommand(): Command {
     .description(
       'nuScenes detection metrics (detection_cvpr_2019: mAP, TP errors, NDS), identical to nuscenes-devkit',
     )
-    .requiredOption('--results <file>', 'submission JSON {meta, results: {sample_token: [box, ...]}}')
+    .option('--results <file>', 'submission JSON {meta, results: {sample_token: [box, ...]}}')
+    .option(
+      '--model <model>',
+      'instead of --results: a detector to run, as an .onnx file (card.json beside it), an export folder or a zoo reference ns/name[@rev]',
+    )
     .option(
       '--gt <file>',
       'ground truth in evaluation form (EvalBoxes JSON), evaluated as given, without filters',
@@ -45,7 +98,26 @@ export function detectionCommand(): Command {
       '--split-file <file>',
       'JSON {split: [scene names]}: custom splits, or lists that replace the bundled official ones',
     )
-    .requiredOption('--output-dir <dir>', 'where metrics_summary.json, metrics_details.json and plots/ go')
+    .requiredOption(
+      '--output-dir <dir>',
+      'where metrics_summary.json, metrics_details.json, plots/ and (--model) results_nusc.json go',
+    )
+    .option(
+      '--results-out <file>',
+      'with --model: write the submission here instead of <output-dir>/results_nusc.json',
+    )
+    .option(
+      '--batch <n>',
+      `with --model: samples per graph run (default ${DEFAULT_BATCH})`,
+      wholeNumber('--batch', 1),
+    )
+    .option(
+      '--threads <n>',
+      'with --model: onnxruntime intra-op threads (default: the available CPUs)',
+      wholeNumber('--threads', 1),
+    )
+    .option('--endpoint <url>', 'with a zoo --model: zoo URL (default: MIM4D_ZOO_ENDPOINT, the saved login)')
+    .option('--token <token>', 'with a zoo --model: bearer token (default: MIM4D_ZOO_TOKEN, the saved login)')
     .addOption(
       new Option('--plots', 'also write precision-recall and TP-error curves as PNG files under plots/'),
     )
@@ -53,10 +125,16 @@ export function detectionCommand(): Command {
     .option(
       '--load-workers <n>',
       'threads that parse and validate the input files while they are read (0: all in the main thread)',
-      workerCount,
+      wholeNumber('--load-workers', 0),
       DEFAULT_LOAD_WORKERS,
     )
     .action(async (flags: DetectionFlags) => {
+      if ((flags.results === undefined) === (flags.model === undefined)) {
+        throw new InputError('give either --results R.json or --model MODEL (exactly one of them)');
+      }
+      if (flags.model !== undefined) return runModel(flags);
+      const modelFlag = MODEL_ONLY.find((f) => flags[f] !== undefined);
+      if (modelFlag) throw new InputError(`${FLAG_NAMES[modelFlag]} goes with --model, not --results`);
       const datasetFlags = [flags.dataroot, flags.version, flags.split];
       const anyDataset = datasetFlags.some((f) => f !== undefined);
       if (flags.gt !== undefined && anyDataset) {
@@ -68,7 +146,7 @@ export function detectionCommand(): Command {
         throw new InputError('give --gt G.json, or all of --dataroot D --version V --split S');
       }
       await runDetection({
-        results: flags.results,
+        results: flags.results!,
         gt: flags.gt,
         dataset:
           flags.gt === undefined

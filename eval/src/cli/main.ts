@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { bevSegCommand } from './bev-seg.ts';
+import { compareCommand } from './compare.ts';
 import { detectionCommand } from './detection.ts';
 import { hdmapCommand } from './hdmap.ts';
 import { runCli } from './shared/exit-codes.ts';
@@ -13,7 +14,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(detectionCommand())
     .addCommand(hdmapCommand())
-    .addCommand(bevSegCommand());
+    .addCommand(bevSegCommand())
+    .addCommand(compareCommand());
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -13,7 +13,7 @@ import {
   type SampleFilterContext,
 } from 'nuscenes-eval-ts';
 import { InputError } from '../cli/shared/exit-codes.ts';
-import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
+import { type DatasetSplit, type OpenedSplit, openDatasetSplit } from '../dataset-split.ts';
 
 export type { DatasetSplit } from '../dataset-split.ts';
 
@@ -23,8 +23,12 @@ export interface DatasetGroundTruth {
   context: Map<string, SampleFilterContext>;
 }
 
-export async function loadDatasetGroundTruth(spec: DatasetSplit): Promise<DatasetGroundTruth> {
-  const { nusc, samples } = await openDatasetSplit(spec);
+/** `opened`: the split already opened by the caller (a model run reads its images), so it is not read twice. */
+export async function loadDatasetGroundTruth(
+  spec: DatasetSplit,
+  opened?: OpenedSplit,
+): Promise<DatasetGroundTruth> {
+  const { nusc, samples } = opened ?? (await openDatasetSplit(spec));
   if (spec.split === 'test' && nusc.tables.sample_annotation.length === 0) {
     throw new InputError(`${spec.version} has no annotations: the test split cannot be evaluated locally`);
   }

@@ -1,5 +1,4 @@
 /** Precision-recall and TP-error curves as PNG files, like the devkit's `render` (which writes PDFs). */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type DetectionMetricData,
@@ -12,6 +11,7 @@ import {
   pythonFloatKey,
   TP_METRICS,
 } from 'nuscenes-eval-ts';
+import { writeFileAtomic } from '../cli/shared/atomic-file.ts';
 import { type LineChartSpec, renderLineChart, type Series } from '../plots/line-chart.ts';
 
 const TP_LABELS = {
@@ -44,7 +44,6 @@ export async function writeDetectionPlots(
   outputDir: string,
 ): Promise<string[]> {
   const dir = join(outputDir, 'plots');
-  await mkdir(dir, { recursive: true });
   const cfg = summary.cfg;
   const names = Object.keys(cfg.class_range) as DetectionName[];
   const charts: [string, LineChartSpec][] = [];
@@ -106,7 +105,7 @@ export async function writeDetectionPlots(
   for (const [file, spec] of charts) {
     const rows = spec.series.length;
     const path = join(dir, file);
-    await writeFile(path, renderLineChart({ ...spec, height: 480 + rows * 22 }));
+    await writeFileAtomic(path, renderLineChart({ ...spec, height: 480 + rows * 22 }));
     paths.push(path);
   }
   return paths;

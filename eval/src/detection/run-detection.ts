@@ -5,6 +5,7 @@
 import {
   checkSameSamples,
   DETECTION_CVPR_2019,
+  type DetectionConfig,
   DetectionInputError,
   type DetectionMetricsSummary,
   type EvalBoxes,
@@ -18,7 +19,11 @@ import {
 } from 'nuscenes-eval-ts';
 import { InputError } from '../cli/shared/exit-codes.ts';
 import { progressBar, toJson, writeJsonFile } from '../cli/shared/output.ts';
-import { type DatasetSplit, loadDatasetGroundTruth } from './dataset-ground-truth.ts';
+import {
+  type DatasetGroundTruth,
+  type DatasetSplit,
+  loadDatasetGroundTruth,
+} from './dataset-ground-truth.ts';
 import { writeDetectionPlots } from './plots.ts';
 import { formatDetectionSummary } from './summary-table.ts';
 
@@ -55,7 +60,7 @@ const defaultIo: DetectionRunIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-async function withInputErrors<T>(work: () => Promise<T>): Promise<T> {
+export async function withInputErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -105,7 +110,7 @@ export async function runDetection(
   const log = options.json ? () => {} : io.stderr;
 
   let gt: EvalBoxes;
-  let datasetContext: Awaited<ReturnType<typeof loadDatasetGroundTruth>>['context'] | undefined;
+  let filterContext: DatasetGroundTruth['context'] | undefined;
   if (options.gt !== undefined) {
     const gtPath = options.gt;
     gt = await withInputErrors(() =>
@@ -116,7 +121,7 @@ export async function runDetection(
   } else {
     const loaded = await loadDatasetGroundTruth(options.dataset!);
     gt = loaded.gt;
-    datasetContext = loaded.context;
+    filterContext = loaded.context;
   }
   log(`Ground truth: ${gt.boxes.count} boxes in ${gt.sampleTokens.length} samples\n`);
 
@@ -129,12 +134,39 @@ export async function runDetection(
       }),
     ),
   );
-  let pred = submission.boxes;
-  log(`Results: ${pred.boxes.count} boxes in ${pred.sampleTokens.length} samples\n`);
+  log(`Results: ${submission.boxes.boxes.count} boxes in ${submission.boxes.sampleTokens.length} samples\n`);
+  return scoreDetection(
+    { gt, pred: submission.boxes, meta: submission.meta, filterContext, cfg },
+    options,
+    io,
+  );
+}
 
+export interface DetectionScoringInput {
+  gt: EvalBoxes;
+  pred: EvalBoxes;
+  /** The submission's `meta`, copied into the summary as the devkit does. */
+  meta: unknown;
+  /** Per-sample ego translation and bike racks: GT and predictions are then filtered with cfg.class_range. */
+  filterContext?: DatasetGroundTruth['context'];
+  cfg: DetectionConfig;
+}
+
+/**
+ * Filters (when a dataset gave the GT), evaluates and writes the devkit's files: the half of `runDetection`
+ * that a model run shares, with its own class ranges in `cfg`.
+ */
+export async function scoreDetection(
+  input: DetectionScoringInput,
+  options: Pick<DetectionRunOptions, 'outputDir' | 'plots' | 'json' | 'progress'>,
+  io: DetectionRunIo = defaultIo,
+): Promise<DetectionRunResult> {
+  const { cfg } = input;
+  const log = options.json ? () => {} : io.stderr;
+  let { gt, pred } = input;
   await withInputErrors(async () => checkSameSamples(gt, pred));
-  if (datasetContext) {
-    const context = datasetContext;
+  if (input.filterContext) {
+    const context = input.filterContext;
     const lookup = (token: string) => context.get(token)!;
     const filteredPred = filterEvalBoxes(pred, lookup, cfg.class_range);
     const filteredGt = filterEvalBoxes(gt, lookup, cfg.class_range);
@@ -156,7 +188,7 @@ export async function runDetection(
   ).finally(() => bar.stop());
 
   const summary: DetectionRunResult['summary'] = { ...evaluation.summary };
-  if (submission.meta !== undefined) summary.meta = submission.meta;
+  if (input.meta !== undefined) summary.meta = input.meta;
   const details = Object.fromEntries(
     [...evaluation.metricData].map(([key, md]) => [key, serializeMetricData(md)]),
   );

@@ -87,11 +87,32 @@ export interface CardSensors {
   external: boolean;
 }
 
+/** What a revision's outputs are for, so a harness can refuse a checkpoint made for another task. */
+export type CardTask = 'backbone' | 'detection' | 'bev-seg' | 'hdmap';
+
+/** How a detector's raw outputs become a nuScenes submission (the UVTR head's NMS-free decoding). */
+export interface CardDetectionPostprocessing {
+  /** Detections kept per sample: a flat top-k over queries x classes, by score. */
+  topK: number;
+  /**
+   * Metres, per label: a detection whose centre lies farther than this from the ego in the xy plane is dropped.
+   * The evaluation filters the ground truth with the same ranges.
+   */
+  classRangeM: Record<string, number>;
+}
+
+export interface CardPostprocessing {
+  detection?: CardDetectionPostprocessing;
+}
+
 /** A model card: what a zoo revision contains, how to feed it, how it was trained and what it scores. */
 export interface ModelCard {
   cardVersion: typeof CARD_VERSION;
   name: string;
   summary: string;
+  task?: CardTask;
+  /** Output class order: class channel i of the outputs is `labels[i]`. */
+  labels?: string[];
   /** SPDX licence identifier, e.g. `apache-2.0`. */
   license: string;
   architecture: {
@@ -104,6 +125,7 @@ export interface ModelCard {
   };
   artifacts: CardArtifact[];
   preprocessing: CardPreprocessing;
+  postprocessing?: CardPostprocessing;
   sensors?: CardSensors;
   training: CardTraining;
   results: CardResult[];

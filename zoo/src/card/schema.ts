@@ -55,6 +55,8 @@ export const modelCardSchema = {
     summary: { type: 'string', minLength: 1, maxLength: 4000 },
     license: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.+-]*$', maxLength: 64 },
     paper: { type: 'string', format: 'uri' },
+    task: { enum: ['backbone', 'detection', 'bev-seg', 'hdmap'] },
+    labels: { type: 'array', minItems: 1, maxItems: 1024, uniqueItems: true, items: nonEmpty },
     architecture: {
       type: 'object',
       additionalProperties: false,
@@ -121,6 +123,25 @@ export const modelCardSchema = {
         },
         outputFrame: { enum: ['ego', 'lidar', 'global'] },
         bevRangeM: { type: 'array', minItems: 4, maxItems: 4, items: finite },
+      },
+    },
+    postprocessing: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        detection: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['topK', 'classRangeM'],
+          properties: {
+            topK: { type: 'integer', minimum: 1 },
+            classRangeM: {
+              type: 'object',
+              minProperties: 1,
+              additionalProperties: { type: 'number', exclusiveMinimum: 0 },
+            },
+          },
+        },
       },
     },
     sensors: {

@@ -31,6 +31,33 @@ function duplicatePaths(card: ModelCard): CardError[] {
   return errors;
 }
 
+/** A detection decoder needs the class order, and a range for each class it may emit. */
+function detectionLabelProblems(card: ModelCard): CardError[] {
+  const detection = card.postprocessing?.detection;
+  if (!detection) return [];
+  if (!card.labels) {
+    return [
+      { path: '/labels', message: 'required by postprocessing.detection: the class order of the outputs' },
+    ];
+  }
+  const labels = new Set(card.labels);
+  const errors: CardError[] = card.labels
+    .filter((label) => !(label in detection.classRangeM))
+    .map((label) => ({
+      path: '/postprocessing/detection/classRangeM',
+      message: `no range for label "${label}"`,
+    }));
+  for (const name of Object.keys(detection.classRangeM)) {
+    if (!labels.has(name)) {
+      errors.push({
+        path: `/postprocessing/detection/classRangeM/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+        message: `"${name}" is not one of the card's labels`,
+      });
+    }
+  }
+  return errors;
+}
+
 /** Checks a parsed JSON value against the model-card schema, reporting every violation, not only the first. */
 export function validateCard(value: unknown): CardValidation {
   if (!check(value)) {
@@ -49,6 +76,6 @@ export function validateCard(value: unknown): CardValidation {
     return { ok: false, errors };
   }
   const card = value as unknown as ModelCard;
-  const duplicates = duplicatePaths(card);
-  return duplicates.length > 0 ? { ok: false, errors: duplicates } : { ok: true, card };
+  const errors = [...duplicatePaths(card), ...detectionLabelProblems(card)];
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, card };
 }

@@ -55,3 +55,49 @@ export function exampleCard(io: DeclaredIo = tinyModelIo): ModelCard {
     ],
   } satisfies ModelCard);
 }
+
+/** The nuScenes detection classes in the UVTR config's order, which fixes the detector's class channels. */
+export const UVTR_LABELS = [
+  'car',
+  'truck',
+  'construction_vehicle',
+  'bus',
+  'trailer',
+  'barrier',
+  'motorcycle',
+  'bicycle',
+  'pedestrian',
+  'traffic_cone',
+];
+
+/** A fine-tuned detector's card, as `mim4d finetune export` writes it; a fresh copy each call. */
+export function exampleDetectorCard(): ModelCard {
+  const card = exampleCard({
+    opset: 17,
+    inputs: [
+      { name: 'images', dtype: 'float32', shape: ['batch', 6, 128, 224, 3] },
+      { name: 'ego_to_image', dtype: 'float32', shape: ['batch', 6, 4, 4] },
+    ],
+    outputs: [
+      { name: 'scores', dtype: 'float32', shape: ['batch', 200, 10] },
+      { name: 'boxes', dtype: 'float32', shape: ['batch', 200, 10] },
+    ],
+  });
+  card.artifacts = [
+    { ...card.artifacts[0], path: 'detector.onnx', role: 'detector' },
+    { path: 'detector.safetensors', format: 'safetensors', role: 'weights' },
+  ];
+  return {
+    ...card,
+    task: 'detection',
+    labels: [...UVTR_LABELS],
+    postprocessing: {
+      detection: {
+        topK: 300,
+        classRangeM: Object.fromEntries(
+          UVTR_LABELS.map((l) => [l, ['barrier', 'traffic_cone'].includes(l) ? 15 : 20]),
+        ),
+      },
+    },
+  };
+}

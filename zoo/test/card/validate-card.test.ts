@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { validateCard } from '../../src/card/validate-card.ts';
-import { exampleCard } from './example-card.ts';
+import { exampleCard, exampleDetectorCard } from './example-card.ts';
 
 function errorsOf(value: unknown) {
   const result = validateCard(value);
@@ -69,5 +69,50 @@ describe('validateCard', () => {
   it('rejects values that are not objects', () => {
     assert.deepEqual(errorsOf(null), [{ path: '/', message: 'must be object' }]);
     assert.deepEqual(errorsOf([exampleCard()]), [{ path: '/', message: 'must be object' }]);
+  });
+
+  it('accepts a detector card with its task, class order and decoding', () => {
+    const result = validateCard(exampleDetectorCard());
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.card.task, 'detection');
+    assert.equal(result.card.labels?.[2], 'construction_vehicle');
+    assert.equal(result.card.postprocessing?.detection?.topK, 300);
+  });
+
+  it('rejects an unknown task, repeated labels, a top-k of 0 and a range that is not positive', () => {
+    const card = exampleDetectorCard();
+    Object.assign(card, { task: 'tracking' });
+    card.labels?.push('car');
+    const detection = card.postprocessing?.detection;
+    assert.ok(detection);
+    detection.topK = 0;
+    detection.classRangeM.car = 0;
+    const paths = errorsOf(card).map((e) => e.path);
+    assert.deepEqual(paths.sort(), [
+      '/labels',
+      '/postprocessing/detection/classRangeM/car',
+      '/postprocessing/detection/topK',
+      '/task',
+    ]);
+  });
+
+  it('requires labels for detection decoding, and a range for each label and only for labels', () => {
+    const noLabels = exampleDetectorCard();
+    delete noLabels.labels;
+    assert.deepEqual(errorsOf(noLabels), [
+      { path: '/labels', message: 'required by postprocessing.detection: the class order of the outputs' },
+    ]);
+    const card = exampleDetectorCard();
+    const ranges = card.postprocessing?.detection?.classRangeM;
+    assert.ok(ranges);
+    delete ranges.bicycle;
+    ranges['traffic/light'] = 10;
+    assert.deepEqual(errorsOf(card), [
+      { path: '/postprocessing/detection/classRangeM', message: 'no range for label "bicycle"' },
+      {
+        path: '/postprocessing/detection/classRangeM/traffic~1light',
+        message: '"traffic/light" is not one of the card\'s labels',
+      },
+    ]);
   });
 });

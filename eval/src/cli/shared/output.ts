@@ -1,7 +1,7 @@
 /** Writing results for people and scripts: JSON files, progress bars on stderr. */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
+import { writeFileAtomic } from './atomic-file.ts';
 
 /** JSON with NaN and infinities written as null (JSON has no NaN; the Python tools write a bare `NaN`). */
 export function toJson(value: unknown, indent = 2): string {
@@ -17,10 +17,10 @@ export function toJson(value: unknown, indent = 2): string {
   );
 }
 
+/** Written whole or not at all (temporary file + rename). */
 export async function writeJsonFile(dir: string, name: string, value: unknown): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const path = join(dir, name);
-  await writeFile(path, `${toJson(value)}\n`);
+  await writeFileAtomic(path, `${toJson(value)}\n`);
   return path;
 }
 
@@ -32,27 +32,34 @@ export interface Progress {
 
 /**
  * A progress bar on stderr, shown only when stderr is a terminal so logs and pipes stay clean.
- * `unit` is printed after the counts (for example `MB`).
+ * `unit` is printed after the counts (for example `MB`); with `rate`, also the units per second so far.
  */
 export function progressBar(
   label: string,
   total: number,
   unit = '',
   enabled = process.stderr.isTTY,
+  rate = false,
 ): Progress {
   if (!enabled) return { update() {}, stop() {} };
+  const unitText = unit ? ` ${unit}` : '';
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label.padEnd(22)} [{bar}] {percentage}% {value}/{total}${unit ? ` ${unit}` : ''} {duration_formatted}`,
+      format: `${label.padEnd(22)} [{bar}] {percentage}% {value}/{total}${unitText}${rate ? ` {rate}${unitText}/s` : ''} {duration_formatted}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0);
+  const start = performance.now();
+  const payload = (done: number) => {
+    const seconds = (performance.now() - start) / 1000;
+    return { rate: (seconds > 0 ? done / seconds : 0).toFixed(2) };
+  };
+  bar.start(total, 0, payload(0));
   return {
-    update: (done) => bar.update(done),
+    update: (done) => bar.update(done, payload(done)),
     stop: () => bar.stop(),
   };
 }

@@ -191,7 +191,7 @@ function detectorCard(
       provenance: { codeRepo: 'mim4d', codeCommit },
     },
     results:
-      evaluation === null
+      Object.keys(metrics).length === 0
         ? []
         : [
             {
