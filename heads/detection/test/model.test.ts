@@ -27,7 +27,10 @@ describe('UVTR detector (micro config)', () => {
         assert.deepEqual(code.shape, [config.head.queries, 10]);
         const c = code.arraySync();
         for (const row of c) {
-          assert.ok(row[0] > x0 && row[0] < x1 && row[1] > y0 && row[1] < y1 && row[4] > z0 && row[4] < z1, `${row}`);
+          assert.ok(
+            row[0] > x0 && row[0] < x1 && row[1] > y0 && row[1] < y1 && row[4] > z0 && row[4] < z1,
+            `${row}`,
+          );
         }
       }
       // The classifier starts at the focal prior 0.01 (bias -log 99) before training.
