@@ -79,5 +79,15 @@ export async function openModelSource(model: string, zoo: ZooConnection): Promis
   if (!/^[^/@\s]+\/[^/@\s]+(@\S+)?$/.test(model)) {
     throw new InputError(`--model ${model}: no such file or folder, and not a zoo reference ns/name[@rev]`);
   }
-  return openZooModel(model, zoo);
+  try {
+    return await openZooModel(model, zoo);
+  } catch (err) {
+    // A mistyped two-segment path also reads as a zoo reference; say why the zoo was asked.
+    if (err instanceof InputError) {
+      throw new InputError(
+        `${err.message} (no file or folder ${model} here, so it was looked up in the zoo)`,
+      );
+    }
+    throw err;
+  }
 }

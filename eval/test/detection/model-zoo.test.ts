@@ -103,7 +103,10 @@ describe('mim4d-eval detection --model ns/name[@rev] (a detector from the zoo)',
       'http://127.0.0.1:9',
     );
     assert.equal(down.code, 2, down.stderr);
-    assert.match(down.stderr, /^error: acme\/lookup-detector: .*cannot reach http:\/\/127\.0\.0\.1:9/m);
+    assert.match(
+      down.stderr,
+      /^error: acme\/lookup-detector: .*cannot reach http:\/\/127\.0\.0\.1:9.* \(no file or folder acme\/lookup-detector here, so it was looked up in the zoo\)$/m,
+    );
     const badRev = await evaluate('acme/lookup-detector@not/a/rev', join(root, 'out-rev'));
     assert.equal(badRev.code, 2);
     assert.match(
