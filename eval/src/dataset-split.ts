@@ -2,7 +2,7 @@
  * A nuScenes split opened from a dataroot as the devkit selects it: the split's scene names (the bundled official
  * splits or a user's split file), checked against the version, and the split's samples in sample-table order.
  */
-import { NuScenes, readSplitFile, splitSceneNames } from '@mim4d/dataset';
+import { NuScenes, readSplitFile, splitSceneNames, splitVersionMismatch } from '@mim4d/dataset';
 import { InputError } from './cli/shared/exit-codes.ts';
 
 export interface DatasetSplit {
@@ -21,25 +21,9 @@ export interface OpenedSplit {
   samples: SampleRecord[];
 }
 
-/** The devkit refuses a split from another version (e.g. `val` on v1.0-mini). */
-function checkSplitMatchesVersion(split: string, version: string): void {
-  const need: Record<string, string> = {
-    train: 'trainval',
-    val: 'trainval',
-    train_detect: 'trainval',
-    train_track: 'trainval',
-    mini_train: 'mini',
-    mini_val: 'mini',
-    test: 'test',
-  };
-  const suffix = need[split];
-  if (suffix && !version.endsWith(suffix)) {
-    throw new InputError(`--split ${split} needs a ${suffix} version of nuScenes, not --version ${version}`);
-  }
-}
-
 export async function openDatasetSplit(spec: DatasetSplit): Promise<OpenedSplit> {
-  checkSplitMatchesVersion(spec.split, spec.version);
+  const mismatch = splitVersionMismatch(spec.split, spec.version);
+  if (mismatch !== null) throw new InputError(mismatch);
   let nusc: NuScenes;
   let sceneNames: readonly string[];
   try {

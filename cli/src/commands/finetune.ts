@@ -114,9 +114,12 @@ async function finetuneDetectionCommand(opts: Required<FinetuneDetectionCliOptio
           ...(opts.token === undefined ? {} : { token: opts.token }),
         },
       });
+  const splits = await finetune.openFinetuneSplits(data);
+  const val = new Set(splits.val);
   const score = await evaluation.detectionValidationScorer(
     { dataroot: opts.data, version: opts.version, split: opts.valSplit, splitFile: opts.splitFile },
     config.head.classRangeM,
+    { nusc: splits.nusc, samples: splits.nusc.tables.sample.filter((s) => val.has(s.token)) },
   );
   const from = opts.resume ? 'the checkpoint' : backbone.description;
   process.stderr.write(
@@ -132,7 +135,7 @@ async function finetuneDetectionCommand(opts: Required<FinetuneDetectionCliOptio
   const t0 = performance.now();
   const result = await detection.finetuneDetection({
     config,
-    data,
+    splits,
     backbone,
     steps: opts.steps,
     outDir: opts.out,

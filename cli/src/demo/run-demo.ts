@@ -8,7 +8,7 @@ import {
   readFolderMetrics,
   runModelDetection,
 } from '@mim4d/eval';
-import { resolveBackbone } from '@mim4d/finetune';
+import { openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
 import { exportDetector, finetuneDetection, loadDetectionConfig } from '@mim4d/head-detection';
 import { ZooClient } from '@mim4d/zoo';
 import { baselineRows, publishFolder, startLocalZoo } from './local-zoo.ts';
@@ -59,7 +59,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const config = loadDetectionConfig('micro');
     const split = { dataroot: data, version: 'v1.0-mini', split: 'mini_val' };
-    const score = await detectionValidationScorer(split, config.head.classRangeM);
+    const splits = await openFinetuneSplits({
+      dataroot: data,
+      version: 'v1.0-mini',
+      trainSplit: 'mini_train',
+      valSplit: 'mini_val',
+    });
+    const val = new Set(splits.val);
+    const score = await detectionValidationScorer(split, config.head.classRangeM, {
+      nusc: splits.nusc,
+      samples: splits.nusc.tables.sample.filter((s) => val.has(s.token)),
+    });
     const arms = [
       { name: 'mim4d', ref: `${BACKBONE_REPO}@main` },
       { name: 'scratch', ref: 'none' },
@@ -72,7 +82,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const runDir = path.join(out, 'runs', arm.name);
       const result = await finetuneDetection({
         config,
-        data: { dataroot: data, version: 'v1.0-mini', trainSplit: 'mini_train', valSplit: 'mini_val' },
+        splits,
         backbone: await resolveBackbone(arm.ref, { zoo: settings }),
         steps: options.steps,
         outDir: runDir,

@@ -2,44 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { registerDataCommand } from '../../src/commands/data.ts';
+import { rejectsWith, runMim4d } from '../helpers/run-mim4d.ts';
 
-/** Runs `mim4d <args>` in-process; resolves with stdout, or rejects with the CommanderError and stderr. */
-async function mim4d(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const program = new Command('mim4d').exitOverride();
-  let stdout = '';
-  let stderr = '';
-  const output = { writeOut: (s: string) => (stdout += s), writeErr: (s: string) => (stderr += s) };
-  program.configureOutput(output);
-  registerDataCommand(program);
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput(output);
-    for (const sub of command.commands) sub.exitOverride().configureOutput(output);
-  }
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
-    stdout += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(['node', 'mim4d', ...args]);
-    return { stdout, stderr };
-  } catch (error) {
-    if (error instanceof CommanderError) Object.assign(error, { stderr });
-    throw error;
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
-const rejectsWith = (promise: Promise<unknown>, pattern: RegExp) =>
-  assert.rejects(promise, (error: CommanderError & { stderr: string }) => {
-    assert.ok(error instanceof CommanderError, String(error));
-    assert.notEqual(error.exitCode, 0);
-    assert.match(`${error.message}\n${error.stderr}`, pattern);
-    return true;
-  });
+const mim4d = (...args: string[]) => runMim4d(registerDataCommand, ...args);
 
 describe('mim4d data synth', () => {
   let work: string;

@@ -6,5 +6,6 @@ export {
   type SplitFile,
   type SplitName,
   splitSceneNames,
+  splitVersionMismatch,
 } from './scene-splits.ts';
 export { type SplitSamples, splitSamples } from './split-samples.ts';

@@ -71,3 +71,22 @@ export function splitSceneNames(
     : '';
   throw new Error(`unknown split "${split}": the official splits are ${SPLIT_NAMES.join(', ')}${custom}`);
 }
+
+/** The nuScenes version each official split belongs to (the devkit refuses e.g. `val` on v1.0-mini). */
+const SPLIT_VERSION: Readonly<Record<string, string>> = {
+  train: 'trainval',
+  val: 'trainval',
+  train_detect: 'trainval',
+  train_track: 'trainval',
+  mini_train: 'mini',
+  mini_val: 'mini',
+  test: 'test',
+};
+
+/** Why `split` cannot be taken from `version` (named as `flag` in the message), or null when it can. */
+export function splitVersionMismatch(split: string, version: string, flag = '--split'): string | null {
+  const suffix = SPLIT_VERSION[split];
+  return suffix !== undefined && !version.endsWith(suffix)
+    ? `${flag} ${split} needs a ${suffix} version of nuScenes, not --version ${version}`
+    : null;
+}

@@ -4,7 +4,7 @@
  * the devkit's files of each evaluation are kept in their own folder.
  */
 import { DETECTION_CVPR_2019, submissionFromObject } from 'nuscenes-eval-ts';
-import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
+import { type DatasetSplit, type OpenedSplit, openDatasetSplit } from '../dataset-split.ts';
 import { loadDatasetGroundTruth } from './dataset-ground-truth.ts';
 import { scoreDetection } from './run-detection.ts';
 
@@ -24,12 +24,13 @@ export type DetectionValidationScorer = (submission: unknown, outputDir: string)
 
 const quiet = { stdout: () => {}, stderr: () => {} };
 
+/** `opened`: the split already opened by the caller (a training run has its tables), so it is not read twice. */
 export async function detectionValidationScorer(
   split: DatasetSplit,
   classRangeM: Readonly<Record<string, number>>,
+  opened?: OpenedSplit,
 ): Promise<DetectionValidationScorer> {
-  const opened = await openDatasetSplit(split);
-  const gt = await loadDatasetGroundTruth(split, opened);
+  const gt = await loadDatasetGroundTruth(split, opened ?? (await openDatasetSplit(split)));
   const cfg = {
     ...DETECTION_CVPR_2019,
     class_range: { ...classRangeM } as typeof DETECTION_CVPR_2019.class_range,

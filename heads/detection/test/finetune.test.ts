@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSynthDataset } from '@mim4d/dataset';
-import { resolveBackbone } from '@mim4d/finetune';
+import { openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
 import { initBackend, readSafetensors } from '@mim4d/nn';
 import { validateCard } from '@mim4d/zoo';
 import * as ort from 'onnxruntime-node';
@@ -33,7 +33,12 @@ describe('detection fine-tuning (micro config)', function () {
     const dataroot = await tinyDataroot(dir);
     options = {
       config: loadDetectionConfig('micro'),
-      data: { dataroot, version: 'v1.0-mini', trainSplit: 'mini_train', valSplit: 'mini_val' },
+      splits: await openFinetuneSplits({
+        dataroot,
+        version: 'v1.0-mini',
+        trainSplit: 'mini_train',
+        valSplit: 'mini_val',
+      }),
       // A stand-in scorer reporting what it was given: the harness's own scorer is tested in eval/.
       score: async (submission, outputDir) => ({
         mAP: Object.keys(submission.results).length / 100,
@@ -90,27 +95,13 @@ describe('detection fine-tuning (micro config)', function () {
     );
   });
 
-  it('refuses validation scenes that are also trained on, before writing anything', async () => {
-    const out = path.join(dir, 'overlap');
-    await assert.rejects(
-      finetuneDetection({
-        ...options,
-        data: { ...options.data, valSplit: 'mini_train' },
-        backbone: await resolveBackbone('none'),
-        steps: 1,
-        outDir: out,
-      }),
-      /share scenes/,
-    );
-    assert.equal(existsSync(out), false);
-  });
-
   it('exports a detector whose card validates and declares exactly the graph, with the weights and the metrics', async () => {
     const run = path.join(dir, 'whole');
     const out = exportDetector(run, 'abc1234');
     assert.deepEqual(readdirSync(out.dir).sort(), ['card.json', 'detector.onnx', 'detector.safetensors']);
     const card = JSON.parse(readFileSync(out.card, 'utf8'));
-    assert.deepEqual(validateCard(card).errors ?? [], []);
+    const validation = validateCard(card);
+    assert.ok(validation.ok, JSON.stringify(validation));
     assert.equal(card.task, 'detection');
     assert.equal(card.labels[0], 'car');
     assert.deepEqual(card.preprocessing.images.cameras, ['CAM_FRONT', 'CAM_FRONT_RIGHT']);

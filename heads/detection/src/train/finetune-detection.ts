@@ -5,9 +5,9 @@ import {
   checkBackboneFits,
   drawBevAugmentation,
   type FinetuneSplitOptions,
+  type FinetuneSplits,
   formatTransferReport,
   gridMask,
-  openFinetuneSplits,
   photometricDistortion,
   type ResolvedBackbone,
   transferWeights,
@@ -72,7 +72,8 @@ export interface BackboneRecord {
 
 export interface FinetuneDetectionOptions {
   config: DetectionConfig;
-  data: FinetuneSplitOptions;
+  /** The opened training and validation splits (`openFinetuneSplits`). */
+  splits: FinetuneSplits;
   backbone: ResolvedBackbone;
   steps: number;
   outDir: string;
@@ -103,8 +104,7 @@ export const DETECTION_LOSS_TERMS = ['cls', 'bbox'] as const;
  * backbone's rate scaled.
  */
 export async function finetuneDetection(options: FinetuneDetectionOptions): Promise<FinetuneDetectionResult> {
-  const { config, backbone, outDir } = options;
-  const splits = await openFinetuneSplits(options.data);
+  const { config, splits, backbone, outDir } = options;
   const model = new UvtrDetector(config);
   const resuming = options.resume === true && hasCheckpoint(outDir);
   if (!resuming) {
@@ -114,7 +114,7 @@ export async function finetuneDetection(options: FinetuneDetectionOptions): Prom
     options.log?.(formatTransferReport(report));
     const record: FinetuneRecord = {
       task: 'detection',
-      data: options.data,
+      data: splits.options,
       backbone: {
         ref: backbone.ref,
         kind: backbone.kind,

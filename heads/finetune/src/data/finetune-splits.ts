@@ -1,4 +1,4 @@
-import { NuScenes, readSplitFile, splitSceneNames } from '@mim4d/dataset';
+import { NuScenes, readSplitFile, splitSamples, splitSceneNames, splitVersionMismatch } from '@mim4d/dataset';
 
 export interface FinetuneSplitOptions {
   dataroot: string;
@@ -10,6 +10,8 @@ export interface FinetuneSplitOptions {
 }
 
 export interface FinetuneSplits {
+  /** What was opened, as given. */
+  options: FinetuneSplitOptions;
   nusc: NuScenes;
   /** Sample tokens of each split, in sample-table order. */
   train: string[];
@@ -23,6 +25,13 @@ export interface FinetuneSplits {
  */
 export async function openFinetuneSplits(options: FinetuneSplitOptions): Promise<FinetuneSplits> {
   const { dataroot, version, trainSplit, valSplit } = options;
+  for (const [split, flag] of [
+    [trainSplit, '--train-split'],
+    [valSplit, '--val-split'],
+  ]) {
+    const mismatch = splitVersionMismatch(split, version, flag);
+    if (mismatch !== null) throw new Error(mismatch);
+  }
   const file = options.splitFile === undefined ? undefined : await readSplitFile(options.splitFile);
   const trainScenes = new Set(splitSceneNames(trainSplit, file, options.splitFile));
   const valScenes = new Set(splitSceneNames(valSplit, file, options.splitFile));
@@ -33,11 +42,9 @@ export async function openFinetuneSplits(options: FinetuneSplitOptions): Promise
     );
   }
   const nusc = await NuScenes.open(dataroot, version);
-  const sceneName = new Map(nusc.tables.scene.map((s) => [s.token, s.name]));
+  // A dataroot may hold part of a split (the synthetic generator makes the first few mini scenes).
   const tokensOf = (scenes: Set<string>, split: string, flag: string) => {
-    const tokens = nusc.tables.sample
-      .filter((s) => scenes.has(sceneName.get(s.scene_token) ?? ''))
-      .map((s) => s.token);
+    const tokens = splitSamples(nusc, [...scenes], { allowMissing: true }).samples.map((s) => s.token);
     if (tokens.length === 0) {
       throw new Error(`${flag} ${split}: none of its scenes is in ${dataroot} (${version})`);
     }
@@ -50,5 +57,5 @@ export async function openFinetuneSplits(options: FinetuneSplitOptions): Promise
       `--val-split ${valSplit}: ${dataroot} (${version}) has no annotations for its samples, so it cannot be evaluated`,
     );
   }
-  return { nusc, train, val };
+  return { options, nusc, train, val };
 }
