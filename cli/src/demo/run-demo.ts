@@ -25,6 +25,8 @@ export interface DemoOptions {
   /** Fine-tuning steps of each arm (the same budget for both). */
   steps: number;
   codeCommit: string;
+  /** Synthetic dataset options (default: `mim4d data synth`'s); tests make a smaller one. */
+  synth?: Omit<Parameters<typeof generateSynthDataset>[0], 'out'>;
   log: (line: string) => void;
   /** Progress of a fine-tune: arm, step, total. */
   onStep?: (arm: string, step: number, total: number, loss: number | null) => void;
@@ -48,7 +50,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
   const data = path.join(out, 'data');
   log(`1/5 synthetic dataset -> ${data}`);
-  await generateSynthDataset({ out: data });
+  await generateSynthDataset({ ...options.synth, out: data });
 
   log('2/5 local zoo: publishing the shipped MIM4D backbone');
   const zoo = await startLocalZoo(path.join(out, 'zoo'), NAMESPACE);
