@@ -5,6 +5,7 @@
  */
 
 import { join } from 'node:path';
+import { CAMERA_ONLY_META } from '@mim4d/head-detection';
 import { DETECTION_CVPR_2019 } from 'nuscenes-eval-ts';
 import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
 import { loadDatasetGroundTruth } from '../detection/dataset-ground-truth.ts';
@@ -19,7 +20,7 @@ import { checkDetectorContract, checkGraphMatchesCard } from './detector-contrac
 import { DetectorSession } from './detector-session.ts';
 import { openModelSource } from './model-source.ts';
 import { type DetectorTimes, runDetector } from './run-detector.ts';
-import { CAMERA_ONLY_META, SubmissionWriter } from './submission-writer.ts';
+import { SubmissionWriter } from './submission-writer.ts';
 import type { ZooConnection } from './zoo-model.ts';
 
 export const RESULTS_FILE = 'results_nusc.json';

@@ -3,18 +3,9 @@
  * (a validation split's boxes do not fit in one JSON string) and collected into columns for scoring with the
  * same rules the results file would be loaded with.
  */
-import type { SubmissionBox } from '@mim4d/head-detection';
+import { CAMERA_ONLY_META, type SubmissionBox } from '@mim4d/head-detection';
 import { BoxCollector, DETECTION_CVPR_2019, type EvalBoxes } from 'nuscenes-eval-ts';
 import { AtomicFileWriter } from '../cli/shared/atomic-file.ts';
-
-/** Camera-only input, as the upstream config's modality dict says. */
-export const CAMERA_ONLY_META = {
-  use_camera: true,
-  use_lidar: false,
-  use_radar: false,
-  use_map: false,
-  use_external: false,
-} as const;
 
 export class SubmissionWriter {
   private samples = 0;

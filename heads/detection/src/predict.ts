@@ -17,6 +17,7 @@ export interface DetectionSubmission {
   results: Record<string, (SubmissionBox & { sample_token: string })[]>;
 }
 
+/** Camera-only input, as the upstream config's modality dict says. */
 export const CAMERA_ONLY_META: DetectionSubmission['meta'] = {
   use_camera: true,
   use_lidar: false,
