@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { loadHeadConfig, configRule as rule } from '@mim4d/finetune';
 import {
   checkStructure,
   type Mim4dConfig,
@@ -114,10 +114,6 @@ export const micro: DetectionConfig = {
 
 export const DETECTION_PRESETS: Record<string, DetectionConfig> = { tiny, micro };
 
-function rule(ok: boolean, source: string, field: string, message: string): void {
-  if (!ok) throw new Error(`${source}: ${field} ${message}`);
-}
-
 /** Validates a parsed detection config; errors name the source and the field. */
 export function validateDetectionConfig(value: unknown, source: string): DetectionConfig {
   checkStructure(value, tiny, '', source);
@@ -170,18 +166,5 @@ export function validateDetectionConfig(value: unknown, source: string): Detecti
 
 /** A preset by name (`micro`, `tiny`) or a JSON file (a run's config.json with edits). */
 export function loadDetectionConfig(nameOrPath: string): DetectionConfig {
-  const preset = DETECTION_PRESETS[nameOrPath];
-  if (preset !== undefined) return structuredClone(preset);
-  if (!existsSync(nameOrPath)) {
-    throw new Error(
-      `config "${nameOrPath}" is neither a preset (${Object.keys(DETECTION_PRESETS).join(', ')}) nor an existing JSON file`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(nameOrPath, 'utf8'));
-  } catch (error) {
-    throw new Error(`${nameOrPath}: not valid JSON (${(error as Error).message})`);
-  }
-  return validateDetectionConfig(parsed, nameOrPath);
+  return loadHeadConfig(nameOrPath, DETECTION_PRESETS, validateDetectionConfig);
 }

@@ -3,13 +3,14 @@ import { tf } from '@mim4d/nn';
 /**
  * mmdet's `sigmoid_focal_loss`, summed over every entry: for logit x and 0/1 target t,
  * w_t · p_t^γ · BCE(x, t) with p_t = 1 − p if t = 1 else p, w_t = α if t = 1 else 1 − α, p = sigmoid(x).
+ * `alpha` null weighs both alike (w_t = 1), as BEVFusion's segmentation loss with its α = −1 does.
  * With s = x · (1 − 2t), p_t = sigmoid(s) and BCE = softplus(s), which keeps large logits finite.
- * The caller divides by its normaliser (mmdet's avg_factor) and multiplies by the loss weight.
+ * The caller divides by its normaliser (mmdet's avg_factor, BEVFusion's pixel count) and multiplies by the weight.
  */
 export function sigmoidFocalLoss(
   logits: tf.Tensor2D,
   targets: tf.Tensor2D,
-  alpha = 0.25,
+  alpha: number | null = 0.25,
   gamma = 2,
 ): tf.Scalar {
   checkWeights(alpha, gamma, 'sigmoidFocalLoss');
@@ -29,9 +30,11 @@ export function sigmoidFocalLoss(
   return tf.tidy(() => {
     const t = tf.cast(targets, 'float32');
     const s = tf.mul(logits, tf.sub(1, tf.mul(2, t)));
-    const classWeight = tf.add(tf.mul(alpha, t), tf.mul(1 - alpha, tf.sub(1, t)));
     const modulator = tf.pow(tf.sigmoid(s), gamma);
-    return tf.sum(tf.mul(tf.mul(classWeight, modulator), tf.softplus(s)));
+    const perEntry = tf.mul(modulator, tf.softplus(s));
+    if (alpha === null) return tf.sum(perEntry);
+    const classWeight = tf.add(tf.mul(alpha, t), tf.mul(1 - alpha, tf.sub(1, t)));
+    return tf.sum(tf.mul(classWeight, perEntry));
   });
 }
 
@@ -76,8 +79,8 @@ export function focalCost(
   return cost;
 }
 
-function checkWeights(alpha: number, gamma: number, where: string): void {
-  if (!(alpha >= 0 && alpha <= 1)) throw new Error(`${where}: alpha must be in [0, 1], got ${alpha}`);
+function checkWeights(alpha: number | null, gamma: number, where: string): void {
+  if (alpha !== null && !(alpha >= 0 && alpha <= 1)) throw new Error(`${where}: alpha must be in [0, 1], got ${alpha}`);
   if (!(gamma >= 0 && Number.isFinite(gamma))) throw new Error(`${where}: gamma must be >= 0, got ${gamma}`);
 }
 

@@ -3,14 +3,14 @@ import { initBackend, SeededRandom, tf } from '@mim4d/nn';
 import { focalCost, sigmoidFocalLoss } from '../../src/losses/focal.ts';
 
 /** mmdet's formula as written upstream, in float64: BCE(x, t) · (α t + (1 − α)(1 − t)) · p_t^γ. */
-function mmdetFocal(x: number, t: number, alpha = 0.25, gamma = 2): number {
+function mmdetFocal(x: number, t: number, alpha: number | null = 0.25, gamma = 2): number {
   const p = 1 / (1 + Math.exp(-x));
   const pt = (1 - p) * t + p * (1 - t);
   const bce = -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
-  return bce * (alpha * t + (1 - alpha) * (1 - t)) * pt ** gamma;
+  return bce * (alpha === null ? 1 : alpha * t + (1 - alpha) * (1 - t)) * pt ** gamma;
 }
 
-function lossOf(logits: number[][], targets: number[][], alpha?: number, gamma?: number): number {
+function lossOf(logits: number[][], targets: number[][], alpha?: number | null, gamma?: number): number {
   return tf.tidy(() => sigmoidFocalLoss(tf.tensor2d(logits), tf.tensor2d(targets), alpha, gamma).arraySync());
 }
 
@@ -34,7 +34,8 @@ describe('sigmoidFocalLoss', () => {
       [0.25, 2],
       [0.5, 0],
       [0.9, 1.5],
-    ]) {
+      [null, 2],
+    ] as const) {
       let want = 0;
       logits.forEach((row, i) => {
         row.forEach((x, j) => {
@@ -44,6 +45,12 @@ describe('sigmoidFocalLoss', () => {
       const got = lossOf(logits, targets, alpha, gamma);
       assert.ok(Math.abs(got - want) <= 1e-5 * want, `α ${alpha} γ ${gamma}: ${got} vs ${want}`);
     }
+  });
+
+  it('without α (BEVFusion’s α = −1) weighs positives and negatives alike: ln 2 / 4 each at logit 0', () => {
+    const ln2 = Math.log(2);
+    assert.ok(Math.abs(lossOf([[0, 0]], [[1, 0]], null) - 0.5 * ln2) < 1e-7);
+    assert.ok(Math.abs(lossOf([[100]], [[0]], null) - 100) < 1e-3);
   });
 
   it('stays finite for saturated logits: a confident wrong answer costs its logit times the class weight', () => {
