@@ -60,7 +60,9 @@ describe('detector ONNX export', () => {
       outputs.map((o) => o.name),
     );
     const batchImages = new Float32Array(2 * N * H * W * 3);
-    images.forEach((im, i) => batchImages.set(im, i * im.length));
+    images.forEach((im, i) => {
+      batchImages.set(im, i * im.length);
+    });
     const matrices = samples.flatMap((s) => s.frames[0].cameras.flatMap((c) => [...c.egoToImage]));
     const out = await session.run({
       images: new ort.Tensor('float32', batchImages, [2, N, H, W, 3]),

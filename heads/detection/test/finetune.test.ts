@@ -104,7 +104,8 @@ describe('detection fine-tuning (micro config)', function () {
     assert.ok(validation.ok, JSON.stringify(validation));
     assert.equal(card.task, 'detection');
     assert.equal(card.labels[0], 'car');
-    assert.deepEqual(card.preprocessing.images.cameras, ['CAM_FRONT', 'CAM_FRONT_RIGHT']);
+    assert.equal(card.preprocessing.images.cameras.length, 6);
+    assert.equal(card.preprocessing.images.cameras[0], 'CAM_FRONT');
     assert.equal(card.results[0].dataset.split, 'mini_val');
     assert.equal(card.results[0].metrics.mAP, 0.03);
     const session = await ort.InferenceSession.create(readFileSync(out.onnx));

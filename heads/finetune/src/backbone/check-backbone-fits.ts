@@ -2,10 +2,11 @@ import type { Mim4dConfig } from '@mim4d/pretrain';
 
 /**
  * Config fields that fix the backbone's tensor shapes, what its weights learned to expect (input normalisation,
- * depth bins) or the voxel grid the heads read. The image size is not among them: every backbone layer is
- * convolutional and the lifting plan is resolution-free, so heads fine-tune at a higher resolution.
+ * depth bins) or the voxel grid the heads read. The image size and the camera count are not among them: every
+ * backbone layer is convolutional and shared by the views, and the lifting plan is resolution-free and sums over
+ * whatever cameras a frame has, so heads fine-tune at a higher resolution and with every camera.
  */
-const MUST_MATCH = ['input.cameras', 'input.mean', 'input.std', 'encoder', 'neck', 'depth', 'grid'];
+const MUST_MATCH = ['input.mean', 'input.std', 'encoder', 'neck', 'depth', 'grid'];
 
 /** Training-time settings inside those sections, free to differ: a regularisation rate and an init overwritten. */
 const FREE = new Set(['encoder.dropPath', 'encoder.layerScaleInit']);

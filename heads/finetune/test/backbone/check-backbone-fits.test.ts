@@ -9,11 +9,11 @@ function withMicro<K extends keyof Mim4dConfig>(section: K, patch: Partial<Mim4d
 }
 
 describe('checkBackboneFits', () => {
-  it('accepts the pretraining config, and a head at twice the image size with its own training settings', () => {
+  it('accepts the pretraining config, and a head at twice the image size on six cameras with its own training settings', () => {
     checkBackboneFits(micro, micro, 'runs/x');
     const { imageHeight: H, imageWidth: W } = micro.input;
     const head = {
-      ...withMicro('input', { imageHeight: 2 * H, imageWidth: 2 * W, frames: 2 }),
+      ...withMicro('input', { imageHeight: 2 * H, imageWidth: 2 * W, frames: 2, cameras: 6 }),
       name: 'detection',
       optim: { ...micro.optim, lr: 4e-4 },
       encoder: { ...micro.encoder, dropPath: 0.2, layerScaleInit: 1 },
@@ -27,10 +27,6 @@ describe('checkBackboneFits', () => {
       [
         withMicro('grid', { voxelSize: [1.6, 1.6, 1.6] }),
         /^Error: backbone runs\/x: grid\.voxelSize is \[3\.2,3\.2,3\.2\], the head config needs \[1\.6,1\.6,1\.6\]$/,
-      ],
-      [
-        withMicro('input', { cameras: micro.input.cameras + 1 }),
-        /runs\/x: input\.cameras is \d+, .* needs \d+$/,
       ],
       [
         withMicro('input', { mean: [0, 0, 0] }),
