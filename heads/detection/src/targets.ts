@@ -56,6 +56,11 @@ export function augmentTargets(t: DetectionTargets, aug: BevAugmentation): Detec
   if (!(Number.isFinite(angle) && scale > 0 && Number.isFinite(scale))) {
     throw new Error(`augmentTargets: angle must be finite and scale positive, got ${angle} and ${scale}`);
   }
+  if (aug.translation !== undefined || aug.flipX === true || aug.flipY === true) {
+    throw new Error(
+      'augmentTargets: the detection recipe turns and scales only; translation and flips are not supported',
+    );
+  }
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   const logScale = Math.log(scale);

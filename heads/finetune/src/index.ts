@@ -8,6 +8,13 @@ export {
 export { drawGridMask, type GridMaskOptions, gridMask } from './augment/grid-mask.ts';
 export { hsvToRgb, rgbToHsv } from './augment/hsv.ts';
 export {
+  affineEgoToImage,
+  drawImageAffine,
+  type ImageAffine,
+  type ImageAffineRanges,
+  warpImages,
+} from './augment/image-affine.ts';
+export {
   applyPhotometric,
   drawPhotometric,
   PHOTOMETRIC_RANGES,

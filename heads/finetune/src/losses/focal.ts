@@ -80,7 +80,8 @@ export function focalCost(
 }
 
 function checkWeights(alpha: number | null, gamma: number, where: string): void {
-  if (alpha !== null && !(alpha >= 0 && alpha <= 1)) throw new Error(`${where}: alpha must be in [0, 1], got ${alpha}`);
+  if (alpha !== null && !(alpha >= 0 && alpha <= 1))
+    throw new Error(`${where}: alpha must be in [0, 1], got ${alpha}`);
   if (!(gamma >= 0 && Number.isFinite(gamma))) throw new Error(`${where}: gamma must be >= 0, got ${gamma}`);
 }
 
