@@ -1,6 +1,5 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { headCommit, positive } from './shared.ts';
+import { headCommit, positive, stepProgress } from './shared.ts';
 
 /** Adds `mim4d demo`: the main user story on the embedded defaults. */
 export function registerDemoCommand(program: Command): void {
@@ -18,23 +17,15 @@ export function registerDemoCommand(program: Command): void {
         const { nn, demo } = { nn: await import('@mim4d/nn'), demo: await import('../demo/run-demo.ts') };
         const backend = await nn.initBackend();
         process.stderr.write(`mim4d demo: backend ${backend.tfName}\n`);
-        const bar = new SingleBar({
-          format: '  {arm} [{bar}] {value}/{total} | loss {loss} | eta {eta_formatted}',
-          stream: process.stderr,
-          hideCursor: true,
-        });
-        let current = '';
+        const bars = new Map<string, ReturnType<typeof stepProgress>>();
         const result = await demo.runDemo({
           out: opts.out,
           steps: opts.steps,
           codeCommit: headCommit(),
           log: (line) => process.stderr.write(`${line}\n`),
           onStep: (arm, step, total, loss) => {
-            if (arm !== current) {
-              current = arm;
-              bar.start(total, 0, { arm, loss: '-' });
-            }
-            bar.update(step, { arm, loss: loss?.toFixed(3) ?? 'not finite' });
+            const bar = bars.get(arm) ?? bars.set(arm, stepProgress(`  ${arm}`, total)).get(arm)!;
+            bar.onStep({ step, total: loss });
             if (step === total) bar.stop();
           },
         });

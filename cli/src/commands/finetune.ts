@@ -1,6 +1,5 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { headCommit, positive } from './shared.ts';
+import { headCommit, positive, stepProgress } from './shared.ts';
 
 interface FinetuneDetectionCliOptions {
   data?: string;
@@ -125,14 +124,7 @@ async function finetuneDetectionCommand(opts: Required<FinetuneDetectionCliOptio
   process.stderr.write(
     `finetune detection: config ${config.name}, starting from ${from}, backend ${backend.tfName}\n`,
   );
-  const bar = new SingleBar({
-    format: 'finetune [{bar}] {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}',
-    stream: process.stderr,
-    hideCursor: true,
-  });
-  let started = false;
-  let firstStep = 0;
-  const t0 = performance.now();
+  const progress = stepProgress('finetune', opts.steps);
   const result = await detection.finetuneDetection({
     config,
     splits,
@@ -143,17 +135,9 @@ async function finetuneDetectionCommand(opts: Required<FinetuneDetectionCliOptio
     checkpointEvery: opts.checkpointEvery,
     score,
     log: (line) => process.stderr.write(`${line}\n`),
-    onStep: (r) => {
-      if (!started) {
-        firstStep = r.step - 1;
-        bar.start(opts.steps, firstStep, { loss: '-', speed: '-' });
-        started = true;
-      }
-      const rate = (r.step - firstStep) / ((performance.now() - t0) / 1000);
-      bar.update(r.step, { loss: r.total?.toFixed(4) ?? 'not finite', speed: rate.toFixed(3) });
-    },
+    onStep: (r) => progress.onStep(r),
   });
-  if (started) bar.stop();
+  progress.stop();
   result.model.dispose();
   const loss = (i: number) => result.records.at(i)?.total?.toFixed(4) ?? '-';
   const [e0, e1] = [result.evals.at(0), result.evals.at(-1)];

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { SingleBar } from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { headCommit, positive, stepProgress } from './shared.ts';
 
 interface PretrainCliOptions {
   data?: string;
@@ -78,14 +77,7 @@ wrote ${out.card}
           `pretrain: config ${config.name}, ${train.count} training samples (${train.cacheCapacity} cached), ` +
             `held out: ${heldOutScene} (${heldOut.length} evaluated), backend ${backend.tfName}\n`,
         );
-        const bar = new SingleBar({
-          format: 'pretrain [{bar}] {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}',
-          stream: process.stderr,
-          hideCursor: true,
-        });
-        let started = false;
-        let firstStep = 0;
-        const t0 = performance.now();
+        const progress = stepProgress('pretrain', opts.steps);
         const result = await pretrain({
           config,
           steps: opts.steps,
@@ -94,17 +86,9 @@ wrote ${out.card}
           heldOut,
           resume: opts.resume,
           checkpointEvery: opts.checkpointEvery,
-          onStep: (r) => {
-            if (!started) {
-              firstStep = r.step - 1;
-              bar.start(opts.steps, firstStep, { loss: '-', speed: '-' });
-              started = true;
-            }
-            const rate = (r.step - firstStep) / ((performance.now() - t0) / 1000);
-            bar.update(r.step, { loss: r.total?.toFixed(4) ?? 'not finite', speed: rate.toFixed(3) });
-          },
+          onStep: (r) => progress.onStep(r),
         });
-        if (started) bar.stop();
+        progress.stop();
         const loss = (i: number) => result.records.at(i)?.total?.toFixed(4) ?? '-';
         const [e0, e1] = [result.evals.at(0), result.evals.at(-1)];
         const held = (f: (e: NonNullable<typeof e0>) => string) =>
@@ -132,21 +116,4 @@ wrote ${out.card}
 /** Loads the tfjs runtime on demand, so the other `mim4d` commands start without it. */
 async function loadRuntime() {
   return { nn: await import('@mim4d/nn'), pretrain: await import('@mim4d/pretrain') };
-}
-
-function headCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: import.meta.dirname, encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('cannot read the git commit of this checkout; pass --code-commit <sha>');
-  }
-}
-
-function positive(flag: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
-      throw new InvalidArgumentError(`${flag} takes a positive integer.`);
-    }
-    return Number(value);
-  };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
 
 /** Commit of this checkout, which a training command records as the code that trained a run. */
@@ -17,5 +18,32 @@ export function positive(flag: string): (value: string) => number {
       throw new InvalidArgumentError(`${flag} takes a positive integer.`);
     }
     return Number(value);
+  };
+}
+
+/**
+ * A progress bar over a training run's steps on stderr, with the loss and the speed since this call's first step
+ * (a resumed run starts part-way).
+ */
+export function stepProgress(label: string, total: number) {
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}`,
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  let first: number | null = null;
+  const t0 = performance.now();
+  return {
+    onStep(record: { step: number; total: number | null }): void {
+      if (first === null) {
+        first = record.step - 1;
+        bar.start(total, first, { loss: '-', speed: '-' });
+      }
+      const rate = (record.step - first) / ((performance.now() - t0) / 1000);
+      bar.update(record.step, { loss: record.total?.toFixed(4) ?? 'not finite', speed: rate.toFixed(3) });
+    },
+    stop(): void {
+      if (first !== null) bar.stop();
+    },
   };
 }
