@@ -22,15 +22,12 @@ export * from './postprocess.ts';
 export { CAMERA_ONLY_META, type DetectionSubmission, predictDetections } from './predict.ts';
 export { augmentTargets, type DetectionTargets, detectionTargets, TARGET_CODE_SIZE } from './targets.ts';
 export {
-  type BackboneRecord,
   DETECTION_LOSS_TERMS,
   DETECTION_RUN_FILES,
   type DetectionEvalRecord,
   detectionTrainingTask,
-  evaluationDir,
   type FinetuneDetectionOptions,
   type FinetuneDetectionResult,
-  type FinetuneRecord,
   finetuneDetection,
   type ScoreDetections,
 } from './train/finetune-detection.ts';

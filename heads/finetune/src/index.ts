@@ -37,5 +37,24 @@ export {
   type FinetuneSplits,
   openFinetuneSplits,
 } from './data/finetune-splits.ts';
+export { type KeyFrameSample, KeyFrameSamples } from './data/key-frame-samples.ts';
 export { focalCost, sigmoidFocalLoss } from './losses/focal.ts';
 export { linearSumAssignment } from './matching/linear-sum-assignment.ts';
+export {
+  backboneOrigin,
+  cameraPreprocessing,
+  trainingSection,
+  validationResults,
+} from './run/card-sections.ts';
+export { writeExportFolder } from './run/export-folder.ts';
+export {
+  type BackboneRecord,
+  type BeginFinetuneRunOptions,
+  beginFinetuneRun,
+  evaluationDir,
+  FINETUNE_RUN_FILES,
+  type FinetuneRecord,
+  type FinetuneTask,
+  lastEvalRecord,
+  readFinetuneRecord,
+} from './run/finetune-run.ts';

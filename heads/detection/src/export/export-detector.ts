@@ -1,16 +1,21 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CAMERA_CHANNELS } from '@mim4d/dataset';
+import {
+  backboneOrigin,
+  cameraPreprocessing,
+  type FinetuneRecord,
+  lastEvalRecord,
+  readFinetuneRecord,
+  trainingSection,
+  validationResults,
+  writeExportFolder,
+} from '@mim4d/finetune';
 import { writeSafetensors } from '@mim4d/nn';
-import { LOOP_FILES, loadCheckpoint } from '@mim4d/pretrain';
+import { loadCheckpoint } from '@mim4d/pretrain';
 import { DETECTION_HEAD_CLASSES } from '../classes.ts';
 import type { DetectionConfig } from '../config.ts';
 import { UvtrDetector } from '../model/detector.ts';
-import {
-  DETECTION_RUN_FILES,
-  type DetectionEvalRecord,
-  type FinetuneRecord,
-} from '../train/finetune-detection.ts';
+import type { DetectionEvalRecord } from '../train/finetune-detection.ts';
 import { detectorContract, detectorOnnx } from './detector-onnx.ts';
 
 // card.json is the name `mim4d-zoo push` reads the card from, so the export folder publishes as it is.
@@ -46,47 +51,40 @@ export function exportDetector(runDir: string, codeCommit: string): DetectorExpo
     throw new Error(`code commit "${codeCommit}" is not a git commit id (7-64 lowercase hex digits)`);
   }
   const ckpt = loadCheckpoint<DetectionConfig>(runDir, 'mim4d-finetune-checkpoint/1');
-  const recordPath = path.join(runDir, DETECTION_RUN_FILES.finetune);
-  if (!existsSync(recordPath)) throw new Error(`${recordPath}: missing (not a detection fine-tuning run?)`);
-  const record = JSON.parse(readFileSync(recordPath, 'utf8')) as FinetuneRecord;
-  if (record.task !== 'detection') throw new Error(`${recordPath}: task is "${record.task}", not detection`);
+  const record = readFinetuneRecord(runDir, ['detection']);
   const config = ckpt.meta.config;
   const model = new UvtrDetector(config);
-  const final = path.join(runDir, 'export');
-  const tmp = path.join(runDir, 'export.tmp');
   let params = 0;
+  let final: string;
   try {
     model.params.load(ckpt.params, runDir);
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    const graph = detectorOnnx(model);
-    writeFileSync(
-      path.join(tmp, DETECTOR_EXPORT_FILES.onnx),
-      graph.toBytes({ metadata: { config: config.name, step: String(ckpt.meta.step) } }),
-    );
-    const entries = model.params.entries();
-    writeFileSync(
-      path.join(tmp, DETECTOR_EXPORT_FILES.weights),
-      writeSafetensors(
-        entries.map(([name, v]) => ({ name, shape: [...v.shape], data: v.dataSync() as Float32Array })),
-        { format: DETECTOR_WEIGHTS_FORMAT, config: JSON.stringify(config), step: String(ckpt.meta.step) },
-      ),
-    );
-    params = [...model.params.trainable().values()].reduce((n, v) => n + v.size, 0);
-    const card = detectorCard(
-      model,
-      ckpt.meta.step,
-      record,
-      lastEval(runDir),
-      graph.opset,
-      codeCommit,
-      params,
-    );
-    writeFileSync(path.join(tmp, DETECTOR_EXPORT_FILES.card), `${JSON.stringify(card, null, 2)}\n`);
-    rmSync(final, { recursive: true, force: true });
-    renameSync(tmp, final);
+    final = writeExportFolder(runDir, (dir) => {
+      const graph = detectorOnnx(model);
+      writeFileSync(
+        path.join(dir, DETECTOR_EXPORT_FILES.onnx),
+        graph.toBytes({ metadata: { config: config.name, step: String(ckpt.meta.step) } }),
+      );
+      const entries = model.params.entries();
+      writeFileSync(
+        path.join(dir, DETECTOR_EXPORT_FILES.weights),
+        writeSafetensors(
+          entries.map(([name, v]) => ({ name, shape: [...v.shape], data: v.dataSync() as Float32Array })),
+          { format: DETECTOR_WEIGHTS_FORMAT, config: JSON.stringify(config), step: String(ckpt.meta.step) },
+        ),
+      );
+      params = [...model.params.trainable().values()].reduce((n, v) => n + v.size, 0);
+      const card = detectorCard(
+        model,
+        ckpt.meta.step,
+        record,
+        lastEvalRecord<DetectionEvalRecord>(runDir),
+        graph.opset,
+        codeCommit,
+        params,
+      );
+      writeFileSync(path.join(dir, DETECTOR_EXPORT_FILES.card), `${JSON.stringify(card, null, 2)}\n`);
+    });
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
     model.dispose();
   }
   const file = (name: string) => path.join(final, name);
@@ -97,15 +95,6 @@ export function exportDetector(runDir: string, codeCommit: string): DetectorExpo
     card: file(DETECTOR_EXPORT_FILES.card),
     params,
   };
-}
-
-function lastEval(runDir: string): DetectionEvalRecord | null {
-  const file = path.join(runDir, LOOP_FILES.evalLog);
-  if (!existsSync(file)) return null;
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  return lines.length === 0 ? null : (JSON.parse(lines[lines.length - 1]) as DetectionEvalRecord);
 }
 
 function detectorCard(
@@ -120,11 +109,7 @@ function detectorCard(
   const { config } = model;
   const { imageHeight: H, imageWidth: W, cameras } = config.backbone.input;
   const r = config.backbone.grid.pcRange;
-  const { backbone, data } = record;
-  const from =
-    backbone.kind === 'none'
-      ? 'random initialisation'
-      : `${backbone.description}${backbone.sha256 === undefined ? '' : ` (weights sha256 ${backbone.sha256})`}`;
+  const from = backboneOrigin(record);
   const { inputs, outputs } = detectorContract(model);
   const metrics =
     evaluation === null
@@ -166,52 +151,14 @@ function detectorCard(
       { path: DETECTOR_EXPORT_FILES.weights, format: 'safetensors', role: 'weights' },
     ],
     preprocessing: {
-      images: {
-        mean: [0, 0, 0],
-        std: [255, 255, 255],
-        color: 'RGB',
-        resizePx: [H, W],
-        crop: 'none',
-        cameras: CAMERA_CHANNELS.slice(0, cameras),
-      },
+      images: cameraPreprocessing(config.backbone.input),
       frames: { count: 1, strideS: 0 },
       outputFrame: 'ego',
       bevRangeM: [r[0], r[1], r[3], r[4]],
     },
     postprocessing: { detection: { topK: config.head.topK, classRangeM: config.head.classRangeM } },
     sensors: { camera: true, lidar: false, radar: false, map: false, external: false },
-    training: {
-      datasets: [
-        `nuscenes-layout:${path.basename(path.resolve(data.dataroot))}/${data.version}/${data.trainSplit}`,
-      ],
-      steps: step,
-      ...(backbone.kind === 'zoo'
-        ? { pretrainedFrom: `${backbone.ref.split('@')[0]}@${backbone.revision}` }
-        : {}),
-      provenance: { codeRepo: 'mim4d', codeCommit },
-    },
-    results:
-      Object.keys(metrics).length === 0
-        ? []
-        : [
-            {
-              benchmark: 'nuscenes-detection@v1',
-              task: 'detection',
-              dataset: {
-                name: `nuscenes-layout:${path.basename(path.resolve(data.dataroot))}`,
-                version: data.version,
-                split: data.valSplit,
-              },
-              metrics,
-              status: 'self-reported',
-              provenance: {
-                evalToolkit: 'nuscenes-eval-ts@0.1.0',
-                dataConverter: 'mim4d-dataset@0.1.0',
-                coordConvention: 'nuscenes',
-                codeCommit,
-                seed: config.seed,
-              },
-            },
-          ],
+    training: trainingSection(record, step, codeCommit),
+    results: validationResults(record, 'nuscenes-detection@v1', metrics, { codeCommit, seed: config.seed }),
   };
 }

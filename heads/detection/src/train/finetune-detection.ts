@@ -1,25 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   augmentEgoToImage,
-  checkBackboneFits,
+  beginFinetuneRun,
   drawBevAugmentation,
-  type FinetuneSplitOptions,
+  evaluationDir,
+  FINETUNE_RUN_FILES,
   type FinetuneSplits,
-  formatTransferReport,
   gridMask,
   photometricDistortion,
   type ResolvedBackbone,
-  transferWeights,
 } from '@mim4d/finetune';
 import type { SeededRandom } from '@mim4d/nn';
-import {
-  hasCheckpoint,
-  refuseFinishedRun,
-  type StepLossRecord,
-  type TrainingTask,
-  trainingLoop,
-} from '@mim4d/pretrain';
+import { hasCheckpoint, type StepLossRecord, type TrainingTask, trainingLoop } from '@mim4d/pretrain';
 import type { DetectionConfig } from '../config.ts';
 import { DetectionSamples } from '../data/detection-samples.ts';
 import { detectionLoss } from '../loss.ts';
@@ -44,31 +35,8 @@ export interface DetectionEvalRecord {
   [metric: string]: number | null;
 }
 
-export const DETECTION_RUN_FILES = { finetune: 'finetune.json', evaluations: 'eval' } as const;
-
-/** Folder of the validation evaluation at `step` (metrics_summary.json, metrics_details.json). */
-export function evaluationDir(runDir: string, step: number): string {
-  return path.join(runDir, DETECTION_RUN_FILES.evaluations, `step-${String(step).padStart(6, '0')}`);
-}
-
-/** finetune.json: what the run started from and trained on, kept beside the checkpoint for the export's card. */
-export interface FinetuneRecord {
-  task: 'detection';
-  backbone: BackboneRecord;
-  data: FinetuneSplitOptions;
-}
-
-/** Where the run's backbone came from and how much of it transferred. */
-export interface BackboneRecord {
-  ref: string;
-  kind: ResolvedBackbone['kind'];
-  description: string;
-  revision?: string;
-  sha256?: string;
-  transferred: number;
-  fresh: number;
-  discarded: number;
-}
+/** The run's files besides the training loop's: finetune.json and eval/step-N/ (the devkit's metric files). */
+export const DETECTION_RUN_FILES = FINETUNE_RUN_FILES;
 
 export interface FinetuneDetectionOptions {
   config: DetectionConfig;
@@ -108,26 +76,15 @@ export async function finetuneDetection(options: FinetuneDetectionOptions): Prom
   const model = new UvtrDetector(config);
   const resuming = options.resume === true && hasCheckpoint(outDir);
   if (!resuming) {
-    refuseFinishedRun(outDir);
-    if (backbone.config !== null) checkBackboneFits(backbone.config, config.backbone, backbone.description);
-    const report = transferWeights(model.params, backbone);
-    options.log?.(formatTransferReport(report));
-    const record: FinetuneRecord = {
+    beginFinetuneRun({
       task: 'detection',
+      params: model.params,
+      backboneConfig: config.backbone,
+      backbone,
       data: splits.options,
-      backbone: {
-        ref: backbone.ref,
-        kind: backbone.kind,
-        description: backbone.description,
-        ...(backbone.revision === undefined ? {} : { revision: backbone.revision }),
-        ...(backbone.sha256 === undefined ? {} : { sha256: backbone.sha256 }),
-        transferred: report.transferred.length,
-        fresh: report.fresh.length,
-        discarded: report.discarded.length,
-      },
-    };
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(path.join(outDir, DETECTION_RUN_FILES.finetune), `${JSON.stringify(record, null, 2)}\n`);
+      outDir,
+      log: options.log,
+    });
   }
   const train = new DetectionSamples(splits.nusc, splits.train, config);
   const val = new DetectionSamples(splits.nusc, splits.val, config);
