@@ -142,6 +142,8 @@ function checkBound(bound: GridBound, source: string, field: string): void {
   rule(bound.length === 3, source, field, 'must be [min, max, step]');
   const [min, max, step] = bound;
   rule(step > 0 && max > min, source, field, 'must have max > min and step > 0');
+  // BEVFusion's rasteriser centres the map patch on the lidar.
+  rule(min === -max, source, field, 'must be symmetric about the lidar (min = -max)');
   const cells = (max - min) / step;
   rule(
     Math.abs(cells - Math.round(cells)) < 1e-9,
