@@ -6,5 +6,20 @@ export {
   loadBevSegConfig,
   validateBevSegConfig,
 } from './config.ts';
+export { type BevSegSample, BevSegSamples } from './data/bev-seg-samples.ts';
+export { augmentedGroundTruthMasks, bevGrid, groundTruthMasks, maskTargets } from './data/ground-truth.ts';
+export { type LidarPose, lidarPose } from './data/lidar-pose.ts';
+export { SampleMaps } from './data/sample-maps.ts';
+export { bevSegLoss } from './loss.ts';
 export { BevSegmenter } from './model/bev-segmenter.ts';
 export { type EgoBevGrid, type LidarCells, lidarCells, lidarGridSampler } from './model/grid-transform.ts';
+export { predictProbabilities } from './predict.ts';
+export {
+  BEV_SEG_LOSS_TERMS,
+  type BevSegEvalRecord,
+  bevSegTrainingTask,
+  type FinetuneBevSegOptions,
+  type FinetuneBevSegResult,
+  finetuneBevSeg,
+} from './train/finetune-bev-seg.ts';
+export { BevSegValidator, MEAN_IOU_AT_HALF, METRICS_FILE } from './validation.ts';

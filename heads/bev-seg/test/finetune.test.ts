@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateSynthDataset } from '@mim4d/dataset';
+import { type FinetuneSplits, openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
+import { initBackend } from '@mim4d/nn';
+import { loadBevSegConfig } from '../src/config.ts';
+import { BevSegSamples } from '../src/data/bev-seg-samples.ts';
+import { bevGrid, groundTruthMasks } from '../src/data/ground-truth.ts';
+import { predictProbabilities } from '../src/predict.ts';
+import { finetuneBevSeg } from '../src/train/finetune-bev-seg.ts';
+
+/** Four scenes (three mini_train, one mini_val) of three small key frames each. */
+async function smallDataroot(dir: string): Promise<string> {
+  const out = path.join(dir, 'data');
+  await generateSynthDataset(
+    { out, scenes: 4, samples: 3, sweeps: 0, lidarSweeps: 0, width: 96, height: 54, seed: 5 },
+    { workers: 1 },
+  );
+  return out;
+}
+
+describe('BEV-seg fine-tuning (micro config)', function () {
+  this.timeout(180_000);
+  const config = loadBevSegConfig('micro');
+  let dir: string;
+  let splits: FinetuneSplits;
+  const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
+
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(path.join(tmpdir(), 'mim4d-bevseg-finetune-'));
+    splits = await openFinetuneSplits({
+      dataroot: await smallDataroot(dir),
+      version: 'v1.0-mini',
+      trainSplit: 'mini_train',
+      valSplit: 'mini_val',
+    });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the run files with a focal loss per class, validates at the start and the end, and resumes exactly', async () => {
+    const backbone = await resolveBackbone('none');
+    const whole = path.join(dir, 'whole');
+    const r = await finetuneBevSeg({ config, splits, backbone, steps: 4, outDir: whole });
+    for (const f of [
+      'config.json',
+      'finetune.json',
+      'loss.jsonl',
+      'eval.jsonl',
+      'loss-curve.png',
+      'checkpoint',
+    ]) {
+      assert.ok(existsSync(path.join(whole, f)), f);
+    }
+    assert.equal(JSON.parse(readFileSync(path.join(whole, 'finetune.json'), 'utf8')).task, 'bev-seg');
+    assert.equal(r.records.length, 4);
+    for (const record of r.records) {
+      assert.ok(typeof record.drivable_area === 'number' && typeof record.divider === 'number');
+      const sum = ['drivable_area', 'ped_crossing', 'walkway', 'stop_line', 'carpark_area', 'divider'].reduce(
+        (n, k) => n + (record[k] as number),
+        0,
+      );
+      assert.ok(Math.abs(sum - record.total!) < 1e-5, `${sum} vs ${record.total}`);
+    }
+    assert.deepEqual(
+      r.evals.map((e) => [e.step, e.samples]),
+      [
+        [0, 3],
+        [4, 3],
+      ],
+    );
+    const last = r.evals[1];
+    const summary = JSON.parse(readFileSync(path.join(whole, 'eval', 'step-000004', 'metrics.json'), 'utf8'));
+    assert.equal(summary['map/mean/iou@max'], last['map/mean/iou@max']);
+
+    // The logged IoU at 0.5 is the drivable area's over the validation samples at the end, counted here by hand.
+    const val = new BevSegSamples(splits.nusc, splits.val, config);
+    let [tp, fp, fn] = [0, 0, 0];
+    for (let k = 0; k < val.count; k++) {
+      const sample = await val.get(k);
+      const probs = predictProbabilities(r.model, sample);
+      const masks = groundTruthMasks(sample.map, sample.pose, bevGrid(config.head));
+      for (let cell = 0; cell < 81; cell++) {
+        const [p, m] = [probs[cell] >= 0.5, masks.data[cell] === 1];
+        [tp, fp, fn] = [tp + (p && m ? 1 : 0), fp + (p && !m ? 1 : 0), fn + (!p && m ? 1 : 0)];
+      }
+    }
+    assert.ok(tp + fn > 0);
+    assert.ok(Math.abs(last['map/drivable_area/iou@0.50'] - tp / (tp + fp + fn)) < 1e-6);
+    assert.equal(typeof last['map/mean/iou@0.50'], 'number');
+    r.model.dispose();
+
+    const split = path.join(dir, 'split');
+    (
+      await finetuneBevSeg({ config, splits, backbone, steps: 4, outDir: split, stopAfter: 2 })
+    ).model.dispose();
+    (
+      await finetuneBevSeg({ config, splits, backbone, steps: 4, outDir: split, resume: true })
+    ).model.dispose();
+    const losses = (d: string) => lines(path.join(d, 'loss.jsonl')).map((l) => JSON.parse(l).total);
+    assert.deepEqual(losses(split), losses(whole));
+    const evals = (d: string) =>
+      lines(path.join(d, 'eval.jsonl')).map((l) => JSON.parse(l)['map/mean/iou@max']);
+    assert.deepEqual(evals(split), evals(whole));
+  });
+
+  it('refuses to start a new run over a folder that holds one', async () => {
+    const out = path.join(dir, 'twice');
+    const backbone = await resolveBackbone('none');
+    const run = () => finetuneBevSeg({ config, splits, backbone, steps: 1, outDir: out, validate: false });
+    (await run()).model.dispose();
+    await assert.rejects(run(), /already holds a run \(checkpoint\/\)/);
+  });
+});
