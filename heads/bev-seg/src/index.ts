@@ -10,6 +10,14 @@ export { type BevSegSample, BevSegSamples } from './data/bev-seg-samples.ts';
 export { augmentedGroundTruthMasks, bevGrid, groundTruthMasks, maskTargets } from './data/ground-truth.ts';
 export { type LidarPose, lidarPose } from './data/lidar-pose.ts';
 export { SampleMaps } from './data/sample-maps.ts';
+export { bevSegContract, bevSegOnnx } from './export/bev-seg-onnx.ts';
+export {
+  BEV_SEG_EXPORT_FILES,
+  BEV_SEG_ROLE,
+  BEV_SEG_WEIGHTS_FORMAT,
+  type BevSegExport,
+  exportBevSeg,
+} from './export/export-bev-seg.ts';
 export { bevSegLoss } from './loss.ts';
 export { BevSegmenter } from './model/bev-segmenter.ts';
 export { type EgoBevGrid, type LidarCells, lidarCells, lidarGridSampler } from './model/grid-transform.ts';

@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSynthDataset } from '@mim4d/dataset';
 import { type FinetuneSplits, openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
-import { initBackend } from '@mim4d/nn';
+import { initBackend, readSafetensors } from '@mim4d/nn';
+import { validateCard } from '@mim4d/zoo';
+import * as ort from 'onnxruntime-node';
 import { loadBevSegConfig } from '../src/config.ts';
 import { BevSegSamples } from '../src/data/bev-seg-samples.ts';
 import { bevGrid, groundTruthMasks } from '../src/data/ground-truth.ts';
+import { exportBevSeg } from '../src/export/export-bev-seg.ts';
 import { predictProbabilities } from '../src/predict.ts';
 import { finetuneBevSeg } from '../src/train/finetune-bev-seg.ts';
 
@@ -112,5 +115,52 @@ describe('BEV-seg fine-tuning (micro config)', function () {
     const run = () => finetuneBevSeg({ config, splits, backbone, steps: 1, outDir: out, validate: false });
     (await run()).model.dispose();
     await assert.rejects(run(), /already holds a run \(checkpoint\/\)/);
+  });
+
+  it('exports a graph whose card validates and declares exactly its I/O, with the weights and the IoU', async () => {
+    const run = path.join(dir, 'whole');
+    const out = exportBevSeg(run, 'abc1234');
+    assert.deepEqual(readdirSync(out.dir).sort(), ['bev-seg.onnx', 'bev-seg.safetensors', 'card.json']);
+    const card = JSON.parse(readFileSync(out.card, 'utf8'));
+    const validation = validateCard(card);
+    assert.ok(validation.ok, JSON.stringify(validation));
+    assert.equal(card.task, 'bev-seg');
+    assert.deepEqual(card.labels, [
+      'drivable_area',
+      'ped_crossing',
+      'walkway',
+      'stop_line',
+      'carpark_area',
+      'divider',
+    ]);
+    assert.equal(card.preprocessing.outputFrame, 'lidar');
+    assert.deepEqual(card.preprocessing.bevRangeM, [-9, -9, 9, 9]);
+    assert.equal(card.preprocessing.images.cameras.length, 6);
+    const evals = readFileSync(path.join(run, 'eval.jsonl'), 'utf8').trim().split('\n');
+    const last = JSON.parse(evals[evals.length - 1]);
+    assert.equal(card.results[0].benchmark, 'nuscenes-bev-seg@v1');
+    assert.equal(card.results[0].metrics.mIoU, last['map/mean/iou@max']);
+    assert.equal(card.results[0].perClass.walkway['iou@0.50'], last['map/walkway/iou@0.50']);
+    const session = await ort.InferenceSession.create(readFileSync(out.onnx));
+    const spec = (m: ort.InferenceSession.ValueMetadata) =>
+      m.isTensor ? { name: m.name, dtype: m.type, shape: [...m.shape] } : { name: m.name };
+    assert.deepEqual(card.artifacts[0].io.inputs, session.inputMetadata.map(spec));
+    assert.deepEqual(card.artifacts[0].io.outputs, session.outputMetadata.map(spec));
+    const weights = readSafetensors(readFileSync(out.weights), out.weights);
+    assert.equal(JSON.parse(weights.metadata.config).name, 'micro');
+    assert.ok(weights.tensors.has('heads.map.classifier.6.weight'));
+    assert.ok(weights.tensors.has('decoder.neck.fuse.1.running_var'));
+  });
+
+  it('refuses to export a run of another task, naming its finetune.json', () => {
+    const other = path.join(dir, 'other-task');
+    cpSync(path.join(dir, 'whole'), other, { recursive: true });
+    const record = path.join(other, 'finetune.json');
+    writeFileSync(record, JSON.stringify({ ...JSON.parse(readFileSync(record, 'utf8')), task: 'detection' }));
+    assert.throws(
+      () => exportBevSeg(other, 'abc1234'),
+      (e: Error) => e.message === `${record}: task is "detection", not "bev-seg"`,
+    );
+    assert.equal(existsSync(path.join(other, 'export')), true, 'the earlier export is left as it was');
   });
 });

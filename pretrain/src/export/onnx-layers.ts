@@ -1,5 +1,6 @@
 import {
   attr,
+  type BatchNorm,
   type Conv2d,
   type Conv3d,
   type DepthwiseConv2d,
@@ -50,9 +51,40 @@ export function onnxLayers(g: OnnxGraphBuilder) {
     });
   };
 
+  /**
+   * A conv followed by inference-mode BatchNorm as one Conv: per output channel k = gamma / sqrt(var + eps), the
+   * weights times k and the bias (b - mean) · k + beta, computed in float32 as the two layers would.
+   */
+  const foldBatchNorm = (weight: tf.Variable, bias: tf.Variable | null, bn: BatchNorm) =>
+    tf.tidy(() => {
+      const k = tf.div(bn.gamma, tf.sqrt(tf.add(bn.runningVar, bn.eps)));
+      const b = bias === null ? tf.neg(bn.runningMean) : tf.sub(bias, bn.runningMean);
+      return { weight: tf.keep(tf.mul(weight, k)), bias: tf.keep(tf.add(tf.mul(b, k), bn.beta)) };
+    });
+
   return {
     toFirst,
     toLast,
+    /**
+     * Conv2d on channels-first [n, C, H, W]; with `bn`, the BatchNorm after it (running statistics) folded in, its
+     * initializers named `<conv weight>.bn_folded` and `<conv>.bias.bn_folded`.
+     */
+    conv2dFirst: (x: OnnxValue, layer: Conv2d, bn?: BatchNorm) => {
+      if (bn === undefined)
+        return convFirst(x, layer.weight, layer.bias, { stride: layer.stride, pad: layer.padding });
+      const folded = foldBatchNorm(layer.weight, layer.bias, bn);
+      const name = paramName(layer.weight);
+      const k = layer.weight.shape[0];
+      const transposed = tf.transpose(folded.weight, [3, 2, 0, 1]);
+      const w = g.initializer(`${name}.bn_folded`, transposed);
+      const b = g.initializer(`${name.replace(/weight$/, 'bias')}.bn_folded`, folded.bias);
+      tf.dispose([transposed, folded.weight, folded.bias]);
+      return g.op('Conv', [x, w, b], {
+        kernel_shape: attr.ints([k, k]),
+        strides: attr.ints([layer.stride, layer.stride]),
+        pads: attr.ints([layer.padding, layer.padding, layer.padding, layer.padding]),
+      });
+    },
     conv2d: (x: OnnxValue, layer: Conv2d) =>
       toLast(
         convFirst(toFirst(x, 4), layer.weight, layer.bias, { stride: layer.stride, pad: layer.padding }),

@@ -48,6 +48,7 @@ export function validationResults(
   benchmark: string,
   metrics: Record<string, number>,
   provenance: { codeCommit: string; seed: number },
+  perClass?: Record<string, Record<string, number>>,
 ): CardResult[] {
   if (Object.keys(metrics).length === 0) return [];
   return [
@@ -56,6 +57,7 @@ export function validationResults(
       task: record.task,
       dataset: { name: datasetName(record), version: record.data.version, split: record.data.valSplit },
       metrics,
+      ...(perClass === undefined ? {} : { perClass }),
       status: 'self-reported',
       provenance: {
         evalToolkit: 'nuscenes-eval-ts@0.1.0',
