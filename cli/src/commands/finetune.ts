@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { headCommit, positive, stepProgress } from './shared.ts';
 
-interface FinetuneDetectionCliOptions {
+/** The flags every `mim4d finetune <task>` command takes. */
+interface FinetuneCliOptions {
   data?: string;
   version: string;
   backbone?: string;
@@ -18,18 +19,81 @@ interface FinetuneDetectionCliOptions {
   token?: string;
 }
 
+type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
+
+/** What a task's run starts from, prepared alike for every task. */
+interface PreparedRun {
+  opts: Required<FinetuneCliOptions>;
+  runtime: Runtime;
+  backend: { tfName: string };
+  backbone: Awaited<ReturnType<Runtime['finetune']['resolveBackbone']>>;
+  splits: Awaited<ReturnType<Runtime['finetune']['openFinetuneSplits']>>;
+}
+
 /** Adds `mim4d finetune` (task heads on a MIM4D backbone) to the program. */
 export function registerFinetuneCommand(program: Command): void {
   const finetune = program
     .command('finetune')
     .description('fine-tune a task head on a MIM4D backbone, and export it for mim4d-eval and the zoo');
+  addTaskCommand(
+    finetune,
+    'detection',
+    'fine-tune the UVTR 3D-detection head (heads.md section 1) on the training split and evaluate mAP / NDS on ' +
+      'the validation split at the start, every evaluation.every steps and at the end. Writes config.json, ' +
+      'finetune.json, loss.jsonl, eval.jsonl, loss-curve.png and checkpoint/ to --out',
+    finetuneDetectionCommand,
+  );
+  addTaskCommand(
+    finetune,
+    'bev-seg',
+    'fine-tune the BEVFusion map-segmentation head (heads.md section 2) on the training split and evaluate the ' +
+      'IoU of its six classes on the validation split at the start, every evaluation.every steps and at the end. ' +
+      'Writes config.json, finetune.json, loss.jsonl, eval.jsonl, eval/step-N/metrics.json, loss-curve.png and ' +
+      'checkpoint/ to --out',
+    finetuneBevSegCommand,
+  );
   finetune
-    .command('detection')
+    .command('export <runDir>')
     .description(
-      'fine-tune the UVTR 3D-detection head (heads.md section 1) on the training split and evaluate mAP / NDS on ' +
-        'the validation split at the start, every evaluation.every steps and at the end. Writes config.json, ' +
-        'finetune.json, loss.jsonl, eval.jsonl, loss-curve.png and checkpoint/ to --out',
+      "write <runDir>/export/ for the run's task (finetune.json): detection gives detector.onnx (images + " +
+        'ego->image matrices -> scores and boxes) and detector.safetensors, bev-seg gives bev-seg.onnx (images + ' +
+        'ego->image + lidar->ego matrices -> class probabilities on the lidar grid) and bev-seg.safetensors; both ' +
+        'with card.json (zoo card: task, I/O, classes, backbone, data, validation metrics)',
     )
+    .option('--code-commit <sha>', 'commit of the code that trained the run (default: this checkout HEAD)')
+    .action(async (runDir: string, opts: { codeCommit?: string }, command: Command) => {
+      try {
+        const codeCommit = opts.codeCommit ?? headCommit();
+        const runtime = await loadRuntime();
+        await runtime.nn.initBackend();
+        const out = exportRun(runtime, runDir, codeCommit);
+        process.stdout.write(
+          `wrote ${out.onnx}\nwrote ${out.weights}\nwrote ${out.card}\n  parameters: ${out.params}\n`,
+        );
+      } catch (error) {
+        command.error(`mim4d finetune export: ${(error as Error).message}`, { exitCode: 1 });
+      }
+    });
+}
+
+/** Exports a run as its finetune.json's task says. */
+function exportRun(runtime: Runtime, runDir: string, codeCommit: string) {
+  const { task } = runtime.finetune.readFinetuneRecord(runDir);
+  return task === 'bev-seg'
+    ? runtime.bevSeg.exportBevSeg(runDir, codeCommit)
+    : runtime.detection.exportDetector(runDir, codeCommit);
+}
+
+/** `mim4d finetune <task>` with the flags every task shares; `run` trains once the run is prepared. */
+function addTaskCommand(
+  finetune: Command,
+  task: string,
+  description: string,
+  run: (prepared: PreparedRun) => Promise<void>,
+): void {
+  finetune
+    .command(task)
+    .description(description)
     .option('--data <dir>', 'dataroot (nuScenes layout, e.g. from `mim4d data synth`)')
     .option('--version <name>', 'table folder under the dataroot', 'v1.0-mini')
     .option(
@@ -58,7 +122,7 @@ export function registerFinetuneCommand(program: Command): void {
       'zoo endpoint for a zoo --backbone (default: MIM4D_ZOO_ENDPOINT or the saved login)',
     )
     .option('--token <token>', 'zoo token (default: MIM4D_ZOO_TOKEN or the saved login)')
-    .action(async (opts: FinetuneDetectionCliOptions, command: Command) => {
+    .action(async (opts: FinetuneCliOptions, command: Command) => {
       const missing = (['data', 'backbone', 'out'] as const).find((k) => opts[k] === undefined);
       if (missing !== undefined) {
         command.error(
@@ -67,44 +131,18 @@ export function registerFinetuneCommand(program: Command): void {
         return;
       }
       try {
-        await finetuneDetectionCommand(opts as Required<FinetuneDetectionCliOptions>);
+        await run(await prepareRun(opts as Required<FinetuneCliOptions>));
       } catch (error) {
-        command.error(`mim4d finetune detection: ${(error as Error).message}`, { exitCode: 1 });
-      }
-    });
-  finetune
-    .command('export <runDir>')
-    .description(
-      'write <runDir>/export/: detector.onnx (images + ego->image matrices -> scores and boxes), ' +
-        'detector.safetensors and card.json (zoo card: task, I/O, classes, backbone, data, validation metrics)',
-    )
-    .option('--code-commit <sha>', 'commit of the code that trained the run (default: this checkout HEAD)')
-    .action(async (runDir: string, opts: { codeCommit?: string }, command: Command) => {
-      try {
-        const codeCommit = opts.codeCommit ?? headCommit();
-        const { nn, detection } = await loadRuntime();
-        await nn.initBackend();
-        const out = detection.exportDetector(runDir, codeCommit);
-        process.stdout.write(
-          `wrote ${out.onnx}\nwrote ${out.weights}\nwrote ${out.card}\n  parameters: ${out.params}\n`,
-        );
-      } catch (error) {
-        command.error(`mim4d finetune export: ${(error as Error).message}`, { exitCode: 1 });
+        command.error(`mim4d finetune ${task}: ${(error as Error).message}`, { exitCode: 1 });
       }
     });
 }
 
-async function finetuneDetectionCommand(opts: Required<FinetuneDetectionCliOptions>): Promise<void> {
-  const { nn, detection, finetune, evaluation } = await loadRuntime();
+/** Starts the backend, resolves the backbone (none on resume: the checkpoint holds it) and opens the splits. */
+async function prepareRun(opts: Required<FinetuneCliOptions>): Promise<PreparedRun> {
+  const runtime = await loadRuntime();
+  const { nn, finetune } = runtime;
   const backend = await nn.initBackend({ prefer: nn.parseBackendPreference(opts.backend, '--backend') });
-  const config = detection.loadDetectionConfig(opts.config);
-  const data = {
-    dataroot: opts.data,
-    version: opts.version,
-    trainSplit: opts.trainSplit,
-    valSplit: opts.valSplit,
-    ...(opts.splitFile === undefined ? {} : { splitFile: opts.splitFile }),
-  };
   const backbone = opts.resume
     ? await finetune.resolveBackbone('none')
     : await finetune.resolveBackbone(opts.backbone, {
@@ -113,17 +151,66 @@ async function finetuneDetectionCommand(opts: Required<FinetuneDetectionCliOptio
           ...(opts.token === undefined ? {} : { token: opts.token }),
         },
       });
-  const splits = await finetune.openFinetuneSplits(data);
+  const splits = await finetune.openFinetuneSplits({
+    dataroot: opts.data,
+    version: opts.version,
+    trainSplit: opts.trainSplit,
+    valSplit: opts.valSplit,
+    ...(opts.splitFile === undefined ? {} : { splitFile: opts.splitFile }),
+  });
+  return { opts, runtime, backend, backbone, splits };
+}
+
+function announce(task: string, prepared: PreparedRun, configName: string): void {
+  const from = prepared.opts.resume ? 'the checkpoint' : prepared.backbone.description;
+  process.stderr.write(
+    `finetune ${task}: config ${configName}, starting from ${from}, backend ${prepared.backend.tfName}\n`,
+  );
+}
+
+/** The run's summary: steps, loss and validation metrics from the first evaluation to the last. */
+function printSummary(
+  out: string,
+  steps: number,
+  result: {
+    step: number;
+    records: { total: number | null }[];
+    evals: { step: number; [key: string]: number | null }[];
+  },
+  metrics: [label: string, key: string][],
+  perClass: [label: string, keys: [name: string, key: string][]],
+): void {
+  const loss = (i: number) => result.records.at(i)?.total?.toFixed(4) ?? '-';
+  const [e0, e1] = [result.evals.at(0), result.evals.at(-1)];
+  const metric = (key: string) =>
+    e0 === undefined || e1 === undefined
+      ? '-'
+      : `${fmt(e0[key])} (step ${e0.step}) -> ${fmt(e1[key])} (step ${e1.step})`;
+  const [classLabel, classKeys] = perClass;
+  process.stdout.write(
+    [
+      `wrote ${out}`,
+      `  steps:  ${result.step}/${steps}`,
+      `  loss:   ${loss(0)} -> ${loss(-1)}`,
+      ...metrics.map(([label, key]) => `  validation ${label}: ${metric(key)}`),
+      ...(e1 !== undefined && classKeys.length > 0
+        ? [`  ${classLabel}: ${classKeys.map(([name, key]) => `${name} ${fmt(e1[key])}`).join(', ')}`]
+        : []),
+    ].join('\n') + '\n',
+  );
+}
+
+async function finetuneDetectionCommand(prepared: PreparedRun): Promise<void> {
+  const { opts, runtime, backbone, splits } = prepared;
+  const { detection, evaluation } = runtime;
+  const config = detection.loadDetectionConfig(opts.config);
   const val = new Set(splits.val);
   const score = await evaluation.detectionValidationScorer(
     { dataroot: opts.data, version: opts.version, split: opts.valSplit, splitFile: opts.splitFile },
     config.head.classRangeM,
     { nusc: splits.nusc, samples: splits.nusc.tables.sample.filter((s) => val.has(s.token)) },
   );
-  const from = opts.resume ? 'the checkpoint' : backbone.description;
-  process.stderr.write(
-    `finetune detection: config ${config.name}, starting from ${from}, backend ${backend.tfName}\n`,
-  );
+  announce('detection', prepared, config.name);
   const progress = stepProgress('finetune', opts.steps);
   const result = await detection.finetuneDetection({
     config,
@@ -139,27 +226,51 @@ async function finetuneDetectionCommand(opts: Required<FinetuneDetectionCliOptio
   });
   progress.stop();
   result.model.dispose();
-  const loss = (i: number) => result.records.at(i)?.total?.toFixed(4) ?? '-';
-  const [e0, e1] = [result.evals.at(0), result.evals.at(-1)];
-  const metric = (key: string) =>
-    e0 === undefined || e1 === undefined
-      ? '-'
-      : `${fmt(e0[key])} (step ${e0.step}) -> ${fmt(e1[key])} (step ${e1.step})`;
-  const perClass =
-    e1 === undefined
-      ? []
-      : Object.keys(e1)
-          .filter((k) => k.startsWith('AP.'))
-          .map((k) => `${k.slice(3)} ${fmt(e1[k])}`);
-  process.stdout.write(
+  const last = result.evals.at(-1);
+  const apKeys = last === undefined ? [] : Object.keys(last).filter((k) => k.startsWith('AP.'));
+  printSummary(
+    opts.out,
+    opts.steps,
+    result,
     [
-      `wrote ${opts.out}`,
-      `  steps:  ${result.step}/${opts.steps}`,
-      `  loss:   ${loss(0)} -> ${loss(-1)}`,
-      `  validation mAP: ${metric('mAP')}`,
-      `  validation NDS: ${metric('NDS')}`,
-      ...(perClass.length > 0 ? [`  AP by class: ${perClass.join(', ')}`] : []),
-    ].join('\n') + '\n',
+      ['mAP', 'mAP'],
+      ['NDS', 'NDS'],
+    ],
+    ['AP by class', apKeys.map((k) => [k.slice(3), k] as [string, string])],
+  );
+}
+
+async function finetuneBevSegCommand(prepared: PreparedRun): Promise<void> {
+  const { opts, runtime, backbone, splits } = prepared;
+  const { bevSeg, dataset } = runtime;
+  const config = bevSeg.loadBevSegConfig(opts.config);
+  announce('bev-seg', prepared, config.name);
+  const progress = stepProgress('finetune', opts.steps);
+  const result = await bevSeg.finetuneBevSeg({
+    config,
+    splits,
+    backbone,
+    steps: opts.steps,
+    outDir: opts.out,
+    resume: opts.resume,
+    checkpointEvery: opts.checkpointEvery,
+    log: (line) => process.stderr.write(`${line}\n`),
+    onStep: (r) => progress.onStep(r),
+  });
+  progress.stop();
+  result.model.dispose();
+  printSummary(
+    opts.out,
+    opts.steps,
+    result,
+    [
+      ['mean IoU (best threshold)', 'map/mean/iou@max'],
+      ['mean IoU at 0.5', bevSeg.MEAN_IOU_AT_HALF],
+    ],
+    [
+      'IoU at 0.5 by class',
+      dataset.BEV_MAP_CLASSES.map((name) => [name, `map/${name}/iou@0.50`] as [string, string]),
+    ],
   );
 }
 
@@ -171,7 +282,9 @@ function fmt(v: number | null | undefined): string {
 async function loadRuntime() {
   return {
     nn: await import('@mim4d/nn'),
+    dataset: await import('@mim4d/dataset'),
     detection: await import('@mim4d/head-detection'),
+    bevSeg: await import('@mim4d/head-bev-seg'),
     finetune: await import('@mim4d/finetune'),
     evaluation: await import('@mim4d/eval'),
   };

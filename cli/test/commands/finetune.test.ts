@@ -68,4 +68,36 @@ describe('mim4d finetune', function () {
     const exported = await mim4d('finetune', 'export', out, '--code-commit', 'abc1234');
     assert.match(exported.stdout, /detector\.onnx[\s\S]*detector\.safetensors[\s\S]*card\.json/);
   });
+
+  it("fine-tunes the BEV segmenter, prints the validation IoU, and exports it by the run's task", async () => {
+    const out = join(work, 'bev-seg');
+    const { stdout } = await mim4d(
+      'finetune',
+      'bev-seg',
+      '--data',
+      data,
+      '--config',
+      'micro',
+      '--steps',
+      '2',
+      '--out',
+      out,
+      '--backbone',
+      'none',
+    );
+    assert.match(stdout, /steps: {2}2\/2/);
+    assert.match(
+      stdout,
+      /validation mean IoU \(best threshold\): \d\.\d{4} \(step 0\) -> \d\.\d{4} \(step 2\)/,
+    );
+    assert.match(stdout, /IoU at 0\.5 by class: drivable_area \d\.\d{4}, ped_crossing/);
+    const metrics = JSON.parse(readFileSync(join(out, 'eval', 'step-000002', 'metrics.json'), 'utf8'));
+    assert.equal(typeof metrics['map/drivable_area/iou@max'], 'number');
+    const exported = await mim4d('finetune', 'export', out, '--code-commit', 'abc1234');
+    assert.match(exported.stdout, /bev-seg\.onnx[\s\S]*bev-seg\.safetensors[\s\S]*card\.json/);
+    assert.equal(JSON.parse(readFileSync(join(out, 'export', 'card.json'), 'utf8')).task, 'bev-seg');
+  });
+
+  it('names a folder that is not a fine-tuning run when exporting', () =>
+    rejectsWith(mim4d('finetune', 'export', join(work, 'nothing-here')), /nothing-here/));
 });
