@@ -5,7 +5,7 @@
 import type { Mat4, NuScenes } from '@mim4d/dataset';
 import { loadKeyFrame } from '@mim4d/pretrain';
 import { InputError } from '../cli/shared/exit-codes.ts';
-import type { ImageInput } from './detector-card.ts';
+import type { ImageInput } from './model-card-input.ts';
 
 export interface FrameBatch {
   tokens: string[];

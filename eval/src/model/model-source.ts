@@ -16,7 +16,7 @@ export interface ModelSource {
   /** Names the card in error messages (a path, or the zoo revision). */
   cardSource: string;
   /** The local path of the artifact the card calls `path` (pulled first when it comes from the zoo). */
-  detectorFile(path: string): Promise<string>;
+  artifactFile(path: string, role: string): Promise<string>;
 }
 
 async function readCard(path: string): Promise<unknown> {
@@ -53,7 +53,7 @@ export async function openModelSource(model: string, zoo: ZooConnection): Promis
     return {
       card: await readCard(cardPath),
       cardSource: cardPath,
-      detectorFile: async (p) => join(model, p),
+      artifactFile: async (p) => join(model, p),
     };
   }
   if (kind === 'file') {
@@ -66,10 +66,10 @@ export async function openModelSource(model: string, zoo: ZooConnection): Promis
     return {
       card: await readCard(cardPath),
       cardSource: cardPath,
-      async detectorFile(path) {
+      async artifactFile(path, role) {
         if (basename(path) !== basename(model)) {
           throw new InputError(
-            `${cardPath}: its detector artifact is "${path}", not ${basename(model)}: is this the card of ${model}?`,
+            `${cardPath}: its ${role} artifact is "${path}", not ${basename(model)}: is this the card of ${model}?`,
           );
         }
         return model;

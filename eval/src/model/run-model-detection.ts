@@ -15,9 +15,10 @@ import {
   type DetectionRunResult,
   scoreDetection,
 } from '../detection/run-detection.ts';
-import { readDetectorCard } from './detector-card.ts';
-import { checkDetectorContract, checkGraphMatchesCard } from './detector-contract.ts';
+import { DETECTOR_ROLE, readDetectorCard } from './detector-card.ts';
+import { checkDetectorContract } from './detector-contract.ts';
 import { DetectorSession } from './detector-session.ts';
+import { checkGraphMatchesCard } from './graph-contract.ts';
 import { openModelSource } from './model-source.ts';
 import { type DetectorTimes, runDetector } from './run-detector.ts';
 import { SubmissionWriter } from './submission-writer.ts';
@@ -74,8 +75,8 @@ export async function runModelDetection(
   const source = await openModelSource(options.model, options.zoo ?? {});
   const detector = readDetectorCard(source.card, source.cardSource);
   checkDetectorContract(detector, source.cardSource);
-  const onnxPath = await source.detectorFile(detector.detector.path);
-  await checkGraphMatchesCard(onnxPath, detector, source.cardSource);
+  const onnxPath = await source.artifactFile(detector.detector.path, DETECTOR_ROLE);
+  await checkGraphMatchesCard(onnxPath, detector.detector, source.cardSource, DETECTOR_ROLE);
 
   const opened = await openDatasetSplit(options.dataset);
   let scoreStart = performance.now();

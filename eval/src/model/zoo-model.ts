@@ -1,5 +1,5 @@
 /**
- * A model named `ns/name[@rev]` on the zoo: its card and, once the card names it, its detector file, pulled with
+ * A model named `ns/name[@rev]` on the zoo: its card and, once the card names it, its graph file, pulled with
  * the zoo client into its cache (sha256-verified), with the settings `mim4d-zoo` uses (flags, then
  * MIM4D_ZOO_ENDPOINT / MIM4D_ZOO_TOKEN, then the saved login).
  */
@@ -80,7 +80,7 @@ export async function openZooModel(ref: string, connection: ZooConnection): Prom
   return {
     card,
     cardSource: `the card of ${pinned}`,
-    async detectorFile(path: string): Promise<string> {
+    async artifactFile(path: string): Promise<string> {
       const mb = (bytes: number) => Math.round(bytes / 1e6);
       const size = manifest.files.find((f) => f.path === path)?.size ?? 0;
       const bar = progressBar(`Pulling ${path}`, Math.max(1, mb(size)), 'MB');

@@ -4,3 +4,4 @@ export type { SegmentationResult, SegmentationSample } from './data-classes.ts';
 export { SegmentationEvaluator } from './evaluate.ts';
 export { evaluateSegmentationFiles, type SegmentationFileOptions } from './evaluate-files.ts';
 export { type NpyData, type NpyDtype, NpyError, NpyFile, type NpyHeader } from './npy.ts';
+export { npyBytes, writeNpy } from './npy-writer.ts';
