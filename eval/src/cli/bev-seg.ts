@@ -1,65 +1,168 @@
-/** `mim4d-eval bev-seg`: BEVFusion map-segmentation IoU of BEV probabilities against GT masks. */
+/**
+ * `mim4d-eval bev-seg`: BEVFusion map-segmentation IoU of BEV probabilities against GT masks, or of a BEV-seg
+ * model run over a dataroot split against the masks rasterised from its map.
+ */
+import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
-import {
-  BEVFUSION_SEG_CONFIG,
-  evaluateSegmentationFiles,
-  NpyError,
-  type SegmentationResult,
-} from 'nuscenes-eval-ts';
-import { writeSegmentationPlots } from '../bevseg/plots.ts';
-import { formatSegmentationSummary } from '../bevseg/summary-table.ts';
+import { scoreSegmentationFiles } from '../bevseg/score-files.ts';
+import type { PlotSelection } from '../model/run-model-bev-seg.ts';
 import { InputError } from './shared/exit-codes.ts';
-import { progressBar, toJson, writeJsonFile } from './shared/output.ts';
+import { DEFAULT_BATCH, wholeNumber } from './shared/flags.ts';
 
-interface BevSegOptions {
-  results: string;
-  gt: string;
+interface BevSegFlags {
+  results?: string;
+  gt?: string;
+  model?: string;
+  dataroot?: string;
+  version?: string;
+  split?: string;
+  splitFile?: string;
+  resultsOut?: string;
+  batch?: number;
+  threads?: number;
+  endpoint?: string;
+  token?: string;
+  plotSamples?: PlotSelection;
   outputDir: string;
   plots?: boolean;
   json?: boolean;
 }
 
-async function run(opts: BevSegOptions, out: (text: string) => void): Promise<void> {
-  let bar: ReturnType<typeof progressBar> | undefined;
-  let result: SegmentationResult;
-  try {
-    result = evaluateSegmentationFiles(opts.results, opts.gt, {
-      onProgress(done, total) {
-        bar ??= progressBar('bev-seg: samples', total);
-        bar.update(done);
-      },
-    });
-  } catch (err) {
-    if (err instanceof NpyError) throw new InputError(err.message);
-    throw err;
-  } finally {
-    bar?.stop();
+const MODEL_ONLY = {
+  dataroot: '--dataroot',
+  version: '--version',
+  split: '--split',
+  splitFile: '--split-file',
+  resultsOut: '--results-out',
+  batch: '--batch',
+  threads: '--threads',
+  endpoint: '--endpoint',
+  token: '--token',
+  plotSamples: '--plot-samples',
+} as const;
+
+/** `--plot-samples`: a count of samples spread over the split, or comma-separated sample tokens. */
+function plotSelection(value: string): PlotSelection {
+  if (/^\d+$/.test(value)) return { count: wholeNumber('--plot-samples', 1)(value) };
+  const tokens = value.split(',').map((t) => t.trim());
+  if (tokens.some((t) => t === '')) {
+    throw new InputError(
+      `--plot-samples takes a count or comma-separated sample tokens, got ${JSON.stringify(value)}`,
+    );
   }
-  await writeJsonFile(opts.outputDir, 'metrics.json', result.metrics);
-  if (opts.plots) await writeSegmentationPlots(opts.outputDir, result, BEVFUSION_SEG_CONFIG);
-  out(
-    opts.json
-      ? `${toJson(result.metrics)}\n`
-      : `${formatSegmentationSummary(result, BEVFUSION_SEG_CONFIG)}\n`,
-  );
+  return { tokens };
+}
+
+async function runModel(flags: BevSegFlags): Promise<void> {
+  if (flags.gt !== undefined) {
+    throw new InputError(
+      '--model scores against --dataroot/--version/--split, not --gt (the masks come from the map)',
+    );
+  }
+  if (flags.dataroot === undefined || flags.version === undefined || flags.split === undefined) {
+    throw new InputError('--model needs all of --dataroot D --version V --split S');
+  }
+  if (flags.plotSamples !== undefined && !flags.plots)
+    throw new InputError('--plot-samples goes with --plots');
+  // Loaded on demand: the model path pulls in onnxruntime, the zoo client, the map rasteriser and the image loaders.
+  const { runModelBevSeg } = await import('../model/run-model-bev-seg.ts');
+  await runModelBevSeg({
+    model: flags.model!,
+    dataset: {
+      dataroot: flags.dataroot,
+      version: flags.version,
+      split: flags.split,
+      splitFile: flags.splitFile,
+    },
+    outputDir: flags.outputDir,
+    resultsOut: flags.resultsOut,
+    batch: flags.batch ?? DEFAULT_BATCH,
+    threads: flags.threads ?? Math.max(1, availableParallelism() - 1),
+    plots: flags.plots,
+    plotSamples: flags.plotSamples,
+    json: flags.json,
+    zoo: { endpoint: flags.endpoint, token: flags.token },
+  });
 }
 
 const LAYOUT = `Arrays are .npy files in one of two layouts:
   DIR/tokens.json (["<sample_token>", ...], dataset order) and DIR/<sample_token>.npy of shape [6, H, W]
   FILE.npy of shape [N, 6, H, W] and FILE.tokens.json naming item i's sample
 Results hold float32 (or float64) probabilities, the GT uint8 or bool masks; channels are
-drivable_area, ped_crossing, walkway, stop_line, carpark_area, divider.`;
+drivable_area, ped_crossing, walkway, stop_line, carpark_area, divider.
+With --model, <output-dir>/probs and <output-dir>/masks are written in the first layout, so
+they can be scored again with --results and --gt (or submitted to the zoo's bev-seg benchmark).`;
 
 export function bevSegCommand(out: (text: string) => void = (t) => process.stdout.write(t)): Command {
   return new Command('bev-seg')
     .description(
       'BEVFusion map-segmentation IoU at thresholds 0.35..0.65 and iou@max; writes <output-dir>/metrics.json (map/<class>/iou@<t> keys)',
     )
-    .requiredOption('--results <path>', 'probabilities: a directory or a stacked .npy (see below)')
-    .requiredOption('--gt <path>', 'GT masks: a directory or a stacked .npy (see below)')
-    .requiredOption('--output-dir <dir>', 'where metrics.json (and the --plots images) go')
-    .option('--plots', 'also write IoU-versus-threshold curves as a PNG image')
+    .option('--results <path>', 'probabilities: a directory or a stacked .npy (see below)')
+    .option('--gt <path>', 'GT masks: a directory or a stacked .npy (see below)')
+    .option(
+      '--model <model>',
+      'instead of --results/--gt: a BEV segmenter to run, as an .onnx file (card.json beside it), an export folder or a zoo reference ns/name[@rev]',
+    )
+    .option('--dataroot <dir>', 'with --model: nuScenes dataroot whose map gives the GT masks')
+    .option('--version <name>', 'with --model: dataset version, e.g. v1.0-trainval or v1.0-mini')
+    .option('--split <name>', 'with --model: split, e.g. val or mini_val')
+    .option(
+      '--split-file <file>',
+      'with --model: JSON {split: [scene names]}, custom splits or lists that replace the bundled official ones',
+    )
+    .requiredOption(
+      '--output-dir <dir>',
+      'where metrics.json, the --plots images and (--model) probs/ and masks/ go',
+    )
+    .option('--results-out <dir>', 'with --model: write the probabilities here instead of <output-dir>/probs')
+    .option(
+      '--batch <n>',
+      `with --model: samples per graph run (default ${DEFAULT_BATCH})`,
+      wholeNumber('--batch', 1),
+    )
+    .option(
+      '--threads <n>',
+      'with --model: onnxruntime intra-op threads (default: the available CPUs but one, which decodes images meanwhile)',
+      wholeNumber('--threads', 1),
+    )
+    .option('--endpoint <url>', 'with a zoo --model: zoo URL (default: MIM4D_ZOO_ENDPOINT, the saved login)')
+    .option('--token <token>', 'with a zoo --model: bearer token (default: MIM4D_ZOO_TOKEN, the saved login)')
+    .option(
+      '--plots',
+      'also write IoU-versus-threshold curves as a PNG image; with --model also, per sample, the camera images and the six predicted masks beside the GT under <output-dir>/samples/',
+    )
+    .option(
+      '--plot-samples <n|tokens>',
+      'with --model --plots: picture only n samples spread over the split, or the comma-separated sample tokens (default: every sample)',
+      plotSelection,
+    )
     .option('--json', 'print the metrics as JSON instead of a table')
     .addHelpText('after', `\n${LAYOUT}`)
-    .action(async (opts: BevSegOptions) => run(opts, out));
+    .action(async (flags: BevSegFlags) => {
+      if (flags.model !== undefined) {
+        if (flags.results !== undefined)
+          throw new InputError('give either --results R with --gt G, or --model MODEL');
+        return runModel(flags);
+      }
+      const modelFlag = (Object.keys(MODEL_ONLY) as (keyof typeof MODEL_ONLY)[]).find(
+        (f) => flags[f] !== undefined,
+      );
+      if (modelFlag) throw new InputError(`${MODEL_ONLY[modelFlag]} goes with --model, not --results/--gt`);
+      if (flags.results === undefined || flags.gt === undefined) {
+        throw new InputError(
+          'give --results R and --gt G, or --model MODEL with --dataroot D --version V --split S',
+        );
+      }
+      await scoreSegmentationFiles(
+        {
+          results: flags.results,
+          gt: flags.gt,
+          outputDir: flags.outputDir,
+          plots: flags.plots,
+          json: flags.json,
+        },
+        out,
+      );
+    });
 }

@@ -4,8 +4,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_LOAD_WORKERS } from 'nuscenes-eval-ts';
 import { runDetection } from '../detection/run-detection.ts';
 import { InputError } from './shared/exit-codes.ts';
-
-const DEFAULT_BATCH = 4;
+import { DEFAULT_BATCH, wholeNumber } from './shared/flags.ts';
 
 interface DetectionFlags {
   results?: string;
@@ -24,16 +23,6 @@ interface DetectionFlags {
   plots?: boolean;
   json?: boolean;
   loadWorkers: number;
-}
-
-function wholeNumber(flag: string, min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-      throw new InputError(`${flag} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
-    }
-    return n;
-  };
 }
 
 const MODEL_ONLY = ['resultsOut', 'batch', 'threads', 'endpoint', 'token'] as const;

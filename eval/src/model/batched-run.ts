@@ -20,6 +20,8 @@ export interface BatchedRunOptions {
   batch: number;
   /** The progress bar's label, e.g. `Detecting`. */
   label: string;
+  /** Also load each sample's lidar -> frame ego matrix. */
+  lidar?: boolean;
   progress?: boolean;
 }
 
@@ -47,7 +49,7 @@ export async function runInBatches<R extends { seconds: number }>(
     options.progress ?? process.stderr.isTTY,
     true,
   );
-  const load = (k: number) => loadFrameBatch(nusc, batches[k], input);
+  const load = (k: number) => loadFrameBatch(nusc, batches[k], input, options.lidar);
   let next: Promise<FrameBatch> | undefined = batches.length > 0 ? load(0) : undefined;
   try {
     for (let k = 0; next; k++) {

@@ -3,6 +3,7 @@
  * card's normalisation, with their ego -> image matrices, and the frame ego pose the outputs are decoded with.
  */
 import type { Mat4, NuScenes } from '@mim4d/dataset';
+import { lidarPose } from '@mim4d/head-bev-seg';
 import { loadKeyFrame } from '@mim4d/pretrain';
 import { InputError } from '../cli/shared/exit-codes.ts';
 import type { ImageInput } from './model-card-input.ts';
@@ -13,6 +14,8 @@ export interface FrameBatch {
   images: Float32Array<ArrayBuffer>;
   /** [batch, N, 4, 4] row-major, frame ego -> network-input pixels. */
   egoToImage: Float32Array<ArrayBuffer>;
+  /** [batch, 4, 4] row-major, the sample's LIDAR_TOP -> frame ego, which places a BEV-seg graph's grid (when asked). */
+  lidarToEgo: Float32Array<ArrayBuffer> | null;
   /** Per sample: the ego pose at the first camera's timestamp, in which the graph's boxes are. */
   egoToGlobal: Mat4<'ego', 'global'>[];
   /** Seconds spent reading, decoding and resizing the images. */
@@ -35,17 +38,20 @@ export async function loadFrameBatch(
   nusc: NuScenes,
   tokens: string[],
   input: ImageInput,
+  withLidar = false,
 ): Promise<FrameBatch> {
   const start = performance.now();
   const { cameras: n, imageHeight: h, imageWidth: w } = input;
   const perSample = n * h * w * 3;
   const images = new Float32Array(tokens.length * perSample);
   const egoToImage = new Float32Array(tokens.length * n * 16);
+  const lidarToEgo = withLidar ? new Float32Array(tokens.length * 16) : null;
   const egoToGlobal: Mat4<'ego', 'global'>[] = [];
   for (let s = 0; s < tokens.length; s++) {
     let loaded: Awaited<ReturnType<typeof loadKeyFrame>>;
     try {
       loaded = await loadKeyFrame(nusc, tokens[s], { cameras: n, imageHeight: h, imageWidth: w });
+      lidarToEgo?.set(lidarPose(nusc, tokens[s], loaded.frame.egoToGlobal).lidarToEgo, s * 16);
     } catch (err) {
       throw new InputError(`sample ${tokens[s]}: ${(err as Error).message}`);
     }
@@ -56,5 +62,5 @@ export async function loadFrameBatch(
     egoToGlobal.push(loaded.frame.egoToGlobal);
   }
   normalise(images, input);
-  return { tokens, images, egoToImage, egoToGlobal, seconds: (performance.now() - start) / 1000 };
+  return { tokens, images, egoToImage, lidarToEgo, egoToGlobal, seconds: (performance.now() - start) / 1000 };
 }
