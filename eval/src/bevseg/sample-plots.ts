@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { drawText } from '../plots/bitmap-font.ts';
+import { drawText, textWidth } from '../plots/bitmap-font.ts';
 import { PALETTE } from '../plots/line-chart.ts';
 import { Raster, type Rgb } from '../plots/raster.ts';
 
@@ -30,6 +30,7 @@ const LINE = 7 * TEXT + 6;
 const BACKGROUND: Rgb = [255, 255, 255];
 const EMPTY: Rgb = [40, 40, 40];
 const INK: Rgb = [0, 0, 0];
+const LEGEND = 'per class: predicted probability (left), ground truth (right), lidar frame, forward up';
 
 /** One class's IoU at a threshold of 0.5 in this sample; null when neither map has the class. */
 function sampleIou(probs: Float32Array, masks: Uint8Array, offset: number, cells: number): number | null {
@@ -68,12 +69,15 @@ export function renderSamplePicture(picture: SamplePicture): Buffer {
   const { cameras, imageHeight: H, imageWidth: W, cellsX, cellsY, classes } = picture;
   const px = Math.max(1, Math.floor(96 / Math.max(cellsX, cellsY)));
   const [bevW, bevH] = [cellsX * px, cellsY * px];
-  const classW = 2 * bevW + MARGIN;
-  const width = Math.max(cameras * (W + MARGIN), classes.length * (classW + 2 * MARGIN)) + MARGIN;
-  const height = MARGIN + LINE + H + MARGIN + 2 * LINE + bevH + MARGIN;
+  const classW = Math.max(2 * bevW + MARGIN, ...classes.map((name) => textWidth(name, TEXT)));
+  const width =
+    Math.max(cameras * (W + MARGIN), classes.length * (classW + 2 * MARGIN), textWidth(LEGEND, TEXT)) +
+    MARGIN;
+  const height = MARGIN + 2 * LINE + H + MARGIN + 2 * LINE + bevH + MARGIN;
   const raster = new Raster(width, height, BACKGROUND);
   drawText(raster, `sample ${picture.token}`, MARGIN, MARGIN, INK, TEXT);
-  const camerasTop = MARGIN + LINE;
+  drawText(raster, LEGEND, MARGIN, MARGIN + LINE, INK, TEXT);
+  const camerasTop = MARGIN + 2 * LINE;
   for (let n = 0; n < cameras; n++) {
     const x0 = MARGIN + n * (W + MARGIN);
     for (let y = 0; y < H; y++) {
@@ -90,7 +94,7 @@ export function renderSamplePicture(picture: SamplePicture): Buffer {
     const x0 = MARGIN + c * (classW + 2 * MARGIN);
     const iou = sampleIou(picture.probs, picture.masks, c * cells, cells);
     drawText(raster, name, x0, classTop, INK, TEXT);
-    drawText(raster, `iou ${iou === null ? '-' : iou.toFixed(2)}  pred / gt`, x0, classTop + LINE, INK, TEXT);
+    drawText(raster, `iou at 0.5: ${iou === null ? '-' : iou.toFixed(2)}`, x0, classTop + LINE, INK, TEXT);
     const colour = PALETTE[c % PALETTE.length];
     const top = classTop + 2 * LINE;
     drawBev(raster, x0, top, px, picture, (k) => picture.probs[c * cells + k], colour);
