@@ -63,7 +63,9 @@ describe('BEV-seg ONNX export', () => {
     );
     assert.deepEqual(session.outputNames, ['probs']);
     const batchImages = new Float32Array(2 * N * H * W * 3);
-    images.forEach((im, i) => batchImages.set(im, i * im.length));
+    images.forEach((im, i) => {
+      batchImages.set(im, i * im.length);
+    });
     const matrices = samples.flatMap((s) => s.frames[0].cameras.flatMap((c) => [...c.egoToImage]));
     const out = await session.run({
       images: new ort.Tensor('float32', batchImages, [2, N, H, W, 3]),

@@ -83,7 +83,10 @@ function decoder(g: OnnxGraphBuilder, nn: OnnxLayers, model: BevSegmenter, bev: 
   // which a Resize by scales reproduces only for a whole factor.
   const sizes: number[] = [];
   let size = model.bev.y;
-  for (const stride of model.config.head.stageStrides) sizes.push((size = Math.ceil(size / stride)));
+  for (const stride of model.config.head.stageStrides) {
+    size = Math.ceil(size / stride);
+    sizes.push(size);
+  }
   const factor = sizes[0] / sizes[sizes.length - 1];
   if (!Number.isInteger(factor)) {
     throw new Error(
