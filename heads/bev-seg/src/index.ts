@@ -15,7 +15,6 @@ export {
   BEV_SEG_EXPORT_FILES,
   BEV_SEG_ROLE,
   BEV_SEG_WEIGHTS_FORMAT,
-  type BevSegExport,
   exportBevSeg,
 } from './export/export-bev-seg.ts';
 export { bevSegLoss } from './loss.ts';

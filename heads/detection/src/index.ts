@@ -7,7 +7,7 @@ export {
 } from './config.ts';
 export { type DetectionSample, DetectionSamples } from './data/detection-samples.ts';
 export { detectorContract, detectorOnnx } from './export/detector-onnx.ts';
-export { DETECTOR_EXPORT_FILES, type DetectorExport, exportDetector } from './export/export-detector.ts';
+export { DETECTOR_EXPORT_FILES, exportDetector } from './export/export-detector.ts';
 export {
   DETECTION_LOSS_WEIGHTS,
   type DetectionLayerOutput,

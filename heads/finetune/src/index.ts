@@ -46,7 +46,13 @@ export {
   trainingSection,
   validationResults,
 } from './run/card-sections.ts';
-export { writeExportFolder } from './run/export-folder.ts';
+export {
+  type CardContext,
+  exportFinetuneRun,
+  type HeadExport,
+  type HeadExporter,
+  type HeadExportFiles,
+} from './run/export-run.ts';
 export {
   type BackboneRecord,
   type BeginFinetuneRunOptions,

@@ -1,18 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { BEV_MAP_CLASSES } from '@mim4d/dataset';
 import {
   backboneOrigin,
+  type CardContext,
   cameraPreprocessing,
-  type FinetuneRecord,
-  lastEvalRecord,
-  readFinetuneRecord,
+  exportFinetuneRun,
+  type HeadExport,
   trainingSection,
   validationResults,
-  writeExportFolder,
 } from '@mim4d/finetune';
-import { writeSafetensors } from '@mim4d/nn';
-import { loadCheckpoint } from '@mim4d/pretrain';
 import type { BevSegConfig } from '../config.ts';
 import { BevSegmenter } from '../model/bev-segmenter.ts';
 import type { BevSegEvalRecord } from '../train/finetune-bev-seg.ts';
@@ -32,67 +27,21 @@ export const BEV_SEG_ROLE = 'bev-seg';
 /** `format` in bev-seg.safetensors' metadata, next to the run's `config` (JSON) and `step`. */
 export const BEV_SEG_WEIGHTS_FORMAT = 'mim4d-bev-seg/1';
 
-export interface BevSegExport {
-  dir: string;
-  onnx: string;
-  weights: string;
-  card: string;
-  params: number;
-}
-
 /**
  * Exports a BEV-segmentation fine-tuning run: `export/bev-seg.onnx` (images + ego -> image and lidar -> ego
- * matrices -> class probabilities on the lidar grid, heads.md 2.3), `export/bev-seg.safetensors` (every parameter
- * and BatchNorm statistic under its checkpoint name) and a zoo card (task bev-seg, the I/O contract, the class
- * order, preprocessing, the backbone it started from, the data and the last validation IoU), written aside and
- * renamed into place.
+ * matrices -> class probabilities on the lidar grid, heads.md 2.3), `export/bev-seg.safetensors` and a zoo card
+ * (task bev-seg, the I/O contract, the class order, preprocessing, the backbone it started from, the data and the
+ * last validation IoU).
  */
-export function exportBevSeg(runDir: string, codeCommit: string): BevSegExport {
-  if (!/^[0-9a-f]{7,64}$/.test(codeCommit)) {
-    throw new Error(`code commit "${codeCommit}" is not a git commit id (7-64 lowercase hex digits)`);
-  }
-  const ckpt = loadCheckpoint<BevSegConfig>(runDir, 'mim4d-finetune-checkpoint/1');
-  const record = readFinetuneRecord(runDir, ['bev-seg']);
-  const config = ckpt.meta.config;
-  const model = new BevSegmenter(config);
-  let params = 0;
-  let dir: string;
-  try {
-    model.params.load(ckpt.params, runDir);
-    dir = writeExportFolder(runDir, (tmp) => {
-      const graph = bevSegOnnx(model);
-      const step = String(ckpt.meta.step);
-      writeFileSync(
-        path.join(tmp, BEV_SEG_EXPORT_FILES.onnx),
-        graph.toBytes({ metadata: { config: config.name, step } }),
-      );
-      writeFileSync(
-        path.join(tmp, BEV_SEG_EXPORT_FILES.weights),
-        writeSafetensors(
-          model.params.entries().map(([name, v]) => ({
-            name,
-            shape: [...v.shape],
-            data: v.dataSync() as Float32Array,
-          })),
-          { format: BEV_SEG_WEIGHTS_FORMAT, config: JSON.stringify(config), step },
-        ),
-      );
-      params = [...model.params.trainable().values()].reduce((n, v) => n + v.size, 0);
-      const evaluation = lastEvalRecord<BevSegEvalRecord>(runDir);
-      const card = bevSegCard(model, ckpt.meta.step, record, evaluation, graph.opset, codeCommit, params);
-      writeFileSync(path.join(tmp, BEV_SEG_EXPORT_FILES.card), `${JSON.stringify(card, null, 2)}\n`);
-    });
-  } finally {
-    model.dispose();
-  }
-  const file = (name: string) => path.join(dir, name);
-  return {
-    dir,
-    onnx: file(BEV_SEG_EXPORT_FILES.onnx),
-    weights: file(BEV_SEG_EXPORT_FILES.weights),
-    card: file(BEV_SEG_EXPORT_FILES.card),
-    params,
-  };
+export function exportBevSeg(runDir: string, codeCommit: string): HeadExport {
+  return exportFinetuneRun<BevSegConfig, BevSegmenter, BevSegEvalRecord>(runDir, codeCommit, {
+    task: 'bev-seg',
+    files: BEV_SEG_EXPORT_FILES,
+    weightsFormat: BEV_SEG_WEIGHTS_FORMAT,
+    build: (config) => new BevSegmenter(config),
+    graph: bevSegOnnx,
+    card: bevSegCard,
+  });
 }
 
 /** The card's result: mIoU as the zoo's nuscenes-bev-seg benchmark scores it, the mean at 0.5, each class's IoU. */
@@ -108,15 +57,15 @@ function cardMetrics(evaluation: BevSegEvalRecord | null) {
   return { metrics, perClass };
 }
 
-function bevSegCard(
-  model: BevSegmenter,
-  step: number,
-  record: FinetuneRecord,
-  evaluation: BevSegEvalRecord | null,
-  opset: number,
-  codeCommit: string,
-  params: number,
-) {
+function bevSegCard({
+  model,
+  step,
+  record,
+  evaluation,
+  opset,
+  codeCommit,
+  params,
+}: CardContext<BevSegmenter, BevSegEvalRecord>) {
   const { config } = model;
   const { imageHeight: H, imageWidth: W, cameras } = config.backbone.input;
   const { xBound, yBound } = config.head;

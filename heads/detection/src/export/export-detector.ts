@@ -1,17 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   backboneOrigin,
+  type CardContext,
   cameraPreprocessing,
-  type FinetuneRecord,
-  lastEvalRecord,
-  readFinetuneRecord,
+  exportFinetuneRun,
+  type HeadExport,
   trainingSection,
   validationResults,
-  writeExportFolder,
 } from '@mim4d/finetune';
-import { writeSafetensors } from '@mim4d/nn';
-import { loadCheckpoint } from '@mim4d/pretrain';
 import { DETECTION_HEAD_CLASSES } from '../classes.ts';
 import type { DetectionConfig } from '../config.ts';
 import { UvtrDetector } from '../model/detector.ts';
@@ -31,81 +26,31 @@ export const DETECTOR_WEIGHTS_FORMAT = 'mim4d-detector/1';
 /** Validation metrics copied into the card's results (fractions and metres, as metrics_summary.json). */
 const CARD_METRICS = ['mAP', 'NDS', 'mATE', 'mASE', 'mAOE', 'mAVE', 'mAAE'];
 
-export interface DetectorExport {
-  dir: string;
-  onnx: string;
-  weights: string;
-  card: string;
-  params: number;
-}
-
 /**
  * Exports a detection fine-tuning run: `export/detector.onnx` (images + ego -> image matrices -> scores and boxes,
- * heads.md 1.5), `export/detector.safetensors` (every parameter and BatchNorm statistic under its checkpoint name)
- * and a zoo card (task detection, the I/O contract, the class order, preprocessing and post-processing, the backbone
- * it started from, the data and the last validation metrics). The folder is written beside `export/` and renamed
- * into place, so a failure leaves no half-written export.
+ * heads.md 1.5), `export/detector.safetensors` and a zoo card (task detection, the I/O contract, the class order,
+ * preprocessing and post-processing, the backbone it started from, the data and the last validation metrics).
  */
-export function exportDetector(runDir: string, codeCommit: string): DetectorExport {
-  if (!/^[0-9a-f]{7,64}$/.test(codeCommit)) {
-    throw new Error(`code commit "${codeCommit}" is not a git commit id (7-64 lowercase hex digits)`);
-  }
-  const ckpt = loadCheckpoint<DetectionConfig>(runDir, 'mim4d-finetune-checkpoint/1');
-  const record = readFinetuneRecord(runDir, ['detection']);
-  const config = ckpt.meta.config;
-  const model = new UvtrDetector(config);
-  let params = 0;
-  let final: string;
-  try {
-    model.params.load(ckpt.params, runDir);
-    final = writeExportFolder(runDir, (dir) => {
-      const graph = detectorOnnx(model);
-      writeFileSync(
-        path.join(dir, DETECTOR_EXPORT_FILES.onnx),
-        graph.toBytes({ metadata: { config: config.name, step: String(ckpt.meta.step) } }),
-      );
-      const entries = model.params.entries();
-      writeFileSync(
-        path.join(dir, DETECTOR_EXPORT_FILES.weights),
-        writeSafetensors(
-          entries.map(([name, v]) => ({ name, shape: [...v.shape], data: v.dataSync() as Float32Array })),
-          { format: DETECTOR_WEIGHTS_FORMAT, config: JSON.stringify(config), step: String(ckpt.meta.step) },
-        ),
-      );
-      params = [...model.params.trainable().values()].reduce((n, v) => n + v.size, 0);
-      const card = detectorCard(
-        model,
-        ckpt.meta.step,
-        record,
-        lastEvalRecord<DetectionEvalRecord>(runDir),
-        graph.opset,
-        codeCommit,
-        params,
-      );
-      writeFileSync(path.join(dir, DETECTOR_EXPORT_FILES.card), `${JSON.stringify(card, null, 2)}\n`);
-    });
-  } finally {
-    model.dispose();
-  }
-  const file = (name: string) => path.join(final, name);
-  return {
-    dir: final,
-    onnx: file(DETECTOR_EXPORT_FILES.onnx),
-    weights: file(DETECTOR_EXPORT_FILES.weights),
-    card: file(DETECTOR_EXPORT_FILES.card),
-    params,
-  };
+export function exportDetector(runDir: string, codeCommit: string): HeadExport {
+  return exportFinetuneRun<DetectionConfig, UvtrDetector, DetectionEvalRecord>(runDir, codeCommit, {
+    task: 'detection',
+    files: DETECTOR_EXPORT_FILES,
+    weightsFormat: DETECTOR_WEIGHTS_FORMAT,
+    build: (config) => new UvtrDetector(config),
+    graph: detectorOnnx,
+    card: detectorCard,
+  });
 }
 
-function detectorCard(
-  model: UvtrDetector,
-  step: number,
-  record: FinetuneRecord,
-  evaluation: DetectionEvalRecord | null,
-  opset: number,
-  codeCommit: string,
-  params: number,
-) {
+function detectorCard({
+  model,
+  step,
+  record,
+  evaluation,
+  opset,
+  codeCommit,
+  params,
+}: CardContext<UvtrDetector, DetectionEvalRecord>) {
   const { config } = model;
   const { imageHeight: H, imageWidth: W, cameras } = config.backbone.input;
   const r = config.backbone.grid.pcRange;
