@@ -26,7 +26,6 @@ export {
   type BevSegEvalRecord,
   bevSegTrainingTask,
   type FinetuneBevSegOptions,
-  type FinetuneBevSegResult,
   finetuneBevSeg,
 } from './train/finetune-bev-seg.ts';
 export { BevSegValidator, MEAN_IOU_AT_HALF, METRICS_FILE } from './validation.ts';

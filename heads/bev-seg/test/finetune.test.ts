@@ -91,7 +91,7 @@ describe('BEV-seg fine-tuning (micro config)', function () {
       }
     }
     assert.ok(tp + fn > 0);
-    assert.ok(Math.abs(last['map/drivable_area/iou@0.50'] - tp / (tp + fp + fn)) < 1e-6);
+    assert.ok(Math.abs((last['map/drivable_area/iou@0.50'] as number) - tp / (tp + fp + fn)) < 1e-6);
     assert.equal(typeof last['map/mean/iou@0.50'], 'number');
     r.model.dispose();
 

@@ -27,7 +27,6 @@ export {
   type DetectionEvalRecord,
   detectionTrainingTask,
   type FinetuneDetectionOptions,
-  type FinetuneDetectionResult,
   finetuneDetection,
   type ScoreDetections,
 } from './train/finetune-detection.ts';

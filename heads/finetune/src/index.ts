@@ -64,3 +64,11 @@ export {
   lastEvalRecord,
   readFinetuneRecord,
 } from './run/finetune-run.ts';
+export {
+  type FinetuneEvalRecord,
+  type FinetuneRunOptions,
+  type FinetuneRunResult,
+  type HeadRun,
+  type HeadRunConfig,
+  runFinetune,
+} from './run/run-finetune.ts';

@@ -2,16 +2,16 @@ import { BEV_MAP_CLASSES } from '@mim4d/dataset';
 import {
   affineEgoToImage,
   augmentEgoToImage,
-  beginFinetuneRun,
   drawBevAugmentation,
   drawImageAffine,
-  evaluationDir,
-  type FinetuneSplits,
-  type ResolvedBackbone,
+  type FinetuneEvalRecord,
+  type FinetuneRunOptions,
+  type FinetuneRunResult,
+  runFinetune,
   warpImages,
 } from '@mim4d/finetune';
 import { type SeededRandom, tf } from '@mim4d/nn';
-import { hasCheckpoint, type StepLossRecord, type TrainingTask, trainingLoop } from '@mim4d/pretrain';
+import type { TrainingTask } from '@mim4d/pretrain';
 import type { BevSegConfig } from '../config.ts';
 import { BevSegSamples } from '../data/bev-seg-samples.ts';
 import { augmentedGroundTruthMasks, bevGrid, maskTargets } from '../data/ground-truth.ts';
@@ -20,36 +20,11 @@ import { BevSegmenter } from '../model/bev-segmenter.ts';
 import { BevSegValidator } from '../validation.ts';
 
 /** A line of eval.jsonl: BEVFusion's IoU keys (`map/<class>/iou@<t>`, `map/mean/iou@max`) and the mean at 0.5. */
-export interface BevSegEvalRecord {
-  step: number;
-  samples: number;
-  seconds: number;
-  [metric: string]: number;
-}
+export type BevSegEvalRecord = FinetuneEvalRecord;
 
-export interface FinetuneBevSegOptions {
-  config: BevSegConfig;
-  /** The opened training and validation splits (`openFinetuneSplits`). */
-  splits: FinetuneSplits;
-  backbone: ResolvedBackbone;
-  steps: number;
-  outDir: string;
-  resume?: boolean;
-  stopAfter?: number;
-  checkpointEvery?: number;
+export interface FinetuneBevSegOptions extends FinetuneRunOptions<BevSegConfig> {
   /** Validate (IoU at the start, every `config.evaluation.every` steps and at the end, in eval.jsonl); default true. */
   validate?: boolean;
-  onStep?: (record: StepLossRecord) => void;
-  onEval?: (record: BevSegEvalRecord) => void;
-  /** Progress lines (the transfer report). */
-  log?: (line: string) => void;
-}
-
-export interface FinetuneBevSegResult {
-  model: BevSegmenter;
-  records: StepLossRecord[];
-  evals: BevSegEvalRecord[];
-  step: number;
 }
 
 /** loss.jsonl's terms: one focal loss per class. */
@@ -60,56 +35,25 @@ export const BEV_SEG_LOSS_TERMS = BEV_MAP_CLASSES;
  * uniformly drawn training sample (bug B2 not copied) with BEVFusion's image and BEV augmentation folded into the
  * camera matrices, the ground truth rasterised at the augmented pose, the per-class focal losses, AdamW.
  */
-export async function finetuneBevSeg(options: FinetuneBevSegOptions): Promise<FinetuneBevSegResult> {
-  const { config, splits, backbone, outDir } = options;
+export async function finetuneBevSeg(
+  options: FinetuneBevSegOptions,
+): Promise<FinetuneRunResult<BevSegmenter>> {
+  const { config, splits } = options;
   const model = new BevSegmenter(config);
-  const resuming = options.resume === true && hasCheckpoint(outDir);
-  if (!resuming) {
-    beginFinetuneRun({
-      task: 'bev-seg',
-      params: model.params,
-      backboneConfig: config.backbone,
-      backbone,
-      data: splits.options,
-      outDir,
-      log: options.log,
-    });
-  }
-  const train = new BevSegSamples(splits.nusc, splits.train, config);
   const validator = new BevSegValidator(
     new BevSegSamples(splits.nusc, splits.val, config),
     bevGrid(config.head),
   );
-  const result = await trainingLoop<BevSegConfig, BevSegEvalRecord>({
-    config,
-    optim: config.optim,
-    seed: config.seed,
+  return runFinetune(options, {
+    task: 'bev-seg',
+    model,
     terms: BEV_SEG_LOSS_TERMS,
-    checkpointFormat: 'mim4d-finetune-checkpoint/1',
-    steps: options.steps,
-    outDir,
-    task: bevSegTrainingTask(model, train),
-    evaluate:
+    training: bevSegTrainingTask(model, new BevSegSamples(splits.nusc, splits.train, config)),
+    validation:
       options.validate === false
         ? undefined
-        : async (step) => {
-            const started = Date.now();
-            const metrics = await validator.evaluate(model, evaluationDir(outDir, step));
-            return {
-              step,
-              ...metrics,
-              samples: validator.samples.count,
-              seconds: (Date.now() - started) / 1000,
-            };
-          },
-    evaluateEvery: config.evaluation.every,
-    checkpointEvery: options.checkpointEvery,
-    resume: options.resume,
-    stopAfter: options.stopAfter,
-    onStep: options.onStep,
-    onEval: options.onEval,
+        : { samples: validator.samples.count, evaluate: (dir) => validator.evaluate(model, dir) },
   });
-  return { model, records: result.records, evals: result.evals, step: result.step };
 }
 
 /**

@@ -1,16 +1,16 @@
 import {
   augmentEgoToImage,
-  beginFinetuneRun,
   drawBevAugmentation,
-  evaluationDir,
   FINETUNE_RUN_FILES,
-  type FinetuneSplits,
+  type FinetuneEvalRecord,
+  type FinetuneRunOptions,
+  type FinetuneRunResult,
   gridMask,
   photometricDistortion,
-  type ResolvedBackbone,
+  runFinetune,
 } from '@mim4d/finetune';
 import type { SeededRandom } from '@mim4d/nn';
-import { hasCheckpoint, type StepLossRecord, type TrainingTask, trainingLoop } from '@mim4d/pretrain';
+import type { TrainingTask } from '@mim4d/pretrain';
 import type { DetectionConfig } from '../config.ts';
 import { DetectionSamples } from '../data/detection-samples.ts';
 import { detectionLoss } from '../loss.ts';
@@ -27,40 +27,15 @@ export type ScoreDetections = (
   outputDir: string,
 ) => Promise<Record<string, number | null>>;
 
-/** A line of eval.jsonl: the validation metrics at a step. */
-export interface DetectionEvalRecord {
-  step: number;
-  samples: number;
-  seconds: number;
-  [metric: string]: number | null;
-}
+/** A line of eval.jsonl: mAP, NDS, the TP errors and `AP.<class>` at a step. */
+export type DetectionEvalRecord = FinetuneEvalRecord;
 
 /** The run's files besides the training loop's: finetune.json and eval/step-N/ (the devkit's metric files). */
 export const DETECTION_RUN_FILES = FINETUNE_RUN_FILES;
 
-export interface FinetuneDetectionOptions {
-  config: DetectionConfig;
-  /** The opened training and validation splits (`openFinetuneSplits`). */
-  splits: FinetuneSplits;
-  backbone: ResolvedBackbone;
-  steps: number;
-  outDir: string;
-  resume?: boolean;
-  stopAfter?: number;
-  checkpointEvery?: number;
+export interface FinetuneDetectionOptions extends FinetuneRunOptions<DetectionConfig> {
   /** Validation scoring at the start, every `config.evaluation.every` steps and at the end; none: no eval.jsonl. */
   score?: ScoreDetections;
-  onStep?: (record: StepLossRecord) => void;
-  onEval?: (record: DetectionEvalRecord) => void;
-  /** Progress lines (the transfer report). */
-  log?: (line: string) => void;
-}
-
-export interface FinetuneDetectionResult {
-  model: UvtrDetector;
-  records: StepLossRecord[];
-  evals: DetectionEvalRecord[];
-  step: number;
 }
 
 export const DETECTION_LOSS_TERMS = ['cls', 'bbox'] as const;
@@ -71,50 +46,22 @@ export const DETECTION_LOSS_TERMS = ['cls', 'bbox'] as const;
  * matrices and the boxes, Hungarian-matched focal + L1 losses summed over the decoder layers, AdamW with the
  * backbone's rate scaled.
  */
-export async function finetuneDetection(options: FinetuneDetectionOptions): Promise<FinetuneDetectionResult> {
-  const { config, splits, backbone, outDir } = options;
+export async function finetuneDetection(
+  options: FinetuneDetectionOptions,
+): Promise<FinetuneRunResult<UvtrDetector>> {
+  const { config, splits, score } = options;
   const model = new UvtrDetector(config);
-  const resuming = options.resume === true && hasCheckpoint(outDir);
-  if (!resuming) {
-    beginFinetuneRun({
-      task: 'detection',
-      params: model.params,
-      backboneConfig: config.backbone,
-      backbone,
-      data: splits.options,
-      outDir,
-      log: options.log,
-    });
-  }
-  const train = new DetectionSamples(splits.nusc, splits.train, config);
   const val = new DetectionSamples(splits.nusc, splits.val, config);
-  const task = detectionTrainingTask(model, train);
-  const score = options.score;
-  const result = await trainingLoop<DetectionConfig, DetectionEvalRecord>({
-    config,
-    optim: config.optim,
-    seed: config.seed,
+  return runFinetune(options, {
+    task: 'detection',
+    model,
     terms: DETECTION_LOSS_TERMS,
-    checkpointFormat: 'mim4d-finetune-checkpoint/1',
-    steps: options.steps,
-    outDir,
-    task,
-    evaluate:
+    training: detectionTrainingTask(model, new DetectionSamples(splits.nusc, splits.train, config)),
+    validation:
       score === undefined
         ? undefined
-        : async (step) => {
-            const started = Date.now();
-            const metrics = await score(await predictDetections(model, val), evaluationDir(outDir, step));
-            return { step, ...metrics, samples: val.count, seconds: (Date.now() - started) / 1000 };
-          },
-    evaluateEvery: config.evaluation.every,
-    checkpointEvery: options.checkpointEvery,
-    resume: options.resume,
-    stopAfter: options.stopAfter,
-    onStep: options.onStep,
-    onEval: options.onEval,
+        : { samples: val.count, evaluate: async (dir) => score(await predictDetections(model, val), dir) },
   });
-  return { model, records: result.records, evals: result.evals, step: result.step };
 }
 
 /**
