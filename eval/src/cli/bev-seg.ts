@@ -2,12 +2,11 @@
  * `mim4d-eval bev-seg`: BEVFusion map-segmentation IoU of BEV probabilities against GT masks, or of a BEV-seg
  * model run over a dataroot split against the masks rasterised from its map.
  */
-import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { scoreSegmentationFiles } from '../bevseg/score-files.ts';
 import type { PlotSelection } from '../model/run-model-bev-seg.ts';
 import { InputError } from './shared/exit-codes.ts';
-import { DEFAULT_BATCH, wholeNumber } from './shared/flags.ts';
+import { DEFAULT_BATCH, modelRunOptions, wholeNumber } from './shared/flags.ts';
 
 interface BevSegFlags {
   results?: string;
@@ -54,35 +53,12 @@ function plotSelection(value: string): PlotSelection {
 }
 
 async function runModel(flags: BevSegFlags): Promise<void> {
-  if (flags.gt !== undefined) {
-    throw new InputError(
-      '--model scores against --dataroot/--version/--split, not --gt (the masks come from the map)',
-    );
-  }
-  if (flags.dataroot === undefined || flags.version === undefined || flags.split === undefined) {
-    throw new InputError('--model needs all of --dataroot D --version V --split S');
-  }
+  const options = modelRunOptions(flags, 'the masks come from the map');
   if (flags.plotSamples !== undefined && !flags.plots)
     throw new InputError('--plot-samples goes with --plots');
   // Loaded on demand: the model path pulls in onnxruntime, the zoo client, the map rasteriser and the image loaders.
   const { runModelBevSeg } = await import('../model/run-model-bev-seg.ts');
-  await runModelBevSeg({
-    model: flags.model!,
-    dataset: {
-      dataroot: flags.dataroot,
-      version: flags.version,
-      split: flags.split,
-      splitFile: flags.splitFile,
-    },
-    outputDir: flags.outputDir,
-    resultsOut: flags.resultsOut,
-    batch: flags.batch ?? DEFAULT_BATCH,
-    threads: flags.threads ?? Math.max(1, availableParallelism() - 1),
-    plots: flags.plots,
-    plotSamples: flags.plotSamples,
-    json: flags.json,
-    zoo: { endpoint: flags.endpoint, token: flags.token },
-  });
+  await runModelBevSeg({ ...options, plotSamples: flags.plotSamples });
 }
 
 const LAYOUT = `Arrays are .npy files in one of two layouts:

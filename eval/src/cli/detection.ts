@@ -1,10 +1,9 @@
 /** The `detection` subcommand of `mim4d-eval`: score a results file, or run a detector model and score it. */
-import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { DEFAULT_LOAD_WORKERS } from 'nuscenes-eval-ts';
 import { runDetection } from '../detection/run-detection.ts';
 import { InputError } from './shared/exit-codes.ts';
-import { DEFAULT_BATCH, wholeNumber } from './shared/flags.ts';
+import { DEFAULT_BATCH, modelRunOptions, wholeNumber } from './shared/flags.ts';
 
 interface DetectionFlags {
   results?: string;
@@ -35,33 +34,10 @@ const FLAG_NAMES: Record<(typeof MODEL_ONLY)[number], string> = {
 };
 
 async function runModel(flags: DetectionFlags): Promise<void> {
-  if (flags.gt !== undefined) {
-    throw new InputError(
-      '--model scores against --dataroot/--version/--split, not --gt (the card ranges filter the GT)',
-    );
-  }
-  if (flags.dataroot === undefined || flags.version === undefined || flags.split === undefined) {
-    throw new InputError('--model needs all of --dataroot D --version V --split S');
-  }
+  const options = modelRunOptions(flags, 'the card ranges filter the GT');
   // Loaded on demand: the model path pulls in onnxruntime, the zoo client and the image loaders.
   const { runModelDetection } = await import('../model/run-model-detection.ts');
-  await runModelDetection({
-    model: flags.model!,
-    dataset: {
-      dataroot: flags.dataroot,
-      version: flags.version,
-      split: flags.split,
-      splitFile: flags.splitFile,
-    },
-    outputDir: flags.outputDir,
-    resultsOut: flags.resultsOut,
-    batch: flags.batch ?? DEFAULT_BATCH,
-    // One core stays with image decoding, which runs beside onnxruntime (measured faster on 2 cores).
-    threads: flags.threads ?? Math.max(1, availableParallelism() - 1),
-    plots: flags.plots,
-    json: flags.json,
-    zoo: { endpoint: flags.endpoint, token: flags.token },
-  });
+  await runModelDetection(options);
 }
 
 export function detectionCommand(): Command {

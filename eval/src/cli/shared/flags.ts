@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { InputError } from './exit-codes.ts';
 
 /** Commander parser of a whole-number flag of at least `min`; the error names the flag and the value. */
@@ -13,3 +14,51 @@ export function wholeNumber(flag: string, min: number): (value: string) => numbe
 
 /** Samples per graph run of a `--model` harness, by default. */
 export const DEFAULT_BATCH = 4;
+
+/** The flags every `--model` harness takes. */
+export interface ModelRunFlags {
+  model?: string;
+  gt?: string;
+  dataroot?: string;
+  version?: string;
+  split?: string;
+  splitFile?: string;
+  outputDir: string;
+  resultsOut?: string;
+  batch?: number;
+  threads?: number;
+  plots?: boolean;
+  json?: boolean;
+  endpoint?: string;
+  token?: string;
+}
+
+/**
+ * A `--model` run's common options from its flags: the model, the dataroot split it is scored on (`--gt` is
+ * refused, saying `why`), output, batching, threads and the zoo connection.
+ */
+export function modelRunOptions(flags: ModelRunFlags, why: string) {
+  if (flags.gt !== undefined) {
+    throw new InputError(`--model scores against --dataroot/--version/--split, not --gt (${why})`);
+  }
+  if (flags.dataroot === undefined || flags.version === undefined || flags.split === undefined) {
+    throw new InputError('--model needs all of --dataroot D --version V --split S');
+  }
+  return {
+    model: flags.model!,
+    dataset: {
+      dataroot: flags.dataroot,
+      version: flags.version,
+      split: flags.split,
+      splitFile: flags.splitFile,
+    },
+    outputDir: flags.outputDir,
+    resultsOut: flags.resultsOut,
+    batch: flags.batch ?? DEFAULT_BATCH,
+    // One core stays with image decoding, which runs beside onnxruntime (measured faster on 2 cores).
+    threads: flags.threads ?? Math.max(1, availableParallelism() - 1),
+    plots: flags.plots,
+    json: flags.json,
+    zoo: { endpoint: flags.endpoint, token: flags.token },
+  };
+}
