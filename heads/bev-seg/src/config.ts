@@ -1,9 +1,10 @@
-import { loadHeadConfig, configRule as rule } from '@mim4d/finetune';
 import {
   checkStructure,
   gridShape,
+  loadPresetOrFile,
   type Mim4dConfig,
   micro as microBackbone,
+  configRule as rule,
   tiny as tinyBackbone,
   validateConfig,
 } from '@mim4d/pretrain';
@@ -218,5 +219,5 @@ export function validateBevSegConfig(value: unknown, source: string): BevSegConf
 
 /** A preset by name (`micro`, `tiny`) or a JSON file (a run's config.json with edits). */
 export function loadBevSegConfig(nameOrPath: string): BevSegConfig {
-  return loadHeadConfig(nameOrPath, BEV_SEG_PRESETS, validateBevSegConfig);
+  return loadPresetOrFile(nameOrPath, BEV_SEG_PRESETS, validateBevSegConfig);
 }

@@ -1,8 +1,9 @@
-import { loadHeadConfig, configRule as rule } from '@mim4d/finetune';
 import {
   checkStructure,
+  loadPresetOrFile,
   type Mim4dConfig,
   micro as microBackbone,
+  configRule as rule,
   tiny as tinyBackbone,
   validateConfig,
 } from '@mim4d/pretrain';
@@ -170,5 +171,5 @@ export function validateDetectionConfig(value: unknown, source: string): Detecti
 
 /** A preset by name (`micro`, `tiny`) or a JSON file (a run's config.json with edits). */
 export function loadDetectionConfig(nameOrPath: string): DetectionConfig {
-  return loadHeadConfig(nameOrPath, DETECTION_PRESETS, validateDetectionConfig);
+  return loadPresetOrFile(nameOrPath, DETECTION_PRESETS, validateDetectionConfig);
 }

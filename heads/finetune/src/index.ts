@@ -31,7 +31,6 @@ export type {
   ZooSettings,
 } from './backbone/resolved-backbone.ts';
 export { formatTransferReport, type TransferReport, transferWeights } from './backbone/transfer-weights.ts';
-export { configRule, loadHeadConfig } from './config/head-config.ts';
 export {
   type FinetuneSplitOptions,
   type FinetuneSplits,

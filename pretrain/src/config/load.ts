@@ -35,9 +35,12 @@ export function checkStructure(value: unknown, template: unknown, path: string, 
   if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`${where} must be finite`);
 }
 
-function rule(ok: boolean, source: string, field: string, message: string): void {
+/** Throws `source: field message` unless `ok`: the one error form every config check uses. */
+export function configRule(ok: boolean, source: string, field: string, message: string): void {
   if (!ok) throw new Error(`${source}: ${field} ${message}`);
 }
+
+const rule = configRule;
 
 const isInt = (n: number) => Number.isInteger(n) && n > 0;
 
@@ -175,11 +178,23 @@ export function validateConfig(value: unknown, source: string): Mim4dConfig {
 
 /** Loads a preset by name (`tiny`, `micro`, `paper`) or a JSON file, e.g. a preset with edits. */
 export function loadConfig(nameOrPath: string): Mim4dConfig {
-  const preset = PRESETS[nameOrPath];
+  return loadPresetOrFile(nameOrPath, PRESETS, validateConfig);
+}
+
+/**
+ * A config: a preset by name, or a JSON file (a run's config.json with edits) checked by `validate`, whose errors
+ * name the file and the field. A preset is returned as a copy, so callers may change it.
+ */
+export function loadPresetOrFile<C>(
+  nameOrPath: string,
+  presets: Readonly<Record<string, C>>,
+  validate: (value: unknown, source: string) => C,
+): C {
+  const preset = presets[nameOrPath];
   if (preset !== undefined) return structuredClone(preset);
   if (!existsSync(nameOrPath)) {
     throw new Error(
-      `config "${nameOrPath}" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor an existing JSON file`,
+      `config "${nameOrPath}" is neither a preset (${Object.keys(presets).join(', ')}) nor an existing JSON file`,
     );
   }
   let parsed: unknown;
@@ -188,5 +203,5 @@ export function loadConfig(nameOrPath: string): Mim4dConfig {
   } catch (error) {
     throw new Error(`${nameOrPath}: not valid JSON (${(error as Error).message})`);
   }
-  return validateConfig(parsed, nameOrPath);
+  return validate(parsed, nameOrPath);
 }
