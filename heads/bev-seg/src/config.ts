@@ -1,4 +1,5 @@
 import {
+  checkOptimAndEvaluation,
   checkStructure,
   gridShape,
   loadPresetOrFile,
@@ -168,7 +169,7 @@ export function validateBevSegConfig(value: unknown, source: string): BevSegConf
   checkStructure(value, tiny, '', source);
   const c = value as BevSegConfig;
   validateConfig(c.backbone, `${source}: backbone`);
-  const { head, loss, optim, augment, evaluation } = c;
+  const { head, loss, augment } = c;
   const positiveInt = (n: number) => Number.isInteger(n) && n >= 1;
   for (const key of ['bevChannels', 'fpnChannels', 'fpnScale'] as const) {
     rule(positiveInt(head[key]), source, `head.${key}`, 'must be a positive integer');
@@ -196,24 +197,12 @@ export function validateBevSegConfig(value: unknown, source: string): BevSegConf
   checkBound(head.xBound, source, 'head.xBound');
   checkBound(head.yBound, source, 'head.yBound');
   rule(loss.gamma >= 0, source, 'loss.gamma', 'must be >= 0');
-  rule(optim.lr > 0 && optim.clipNorm > 0, source, 'optim', 'needs lr > 0 and clipNorm > 0');
-  rule(
-    optim.warmupFraction >= 0 && optim.warmupFraction < 1,
-    source,
-    'optim.warmupFraction',
-    'must be in [0, 1)',
-  );
+  checkOptimAndEvaluation(c, source);
   checkRange(augment.rotation, source, 'augment.rotation');
   checkRange(augment.scale, source, 'augment.scale', true);
   rule(augment.translationStd >= 0, source, 'augment.translationStd', 'must be >= 0');
   checkRange(augment.imageRotation, source, 'augment.imageRotation');
   checkRange(augment.imageZoom, source, 'augment.imageZoom', true);
-  rule(
-    Number.isInteger(evaluation.every) && evaluation.every >= 0,
-    source,
-    'evaluation.every',
-    'must be an integer >= 0',
-  );
   return c;
 }
 

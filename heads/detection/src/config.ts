@@ -1,4 +1,5 @@
 import {
+  checkOptimAndEvaluation,
   checkStructure,
   loadPresetOrFile,
   type Mim4dConfig,
@@ -124,7 +125,7 @@ export function validateDetectionConfig(value: unknown, source: string): Detecti
   checkStructure(value, tiny, '', source);
   const c = value as DetectionConfig;
   validateConfig(c.backbone, `${source}: backbone`);
-  const { head, optim, augment, evaluation } = c;
+  const { head, augment } = c;
   const positiveInt = (n: number) => Number.isInteger(n) && n >= 1;
   for (const key of ['voxelConvs', 'queries', 'layers', 'dims', 'heads', 'ffn', 'topK'] as const) {
     rule(positiveInt(head[key]), source, `head.${key}`, 'must be a positive integer');
@@ -135,13 +136,7 @@ export function validateDetectionConfig(value: unknown, source: string): Detecti
   for (const [name, r] of Object.entries(head.classRangeM)) {
     rule(r > 0, source, `head.classRangeM.${name}`, 'must be positive');
   }
-  rule(optim.lr > 0 && optim.clipNorm > 0, source, 'optim', 'needs lr > 0 and clipNorm > 0');
-  rule(
-    optim.warmupFraction >= 0 && optim.warmupFraction < 1,
-    source,
-    'optim.warmupFraction',
-    'must be in [0, 1)',
-  );
+  checkOptimAndEvaluation(c, source);
   rule(
     augment.gridMaskProb >= 0 && augment.gridMaskProb <= 1,
     source,
@@ -159,12 +154,6 @@ export function validateDetectionConfig(value: unknown, source: string): Detecti
     source,
     'augment.scale',
     'must be [min, max] with min > 0',
-  );
-  rule(
-    Number.isInteger(evaluation.every) && evaluation.every >= 0,
-    source,
-    'evaluation.every',
-    'must be an integer >= 0',
   );
   return c;
 }

@@ -42,13 +42,34 @@ export function configRule(ok: boolean, source: string, field: string, message: 
 
 const rule = configRule;
 
+/** The optimiser and evaluation-schedule fields every training config has (pretraining and each head). */
+export function checkOptimAndEvaluation(
+  c: { optim: Mim4dConfig['optim']; evaluation: { every: number } },
+  source: string,
+): void {
+  const { optim, evaluation } = c;
+  rule(optim.lr > 0 && optim.clipNorm > 0, source, 'optim', 'needs lr > 0 and clipNorm > 0');
+  rule(
+    optim.warmupFraction >= 0 && optim.warmupFraction < 1,
+    source,
+    'optim.warmupFraction',
+    'must be in [0, 1)',
+  );
+  rule(
+    Number.isInteger(evaluation.every) && evaluation.every >= 0,
+    source,
+    'evaluation.every',
+    'must be an integer >= 0 (0: only at the start and the end)',
+  );
+}
+
 const isInt = (n: number) => Number.isInteger(n) && n > 0;
 
 /** Validates a parsed config; errors name the source and the field. */
 export function validateConfig(value: unknown, source: string): Mim4dConfig {
   checkStructure(value, tiny, '', source);
   const c = value as Mim4dConfig;
-  const { input, mask, encoder, neck, depth, grid, decoder, render, optim, evaluation } = c;
+  const { input, mask, encoder, neck, depth, grid, decoder, render, evaluation } = c;
   rule(isInt(input.cameras), source, 'input.cameras', 'must be a positive integer');
   rule(
     Number.isInteger(input.frames) && input.frames >= 2,
@@ -154,19 +175,7 @@ export function validateConfig(value: unknown, source: string): Mim4dConfig {
   );
   rule(render.sdfLayers >= 2 && render.rgbLayers >= 2, source, 'render.sdfLayers/rgbLayers', 'must be >= 2');
   rule(render.near > 0 && render.xyMax > render.xyMin, source, 'render', 'needs near > 0 and xyMax > xyMin');
-  rule(optim.lr > 0 && optim.clipNorm > 0, source, 'optim', 'needs lr > 0 and clipNorm > 0');
-  rule(
-    optim.warmupFraction >= 0 && optim.warmupFraction < 1,
-    source,
-    'optim.warmupFraction',
-    'must be in [0, 1)',
-  );
-  rule(
-    Number.isInteger(evaluation.every) && evaluation.every >= 0,
-    source,
-    'evaluation.every',
-    'must be an integer >= 0 (0: only at the start and the end)',
-  );
+  checkOptimAndEvaluation(c, source);
   rule(
     isInt(evaluation.samples) && isInt(evaluation.raysPerCamera),
     source,
