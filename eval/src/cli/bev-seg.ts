@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { scoreSegmentationFiles } from '../bevseg/score-files.ts';
 import type { PlotSelection } from '../model/run-model-bev-seg.ts';
 import { InputError } from './shared/exit-codes.ts';
-import { DEFAULT_BATCH, modelRunOptions, wholeNumber } from './shared/flags.ts';
+import { modelRunOptions, wholeNumber, withModelRunOptions } from './shared/flags.ts';
 
 interface BevSegFlags {
   results?: string;
@@ -70,7 +70,7 @@ With --model, <output-dir>/probs and <output-dir>/masks are written in the first
 they can be scored again with --results and --gt (or submitted to the zoo's bev-seg benchmark).`;
 
 export function bevSegCommand(out: (text: string) => void = (t) => process.stdout.write(t)): Command {
-  return new Command('bev-seg')
+  return withModelRunOptions(new Command('bev-seg'))
     .description(
       'BEVFusion map-segmentation IoU at thresholds 0.35..0.65 and iou@max; writes <output-dir>/metrics.json (map/<class>/iou@<t> keys)',
     )
@@ -92,18 +92,6 @@ export function bevSegCommand(out: (text: string) => void = (t) => process.stdou
       'where metrics.json, the --plots images and (--model) probs/ and masks/ go',
     )
     .option('--results-out <dir>', 'with --model: write the probabilities here instead of <output-dir>/probs')
-    .option(
-      '--batch <n>',
-      `with --model: samples per graph run (default ${DEFAULT_BATCH})`,
-      wholeNumber('--batch', 1),
-    )
-    .option(
-      '--threads <n>',
-      'with --model: onnxruntime intra-op threads (default: the available CPUs but one, which decodes images meanwhile)',
-      wholeNumber('--threads', 1),
-    )
-    .option('--endpoint <url>', 'with a zoo --model: zoo URL (default: MIM4D_ZOO_ENDPOINT, the saved login)')
-    .option('--token <token>', 'with a zoo --model: bearer token (default: MIM4D_ZOO_TOKEN, the saved login)')
     .option(
       '--plots',
       'also write IoU-versus-threshold curves as a PNG image; with --model also, per sample, the camera images and the six predicted masks beside the GT under <output-dir>/samples/',

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_LOAD_WORKERS } from 'nuscenes-eval-ts';
 import { runDetection } from '../detection/run-detection.ts';
 import { InputError } from './shared/exit-codes.ts';
-import { DEFAULT_BATCH, modelRunOptions, wholeNumber } from './shared/flags.ts';
+import { modelRunOptions, wholeNumber, withModelRunOptions } from './shared/flags.ts';
 
 interface DetectionFlags {
   results?: string;
@@ -41,7 +41,7 @@ async function runModel(flags: DetectionFlags): Promise<void> {
 }
 
 export function detectionCommand(): Command {
-  return new Command('detection')
+  return withModelRunOptions(new Command('detection'))
     .description(
       'nuScenes detection metrics (detection_cvpr_2019: mAP, TP errors, NDS), identical to nuscenes-devkit',
     )
@@ -72,18 +72,6 @@ export function detectionCommand(): Command {
       '--results-out <file>',
       'with --model: write the submission here instead of <output-dir>/results_nusc.json',
     )
-    .option(
-      '--batch <n>',
-      `with --model: samples per graph run (default ${DEFAULT_BATCH})`,
-      wholeNumber('--batch', 1),
-    )
-    .option(
-      '--threads <n>',
-      'with --model: onnxruntime intra-op threads (default: the available CPUs but one, which decodes images meanwhile)',
-      wholeNumber('--threads', 1),
-    )
-    .option('--endpoint <url>', 'with a zoo --model: zoo URL (default: MIM4D_ZOO_ENDPOINT, the saved login)')
-    .option('--token <token>', 'with a zoo --model: bearer token (default: MIM4D_ZOO_TOKEN, the saved login)')
     .addOption(
       new Option('--plots', 'also write precision-recall and TP-error curves as PNG files under plots/'),
     )

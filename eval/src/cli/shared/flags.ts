@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
 import { InputError } from './exit-codes.ts';
 
 /** Commander parser of a whole-number flag of at least `min`; the error names the flag and the value. */
@@ -61,4 +62,24 @@ export function modelRunOptions(flags: ModelRunFlags, why: string) {
     json: flags.json,
     zoo: { endpoint: flags.endpoint, token: flags.token },
   };
+}
+
+/** Adds the options every `--model` harness takes besides the model and the split: batching, threads, the zoo. */
+export function withModelRunOptions(command: Command): Command {
+  return command
+    .option(
+      '--batch <n>',
+      `with --model: samples per graph run (default ${DEFAULT_BATCH})`,
+      wholeNumber('--batch', 1),
+    )
+    .option(
+      '--threads <n>',
+      'with --model: onnxruntime intra-op threads (default: the available CPUs but one, which decodes images meanwhile)',
+      wholeNumber('--threads', 1),
+    )
+    .option('--endpoint <url>', 'with a zoo --model: zoo URL (default: MIM4D_ZOO_ENDPOINT, the saved login)')
+    .option(
+      '--token <token>',
+      'with a zoo --model: bearer token (default: MIM4D_ZOO_TOKEN, the saved login)',
+    );
 }
