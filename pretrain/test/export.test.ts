@@ -5,6 +5,7 @@ import path from 'node:path';
 import { mat4, mat4Chain, mat4Inverse } from '@mim4d/dataset';
 import { initBackend, readSafetensors, SeededRandom, tf } from '@mim4d/nn';
 import * as ort from 'onnxruntime-node';
+import { relativeError } from '../../nn/test/kernels/backends.ts';
 import { loadConfig, type Mim4dConfig } from '../src/config/index.ts';
 import { backboneContract, backboneOnnx } from '../src/export/backbone-onnx.ts';
 import { exportRun } from '../src/export/export-run.ts';
@@ -13,17 +14,6 @@ import type { Mim4dSample } from '../src/model/sample.ts';
 import { loadCheckpoint } from '../src/train/checkpoint.ts';
 import { pretrain } from '../src/train/trainer.ts';
 import { toyScene } from './helpers/toy-scene.ts';
-
-/** max |got - want| / max |want| over the whole tensor. */
-function relativeError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  want.forEach((v, j) => {
-    diff = Math.max(diff, Math.abs(got[j] - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  return diff / scale;
-}
 
 /**
  * Random images and a ring of cameras with jittered yaw, pitch, height, focal length and principal point, their

@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import { type Mat4, mat4 } from '@mim4d/dataset';
 import { initBackend, SeededRandom, tf } from '@mim4d/nn';
 import * as ort from 'onnxruntime-node';
+import { relativeError } from '../../../nn/test/kernels/backends.ts';
 import { toyScene } from '../../../pretrain/test/helpers/toy-scene.ts';
 import { loadBevSegConfig } from '../src/config.ts';
 import { bevSegContract, bevSegOnnx } from '../src/export/bev-seg-onnx.ts';
 import { BevSegmenter } from '../src/model/bev-segmenter.ts';
-
-/** max |got - want| / max |want| over the whole tensor. */
-function relativeError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  want.forEach((v, j) => {
-    diff = Math.max(diff, Math.abs(got[j] - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  return diff / scale;
-}
 
 /** A lidar turned by `yaw` about the ego z axis, at (x, y, 1.84). */
 function lidarToEgo(yaw: number, x: number, y: number): Mat4<'lidar', 'ego'> {

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { initBackend, SeededRandom, tf } from '@mim4d/nn';
 import * as ort from 'onnxruntime-node';
+import { relativeError } from '../../../nn/test/kernels/backends.ts';
 import { toyScene } from '../../../pretrain/test/helpers/toy-scene.ts';
 import { loadDetectionConfig } from '../src/config.ts';
 import { detectorContract, detectorOnnx } from '../src/export/detector-onnx.ts';
 import { UvtrDetector } from '../src/model/detector.ts';
 import { detectorOutputs } from '../src/model/outputs.ts';
-
-/** max |got - want| / max |want| over the whole tensor. */
-function relativeError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  want.forEach((v, j) => {
-    diff = Math.max(diff, Math.abs(got[j] - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  return diff / scale;
-}
 
 describe('detector ONNX export', () => {
   before(async () => {
