@@ -16,6 +16,7 @@ import {
   sampleGroundTruth,
   vec3,
 } from '@mim4d/dataset';
+import { DETECTION_HEAD_CLASSES } from '@mim4d/head-detection';
 import { attr, OnnxGraphBuilder } from '@mim4d/nn';
 import type { DeclaredIo, ModelCard } from '@mim4d/zoo';
 import { PNG } from 'pngjs';
@@ -33,18 +34,7 @@ const SCENE = 'scene-0061';
 export const SAMPLES = 5;
 export const IMAGE = { width: 32, height: 16 } as const;
 export const QUERIES = 8;
-export const LABELS = [
-  'car',
-  'truck',
-  'construction_vehicle',
-  'bus',
-  'trailer',
-  'barrier',
-  'motorcycle',
-  'bicycle',
-  'pedestrian',
-  'traffic_cone',
-];
+export const LABELS = [...DETECTION_HEAD_CLASSES];
 export const CAMERAS = [
   'CAM_FRONT',
   'CAM_FRONT_RIGHT',
