@@ -1,10 +1,10 @@
+import { FINETUNE_BACKBONES } from '@mim4d/finetune';
 import {
   checkOptimAndEvaluation,
   checkStructure,
   gridShape,
   loadPresetOrFile,
   type Mim4dConfig,
-  micro as microBackbone,
   configRule as rule,
   tiny as tinyBackbone,
   validateConfig,
@@ -89,7 +89,7 @@ const AUGMENT: BevSegConfig['augment'] = {
 export const tiny: BevSegConfig = {
   name: 'tiny',
   seed: 0,
-  backbone: { ...tinyBackbone, input: { ...tinyBackbone.input, imageHeight: 128, imageWidth: 224 } },
+  backbone: FINETUNE_BACKBONES.tiny,
   head: {
     bevChannels: 32,
     stageBlocks: [2, 2, 2],
@@ -114,11 +114,7 @@ export const tiny: BevSegConfig = {
 export const micro: BevSegConfig = {
   ...tiny,
   name: 'micro',
-  // Every camera, as in the tiny recipe: the grid lies all around the ego (the micro pretraining sees 2).
-  backbone: {
-    ...microBackbone,
-    input: { ...microBackbone.input, cameras: 6, imageHeight: 64, imageWidth: 96 },
-  },
+  backbone: FINETUNE_BACKBONES.micro,
   head: {
     bevChannels: 8,
     stageBlocks: [1, 1, 1],

@@ -1,9 +1,9 @@
+import { FINETUNE_BACKBONES } from '@mim4d/finetune';
 import {
   checkOptimAndEvaluation,
   checkStructure,
   loadPresetOrFile,
   type Mim4dConfig,
-  micro as microBackbone,
   configRule as rule,
   tiny as tinyBackbone,
   validateConfig,
@@ -75,7 +75,7 @@ const OPTIM: Mim4dConfig['optim'] = { ...tinyBackbone.optim, lr: 4e-4, backboneL
 export const tiny: DetectionConfig = {
   name: 'tiny',
   seed: 0,
-  backbone: { ...tinyBackbone, input: { ...tinyBackbone.input, imageHeight: 128, imageWidth: 224 } },
+  backbone: FINETUNE_BACKBONES.tiny,
   head: {
     voxelConvs: 3,
     // heads.md 1.4: at least 5x the 99th percentile of in-range boxes per sample (50 on `mim4d data synth` output).
@@ -98,11 +98,7 @@ export const tiny: DetectionConfig = {
 export const micro: DetectionConfig = {
   ...tiny,
   name: 'micro',
-  // Every camera, as in the tiny recipe: the evaluation counts boxes all around the ego (the micro pretraining sees 2).
-  backbone: {
-    ...microBackbone,
-    input: { ...microBackbone.input, cameras: 6, imageHeight: 64, imageWidth: 96 },
-  },
+  backbone: FINETUNE_BACKBONES.micro,
   head: {
     ...tiny.head,
     // 5x the 99th percentile of boxes within the 12.8 m grid (20 on `mim4d data synth` output).

@@ -22,6 +22,7 @@ export {
   photometricDistortion,
 } from './augment/photometric-distortion.ts';
 export { checkBackboneFits } from './backbone/check-backbone-fits.ts';
+export { FINETUNE_BACKBONES } from './backbone/finetune-backbones.ts';
 export { type BackboneFile, readBackboneFile } from './backbone/read-backbone-file.ts';
 export { type ResolveBackboneOptions, resolveBackbone } from './backbone/resolve-backbone.ts';
 export type {
