@@ -30,7 +30,13 @@ export interface MapTrGtVector {
 }
 
 /** MapTR's patch: y (longitudinal) ±30 m and x (lateral) ±15 m, from `pc_range` [-15, -30, -2, 15, 30, 2]. */
-export const MAPTR_PATCH_SIZE = { height: 60, width: 30 } as const;
+export const MAPTR_PATCH_SIZE: MapTrPatchSize = { height: 60, width: 30 };
+
+/** A MapTR patch's extent in metres: `height` along lidar y (longitudinal), `width` along lidar x (lateral). */
+export interface MapTrPatchSize {
+  readonly height: number;
+  readonly width: number;
+}
 
 /** MapTR drops the artificial clip edges of boundaries by cutting 0.2 m inside the patch, and keeps ped crossings closed by cutting 0.2 m outside. */
 const RING_CLIP_MARGIN_M = 0.2;
@@ -98,20 +104,27 @@ export function mapTrGtVectorsInPatch(map: MapExpansion, patch: MapPatch): MapTr
 }
 
 /**
- * MapTR's patch around a lidar pose. Its `vectormap_pipeline` passes the rotation on as a quaternion
- * (`Quaternion(matrix=lidar2global)`) and `gen_vectorized_samples` takes the yaw of that quaternion's matrix; the
+ * MapTR's patch of `size` (MapTR's own by default; a scaled head's smaller one) around a lidar pose. Its
+ * `vectormap_pipeline` passes the rotation on as a quaternion (`Quaternion(matrix=lidar2global)`) and `gen_vectorized_samples` takes the yaw of that quaternion's matrix; the
  * round trip moves the angle by an ulp or so from the matrix's own, enough to change which vertices GEOS keeps
  * where crossings meet at the patch edge.
  */
-export function mapTrPatch(lidarToGlobal: Mat4<'lidar', 'global'>): MapPatch {
+export function mapTrPatch(
+  lidarToGlobal: Mat4<'lidar', 'global'>,
+  size: MapTrPatchSize = MAPTR_PATCH_SIZE,
+): MapPatch {
   const m = lidarToGlobal;
   const q = Quaternion.fromRotationMatrix([m[0], m[1], m[2], m[4], m[5], m[6], m[8], m[9], m[10]]);
   const r = q.rotationMatrix();
   const yaw = Math.atan2(r[3], r[0]);
-  return { x: m[3], y: m[7], ...MAPTR_PATCH_SIZE, angleDeg: (yaw / Math.PI) * 180 };
+  return { x: m[3], y: m[7], height: size.height, width: size.width, angleDeg: (yaw / Math.PI) * 180 };
 }
 
-/** MapTR GT vectors around a lidar pose (`ego2global · lidar2ego`), in the lidar frame. */
-export function mapTrGtVectors(map: MapExpansion, lidarToGlobal: Mat4<'lidar', 'global'>): MapTrGtVector[] {
-  return mapTrGtVectorsInPatch(map, mapTrPatch(lidarToGlobal));
+/** MapTR GT vectors in the patch of `size` around a lidar pose (`ego2global · lidar2ego`), in the lidar frame. */
+export function mapTrGtVectors(
+  map: MapExpansion,
+  lidarToGlobal: Mat4<'lidar', 'global'>,
+  size: MapTrPatchSize = MAPTR_PATCH_SIZE,
+): MapTrGtVector[] {
+  return mapTrGtVectorsInPatch(map, mapTrPatch(lidarToGlobal, size));
 }

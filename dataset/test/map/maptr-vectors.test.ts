@@ -43,6 +43,29 @@ describe('MapTR GT vectors', () => {
     });
   });
 
+  it('cuts a smaller patch when given its size: every vertex within it (ped crossings up to 0.2 m outside), fewer than the default patch reaches', () => {
+    const size = { height: 44.8, width: 22.4 };
+    for (let k = 0; k < TOY_POSES.length; k++) {
+      const pose = toyPose(k).lidarToGlobal;
+      const full = mapTrGtVectors(map, pose).flatMap((v) => v.pts);
+      const scaled = mapTrGtVectors(map, pose, size);
+      assert.ok(scaled.length > 0, `pose ${k}: vectors in the scaled patch`);
+      for (const v of scaled) {
+        const margin = v.cls_name === 'ped_crossing' ? 0.2 + 1e-9 : 1e-9;
+        for (const [x, y] of v.pts) {
+          assert.ok(
+            Math.abs(x) <= 11.2 + margin && Math.abs(y) <= 22.4 + margin,
+            `${v.cls_name} at (${x}, ${y})`,
+          );
+        }
+      }
+      assert.ok(
+        full.some(([x, y]) => Math.abs(x) > 11.4 || Math.abs(y) > 22.6),
+        `pose ${k}: the default patch is larger`,
+      );
+    }
+  });
+
   it('puts a map far from the pose out of reach: no vectors', () => {
     const far = toyPose(0).lidarToGlobal.slice() as typeof toyPose extends (k: number) => {
       lidarToGlobal: infer M;
