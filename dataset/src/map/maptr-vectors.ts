@@ -105,9 +105,9 @@ export function mapTrGtVectorsInPatch(map: MapExpansion, patch: MapPatch): MapTr
 
 /**
  * MapTR's patch of `size` (MapTR's own by default; a scaled head's smaller one) around a lidar pose. Its
- * `vectormap_pipeline` passes the rotation on as a quaternion (`Quaternion(matrix=lidar2global)`) and `gen_vectorized_samples` takes the yaw of that quaternion's matrix; the
- * round trip moves the angle by an ulp or so from the matrix's own, enough to change which vertices GEOS keeps
- * where crossings meet at the patch edge.
+ * `vectormap_pipeline` passes the rotation on as a quaternion (`Quaternion(matrix=lidar2global)`) and
+ * `gen_vectorized_samples` takes the yaw of that quaternion's matrix; the round trip moves the angle by an ulp or
+ * so from the matrix's own, enough to change which vertices GEOS keeps where crossings meet at the patch edge.
  */
 export function mapTrPatch(
   lidarToGlobal: Mat4<'lidar', 'global'>,
