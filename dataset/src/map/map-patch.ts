@@ -11,6 +11,7 @@ import {
   rotateDegrees,
   translate,
 } from './planar.ts';
+import { atan2Rounded } from './rounded-trig.ts';
 
 /**
  * A rectangle of the map around a sensor: centre (global frame, metres), size along its own y (`height`) and x
@@ -43,7 +44,7 @@ export type PatchLineLayer = 'road_divider' | 'lane_divider';
  */
 export function lidarPatch(lidarToGlobal: Mat4<'lidar', 'global'>, height: number, width: number): MapPatch {
   const m = lidarToGlobal;
-  const yaw = Math.atan2(m[4], m[0]);
+  const yaw = atan2Rounded(m[4], m[0]);
   return { x: m[3], y: m[7], height, width, angleDeg: (yaw / Math.PI) * 180 };
 }
 

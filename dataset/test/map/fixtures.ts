@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mat4Chain } from '../../src/geometry/matrix.ts';
 import { RigidTransform } from '../../src/geometry/rigid-transform.ts';
 import { validateMapExpansion } from '../../src/map/expansion-validate.ts';
 import { MapExpansion } from '../../src/map/map-expansion.ts';
+import { mapTrLidarToGlobal } from '../../src/map/maptr-vectors.ts';
 import { TOY_LOCATION, TOY_POSES, toyMapJson } from './toy-map.ts';
 
 export function readFixture<T>(name: string): T {
@@ -17,5 +17,5 @@ export function toyPose(k: number) {
   const p = TOY_POSES[k];
   const lidarToEgo = RigidTransform.fromRecord<'lidar', 'ego'>(p.lidar2ego, 'lidar2ego');
   const egoToGlobal = RigidTransform.fromRecord<'ego', 'global'>(p.ego2global, 'ego2global');
-  return { lidarToEgo, egoToGlobal, lidarToGlobal: mat4Chain(lidarToEgo.toMatrix(), egoToGlobal.toMatrix()) };
+  return { lidarToEgo, egoToGlobal, lidarToGlobal: mapTrLidarToGlobal(lidarToEgo, egoToGlobal) };
 }

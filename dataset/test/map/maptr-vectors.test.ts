@@ -17,20 +17,14 @@ describe('MapTR GT vectors', () => {
     const mine = mapTrGtVectors(map, toyPose(k).lidarToGlobal);
     const ref = fixture.vectors[k];
 
-    // Bit for bit, but at pose 2: MapTR took that patch's yaw from numpy's arctan2, whose SIMD code (numpy 1.24)
-    // rounds it an ulp away from libm's and V8's atan2, which moves vertices by about 1e-12 m.
-    const tolerance = k === 2 ? 1e-9 : 0;
     for (const cls of MAPTR_CLASSES) {
-      it(`pose ${k}: ${cls} polylines match MapTR's vertex for vertex and in order (${tolerance === 0 ? 'bit for bit' : `to ${tolerance} m`})`, () => {
+      it(`pose ${k}: ${cls} polylines match MapTR's vertex for vertex, in order and bit for bit`, () => {
         const a = mine.filter((v) => v.cls_name === cls);
         const b = ref.filter((v) => v.cls_name === cls);
         assert.equal(a.length, b.length, `${cls} count`);
         a.forEach((v, i) => {
           assert.equal(v.pts_num, b[i].pts_num, `${cls} ${i} vertex count`);
-          assert.ok(
-            maxDiff(v.pts, b[i].pts) <= tolerance,
-            `${cls} ${i} differs by ${maxDiff(v.pts, b[i].pts)}`,
-          );
+          assert.equal(maxDiff(v.pts, b[i].pts), 0, `${cls} ${i} differs`);
         });
       });
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cosSinRounded } from '../../src/map/rounded-trig.ts';
+import { atan2Rounded, cosSinRounded } from '../../src/map/rounded-trig.ts';
 
 /** Angles where V8's Math.cos or Math.sin is an ulp off; [x, cos x, sin x] rounded from 70-digit sums. */
 const CORRECTLY_ROUNDED: [number, number, number][] = [
@@ -40,5 +40,42 @@ describe('correctly rounded cos and sin', () => {
   it('refuses angles it cannot reduce exactly', () => {
     assert.throws(() => cosSinRounded(1e9), /1000000000 rad is not within ±20π/);
     assert.throws(() => cosSinRounded(Number.NaN), /NaN rad/);
+  });
+});
+
+/** Points where V8's Math.atan2 is an ulp off; [y, x, atan2(y, x)] rounded from mpmath at 200 bits (glibc agrees). */
+const ATAN2_CORRECTLY_ROUNDED: [number, number, number][] = [
+  [0.6729229025487775, -0.0472935826013301, 1.6409617872718445],
+  [0.7310544739578912, -0.054501822669066335, 1.6452110049916167],
+  [0.4282589672224051, 0.842197335167749, 0.4704259941059872],
+  [0.2532965817336079, -0.39794760314898925, 2.5747611391709833],
+  [0.7128011327935113, 0.9819792897376303, 0.627886101729677],
+  [0.7078849768453603, 0.9796120298431625, 0.625744889676736],
+];
+
+describe('correctly rounded atan2', () => {
+  it("gives the nearest double where V8's is an ulp off, as glibc (numpy's arctan2) does", () => {
+    for (const [y, x, angle] of ATAN2_CORRECTLY_ROUNDED) {
+      assert.notEqual(Math.atan2(y, x), angle, `V8 already rounds atan2(${y}, ${x}) correctly`);
+      assert.equal(atan2Rounded(y, x), angle, `atan2(${y}, ${x})`);
+    }
+  });
+
+  it('keeps the exact special cases of zeros, axes and infinities', () => {
+    assert.equal(atan2Rounded(0, -1), Math.PI);
+    assert.equal(atan2Rounded(-0, -1), -Math.PI);
+    assert.equal(atan2Rounded(1, 0), Math.PI / 2);
+    assert.ok(Object.is(atan2Rounded(-0, 1), -0));
+    assert.equal(atan2Rounded(0, 0), 0);
+    assert.equal(atan2Rounded(Number.POSITIVE_INFINITY, 1), Math.PI / 2);
+    assert.ok(Number.isNaN(atan2Rounded(Number.NaN, 1)));
+  });
+
+  it('is within an ulp of V8 all around the circle', () => {
+    for (let i = 0; i < 2000; i++) {
+      const a = -Math.PI + (i * 2 * Math.PI) / 1999 + 1e-7 * Math.sin(i);
+      const [y, x] = [Math.sin(a) * 1.7, Math.cos(a) * 1.7];
+      assert.ok(ulpsApart(atan2Rounded(y, x), Math.atan2(y, x)) <= 1, `at ${a}`);
+    }
   });
 });

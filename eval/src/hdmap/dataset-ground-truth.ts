@@ -2,7 +2,7 @@
  * MapTR GT vectors of a nuScenes split, built from the dataroot's map expansion with @mim4d/dataset
  * (eval-protocols.md B2): per sample, the lidar pose `ego2global · lidar2ego` and the map of its log.
  */
-import { lidarFrame, MapExpansion, mapTrGtVectors } from '@mim4d/dataset';
+import { lidarFrame, MapExpansion, mapTrGtVectors, mapTrLidarToGlobal } from '@mim4d/dataset';
 import { lidarPolyline, type MapGroundTruth } from 'nuscenes-eval-ts';
 import { InputError } from '../cli/shared/exit-codes.ts';
 import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
@@ -22,7 +22,7 @@ export async function loadDatasetMapGroundTruth(spec: DatasetSplit): Promise<Map
         maps.set(location, map);
       }
       const lidar = lidarFrame(nusc, sample.token);
-      const lidarToGlobal = lidar.sensorToEgo.andThen(lidar.egoToGlobal).toMatrix();
+      const lidarToGlobal = mapTrLidarToGlobal(lidar.sensorToEgo, lidar.egoToGlobal);
       gt.set(
         sample.token,
         mapTrGtVectors(map, lidarToGlobal).map((v) => ({
