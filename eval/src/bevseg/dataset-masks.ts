@@ -11,7 +11,7 @@ import {
   lidarFrame,
   type NuScenes,
 } from '@mim4d/dataset';
-import { SampleMaps } from '@mim4d/head-bev-seg';
+import { SampleMaps } from '@mim4d/finetune';
 import { InputError } from '../cli/shared/exit-codes.ts';
 import { NpyFolderWriter } from './npy-folder.ts';
 

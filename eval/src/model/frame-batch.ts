@@ -3,7 +3,7 @@
  * card's normalisation, with their ego -> image matrices, and the frame ego pose the outputs are decoded with.
  */
 import type { Mat4, NuScenes } from '@mim4d/dataset';
-import { lidarPose } from '@mim4d/head-bev-seg';
+import { lidarPose } from '@mim4d/finetune';
 import { loadKeyFrame } from '@mim4d/pretrain';
 import { InputError } from '../cli/shared/exit-codes.ts';
 import type { ImageInput } from './model-card-input.ts';

@@ -1,4 +1,4 @@
-import { FINETUNE_BACKBONES } from '@mim4d/finetune';
+import { FINETUNE_BACKBONES, type GridBound } from '@mim4d/finetune';
 import {
   checkOptimAndEvaluation,
   checkStructure,
@@ -9,9 +9,6 @@ import {
   tiny as tinyBackbone,
   validateConfig,
 } from '@mim4d/pretrain';
-
-/** [min, max, step] along one axis of the lidar-frame output grid, metres; cells are [min + k·step, +step). */
-export type GridBound = [number, number, number];
 
 /**
  * A BEVFusion camera map-segmentation fine-tune on the MIM4D volume (heads.md section 2): the backbone at the
@@ -130,11 +127,6 @@ export const micro: BevSegConfig = {
 };
 
 export const BEV_SEG_PRESETS: Record<string, BevSegConfig> = { tiny, micro };
-
-/** Cells along one axis of the output grid. */
-export function gridCells(bound: GridBound): number {
-  return Math.round((bound[1] - bound[0]) / bound[2]);
-}
 
 function checkBound(bound: GridBound, source: string, field: string): void {
   rule(bound.length === 3, source, field, 'must be [min, max, step]');

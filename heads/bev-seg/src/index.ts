@@ -1,15 +1,11 @@
 export {
   BEV_SEG_PRESETS,
   type BevSegConfig,
-  type GridBound,
-  gridCells,
   loadBevSegConfig,
   validateBevSegConfig,
 } from './config.ts';
 export { type BevSegSample, BevSegSamples } from './data/bev-seg-samples.ts';
 export { augmentedGroundTruthMasks, bevGrid, groundTruthMasks, maskTargets } from './data/ground-truth.ts';
-export { type LidarPose, lidarPose } from './data/lidar-pose.ts';
-export { SampleMaps } from './data/sample-maps.ts';
 export { bevSegContract, bevSegOnnx } from './export/bev-seg-onnx.ts';
 export {
   BEV_SEG_EXPORT_FILES,
@@ -19,7 +15,6 @@ export {
 } from './export/export-bev-seg.ts';
 export { bevSegLoss } from './loss.ts';
 export { BevSegmenter } from './model/bev-segmenter.ts';
-export { type EgoBevGrid, type LidarCells, lidarCells, lidarGridSampler } from './model/grid-transform.ts';
 export { predictProbabilities } from './predict.ts';
 export {
   BEV_SEG_LOSS_TERMS,

@@ -15,11 +15,9 @@ import {
   NuScenes,
   vec3,
 } from '@mim4d/dataset';
-import { type BevAugmentation, bevMatrix } from '@mim4d/finetune';
+import { type BevAugmentation, bevMatrix, type LidarPose, lidarPose, SampleMaps } from '@mim4d/finetune';
 import { loadKeyFrame } from '@mim4d/pretrain';
 import { augmentedGroundTruthMasks, maskTargets } from '../src/data/ground-truth.ts';
-import { type LidarPose, lidarPose } from '../src/data/lidar-pose.ts';
-import { SampleMaps } from '../src/data/sample-maps.ts';
 
 const GRID: BevGrid = { xBound: [-23, 23, 1], yBound: [-23, 23, 1] };
 /** A fine raster around the lidar that every augmented grid cell falls inside. */

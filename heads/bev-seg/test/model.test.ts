@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { mat4 } from '@mim4d/dataset';
+import { lidarCells, lidarGridSampler } from '@mim4d/finetune';
 import { applyFixedSampler, initBackend, SeededRandom, tf } from '@mim4d/nn';
 import { toyScene } from '../../../pretrain/test/helpers/toy-scene.ts';
 import { loadBevSegConfig } from '../src/config.ts';
 import { BevSegmenter } from '../src/model/bev-segmenter.ts';
-import { lidarCells, lidarGridSampler } from '../src/model/grid-transform.ts';
 
 /** The synthetic rig's LIDAR_TOP: yaw -90° about ego z, 0.944 m ahead and 1.84 m up. */
 const LIDAR_TO_EGO = mat4<'lidar', 'ego'>([0, 1, 0, 0.944, -1, 0, 0, 0, 0, 0, 1, 1.84, 0, 0, 0, 1]);

@@ -32,12 +32,25 @@ export type {
   ZooSettings,
 } from './backbone/resolved-backbone.ts';
 export { formatTransferReport, type TransferReport, transferWeights } from './backbone/transfer-weights.ts';
+export { BevBridge } from './bev/bev-bridge.ts';
+export { bevBridgeGraph, lidarGridGraph } from './bev/bev-onnx.ts';
+export { ConvBn, type ConvSpec, convBnReluSequence } from './bev/conv-bn.ts';
+export {
+  type EgoBevGrid,
+  type GridBound,
+  gridCells,
+  type LidarCells,
+  lidarCells,
+  lidarGridSampler,
+} from './bev/grid-transform.ts';
 export {
   type FinetuneSplitOptions,
   type FinetuneSplits,
   openFinetuneSplits,
 } from './data/finetune-splits.ts';
 export { type KeyFrameSample, KeyFrameSamples } from './data/key-frame-samples.ts';
+export { type LidarPose, lidarPose } from './data/lidar-pose.ts';
+export { SampleMaps } from './data/sample-maps.ts';
 export { focalCost, sigmoidFocalLoss } from './losses/focal.ts';
 export { linearSumAssignment } from './matching/linear-sum-assignment.ts';
 export {

@@ -1,8 +1,6 @@
 import type { MapExpansion, NuScenes } from '@mim4d/dataset';
-import { type KeyFrameSample, KeyFrameSamples } from '@mim4d/finetune';
+import { type KeyFrameSample, KeyFrameSamples, type LidarPose, lidarPose, SampleMaps } from '@mim4d/finetune';
 import type { BevSegConfig } from '../config.ts';
-import { type LidarPose, lidarPose } from './lidar-pose.ts';
-import { SampleMaps } from './sample-maps.ts';
 
 /** A sample's key-frame cameras with where its lidar-frame grid lies and the map its masks come from. */
 export interface BevSegSample extends KeyFrameSample {

@@ -4,15 +4,15 @@ import {
   type BevMasks,
   bevMasksInPatch,
   bevSegmentationMasks,
+  lidarPatch,
   type MapExpansion,
   type Mat4,
   mat4,
   mat4Chain,
   mat4Inverse,
 } from '@mim4d/dataset';
-import { type BevAugmentation, bevMatrix } from '@mim4d/finetune';
+import { type BevAugmentation, bevMatrix, type LidarPose } from '@mim4d/finetune';
 import type { BevSegConfig } from '../config.ts';
-import type { LidarPose } from './lidar-pose.ts';
 
 /** The head's output grid as the rasteriser takes it. */
 export function bevGrid(head: BevSegConfig['head']): BevGrid {
@@ -47,13 +47,7 @@ export function augmentedGroundTruthMasks(
   const m = reflected ? mat4Chain(mirrorY, toGlobal) : toGlobal;
   const sideY = (grid.yBound[1] - grid.yBound[0]) / aug.scale;
   const sideX = (grid.xBound[1] - grid.xBound[0]) / aug.scale;
-  const patch = {
-    x: m[3],
-    y: m[7],
-    height: sideY,
-    width: sideX,
-    angleDeg: (Math.atan2(m[4], m[0]) / Math.PI) * 180,
-  };
+  const patch = lidarPatch(m, sideY, sideX);
   const canvasH = Math.round((grid.yBound[1] - grid.yBound[0]) / grid.yBound[2]);
   const canvasW = Math.round((grid.xBound[1] - grid.xBound[0]) / grid.xBound[2]);
   const masks = bevMasksInPatch(map, patch, canvasH, canvasW);

@@ -1,4 +1,5 @@
 import { BEV_MAP_CLASSES } from '@mim4d/dataset';
+import { bevBridgeGraph, type ConvBn, lidarGridGraph } from '@mim4d/finetune';
 import { attr, OnnxGraphBuilder, type OnnxValue } from '@mim4d/nn';
 import {
   BATCH_DIM,
@@ -9,7 +10,6 @@ import {
   type TensorContract,
 } from '@mim4d/pretrain';
 import type { BevSegmenter } from '../model/bev-segmenter.ts';
-import type { ConvBn } from '../model/conv-bn.ts';
 
 /** The segmenter's inputs and outputs, in graph order; the model card declares exactly these (heads.md 2.3). */
 export function bevSegContract(model: BevSegmenter): { inputs: TensorContract[]; outputs: TensorContract[] } {
@@ -48,25 +48,16 @@ export function bevSegOnnx(model: BevSegmenter): OnnxGraphBuilder {
   const views = g.op('Reshape', [images, g.int64s('input.views', [-1, H, W, 3])]);
   const { features, depth } = imageEncoderGraph(g, nn, model.backbone, views);
   const lifted = liftingGraph(g, nn, model.backbone, egoToImage, features, depth);
-  const bev = decoder(g, nn, model, bridge(g, nn, model, lifted));
-  const logits = classifier(g, nn, model, gridTransform(g, model, bev, lidarToEgo));
+  const grid = model.backbone.grid;
+  const bridged = bevBridgeGraph(g, nn, model.bridge, grid, config.backbone.neck.channels, lifted);
+  const bev = decoder(g, nn, model, bridged);
+  const logits = classifier(g, nn, model, lidarGridGraph(g, model.cells, model.bev, bev, lidarToEgo));
   g.output(g.op('Sigmoid', [logits]), 'float32', outputs[0].shape, outputs[0].name);
   return g;
 }
 
 const relu = (g: OnnxGraphBuilder, x: OnnxValue) => g.op('Relu', [x]);
 const convBn = (nn: OnnxLayers, x: OnnxValue, layer: ConvBn) => nn.conv2dFirst(x, layer.conv, layer.bn);
-
-/** Lifted volume [b, C, Z, Y, X] -> BEV [b, bevChannels, Y, X]: height into channels (z·C + c), then the convs. */
-function bridge(g: OnnxGraphBuilder, nn: OnnxLayers, model: BevSegmenter, lifted: OnnxValue): OnnxValue {
-  const grid = model.backbone.grid;
-  const C = model.config.backbone.neck.channels;
-  const zMajor = g.op('Transpose', [lifted], { perm: attr.ints([0, 2, 1, 3, 4]) });
-  const folded = g.op('Reshape', [zMajor, g.int64s('bridge.fold', [-1, grid.z * C, grid.y, grid.x])]);
-  let x = relu(g, convBn(nn, folded, model.bridge.bridge));
-  for (const layer of model.bridge.downsample) x = relu(g, convBn(nn, x, layer));
-  return x;
-}
 
 /** GeneralizedResNet + LSSFPN, channels-first. */
 function decoder(g: OnnxGraphBuilder, nn: OnnxLayers, model: BevSegmenter, bev: OnnxValue): OnnxValue {
@@ -113,46 +104,6 @@ function decoder(g: OnnxGraphBuilder, nn: OnnxLayers, model: BevSegmenter, bev: 
     for (const layer of neck.upsample) y = relu(g, convBn(nn, y, layer));
   }
   return y;
-}
-
-/**
- * The decoder's ego-frame BEV [b, C, Y, X] read at every lidar cell centre: (x, y, 0, 1) through `lidar_to_ego`,
- * to BEV cell units (p - min) / size, normalised for GridSample's align_corners convention. Returns [b, C, i, j].
- */
-function gridTransform(
-  g: OnnxGraphBuilder,
-  model: BevSegmenter,
-  bev: OnnxValue,
-  lidarToEgo: OnnxValue,
-): OnnxValue {
-  const { cellsX, cellsY, x, y } = model.cells;
-  const n = cellsX * cellsY;
-  const centres = new Float32Array(4 * n);
-  for (let r = 0; r < n; r++) {
-    centres[r] = x[r];
-    centres[n + r] = y[r];
-    centres[3 * n + r] = 1;
-  }
-  const ego = g.op('MatMul', [lidarToEgo, g.initializer('grid.lidar_cells', centres, 'float32', [4, n])]);
-  const xy = g.op('Gather', [ego, g.int64s('grid.xy_rows', [0, 1])], { axis: attr.int(1) });
-  // Voxel units u = (p - min) / size, then 2u / (cells - 1) - 1: one scale and offset per axis.
-  const { min, size } = model.bev;
-  const cells = [model.bev.x, model.bev.y];
-  const scale = [0, 1].map((a) => 2 / size[a] / (cells[a] - 1));
-  const offset = [0, 1].map((a) => (-2 * min[a]) / size[a] / (cells[a] - 1) - 1);
-  const normalised = g.op('Add', [
-    g.op('Mul', [xy, g.initializer('grid.scale', Float32Array.from(scale), 'float32', [2, 1])]),
-    g.initializer('grid.offset', Float32Array.from(offset), 'float32', [2, 1]),
-  ]);
-  const grid = g.op('Reshape', [
-    g.op('Transpose', [normalised], { perm: attr.ints([0, 2, 1]) }),
-    g.int64s('grid.shape', [-1, cellsX, cellsY, 2]),
-  ]);
-  return g.op('GridSample', [bev, grid], {
-    mode: attr.string('bilinear'),
-    padding_mode: attr.string('zeros'),
-    align_corners: attr.int(1),
-  });
 }
 
 function classifier(g: OnnxGraphBuilder, nn: OnnxLayers, model: BevSegmenter, x: OnnxValue): OnnxValue {

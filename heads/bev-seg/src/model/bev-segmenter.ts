@@ -1,10 +1,9 @@
 import { BEV_MAP_CLASSES, type Mat4 } from '@mim4d/dataset';
+import { BevBridge, type EgoBevGrid, type LidarCells, lidarCells, lidarGridSampler } from '@mim4d/finetune';
 import { ParamStore, type SeededRandom, type tf } from '@mim4d/nn';
 import { BACKBONE_MODULES, type FrameInput, Mim4dBackbone, PatchMask } from '@mim4d/pretrain';
 import type { BevSegConfig } from '../config.ts';
-import { BevBridge } from './bev-bridge.ts';
 import { GeneralizedResNet } from './generalized-resnet.ts';
-import { type EgoBevGrid, type LidarCells, lidarCells, lidarGridSampler } from './grid-transform.ts';
 import { LssFpn } from './lss-fpn.ts';
 import { BevSegmentationHead } from './segmentation-head.ts';
 

@@ -1,5 +1,5 @@
+import { ConvBn } from '@mim4d/finetune';
 import { type ParamScope, tf } from '@mim4d/nn';
-import { ConvBn } from './conv-bn.ts';
 
 /**
  * mmcv's BasicBlock: conv3x3 (stride) + BN + ReLU, conv3x3 + BN, plus the identity, or a 1x1 conv + BN shortcut when

@@ -1,5 +1,5 @@
+import { type ConvBn, convBnReluSequence } from '@mim4d/finetune';
 import { type ParamScope, tf } from '@mim4d/nn';
-import { type ConvBn, convBnReluSequence } from './conv-bn.ts';
 
 /**
  * BEVFusion's LSSFPN (B `mmdet3d/models/necks/lss.py`, in_indices [-1, 0]): the last stage's output bilinearly

@@ -1,6 +1,5 @@
+import { type ConvBn, convBnReluSequence, type LidarCells } from '@mim4d/finetune';
 import { applyFixedSampler, Conv2d, type FixedSampler, type ParamScope, tf } from '@mim4d/nn';
-import { type ConvBn, convBnReluSequence } from './conv-bn.ts';
-import type { LidarCells } from './grid-transform.ts';
 
 /**
  * BEVFusion's BEVSegmentationHead (B `mmdet3d/models/heads/segm/vanilla.py`): the grid transform onto the

@@ -1,6 +1,13 @@
 import type { Mat4 } from '@mim4d/dataset';
 import { type FixedSampler, fixedGridSampler } from '@mim4d/nn';
-import { type GridBound, gridCells } from '../config.ts';
+
+/** [min, max, step] along one axis of a lidar-frame output grid, metres; cells are [min + k·step, +step). */
+export type GridBound = [number, number, number];
+
+/** Cells along one axis of a grid. */
+export function gridCells(bound: GridBound): number {
+  return Math.round((bound[1] - bound[0]) / bound[2]);
+}
 
 /** The output grid's cell centres in the lidar frame, row r = i·cellsY + j (i along x): metres. */
 export interface LidarCells {
@@ -10,7 +17,10 @@ export interface LidarCells {
   y: Float64Array;
 }
 
-/** Cell (i, j) is centred at (xmin + (i + ½)·step, ymin + (j + ½)·step), as BEVFusion's BEVGridTransform. */
+/**
+ * Cell (i, j) is centred at (xmin + (i + ½)·step, ymin + (j + ½)·step), as BEVFusion's BEVGridTransform and
+ * MapTR's BEV (whose rows are y, so its [y, x] map read x-major is this [i, j] layout transposed).
+ */
 export function lidarCells(xBound: GridBound, yBound: GridBound): LidarCells {
   const cellsX = gridCells(xBound);
   const cellsY = gridCells(yBound);
@@ -34,7 +44,7 @@ export interface EgoBevGrid {
 }
 
 /**
- * The grid transform from the ego-frame BEV to the lidar-frame output (heads.md 2.2): each cell centre (z = 0 in
+ * The grid transform from the ego-frame BEV to a lidar-frame grid (heads.md 2.2, 3.2): each cell centre (z = 0 in
  * the lidar frame) is mapped by `lidarToEgo`, turned into BEV cell units (p - min) / size and read bilinearly with
  * zeros padding. Returns the fixed sampler over the BEV's [Y * X, C] table (row iy·X + ix).
  */

@@ -2,9 +2,9 @@ import { type ParamScope, tf } from '@mim4d/nn';
 import { ConvBn, convBnReluSequence } from './conv-bn.ts';
 
 /**
- * From the lifted volume to the BEV decoder's input (heads.md 2.2): height folded into channels, a 1x1 conv + BN +
- * ReLU to `bevChannels` (MIM4D's own height-to-channel bridge [OURS]), then BEVFusion's LSS `downsample` block
- * ([Conv3x3, BN, ReLU] x 3) with its stride set to 1, since the volume already has the decoder's input resolution.
+ * From the lifted volume to a BEV map (heads.md 2.2, 3.2): height folded into channels, a 1x1 conv + BN + ReLU to
+ * `bevChannels` (MIM4D's own height-to-channel bridge [OURS]), then the LSS `downsample` block BEVFusion and MapTR
+ * share ([Conv3x3, BN, ReLU] x 3) with its stride set to 1, since the volume already has the BEV's resolution.
  */
 export class BevBridge {
   readonly bridge: ConvBn;
