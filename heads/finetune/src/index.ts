@@ -51,6 +51,8 @@ export {
 export { type KeyFrameSample, KeyFrameSamples } from './data/key-frame-samples.ts';
 export { type LidarPose, lidarPose } from './data/lidar-pose.ts';
 export { SampleMaps } from './data/sample-maps.ts';
+export { Branches } from './detr/branches.ts';
+export { Ffn } from './detr/ffn.ts';
 export { focalCost, sigmoidFocalLoss } from './losses/focal.ts';
 export { linearSumAssignment } from './matching/linear-sum-assignment.ts';
 export {

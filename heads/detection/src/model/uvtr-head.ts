@@ -1,3 +1,4 @@
+import { Branches, Ffn } from '@mim4d/finetune';
 import {
   BatchNorm,
   Conv3d,
@@ -24,34 +25,6 @@ export interface LayerOutput {
 }
 
 const zeros = { kind: 'zeros' } as const;
-/** Focal-loss prior 0.01: the classifier starts predicting background everywhere (uvtr_head.py init_weights). */
-const CLS_BIAS = -Math.log((1 - 0.01) / 0.01);
-
-/** mmcv BaseTransformerLayer's FFN: Linear, ReLU, dropout, Linear, dropout, plus the residual. */
-class Ffn {
-  readonly fc1: Linear;
-  readonly fc2: Linear;
-  constructor(
-    scope: ParamScope,
-    dims: number,
-    hidden: number,
-    readonly p: number,
-  ) {
-    this.fc1 = new Linear(scope.scope('layers.0.0'), dims, hidden, {
-      weightInit: xavierUniform(dims, hidden),
-      biasInit: zeros,
-    });
-    this.fc2 = new Linear(scope.scope('layers.1'), hidden, dims, {
-      weightInit: xavierUniform(hidden, dims),
-      biasInit: zeros,
-    });
-  }
-  apply(x: tf.Tensor2D, rng: SeededRandom | null): tf.Tensor2D {
-    const h = dropout(tf.relu(this.fc1.apply(x)), this.p, rng);
-    return tf.add(x, dropout(this.fc2.apply(h), this.p, rng));
-  }
-}
-
 /**
  * UniCrossAtten (heads.md 1.1 item 4): each query reads the voxel volume at exactly its reference point, one
  * trilinear sample gated by a sigmoid of the query, projected, plus the query and an MLP encoding of the reference
@@ -168,35 +141,6 @@ class DecoderLayer {
   }
 }
 
-/** cls branch: [Linear, LN, ReLU] x 2 + Linear; reg branch: [Linear, ReLU] x 2 + Linear (uvtr_head.py:84-114). */
-class Branches {
-  readonly cls: { fc: Linear; norm: LayerNorm }[];
-  readonly clsOut: Linear;
-  readonly reg: Linear[];
-  readonly regOut: Linear;
-  constructor(cls: ParamScope, reg: ParamScope, dims: number, classes: number) {
-    this.cls = [0, 3].map((i) => ({
-      fc: new Linear(cls.scope(`${i}`), dims, dims),
-      norm: new LayerNorm(cls.scope(`${i + 1}`), dims, 1e-5),
-    }));
-    this.clsOut = new Linear(cls.scope('6'), dims, classes, {
-      biasInit: { kind: 'constant', value: CLS_BIAS },
-    });
-    this.reg = [0, 2].map((i) => new Linear(reg.scope(`${i}`), dims, dims));
-    this.regOut = new Linear(reg.scope('4'), dims, CODE_SIZE);
-  }
-  logits(x: tf.Tensor2D): tf.Tensor2D {
-    let h = x;
-    for (const { fc, norm } of this.cls) h = tf.relu(norm.apply(fc.apply(h)));
-    return this.clsOut.apply(h);
-  }
-  delta(x: tf.Tensor2D): tf.Tensor2D {
-    let h = x;
-    for (const fc of this.reg) h = tf.relu(fc.apply(h));
-    return this.regOut.apply(h);
-  }
-}
-
 /**
  * The UVTR head of the vs0.1 setting (heads.md 1.1): voxel convs on the lifted volume, learnable queries with
  * reference logits, a post-norm decoder of self-attention + voxel cross-attention + FFN, and per-layer class and
@@ -242,7 +186,8 @@ export class UvtrHead {
     );
     this.branches = Array.from(
       { length: config.layers },
-      (_, l) => new Branches(head.scope(`cls_branches.${l}`), head.scope(`reg_branches.${l}`), d, classes),
+      (_, l) =>
+        new Branches(head.scope(`cls_branches.${l}`), head.scope(`reg_branches.${l}`), d, classes, CODE_SIZE),
     );
   }
 
