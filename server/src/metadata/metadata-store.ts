@@ -115,6 +115,10 @@ export interface MetadataStore {
   /** Blobs some revision refers to. */
   referencedBlobs(): Promise<Sha256Hex[]>;
 
+  /** Records that the token sent the blob's bytes (so it may commit the blob without seeing a model naming it). */
+  recordUploader(sha256: Sha256Hex, tokenId: string): Promise<void>;
+  hasUploaded(sha256: Sha256Hex, tokenId: string): Promise<boolean>;
+
   declareUpload(sha256: Sha256Hex, sizeBytes: number): Promise<void>;
   isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): Promise<boolean>;
   declaredSizes(sha256: Sha256Hex): Promise<number[]>;

@@ -60,4 +60,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
   `,
+  // Who proved possession of a blob by uploading its bytes: a hash alone must not let anyone else use it.
+  `
+  CREATE TABLE blob_uploaders (
+    sha256 TEXT NOT NULL,
+    token_id TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, token_id)
+  );
+  `,
 ];

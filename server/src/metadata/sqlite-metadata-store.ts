@@ -322,6 +322,21 @@ export class SqliteMetadataStore implements MetadataStore {
     ).map((r) => r.sha256);
   }
 
+  async recordUploader(sha256: Sha256Hex, tokenId: string): Promise<void> {
+    this.stmt('INSERT OR IGNORE INTO blob_uploaders (sha256, token_id, uploaded_at) VALUES (?, ?, ?)').run(
+      sha256,
+      tokenId,
+      new Date().toISOString(),
+    );
+  }
+
+  async hasUploaded(sha256: Sha256Hex, tokenId: string): Promise<boolean> {
+    return (
+      this.stmt('SELECT 1 FROM blob_uploaders WHERE sha256 = ? AND token_id = ?').get(sha256, tokenId) !==
+      undefined
+    );
+  }
+
   async declareUpload(sha256: Sha256Hex, sizeBytes: number): Promise<void> {
     this.stmt('INSERT OR IGNORE INTO upload_declarations (sha256, size, declared_at) VALUES (?, ?, ?)').run(
       sha256,

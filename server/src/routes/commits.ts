@@ -1,10 +1,12 @@
 import { extname } from 'node:path';
 import { type ModelCard, matchIo, OnnxFormatError, readOnnxIo, validateCard } from '@mim4d/zoo';
 import { Router } from 'express';
+import { principalOf } from '../auth/authenticate.ts';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import type { FileEntry } from '../metadata/metadata-store.ts';
 import { checkModelName, checkTag, isRevisionId, type RevisionId } from '../names.ts';
+import { mayReuseStoredBlob } from './blob-reuse.ts';
 import { requireWrite } from './lookup.ts';
 import { parseFileList } from './uploads.ts';
 
@@ -125,15 +127,17 @@ export function commitRoutes(ctx: ZooContext): Router {
     requireWrite(res, ns);
     const commit = parseCommit(req.body, ctx.limits.maxUploadBytes);
     checkCardCoversFiles(commit.card, commit.files);
+    // A blob the caller may not reuse is answered like one never stored, so the answer reveals nothing.
+    const principal = principalOf(res);
     const missing = [];
     for (const f of commit.files) {
-      if (!(await ctx.integrity.isStored(f.sha256, f.sizeBytes))) missing.push(f.path);
+      if (!(await mayReuseStoredBlob(ctx, principal, f.sha256, f.sizeBytes))) missing.push(f.path);
     }
     if (missing.length > 0) {
       throw new ProblemError(
         422,
         'MissingBlob',
-        `no stored blob with the declared sha256 and size for: ${missing.join(', ')}`,
+        `no blob you uploaded or may read with the declared sha256 and size for: ${missing.join(', ')}`,
         {
           paths: missing,
         },

@@ -4,8 +4,9 @@ import { principalOf } from '../auth/authenticate.ts';
 import { canWriteSomewhere } from '../auth/scopes.ts';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
-import { checkModelName, checkRepoPath, checkSha256 } from '../names.ts';
+import { checkModelName, checkRepoPath, checkSha256, type Sha256Hex } from '../names.ts';
 import { BlobMismatchError } from '../storage/blob-store.ts';
+import { mayReuseStoredBlob } from './blob-reuse.ts';
 import { requireWrite } from './lookup.ts';
 
 const MAX_FILES_PER_REQUEST = 1000;
@@ -119,9 +120,16 @@ function refusedUpload(error: unknown, sha256: string, res: UploadResponse): unk
   return new ProblemError(422, error.kind, `upload of ${sha256} refused and discarded: ${error.message}`);
 }
 
+/** A verified upload: the blob's fingerprint, and the uploader's proof of possession. */
+async function recordUpload(ctx: ZooContext, res: UploadResponse, sha256: Sha256Hex): Promise<void> {
+  await ctx.integrity.recordVerified(sha256);
+  const principal = principalOf(res);
+  if (principal.kind === 'token') await ctx.meta.recordUploader(sha256, principal.tokenId);
+}
+
 /**
- * Two-phase upload. The client declares each file's sha256 and size; the server answers which blobs it already
- * has (dedup) and where to PUT the others. A PUT is hashed while it streams to a temporary file and only becomes a
+ * Two-phase upload. The client declares each file's sha256 and size; the server answers which blobs the caller
+ * may reuse (stored, and named by a model it may read or uploaded by it before) and where to PUT the others. A PUT is hashed while it streams to a temporary file and only becomes a
  * blob when hash and size match the declaration. The same URL takes resumable uploads: HEAD (with Upload-Length)
  * answers Upload-Offset, the bytes held; PATCH (Upload-Offset, Upload-Length) appends a chunk, and the request that
  * completes the size verifies and publishes the blob. A dropped PATCH keeps what arrived.
@@ -134,9 +142,10 @@ export function uploadRoutes(ctx: ZooContext): Router {
     checkModelName(ns, name);
     requireWrite(res, ns);
     const files = parseFileList(req.body, ctx.limits.maxUploadBytes);
+    const principal = principalOf(res);
     const answer = [];
     for (const f of files) {
-      if (await ctx.integrity.isStored(f.sha256, f.size)) {
+      if (await mayReuseStoredBlob(ctx, principal, f.sha256, f.size)) {
         answer.push({ ...f, exists: true });
       } else {
         await ctx.meta.declareUpload(f.sha256, f.size);
@@ -166,7 +175,7 @@ export function uploadRoutes(ctx: ZooContext): Router {
         `${size} bytes is over this server's ${ctx.limits.maxUploadBytes}-byte limit`,
       );
     }
-    if (await ctx.integrity.isStored(sha256, size)) {
+    if (await mayReuseStoredBlob(ctx, principalOf(res), sha256, size)) {
       req.resume();
       res.json({ sha256, size, created: false });
       return;
@@ -174,7 +183,7 @@ export function uploadRoutes(ctx: ZooContext): Router {
     await requireDeclared(ctx, res, sha256, size, 'Content-Length');
     try {
       const { created } = await ctx.blobs.putVerified(req, { sha256, sizeBytes: size });
-      await ctx.integrity.recordVerified(sha256);
+      await recordUpload(ctx, res, sha256);
       res.status(created ? 201 : 200).json({ sha256, size, created });
     } catch (error) {
       throw refusedUpload(error, sha256, res);
@@ -189,7 +198,7 @@ export function uploadRoutes(ctx: ZooContext): Router {
     const size = requiredLength(req.headers['upload-length'], res);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Upload-Length', String(size));
-    if (await ctx.integrity.isStored(sha256, size)) {
+    if (await mayReuseStoredBlob(ctx, principalOf(res), sha256, size)) {
       res.setHeader('Upload-Offset', String(size));
       res.setHeader('Upload-Complete', '?1');
     } else {
@@ -212,7 +221,7 @@ export function uploadRoutes(ctx: ZooContext): Router {
         'a PATCH needs Upload-Offset: the bytes the server holds (HEAD)',
       );
     }
-    if (await ctx.integrity.isStored(sha256, size)) {
+    if (await mayReuseStoredBlob(ctx, principalOf(res), sha256, size)) {
       req.resume();
       res.setHeader('Upload-Offset', String(size));
       res.json({ sha256, size, created: false });
@@ -261,7 +270,7 @@ export function uploadRoutes(ctx: ZooContext): Router {
         res.status(204).end();
         return;
       }
-      await ctx.integrity.recordVerified(sha256);
+      await recordUpload(ctx, res, sha256);
       res.status(progress.created ? 201 : 200).json({ sha256, size, created: progress.created });
     } finally {
       if (appending.get(key)?.req === req) appending.delete(key);
