@@ -19,7 +19,8 @@ export interface IntegrityReport {
 /**
  * Keeps the promise that the server never serves bytes that do not hash to their name. Each recorded blob carries
  * the store's fingerprint from its last verification; a blob whose fingerprint changed is re-hashed before it is
- * served, and quarantined if the hash differs. `fsck` re-hashes everything.
+ * served, and quarantined if the hash differs. Changes the fingerprint cannot see (bit rot) are caught by hashing
+ * whole-file downloads as they are sent (see send-blob.ts), by the periodic scrub and by `fsck`.
  */
 export class BlobIntegrity {
   private readonly inFlight = new Map<Sha256Hex, Promise<boolean>>();
@@ -49,6 +50,48 @@ export class BlobIntegrity {
         `stored bytes of blob ${sha256} no longer match it; quarantined`,
       );
     }
+  }
+
+  /**
+   * A download found that the blob's bytes no longer hash to its name although its fingerprint did not change (bit
+   * rot): the bytes are re-hashed from the store and, if they still differ, quarantined.
+   */
+  async reportMismatch(sha256: Sha256Hex): Promise<void> {
+    this.log(`blob ${sha256} did not hash to its name while being sent; re-checking it`);
+    await this.verifyOnce(sha256);
+  }
+
+  /**
+   * Re-hashes every recorded blob, as fsck does, while the server runs (it leaves partial uploads alone); returns
+   * the blobs found corrupt, now quarantined.
+   */
+  async scrub(): Promise<Sha256Hex[]> {
+    const corrupt: Sha256Hex[] = [];
+    for (const record of await this.meta.listBlobs()) {
+      if (!(await this.blobs.stat(record.sha256))) continue;
+      if (!(await this.verifyOnce(record.sha256))) corrupt.push(record.sha256);
+    }
+    return corrupt;
+  }
+
+  /** Runs {@link scrub} every `intervalMs` (never two at once); call the result to stop. */
+  scrubEvery(intervalMs: number): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.scrub()
+        .then((corrupt) => {
+          for (const sha256 of corrupt)
+            this.log(`scrub: blob ${sha256} is corrupt; quarantined, re-upload it`);
+        })
+        .catch((error: unknown) => this.log(`scrub failed: ${(error as Error).stack ?? error}`))
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Re-hashes a blob (once, however many requests ask at the same time); true when the bytes still match. */

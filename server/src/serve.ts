@@ -15,10 +15,18 @@ export interface RunningServer {
  * as they need (multi-GB uploads), but headers must arrive within a minute.
  */
 export async function startServer(
-  options: ZooAppOptions & { host: string; port: number },
+  options: ZooAppOptions & {
+    host: string;
+    port: number;
+    /** Re-hash every blob this often (bit rot that no download meets); left out, only `fsck` does. */
+    scrubIntervalMs?: number;
+  },
 ): Promise<RunningServer> {
   const { app, context } = createApp(options);
   const startupCheck = await context.integrity.check({ full: false });
+  const stopScrub = options.scrubIntervalMs
+    ? context.integrity.scrubEvery(options.scrubIntervalMs)
+    : () => {};
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -34,6 +42,7 @@ export async function startServer(
     startupCheck,
     close: () =>
       new Promise<void>((resolve) => {
+        stopScrub();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { BlobIntegrity } from '../src/blob-integrity.ts';
 import { backboneRevision } from './helpers/backbone-files.ts';
 import { sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
@@ -13,6 +15,36 @@ async function tamper(zoo: ZooFixture, sha: string, bytes: Uint8Array): Promise<
   flipped[flipped.length - 1] ^= 0xff;
   await writeFile(path, flipped);
 }
+
+/**
+ * Bit rot: one byte of a stored blob changes while inode, size and mtime (to the nanosecond) stay, so the store's
+ * fingerprint cannot see it.
+ */
+async function rotInPlace(zoo: ZooFixture, sha: string, offset: number): Promise<void> {
+  const path = join(zoo.dataDir, 'blobs', 'sha256', sha);
+  const before = await stat(path, { bigint: true });
+  await chmod(path, 0o644);
+  const file = await open(path, 'r+');
+  const byte = Buffer.alloc(1);
+  await file.read(byte, 0, 1, offset);
+  byte[0] ^= 0x01;
+  await file.write(byte, 0, 1, offset);
+  await file.close();
+  await chmod(path, 0o444);
+  const ns = before.mtimeNs % 1_000_000_000n;
+  const mtime = `@${before.mtimeNs / 1_000_000_000n}.${ns.toString().padStart(9, '0')}`;
+  await promisify(execFile)('touch', ['-m', '-d', mtime, path]);
+  const after = await zoo.stores.blobs.stat(sha as never);
+  assert.equal(after?.fingerprint, (await zoo.stores.meta.getBlob(sha as never))?.fingerprint);
+}
+
+const waitFor = async (what: string, done: () => Promise<boolean>) => {
+  for (let i = 0; i < 200; i++) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`${what} did not happen within 5 s`);
+};
 
 describe('blob integrity', () => {
   let zoo: ZooFixture;
@@ -93,5 +125,47 @@ describe('blob integrity', () => {
     await zoo.publish('acme/adopted', { ...files, 'good.bin': good }, { token: writer, card });
     const served = await zoo.request('/acme/adopted/resolve/main/good.bin');
     assert.deepEqual(new Uint8Array(await served.arrayBuffer()), good);
+  });
+
+  it('cuts a download whose bytes stopped hashing to the ETag before its last bytes, and quarantines the blob', async () => {
+    // Several read chunks, so the headers and most of the body are out before the mismatch shows.
+    const big = new Uint8Array(3 << 20).map((_, i) => (i * 7) & 0xff);
+    const sha = sha256Hex(big);
+    const rev = await zoo.publish('acme/big', { ...files, 'big.bin': big }, { token: writer, card });
+    await rotInPlace(zoo, sha, 10);
+    const res = await zoo.request(`/acme/big/resolve/${rev}/big.bin`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('etag'), `"${sha}"`);
+    await assert.rejects(res.arrayBuffer(), 'the body must not complete');
+    await waitFor('quarantine', async () => (await readdir(join(zoo.dataDir, 'quarantine'))).length === 1);
+    const again = await zoo.request(`/acme/big/resolve/${rev}/big.bin`);
+    assert.equal(again.status, 500);
+    assert.equal(again.headers.get('x-error-code'), 'BlobCorrupt');
+  });
+
+  it('answers 500 BlobCorrupt, not a 200, when a blob smaller than a read chunk rotted', async () => {
+    await rotInPlace(zoo, configSha, 0);
+    const res = await zoo.request(`/acme/rot/resolve/${revision}/config.json`);
+    assert.equal(res.status, 500);
+    assert.equal(res.headers.get('x-error-code'), 'BlobCorrupt');
+  });
+});
+
+describe('periodic scrub', () => {
+  it('finds and quarantines a rotted blob nobody downloads', async () => {
+    const zoo = await startZoo({ scrubIntervalMs: 50 });
+    try {
+      const { files, card } = backboneRevision();
+      await zoo.publish('acme/idle', files, { token: zoo.token('write:acme'), card });
+      const sha = sha256Hex(files['backbone.onnx']);
+      await rotInPlace(zoo, sha, 3);
+      await waitFor('the scrub', async () =>
+        (await readdir(zoo.dataDir)).includes('quarantine')
+          ? (await readdir(join(zoo.dataDir, 'quarantine'))).length === 1
+          : false,
+      );
+    } finally {
+      await zoo.close();
+    }
   });
 });

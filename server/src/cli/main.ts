@@ -61,6 +61,12 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--max-upload <bytes>', 'largest accepted blob', bytes, 64 * 2 ** 30)
     .option('--no-rate-limit', 'turn rate limiting off')
+    .option(
+      '--scrub-every <hours>',
+      're-hash every blob this often while serving, quarantining rotted ones (0: only at fsck)',
+      count,
+      0,
+    )
     .option('--trust-proxy <hops>', 'number of reverse proxies in front (for client addresses)', port)
     .option(
       '--submission-quota <n>',
@@ -87,6 +93,7 @@ export function buildProgram(): Command {
         host: string;
         maxUpload: number;
         rateLimit: boolean;
+        scrubEvery: number;
         trustProxy?: number;
         submissionQuota: number;
         scoringTimeout: number;
@@ -110,6 +117,7 @@ export function buildProgram(): Command {
           host: opts.host,
           port: opts.port,
           maxUploadBytes: opts.maxUpload,
+          ...(opts.scrubEvery > 0 ? { scrubIntervalMs: opts.scrubEvery * 3_600_000 } : {}),
           ...(opts.rateLimit ? {} : { rateLimits: false as const }),
           ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
         });

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import type { Sha256Hex } from '../names.ts';
+import { sendCheckedBody } from './checked-body.ts';
 
 export interface BlobToSend {
   sha256: Sha256Hex;
@@ -88,11 +88,23 @@ export async function sendBlob(
     res.end();
     return;
   }
-  try {
-    await pipeline(ctx.blobs.readStream(blob.sha256, range), res);
-  } catch (error) {
-    // A client that hangs up mid-download is routine; anything else is a server fault worth logging.
-    if (!res.writableFinished && (req.destroyed || res.destroyed)) return;
-    throw error;
+  // A whole-file body is hashed as it goes out; a part cannot be checked against the ETag, so ranges rely on the
+  // fingerprint check above, the scrub and the client's own check of the file it assembles.
+  const whole = range === undefined || (range.start === 0 && range.end === blob.sizeBytes - 1);
+  const outcome = await sendCheckedBody(
+    ctx.blobs.readStream(blob.sha256, range),
+    res,
+    whole ? { sha256: blob.sha256, sizeBytes: blob.sizeBytes } : null,
+  );
+  if (outcome !== 'mismatch') return;
+  await ctx.integrity.reportMismatch(blob.sha256);
+  if (res.headersSent) {
+    res.destroy();
+    return;
   }
+  throw new ProblemError(
+    500,
+    'BlobCorrupt',
+    `stored bytes of blob ${blob.sha256} no longer match it; quarantined`,
+  );
 }

@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelCard } from '@mim4d/zoo';
-import type { ZooAppOptions } from '../../src/app.ts';
 import type { Scope } from '../../src/auth/scopes.ts';
 import { createToken } from '../../src/auth/tokens.ts';
 import { type EmbeddedStores, openEmbeddedStores } from '../../src/embedded-stores.ts';
@@ -35,7 +34,7 @@ export interface PublishOptions {
 
 /** A zoo server on a free loopback port over a fresh temporary data directory (or `dataDir`, reopened). */
 export async function startZoo(
-  options: Partial<ZooAppOptions> & { dataDir?: string } = {},
+  options: Partial<Parameters<typeof startServer>[0]> & { dataDir?: string } = {},
 ): Promise<ZooFixture> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mim4d-zoo-test-')));
   const stores = await openEmbeddedStores(dataDir);
