@@ -11,8 +11,8 @@ import type { FinetuneSplitOptions } from '../data/finetune-splits.ts';
 export const FINETUNE_RUN_FILES = { finetune: 'finetune.json', evaluations: 'eval' } as const;
 
 /** The tasks a fine-tuning run may train, as `finetune.json` and the model card name them. */
-export type FinetuneTask = 'detection' | 'bev-seg';
-const TASKS: readonly FinetuneTask[] = ['detection', 'bev-seg'];
+export type FinetuneTask = 'detection' | 'bev-seg' | 'hdmap';
+const TASKS: readonly FinetuneTask[] = ['detection', 'bev-seg', 'hdmap'];
 
 /** Folder of the validation evaluation at `step` (the metric files of that evaluation). */
 export function evaluationDir(runDir: string, step: number): string {
