@@ -52,6 +52,7 @@ export { type KeyFrameSample, KeyFrameSamples } from './data/key-frame-samples.t
 export { type LidarPose, lidarPose } from './data/lidar-pose.ts';
 export { SampleMaps } from './data/sample-maps.ts';
 export { Branches } from './detr/branches.ts';
+export { type DetrGraph, detrGraph } from './detr/detr-onnx.ts';
 export { Ffn } from './detr/ffn.ts';
 export { focalCost, sigmoidFocalLoss } from './losses/focal.ts';
 export { linearSumAssignment } from './matching/linear-sum-assignment.ts';

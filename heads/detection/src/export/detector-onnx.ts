@@ -1,3 +1,4 @@
+import { detrGraph } from '@mim4d/finetune';
 import { attr, type LayerNorm, type Linear, OnnxGraphBuilder, type OnnxValue } from '@mim4d/nn';
 import {
   BATCH_DIM,
@@ -94,6 +95,7 @@ function decoder(
   const sizeColumns = index('sizes', [2, 3, 5]);
   const restColumns = index('rest', range(6, 10));
 
+  const detr = detrGraph(g, nn, { queries: Q, dims: d, heads: h });
   const embedding = nn.param(head.queryEmbedding);
   const queryPos = columns(embedding, index('query_pos', range(0, d)));
   let query = columns(embedding, index('query', range(d, 2 * d)));
@@ -135,36 +137,13 @@ function decoder(
     const summed = g.op('ReduceSum', [g.op('Mul', [perZ, tent]), zAxis], { keepdims: attr.int(0) });
     return g.op('Transpose', [summed], { perm: attr.ints([0, 2, 1]) });
   };
-  const splitHeads = g.int64s('head.split_heads', [-1, Q, h, d / h]);
-  const mergeHeads = g.int64s('head.merge_heads', [-1, Q, d]);
-  const heads = (x: OnnxValue) =>
-    g.op('Transpose', [g.op('Reshape', [x, splitHeads])], { perm: attr.ints([0, 2, 1, 3]) });
-  const scale = s('head.attn_scale', 1 / Math.sqrt(d / h));
   const lo = g.initializer('head.range_min', Float32Array.from(pcRange.slice(0, 3)), 'float32', [3]);
   const span = g.initializer('head.range_extent', Float32Array.from(extent), 'float32', [3]);
 
   let scores: OnnxValue | null = null;
   let boxes: OnnxValue | null = null;
   head.layers.forEach((layer, l) => {
-    const qk = g.op('Add', [query, queryPos]);
-    const att = layer.selfAttn;
-    const probs = g.op(
-      'Softmax',
-      [
-        g.op('MatMul', [
-          heads(g.op('Mul', [linear(qk, att.q), scale])),
-          g.op('Transpose', [heads(linear(qk, att.k))], { perm: attr.ints([0, 1, 3, 2]) }),
-        ]),
-      ],
-      { axis: attr.int(-1) },
-    );
-    const merged = g.op('Reshape', [
-      g.op('Transpose', [g.op('MatMul', [probs, heads(linear(query, att.v))])], {
-        perm: attr.ints([0, 2, 1, 3]),
-      }),
-      mergeHeads,
-    ]);
-    let x = ln(g.op('Add', [query, linear(merged, att.out)]), layer.norm1);
+    let x = ln(detr.selfAttention(layer.selfAttn, query, queryPos), layer.norm1);
     const cross = layer.cross;
     const gate = g.op('Sigmoid', [linear(g.op('Add', [x, queryPos]), cross.gate)]);
     const pe = relu(ln(linear(relu(ln(linear(ref, cross.pe1), cross.peNorm1)), cross.pe2), cross.peNorm2));
@@ -172,17 +151,13 @@ function decoder(
       g.op('Add', [g.op('Add', [linear(g.op('Mul', [gate, sampleAt(ref, l === 0)]), cross.out), x]), pe]),
       layer.norm2,
     );
-    x = ln(g.op('Add', [x, linear(relu(linear(x, layer.ffn.fc1)), layer.ffn.fc2)]), layer.norm3);
+    x = ln(detr.ffn(layer.ffn, x), layer.norm3);
     query = x;
     const branch = head.branches[l];
-    let reg = x;
-    for (const fc of branch.reg) reg = relu(linear(reg, fc));
-    const delta = linear(reg, branch.regOut);
+    const delta = detr.delta(branch, x);
     const centreLogits = g.op('Add', [columns(delta, centreColumns), ref]);
     if (l === head.layers.length - 1) {
-      let c = x;
-      for (const { fc, norm } of branch.cls) c = relu(ln(linear(c, fc), norm));
-      scores = g.op('Sigmoid', [linear(c, branch.clsOut)]);
+      scores = g.op('Sigmoid', [detr.logits(branch, x)]);
       const centre = g.op('Add', [lo, g.op('Mul', [g.op('Sigmoid', [centreLogits]), span])]);
       boxes = g.op(
         'Concat',
