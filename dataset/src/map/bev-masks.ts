@@ -168,8 +168,11 @@ export function bevSegmentationMasks(
 
 /**
  * `ego2global · lidar2ego` the way BEVFusion builds it: both matrices stored as float32 and multiplied in
- * float32. The rounding moves the patch by up to ~1e-4 m at nuScenes map coordinates, enough to shift a
- * truncated line vertex by a pixel, so masks that must match BEVFusion's start from this pose.
+ * float32, each product and each partial sum rounded to float32 in turn, as a reference BLAS `sgemm` does. The
+ * rounding moves the patch by up to ~1e-4 m at nuScenes map coordinates, enough to shift a truncated line vertex
+ * by a pixel, so masks that must match BEVFusion's start from this pose. (OpenBLAS's FMA kernels round each
+ * multiply-add once instead, which moved 60-171 divider pixels on 2 of the 15 toy poses: upstream's own masks
+ * depend on the BLAS; see dataset/test/map/fixtures/README.md.)
  */
 export function bevFusionLidarToGlobal(
   lidarToEgo: RigidTransform<'lidar', 'ego'>,
@@ -181,7 +184,7 @@ export function bevFusionLidarToGlobal(
   for (let r = 0; r < 4; r++) {
     for (let c = 0; c < 4; c++) {
       let s = 0;
-      for (let k = 0; k < 4; k++) s = Math.fround(s + a[4 * r + k] * b[4 * k + c]);
+      for (let k = 0; k < 4; k++) s = Math.fround(s + Math.fround(a[4 * r + k] * b[4 * k + c]));
       out.push(s);
     }
   }

@@ -10,7 +10,10 @@ type XY = readonly [number, number];
 
 export const TOY_LOCATION = 'boston-seaport';
 
-/** Lidar poses around which fixtures were computed: lidar -> ego and ego -> global, nuScenes record layout. */
+/**
+ * Lidar poses around which fixtures were computed: lidar -> ego and ego -> global, nuScenes record layout, at
+ * nuScenes-like map coordinates and arbitrary headings.
+ */
 export const TOY_POSES = [
   {
     lidar2ego: {
@@ -40,6 +43,128 @@ export const TOY_POSES = [
     ego2global: {
       translation: [641.8, 1644.1, 0.0],
       rotation: [-0.17364817766693033, 0.003, -0.002, 0.984807753012208],
+    },
+  },
+  // Turning and rotated poses: every quadrant, the axes exactly (the first is a lidar yaw of exactly +90°, where
+  // quaternion composition gave a patch angle of 90.00000000000001), some with pitch and roll.
+  {
+    lidar2ego: {
+      translation: [0.985, 0.0, 1.84],
+      rotation: [Math.SQRT1_2, 0.0, 0.0, -Math.SQRT1_2],
+    },
+    ego2global: {
+      translation: [604.1, 1598.3, 0.25],
+      rotation: [6.123233995736766e-17, 0.0, 0.0, 1.0],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.943713, 0.0, 1.84023],
+      rotation: [0.7077955119163518, -0.006492242056004365, 0.010646214713995808, -0.7063073142877817],
+    },
+    ego2global: {
+      translation: [601.7, 1603.2, 0.0],
+      rotation: [Math.SQRT1_2, 0.0, 0.0, 0.7071067811865475],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.985, 0.0, 1.84],
+      rotation: [Math.SQRT1_2, 0.0, 0.0, -Math.SQRT1_2],
+    },
+    ego2global: {
+      translation: [606.4, 1621.9, 0.0],
+      rotation: [0.7070979425175075, -0.0039999500009374805, -0.00299996250070311, -0.7070979425175073],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.943713, 0.0, 1.84023],
+      rotation: [0.7077955119163518, -0.006492242056004365, 0.010646214713995808, -0.7063073142877817],
+    },
+    ego2global: {
+      translation: [580.2, 1603.4, 0.0],
+      rotation: [1.0, 0.0, 0.0, 0.0],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.985, 0.0, 1.84],
+      rotation: [Math.SQRT1_2, 0.0, 0.0, -Math.SQRT1_2],
+    },
+    ego2global: {
+      translation: [611.0, 1580.5, 0.25],
+      rotation: [0.9238795325112867, 0.0, 0.0, 0.3826834323650898],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.943713, 0.0, 1.84023],
+      rotation: [0.7077955119163518, -0.006492242056004365, 0.010646214713995808, -0.7063073142877817],
+    },
+    ego2global: {
+      translation: [633.9, 1612.2, 0.0],
+      rotation: [0.3931347486400894, 0.0039999500009374805, -0.00299996250070311, 0.9194672751309195],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.985, 0.0, 1.84],
+      rotation: [Math.SQRT1_2, 0.0, 0.0, -Math.SQRT1_2],
+    },
+    ego2global: {
+      translation: [594.4, 1650.8, 0.0],
+      rotation: [0.8131007610470277, 0.0, 0.0, -0.5821229701572894],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.943713, 0.0, 1.84023],
+      rotation: [0.7077955119163518, -0.006492242056004365, 0.010646214713995808, -0.7063073142877817],
+    },
+    ego2global: {
+      translation: [566.3, 1596.0, 0.0],
+      rotation: [0.1830935077692692, 0.0, 0.0, -0.98309550269175],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.985, 0.0, 1.84],
+      rotation: [Math.SQRT1_2, 0.0, 0.0, -Math.SQRT1_2],
+    },
+    ego2global: {
+      translation: [645.2, 1641.7, 0.25],
+      rotation: [-0.5828250274154733, -0.0039999500009374805, -0.00299996250070311, 0.8125822961664481],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.943713, 0.0, 1.84023],
+      rotation: [0.7077955119163518, -0.006492242056004365, 0.010646214713995808, -0.7063073142877817],
+    },
+    ego2global: {
+      translation: [623.5, 1597.6, 0.0],
+      rotation: [0.9936702657801585, 0.0, 0.0, 0.11233611576153554],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.985, 0.0, 1.84],
+      rotation: [Math.SQRT1_2, 0.0, 0.0, -Math.SQRT1_2],
+    },
+    ego2global: {
+      translation: [599.8, 1545.2, 0.0],
+      rotation: [0.49697396102755526, 0.0, 0.0, -0.8677654533689285],
+    },
+  },
+  {
+    lidar2ego: {
+      translation: [0.943713, 0.0, 1.84023],
+      rotation: [0.7077955119163518, -0.006492242056004365, 0.010646214713995808, -0.7063073142877817],
+    },
+    ego2global: {
+      translation: [672.6, 1603.1, 0.0],
+      rotation: [0.6626117656204331, 0.0039999500009374805, -0.00299996250070311, 0.748946359018025],
     },
   },
 ] as const;
