@@ -6,6 +6,7 @@ export {
   loadKeyFrame,
   openPretrainDataset,
   type PretrainDataset,
+  type PretrainScenes,
 } from './data/nuscenes-samples.ts';
 export { resizeIntoCanvas } from './data/resize.ts';
 export { SampleCache } from './data/sample-cache.ts';

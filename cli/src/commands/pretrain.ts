@@ -4,6 +4,8 @@ import { headCommit, positive, stepProgress } from './shared.ts';
 interface PretrainCliOptions {
   data?: string;
   version: string;
+  split?: string;
+  splitFile?: string;
   config: string;
   steps: number;
   out?: string;
@@ -49,6 +51,11 @@ wrote ${out.card}
     )
     .option('--data <dir>', 'dataroot (nuScenes layout, e.g. from `mim4d data synth`)')
     .option('--version <name>', 'table folder under the dataroot', 'v1.0-mini')
+    .option(
+      '--split <name>',
+      "pretrain on this split's scenes only (e.g. mini_train), so validation and test scenes never reach the backbone",
+    )
+    .option('--split-file <file>', 'JSON {split: [scene names]} for a custom --split')
     .option('--config <name|file>', 'preset (tiny, micro, paper) or a JSON config file', 'tiny')
     .option('--steps <n>', 'total optimisation steps (the schedule length)', positive('--steps'), 200)
     .option('--out <dir>', 'run directory')
@@ -64,6 +71,10 @@ wrote ${out.card}
         );
         return;
       }
+      if (opts.splitFile !== undefined && opts.split === undefined) {
+        command.error('error: --split-file needs --split <name> (the split of the file to pretrain on)');
+        return;
+      }
       try {
         // Loaded on use: the tfjs runtime is heavy and other subcommands do not need it.
         const { nn, pretrain: lib } = await loadRuntime();
@@ -71,10 +82,13 @@ wrote ${out.card}
         const { loadConfig, openPretrainDataset, pretrain, RUN_FILES, splitPretrainDataset } = lib;
         const backend = await initBackend({ prefer: parseBackendPreference(opts.backend, '--backend') });
         const config = loadConfig(opts.config);
-        const dataset = await openPretrainDataset(data, opts.version, config);
+        const scenes =
+          opts.split === undefined ? undefined : { split: opts.split, splitFile: opts.splitFile };
+        const dataset = await openPretrainDataset(data, opts.version, config, scenes);
         const { train, heldOut, heldOutScene } = await splitPretrainDataset(dataset, config);
         process.stderr.write(
-          `pretrain: config ${config.name}, ${train.count} training samples (${train.cacheCapacity} cached), ` +
+          `pretrain: config ${config.name}, ${opts.split === undefined ? '' : `split ${opts.split}, `}` +
+            `${train.count} training samples (${train.cacheCapacity} cached), ` +
             `held out: ${heldOutScene} (${heldOut.length} evaluated), backend ${backend.tfName}\n`,
         );
         const progress = stepProgress('pretrain', opts.steps);

@@ -9,7 +9,11 @@ import {
   NuScenes,
   readImage,
   readLidarPoints,
+  readSplitFile,
   sampleFrames,
+  splitSamples,
+  splitSceneNames,
+  splitVersionMismatch,
 } from '@mim4d/dataset';
 import type { Mim4dConfig } from '../config/index.ts';
 import type { CameraView, FrameInput, Mim4dSample } from '../model/sample.ts';
@@ -23,22 +27,45 @@ export interface PretrainDataset {
   load(token: string): Promise<Mim4dSample>;
 }
 
+/** Which scenes pretraining may see: a split by name (official, or listed in `splitFile`). */
+export interface PretrainScenes {
+  split: string;
+  splitFile?: string;
+}
+
 /**
  * Opens a nuScenes-layout dataroot (the official layout or `mim4d data synth` output). Each key sample becomes
  * T frames of the first `config.input.cameras` camera channels (key frame and previous camera sweeps), resized and
- * zero-padded to the network size, with exact per-frame poses and the key LIDAR_TOP points.
+ * zero-padded to the network size, with exact per-frame poses and the key LIDAR_TOP points. With `scenes`, only
+ * the samples of that split's scenes are used, so that a backbone never sees the scenes its heads are validated
+ * and tested on.
  */
 export async function openPretrainDataset(
   dataroot: string,
   version: string,
   config: Mim4dConfig,
+  scenes?: PretrainScenes,
 ): Promise<PretrainDataset> {
   const nusc = await NuScenes.open(dataroot, version);
   const channels = cameraChannels(config.input.cameras);
-  const tokens = nusc.tables.sample.map((s) => s.token);
+  const samples = scenes === undefined ? nusc.tables.sample : await splitRecords(nusc, version, scenes);
+  const tokens = samples.map((s) => s.token);
   if (tokens.length === 0) throw new Error(`${dataroot} (${version}): sample.json has no samples`);
-  const scenes = nusc.tables.sample.map((s) => nusc.get('scene', s.scene_token).name);
-  return { tokens, scenes, load: (token) => loadSample(nusc, token, config, channels) };
+  const sceneNames = samples.map((s) => nusc.get('scene', s.scene_token).name);
+  return { tokens, scenes: sceneNames, load: (token) => loadSample(nusc, token, config, channels) };
+}
+
+async function splitRecords(nusc: NuScenes, version: string, scenes: PretrainScenes) {
+  const mismatch = splitVersionMismatch(scenes.split, version);
+  if (mismatch !== null) throw new Error(mismatch);
+  const file = scenes.splitFile === undefined ? undefined : await readSplitFile(scenes.splitFile);
+  const names = splitSceneNames(scenes.split, file, scenes.splitFile);
+  // A dataroot may hold part of a split (the synthetic generator makes the first few mini scenes).
+  const { samples } = splitSamples(nusc, names, { allowMissing: true });
+  if (samples.length === 0) {
+    throw new Error(`--split ${scenes.split}: none of its scenes is in ${nusc.tableRoot}/scene.json`);
+  }
+  return samples;
 }
 
 /** Camera sizes and count a loader resizes into (a config's `input`, or a model card's preprocessing). */
