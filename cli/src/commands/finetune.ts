@@ -52,13 +52,23 @@ export function registerFinetuneCommand(program: Command): void {
       'checkpoint/ to --out',
     finetuneBevSegCommand,
   );
+  addTaskCommand(
+    finetune,
+    'hdmap',
+    'fine-tune the MapTR vectorized HD-map head (heads.md section 3) on the training split and evaluate the ' +
+      'Chamfer AP of its three classes at 0.5 / 1.0 / 1.5 m on the validation split at the start, every ' +
+      'evaluation.every steps and at the end. Writes config.json, finetune.json, loss.jsonl, eval.jsonl, ' +
+      'eval/step-N/metrics.json, loss-curve.png and checkpoint/ to --out',
+    finetuneHdMapCommand,
+  );
   finetune
     .command('export <runDir>')
     .description(
       "write <runDir>/export/ for the run's task (finetune.json): detection gives detector.onnx (images + " +
         'ego->image matrices -> scores and boxes) and detector.safetensors, bev-seg gives bev-seg.onnx (images + ' +
-        'ego->image + lidar->ego matrices -> class probabilities on the lidar grid) and bev-seg.safetensors; both ' +
-        'with card.json (zoo card: task, I/O, classes, backbone, data, validation metrics)',
+        'ego->image + lidar->ego matrices -> class probabilities on the lidar grid) and bev-seg.safetensors, hdmap ' +
+        'gives hdmap.onnx (images + ego->image + lidar->ego matrices -> vector scores and lidar-frame points) and ' +
+        'hdmap.safetensors; each with card.json (zoo card: task, I/O, classes, backbone, data, validation metrics)',
     )
     .option('--code-commit <sha>', 'commit of the code that trained the run (default: this checkout HEAD)')
     .action(async (runDir: string, opts: { codeCommit?: string }, command: Command) => {
@@ -79,9 +89,12 @@ export function registerFinetuneCommand(program: Command): void {
 /** Exports a run as its finetune.json's task says. */
 function exportRun(runtime: Runtime, runDir: string, codeCommit: string) {
   const { task } = runtime.finetune.readFinetuneRecord(runDir);
-  return task === 'bev-seg'
-    ? runtime.bevSeg.exportBevSeg(runDir, codeCommit)
-    : runtime.detection.exportDetector(runDir, codeCommit);
+  const exporters = {
+    detection: runtime.detection.exportDetector,
+    'bev-seg': runtime.bevSeg.exportBevSeg,
+    hdmap: runtime.hdmap.exportHdMap,
+  } as const;
+  return exporters[task](runDir, codeCommit);
 }
 
 /** `mim4d finetune <task>` with the flags every task shares; `run` trains once the run is prepared. */
@@ -274,6 +287,45 @@ async function finetuneBevSegCommand(prepared: PreparedRun): Promise<void> {
   );
 }
 
+async function finetuneHdMapCommand(prepared: PreparedRun): Promise<void> {
+  const { opts, runtime, backbone, splits } = prepared;
+  const { hdmap, dataset } = runtime;
+  const config = hdmap.loadHdMapConfig(opts.config);
+  announce('hdmap', prepared, config.name);
+  const progress = stepProgress('finetune', opts.steps);
+  const result = await hdmap.finetuneHdMap({
+    config,
+    splits,
+    backbone,
+    steps: opts.steps,
+    outDir: opts.out,
+    resume: opts.resume,
+    checkpointEvery: opts.checkpointEvery,
+    log: (line) => process.stderr.write(`${line}\n`),
+    onStep: (r) => progress.onStep(r),
+  });
+  progress.stop();
+  result.model.dispose();
+  const key = (name: string, t: string) => `NuscMap_chamfer/${name}_AP_thr_${t}`;
+  printSummary(
+    opts.out,
+    opts.steps,
+    result,
+    [
+      ['mAP (Chamfer, mean of 0.5/1.0/1.5 m)', 'NuscMap_chamfer/mAP'],
+      ...dataset.MAPTR_CLASSES.map(
+        (name) => [`${name} AP`, `NuscMap_chamfer/${name}_AP`] as [string, string],
+      ),
+    ],
+    [
+      'AP at 0.5 / 1.0 / 1.5 m',
+      dataset.MAPTR_CLASSES.flatMap((name) =>
+        ['0.5', '1.0', '1.5'].map((t) => [`${name}@${t}`, key(name, t)] as [string, string]),
+      ),
+    ],
+  );
+}
+
 function fmt(v: number | null | undefined): string {
   return typeof v === 'number' ? v.toFixed(4) : '-';
 }
@@ -285,6 +337,7 @@ async function loadRuntime() {
     dataset: await import('@mim4d/dataset'),
     detection: await import('@mim4d/head-detection'),
     bevSeg: await import('@mim4d/head-bev-seg'),
+    hdmap: await import('@mim4d/head-hdmap'),
     finetune: await import('@mim4d/finetune'),
     evaluation: await import('@mim4d/eval'),
   };

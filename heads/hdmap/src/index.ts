@@ -15,6 +15,13 @@ export {
 } from './data/gt-orders.ts';
 export { type HdMapSample, HdMapSamples, mapTrLidarToGlobal } from './data/hdmap-samples.ts';
 export {
+  exportHdMap,
+  HDMAP_EXPORT_FILES,
+  HDMAP_ROLE,
+  HDMAP_WEIGHTS_FORMAT,
+} from './export/export-hdmap.ts';
+export { hdMapContract, hdMapOnnx } from './export/hdmap-onnx.ts';
+export {
   type HdMapLayerOutput,
   type HdMapLoss,
   hdMapLoss,
