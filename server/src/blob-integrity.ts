@@ -19,8 +19,8 @@ export interface IntegrityReport {
 /**
  * Keeps the promise that the server never serves bytes that do not hash to their name. Each recorded blob carries
  * the store's fingerprint from its last verification; a blob whose fingerprint changed is re-hashed before it is
- * served, and quarantined if the hash differs. Changes the fingerprint cannot see (bit rot) are caught by hashing
- * whole-file downloads as they are sent (see send-blob.ts), by the periodic scrub and by `fsck`.
+ * served, and quarantined if the hash differs. Changes the fingerprint cannot see (bit rot) are caught by the block
+ * checksums every read is checked against (see the blob store), by the periodic scrub and by `fsck`.
  */
 export class BlobIntegrity {
   private readonly inFlight = new Map<Sha256Hex, Promise<boolean>>();
@@ -53,11 +53,11 @@ export class BlobIntegrity {
   }
 
   /**
-   * A download found that the blob's bytes no longer hash to its name although its fingerprint did not change (bit
-   * rot): the bytes are re-hashed from the store and, if they still differ, quarantined.
+   * A read found a block that no longer matches its checksum although the fingerprint did not change (bit rot): the
+   * bytes are re-hashed from the store and, if they no longer hash to the name, quarantined.
    */
   async reportMismatch(sha256: Sha256Hex): Promise<void> {
-    this.log(`blob ${sha256} did not hash to its name while being sent; re-checking it`);
+    this.log(`blob ${sha256}: a block read back damaged; re-hashing it`);
     await this.verifyOnce(sha256);
   }
 
@@ -108,15 +108,15 @@ export class BlobIntegrity {
     const before = await this.blobs.stat(sha256);
     if (!before) return false;
     const actual = await this.blobs.rehash(sha256);
-    if (actual !== sha256) {
-      this.log(`blob ${sha256} hashes to ${actual}: moving it to quarantine`);
+    if (actual.sha256 !== sha256) {
+      this.log(`blob ${sha256} hashes to ${actual.sha256}: moving it to quarantine`);
       await this.blobs.quarantine(sha256);
       return false;
     }
     await this.meta.recordBlob({
       sha256,
       sizeBytes: before.sizeBytes,
-      fingerprint: before.fingerprint,
+      fingerprint: actual.fingerprint,
       verifiedAt: new Date().toISOString(),
     });
     return true;
@@ -156,7 +156,7 @@ export class BlobIntegrity {
     for await (const sha256 of this.blobs.list()) {
       if (await this.meta.getBlob(sha256)) continue;
       report.rehashed++;
-      if ((await this.blobs.rehash(sha256)) === sha256) {
+      if ((await this.blobs.rehash(sha256)).sha256 === sha256) {
         await this.recordVerified(sha256);
         report.adopted.push(sha256);
       } else {

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
-import type { Sha256Hex } from '../names.ts';
+import { BlobCorruptError } from '../storage/blob-store.ts';
+import { recycleBlock } from '../storage/block-sums.ts';
 
-export type BodyOutcome = 'sent' | 'mismatch' | 'aborted';
+export type BodyOutcome = 'sent' | 'corrupt' | 'aborted';
 
 /** Resolves once the response can take more bytes, or once it is gone. */
 function writable(res: Response): Promise<void> {
@@ -19,36 +19,23 @@ function writable(res: Response): Promise<void> {
 }
 
 /**
- * Writes `source` to `res`. With `whole`, the bytes are the whole blob and are hashed on their way: the chunk that
- * would complete the body is only written once the sha256 matches, so a client never receives all the bytes of a
- * blob that rotted on disk (with HTTP/1.1 framing, a short body is an error for every client). `mismatch` leaves the
- * response open for the caller: unsent if nothing was written yet, to be cut otherwise.
+ * Writes a blob store's checked read stream to `res`. The store fails the stream before handing out a damaged block,
+ * so no damaged byte is sent; `corrupt` leaves the response to the caller: unsent if nothing was written yet, to be
+ * cut otherwise (with HTTP/1.1 framing, a short body is an error for every client).
  */
-export async function sendCheckedBody(
-  source: Readable,
-  res: Response,
-  whole: { sha256: Sha256Hex; sizeBytes: number } | null,
-): Promise<BodyOutcome> {
-  const hash = whole ? createHash('sha256') : null;
-  let sent = 0;
+export async function sendCheckedBody(source: Readable, res: Response): Promise<BodyOutcome> {
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       if (res.destroyed) return 'aborted';
-      if (hash && whole) {
-        hash.update(chunk);
-        const last = sent + chunk.length >= whole.sizeBytes;
-        if (last && (sent + chunk.length !== whole.sizeBytes || hash.digest('hex') !== whole.sha256)) {
-          return 'mismatch';
-        }
-      }
-      sent += chunk.length;
-      if (!res.write(chunk)) await writable(res);
+      if (!res.write(chunk, () => recycleBlock(chunk))) await writable(res);
     }
+  } catch (error) {
+    if (error instanceof BlobCorruptError) return 'corrupt';
+    throw error;
   } finally {
     source.destroy();
   }
   if (res.destroyed) return 'aborted';
-  if (whole && sent !== whole.sizeBytes) return 'mismatch';
   res.end();
   return 'sent';
 }

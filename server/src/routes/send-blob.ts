@@ -34,7 +34,9 @@ function rangeStillValid(header: string | undefined, etag: string): boolean {
  * Sends a blob with HTTP semantics that any blob store can back: one Range -> 206 (several -> the whole file),
  * unsatisfiable -> 416 with `Content-Range: bytes *\/size`, malformed -> ignored (RFC 9110), If-Range, If-Match ->
  * 412, If-None-Match -> 304, HEAD. Range parsing is Express's `req.range` (range-parser) and freshness its
- * `req.fresh` (fresh), so only the wiring is ours. Bytes are never served before their sha256 is vouched for.
+ * `req.fresh` (fresh), so only the wiring is ours. Bytes are never served before their sha256 is vouched for: a
+ * changed fingerprint is re-hashed first, and every block read is checked against the checksum taken from the
+ * verified bytes; a damaged block is never sent (the response is cut, or answered 500 if nothing went out yet).
  */
 export async function sendBlob(
   ctx: ZooContext,
@@ -88,15 +90,8 @@ export async function sendBlob(
     res.end();
     return;
   }
-  // A whole-file body is hashed as it goes out; a part cannot be checked against the ETag, so ranges rely on the
-  // fingerprint check above, the scrub and the client's own check of the file it assembles.
-  const whole = range === undefined || (range.start === 0 && range.end === blob.sizeBytes - 1);
-  const outcome = await sendCheckedBody(
-    ctx.blobs.readStream(blob.sha256, range),
-    res,
-    whole ? { sha256: blob.sha256, sizeBytes: blob.sizeBytes } : null,
-  );
-  if (outcome !== 'mismatch') return;
+  const outcome = await sendCheckedBody(ctx.blobs.readStream(blob.sha256, range), res);
+  if (outcome !== 'corrupt') return;
   await ctx.integrity.reportMismatch(blob.sha256);
   if (res.headersSent) {
     res.destroy();

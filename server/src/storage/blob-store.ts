@@ -27,6 +27,17 @@ export class BlobMismatchError extends Error {
   }
 }
 
+/** Stored bytes that no longer match what was verified; the read stops before handing out any of them. */
+export class BlobCorruptError extends Error {
+  constructor(
+    readonly sha256: Sha256Hex,
+    readonly detail: string,
+  ) {
+    super(`stored blob ${sha256} is damaged: ${detail}`);
+    this.name = 'BlobCorruptError';
+  }
+}
+
 export interface BlobSpec {
   sha256: Sha256Hex;
   sizeBytes: number;
@@ -66,10 +77,17 @@ export interface BlobStore {
    * then published as by {@link putVerified}; otherwise {@link BlobMismatchError} and nothing is kept.
    */
   appendPartial(source: Readable, expected: BlobSpec, offset: number): Promise<PartialProgress>;
-  /** Re-reads the stored bytes and returns their sha256. */
-  rehash(sha256: Sha256Hex): Promise<Sha256Hex>;
+  /**
+   * Re-reads the stored bytes and returns their sha256. When it matches the name, whatever the store keeps to
+   * check reads (see {@link readStream}) is renewed from these bytes; `fingerprint` is the one to record for them.
+   */
+  rehash(sha256: Sha256Hex): Promise<{ sha256: Sha256Hex; fingerprint: string }>;
   readAll(sha256: Sha256Hex): Promise<Buffer>;
-  /** Streams the blob's bytes, or the inclusive byte range [start, end] of them. */
+  /**
+   * Streams the blob's bytes, or the inclusive byte range [start, end] of them, checking them as they are read
+   * against what was verified: bytes that changed since make the stream fail with {@link BlobCorruptError} before
+   * any of them is emitted.
+   */
   readStream(sha256: Sha256Hex, range?: { start: number; end: number }): Readable;
   list(): AsyncIterable<Sha256Hex>;
   /** Moves a blob whose bytes no longer match its name out of service, keeping the bytes for inspection. */
