@@ -98,6 +98,36 @@ describe('mim4d finetune', function () {
     assert.equal(JSON.parse(readFileSync(join(out, 'export', 'card.json'), 'utf8')).task, 'bev-seg');
   });
 
+  it("fine-tunes the HD-map head, prints the validation Chamfer AP, and exports it by the run's task", async () => {
+    const out = join(work, 'hdmap');
+    const { stdout } = await mim4d(
+      'finetune',
+      'hdmap',
+      '--data',
+      data,
+      '--config',
+      'micro',
+      '--steps',
+      '2',
+      '--out',
+      out,
+      '--backbone',
+      'none',
+    );
+    assert.match(stdout, /steps: {2}2\/2/);
+    assert.match(
+      stdout,
+      /validation mAP \(Chamfer, mean of 0\.5\/1\.0\/1\.5 m\): \d\.\d{4} \(step 0\) -> \d\.\d{4} \(step 2\)/,
+    );
+    assert.match(stdout, /AP at 0\.5 \/ 1\.0 \/ 1\.5 m: divider@0\.5 \d\.\d{4}, divider@1\.0/);
+    const metrics = JSON.parse(readFileSync(join(out, 'eval', 'step-000002', 'metrics.json'), 'utf8'));
+    assert.equal(typeof metrics['NuscMap_chamfer/boundary_AP_thr_1.5'], 'number');
+    const exported = await mim4d('finetune', 'export', out, '--code-commit', 'abc1234');
+    assert.match(exported.stdout, /hdmap\.onnx[\s\S]*hdmap\.safetensors[\s\S]*card\.json/);
+    const card = JSON.parse(readFileSync(join(out, 'export', 'card.json'), 'utf8'));
+    assert.deepEqual([card.task, card.labels], ['hdmap', ['divider', 'ped_crossing', 'boundary']]);
+  });
+
   it('names a folder that is not a fine-tuning run when exporting', () =>
     rejectsWith(mim4d('finetune', 'export', join(work, 'nothing-here')), /nothing-here/));
 });
