@@ -18,7 +18,7 @@ export { liftingGraph } from './export/lifting-graph.ts';
 export { type OnnxLayers, onnxLayers } from './export/onnx-layers.ts';
 export { BACKBONE_MODULES, Mim4dBackbone } from './model/backbone.ts';
 export { PatchMask } from './model/masking.ts';
-export { BACKBONE_PREFIX, type LossTerms, Mim4dModel } from './model/mim4d.ts';
+export { BACKBONE_PREFIX, type LossTerms, lossTermNames, Mim4dModel, totalLoss } from './model/mim4d.ts';
 export type { CameraView, FrameInput, Mim4dSample } from './model/sample.ts';
 export {
   type CheckpointFormat,

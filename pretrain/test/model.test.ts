@@ -4,7 +4,7 @@ import { applyFixedSampler, initBackend, SeededRandom, tf } from '@mim4d/nn';
 import { loadConfig } from '../src/config/index.ts';
 import { egoWarpSampler, targetToSource } from '../src/model/ego-warp.ts';
 import { PatchMask } from '../src/model/masking.ts';
-import { Mim4dModel } from '../src/model/mim4d.ts';
+import { Mim4dModel, totalLoss } from '../src/model/mim4d.ts';
 import { VoxelGrid } from '../src/model/voxel-grid.ts';
 import { toyScene } from './helpers/toy-scene.ts';
 
@@ -120,7 +120,7 @@ describe('MIM4D model (micro config)', () => {
     const trainable = model.params.trainable();
     const { grads } = tf.variableGrads(() => {
       const l = model.losses(sample, plan, rng);
-      return tf.addN([l.rgb, l.depth, l.rgbAdj, l.depthAdj]) as tf.Scalar;
+      return totalLoss(l);
     }, [...trainable.values()]);
     const missing: string[] = [];
     for (const [name, v] of trainable) {

@@ -1,3 +1,4 @@
+import type { Mim4dConfig, PretrainObjective } from '@mim4d/pretrain';
 import type { Command } from 'commander';
 import { headCommit, positive, stepProgress } from './shared.ts';
 
@@ -7,6 +8,7 @@ interface PretrainCliOptions {
   split?: string;
   splitFile?: string;
   config: string;
+  objective?: string;
   steps: number;
   out?: string;
   resume: boolean;
@@ -57,6 +59,11 @@ wrote ${out.card}
     )
     .option('--split-file <file>', 'JSON {split: [scene names]} for a custom --split')
     .option('--config <name|file>', 'preset (tiny, micro, paper) or a JSON config file', 'tiny')
+    .option(
+      '--objective <name>',
+      "mim4d (the config's, by default) or spatial: the spatial-only ablation (one frame, the encoded volume " +
+        'rendered, no warp and no temporal decoder), every other setting equal',
+    )
     .option('--steps <n>', 'total optimisation steps (the schedule length)', positive('--steps'), 200)
     .option('--out <dir>', 'run directory')
     .option('--resume', 'continue from the run directory checkpoint (same config and --steps)', false)
@@ -81,7 +88,7 @@ wrote ${out.card}
         const { initBackend, parseBackendPreference } = nn;
         const { loadConfig, openPretrainDataset, pretrain, RUN_FILES, splitPretrainDataset } = lib;
         const backend = await initBackend({ prefer: parseBackendPreference(opts.backend, '--backend') });
-        const config = loadConfig(opts.config);
+        const config = withObjectiveOption(loadConfig(opts.config), opts.objective, lib);
         const scenes =
           opts.split === undefined ? undefined : { split: opts.split, splitFile: opts.splitFile };
         const dataset = await openPretrainDataset(data, opts.version, config, scenes);
@@ -125,6 +132,18 @@ wrote ${out.card}
         command.error(`mim4d pretrain: ${(error as Error).message}`, { exitCode: 1 });
       }
     });
+}
+
+function withObjectiveOption(
+  config: Mim4dConfig,
+  objective: string | undefined,
+  lib: Awaited<ReturnType<typeof loadRuntime>>['pretrain'],
+): Mim4dConfig {
+  if (objective === undefined) return config;
+  if (!(lib.PRETRAIN_OBJECTIVES as readonly string[]).includes(objective)) {
+    throw new Error(`--objective ${objective}: expected one of ${lib.PRETRAIN_OBJECTIVES.join(', ')}`);
+  }
+  return lib.withPretrainObjective(config, objective as PretrainObjective);
 }
 
 /** Loads the tfjs runtime on demand, so the other `mim4d` commands start without it. */

@@ -1,10 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { PRESETS, tiny } from './presets.ts';
-import { gridShape, type Mim4dConfig } from './types.ts';
+import { gridShape, type Mim4dConfig, PRETRAIN_OBJECTIVES, type PretrainObjective } from './types.ts';
+
+/**
+ * Fields added to the configs after runs, checkpoints and exported models were written with them, and the value
+ * those older configs meant: every config from before the spatial-only arm pretrained with MIM4D's objective.
+ */
+const ADDED_FIELDS: Readonly<Record<string, unknown>> = { objective: 'mim4d' };
 
 /**
  * Checks that `value` has exactly the structure of `template` (same keys, number/string/array-length types),
- * naming the first offending field as `source: a.b.c`.
+ * naming the first offending field as `source: a.b.c`. A missing field of ADDED_FIELDS is filled in.
  */
 export function checkStructure(value: unknown, template: unknown, path: string, source: string): void {
   const where = `${source}: ${path || '(root)'}`;
@@ -26,6 +32,7 @@ export function checkStructure(value: unknown, template: unknown, path: string, 
       if (!(key in t)) throw new Error(`${where}: unknown field "${key}"`);
     }
     for (const key of Object.keys(t)) {
+      if (!(key in v) && Object.hasOwn(ADDED_FIELDS, key)) v[key] = ADDED_FIELDS[key];
       if (!(key in v)) throw new Error(`${source}: ${path ? `${path}.` : ''}${key} is missing`);
       checkStructure(v[key], t[key], path ? `${path}.${key}` : key, source);
     }
@@ -70,12 +77,19 @@ export function validateConfig(value: unknown, source: string): Mim4dConfig {
   checkStructure(value, tiny, '', source);
   const c = value as Mim4dConfig;
   const { input, mask, encoder, neck, depth, grid, decoder, render, evaluation } = c;
-  rule(isInt(input.cameras), source, 'input.cameras', 'must be a positive integer');
   rule(
-    Number.isInteger(input.frames) && input.frames >= 2,
+    (PRETRAIN_OBJECTIVES as readonly string[]).includes(c.objective),
+    source,
+    'objective',
+    `must be one of ${PRETRAIN_OBJECTIVES.join(', ')}`,
+  );
+  rule(isInt(input.cameras), source, 'input.cameras', 'must be a positive integer');
+  const minFrames = c.objective === 'spatial' ? 1 : 2;
+  rule(
+    Number.isInteger(input.frames) && input.frames >= minFrames,
     source,
     'input.frames',
-    'must be an integer >= 2',
+    `must be an integer >= ${minFrames}${minFrames === 2 ? ' (MIM4D reconstructs a dropped frame from the others)' : ''}`,
   );
   rule(input.mean.length === 3 && input.std.length === 3, source, 'input.mean/std', 'must have 3 values');
   rule(
@@ -183,6 +197,20 @@ export function validateConfig(value: unknown, source: string): Mim4dConfig {
     'needs samples >= 1 and raysPerCamera >= 1',
   );
   return c;
+}
+
+/**
+ * The config with another pretraining objective and every other setting equal. The spatial-only arm sees one
+ * frame (the key frame): without a temporal objective the previous frames would only cost time.
+ */
+export function withPretrainObjective(config: Mim4dConfig, objective: PretrainObjective): Mim4dConfig {
+  if (objective === config.objective) return config;
+  if (objective === 'spatial') {
+    return { ...config, objective, name: `${config.name}-spatial`, input: { ...config.input, frames: 1 } };
+  }
+  throw new Error(
+    `config ${config.name}: a ${config.objective} config cannot be turned into a ${objective} one (it lacks the frames); start from a ${objective} preset`,
+  );
 }
 
 /** Loads a preset by name (`tiny`, `micro`, `paper`) or a JSON file, e.g. a preset with edits. */

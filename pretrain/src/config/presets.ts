@@ -20,6 +20,7 @@ const OPTIM: Mim4dConfig['optim'] = {
 export const paper: Mim4dConfig = {
   name: 'paper',
   seed: 0,
+  objective: 'mim4d',
   input: { cameras: 6, frames: 3, imageHeight: 480, imageWidth: 800, mean: IMAGENET_MEAN, std: IMAGENET_STD },
   mask: { patchSize: 32, ratio: 0.3 },
   encoder: {

@@ -1,3 +1,6 @@
+export const PRETRAIN_OBJECTIVES = ['mim4d', 'spatial'] as const;
+export type PretrainObjective = (typeof PRETRAIN_OBJECTIVES)[number];
+
 /**
  * Every shape, range and rate of MIM4D pretraining (docs/design/mim4d-method.md section 1). Lengths are metres,
  * image sizes pixels, angles radians. Tensors are channels-last; volumes are [Z, Y, X, C] in the frame's ego frame.
@@ -5,6 +8,13 @@
 export interface Mim4dConfig {
   name: string;
   seed: number;
+  /**
+   * What pretraining learns from. `mim4d`: a dropped frame's volume is reconstructed from the other frames (ego
+   * warp and temporal decoder) and both it and the directly encoded volume are rendered. `spatial`: the
+   * MAE / UniPAD-style ablation, one frame, only the directly encoded volume rendered, no warp and no decoder
+   * (heads.md section 6's spatial-only arm).
+   */
+  objective: PretrainObjective;
   input: {
     cameras: number;
     /** T: frame 0 is the key frame, 1..T-1 the previous sweeps. */

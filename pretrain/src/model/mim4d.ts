@@ -17,12 +17,25 @@ import type { VoxelGrid } from './voxel-grid.ts';
 /** Parameter-name prefix of the image backbone (its learning rate is scaled by backboneLrMult). */
 export const BACKBONE_PREFIX = 'img_backbone.';
 
-/** The four loss terms of one step, each already averaged over the two targets. */
+/**
+ * The loss terms of one step, each already averaged over the targets: the directly encoded volume's rendering
+ * (`rgb`, `depth`) and, with MIM4D's objective, the reconstructed volume's (`rgbAdj`, `depthAdj`).
+ */
 export interface LossTerms {
   rgb: tf.Scalar;
   depth: tf.Scalar;
-  rgbAdj: tf.Scalar;
-  depthAdj: tf.Scalar;
+  rgbAdj?: tf.Scalar;
+  depthAdj?: tf.Scalar;
+}
+
+/** The step's loss: the sum of its terms. */
+export function totalLoss(terms: LossTerms): tf.Scalar {
+  return tf.addN(Object.values(terms)) as tf.Scalar;
+}
+
+/** The loss terms a config's objective produces, in loss.jsonl's order. */
+export function lossTermNames(config: Mim4dConfig): readonly (keyof LossTerms)[] {
+  return config.objective === 'spatial' ? ['rgb', 'depth'] : ['rgb', 'depth', 'rgbAdj', 'depthAdj'];
 }
 
 export interface EncodingPlan {
@@ -32,7 +45,7 @@ export interface EncodingPlan {
 
 /** Host-side randomness and geometry of one training step, drawn before the tensor work. */
 export interface StepPlan extends EncodingPlan {
-  /** Dropped frames: 0 and one random previous frame. */
+  /** Dropped frames: 0 and one random previous frame (the spatial objective: frame 0 alone). */
   targets: number[];
   rays: RayBatch[];
   /** warps[i][j]: sampler moving frame j's volume into target i's grid (null for j = target). */
@@ -42,14 +55,16 @@ export interface StepPlan extends EncodingPlan {
 /**
  * MIM4D: spatially masked multi-view video -> sparse ConvNeXt -> FPN -> depth-weighted lifting -> per-frame
  * volumes; a dropped frame's volume is reconstructed from the others (ego-motion warp + temporal BEV decoder);
- * both the reconstruction and the directly encoded volume are supervised by SDF volume rendering.
+ * both the reconstruction and the directly encoded volume are supervised by SDF volume rendering. With the
+ * `spatial` objective there is no decoder: one masked frame, its directly encoded volume rendered.
  */
 export class Mim4dModel {
   readonly params: ParamStore;
   readonly backbone: Mim4dBackbone;
   readonly grid: VoxelGrid;
   readonly renderConv: RenderConv;
-  readonly decoder: TemporalDecoder;
+  /** Null with the spatial objective, which reconstructs nothing. */
+  readonly decoder: TemporalDecoder | null;
   readonly field: SdfField;
 
   constructor(readonly config: Mim4dConfig) {
@@ -57,7 +72,10 @@ export class Mim4dModel {
     this.backbone = new Mim4dBackbone(this.params, config);
     this.grid = this.backbone.grid;
     this.renderConv = new RenderConv(this.params.scope('render_conv'), config);
-    this.decoder = new TemporalDecoder(this.params.scope('history_decoder'), config, this.grid);
+    this.decoder =
+      config.objective === 'spatial'
+        ? null
+        : new TemporalDecoder(this.params.scope('history_decoder'), config, this.grid);
     this.field = new SdfField(this.params.scope('field'), config, this.grid);
   }
 
@@ -77,7 +95,7 @@ export class Mim4dModel {
   plan(sample: Mim4dSample, rng: SeededRandom): StepPlan {
     const T = this.config.input.frames;
     const { mask, lift } = this.encodingPlan(sample, rng);
-    const targets = [0, 1 + rng.int(T - 1)];
+    const targets = this.decoder === null ? [0] : [0, 1 + rng.int(T - 1)];
     const rays = targets.map((k) => sampleRays(this.config, sample, k, rng));
     rays.forEach((r, i) => {
       if (r.count === 0) {
@@ -115,6 +133,8 @@ export class Mim4dModel {
 
   /** The decoder's reconstruction of target i's volume from the other frames. */
   reconstruct(volumes: tf.Tensor5D, plan: StepPlan, i: number): tf.Tensor4D {
+    if (this.decoder === null)
+      throw new Error(`config ${this.config.name}: the spatial objective has no decoder`);
     const { x, y, z } = this.grid;
     const c = this.config.volume.channels;
     const warped: tf.Tensor4D[] = [];
@@ -142,23 +162,22 @@ export class Mim4dModel {
         renderRays(this.config, this.field, this.volume(volumes, k), rays, rng),
         rays,
       );
+      terms.rgb.push(direct.rgb);
+      terms.depth.push(direct.depth);
+      if (this.decoder === null) return;
       const recon = renderLoss(
         this.config,
         renderRays(this.config, this.field, this.reconstruct(volumes, plan, i), rays, rng),
         rays,
       );
-      terms.rgb.push(direct.rgb);
-      terms.depth.push(direct.depth);
       terms.rgbAdj.push(recon.rgb);
       terms.depthAdj.push(recon.depth);
     });
     const avg = (xs: tf.Scalar[]) => tf.div(tf.addN(xs), xs.length) as tf.Scalar;
-    return {
-      rgb: avg(terms.rgb),
-      depth: avg(terms.depth),
-      rgbAdj: avg(terms.rgbAdj),
-      depthAdj: avg(terms.depthAdj),
-    };
+    const direct = { rgb: avg(terms.rgb), depth: avg(terms.depth) };
+    return this.decoder === null
+      ? direct
+      : { ...direct, rgbAdj: avg(terms.rgbAdj), depthAdj: avg(terms.depthAdj) };
   }
 
   volume(volumes: tf.Tensor5D, t: number): tf.Tensor4D {

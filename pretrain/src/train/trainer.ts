@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Mim4dConfig } from '../config/index.ts';
-import { BACKBONE_PREFIX, Mim4dModel } from '../model/mim4d.ts';
+import { BACKBONE_PREFIX, lossTermNames, Mim4dModel } from '../model/mim4d.ts';
 import type { Mim4dSample } from '../model/sample.ts';
 import { hasCheckpoint, PRETRAIN_CHECKPOINT } from './checkpoint.ts';
 import { type EvalRecord, evaluateHeldOut } from './evaluate.ts';
-import { LOSS_TERMS, type LossRecord } from './loss-log.ts';
+import type { LossRecord } from './loss-log.ts';
 import { writePreview } from './preview.ts';
 import { LOOP_FILES, type StepLossRecord, type TrainingTask, trainingLoop } from './training-loop.ts';
 
@@ -66,7 +67,10 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     prepareStep: async (rng) => {
       const sample = await train.get(rng.int(train.count));
       const plan = model.plan(sample, rng);
-      return (r) => ({ ...model.losses(sample, plan, r) });
+      return (r) => {
+        const terms = model.losses(sample, plan, r);
+        return Object.fromEntries(lossTermNames(config).map((t) => [t, terms[t] as tf.Scalar]));
+      };
     },
   };
   mkdirSync(outDir, { recursive: true });
@@ -77,7 +81,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     config,
     optim: config.optim,
     seed: config.seed,
-    terms: LOSS_TERMS.slice(1),
+    terms: lossTermNames(config),
     checkpointFormat: PRETRAIN_CHECKPOINT,
     steps,
     outDir,
