@@ -2,13 +2,26 @@
  * MapTR GT vectors of a nuScenes split, built from the dataroot's map expansion with @mim4d/dataset
  * (eval-protocols.md B2): per sample, the lidar pose `ego2global · lidar2ego` and the map of its log.
  */
-import { lidarFrame, MapExpansion, mapTrGtVectors, mapTrLidarToGlobal } from '@mim4d/dataset';
+import {
+  lidarFrame,
+  MAPTR_PATCH_SIZE,
+  MapExpansion,
+  type MapTrPatchSize,
+  mapTrGtVectors,
+  mapTrLidarToGlobal,
+} from '@mim4d/dataset';
 import { lidarPolyline, type MapGroundTruth } from 'nuscenes-eval-ts';
 import { InputError } from '../cli/shared/exit-codes.ts';
 import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
 
-/** GT vectors by sample token, in the sample table's order, for the samples of the split. */
-export async function loadDatasetMapGroundTruth(spec: DatasetSplit): Promise<MapGroundTruth> {
+/**
+ * GT vectors by sample token, in the sample table's order, for the samples of the split, in MapTR's patch or (a
+ * scaled head's) `size`.
+ */
+export async function loadDatasetMapGroundTruth(
+  spec: DatasetSplit,
+  size: MapTrPatchSize = MAPTR_PATCH_SIZE,
+): Promise<MapGroundTruth> {
   const { nusc, samples } = await openDatasetSplit(spec);
   const maps = new Map<string, MapExpansion>();
   const gt: MapGroundTruth = new Map();
@@ -25,7 +38,7 @@ export async function loadDatasetMapGroundTruth(spec: DatasetSplit): Promise<Map
       const lidarToGlobal = mapTrLidarToGlobal(lidar.sensorToEgo, lidar.egoToGlobal);
       gt.set(
         sample.token,
-        mapTrGtVectors(map, lidarToGlobal).map((v) => ({
+        mapTrGtVectors(map, lidarToGlobal, size).map((v) => ({
           classId: v.type,
           pts: lidarPolyline(Float64Array.from(v.pts.flat())),
         })),

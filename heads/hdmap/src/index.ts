@@ -13,7 +13,7 @@ export {
   type PatchHalf,
   patchHalf,
 } from './data/gt-orders.ts';
-export { type HdMapSample, HdMapSamples, mapTrLidarToGlobal } from './data/hdmap-samples.ts';
+export { type HdMapSample, HdMapSamples } from './data/hdmap-samples.ts';
 export {
   exportHdMap,
   HDMAP_EXPORT_FILES,

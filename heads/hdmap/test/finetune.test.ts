@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateSynthDataset, lidarFrame, MapExpansion, mapTrGtVectors, mat4Chain } from '@mim4d/dataset';
+import {
+  generateSynthDataset,
+  lidarFrame,
+  MapExpansion,
+  mapTrGtVectors,
+  mapTrLidarToGlobal,
+} from '@mim4d/dataset';
 import { type FinetuneSplits, openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
 import { initBackend, readSafetensors } from '@mim4d/nn';
 import { validateCard } from '@mim4d/zoo';
@@ -70,8 +76,11 @@ describe('HD-map fine-tuning (micro config)', function () {
       const lidar = lidarFrame(splits.nusc, sample.token);
       const gt = mapTrGtVectors(
         maps.get(location)!,
-        mat4Chain(lidar.sensorToEgo.toMatrix(), lidar.egoToGlobal.toMatrix()),
-        { height: 16, width: 16 },
+        mapTrLidarToGlobal(lidar.sensorToEgo, lidar.egoToGlobal),
+        {
+          height: 16,
+          width: 16,
+        },
       );
       assert.ok(gt.length > 0, 'the validation samples have GT');
       samples.push({

@@ -1,9 +1,8 @@
 import {
   lidarFrame,
   type MapTrGtVector,
-  type Mat4,
   mapTrGtVectors,
-  mat4Chain,
+  mapTrLidarToGlobal,
   type NuScenes,
 } from '@mim4d/dataset';
 import { type KeyFrameSample, KeyFrameSamples, type LidarPose, lidarPose, SampleMaps } from '@mim4d/finetune';
@@ -17,14 +16,6 @@ export interface HdMapSample extends KeyFrameSample {
   vectors: MapTrGtVector[];
   /** The same as training instances: each with its equivalent orders of P points. */
   instances: GtInstance[];
-}
-
-/**
- * lidar -> global as MapTR's vectormap_pipeline composes it: ego2global · lidar2ego, a float64 matrix product.
- */
-export function mapTrLidarToGlobal(nusc: NuScenes, sampleToken: string): Mat4<'lidar', 'global'> {
-  const lidar = lidarFrame(nusc, sampleToken);
-  return mat4Chain(lidar.sensorToEgo.toMatrix(), lidar.egoToGlobal.toMatrix()) as Mat4<'lidar', 'global'>;
 }
 
 /** HD-map samples of a split: images decoded on demand and cached, GT built once per sample. */
@@ -54,7 +45,9 @@ export class HdMapSamples {
       const map = await this.maps.of(token);
       const { head } = this.config;
       try {
-        const vectors = mapTrGtVectors(map, mapTrLidarToGlobal(this.nusc, token), patchSize(head));
+        const lidar = lidarFrame(this.nusc, token);
+        const lidarToGlobal = mapTrLidarToGlobal(lidar.sensorToEgo, lidar.egoToGlobal);
+        const vectors = mapTrGtVectors(map, lidarToGlobal, patchSize(head));
         gt = { vectors, instances: vectors.map((v) => gtInstance(v, head.points, patchHalf(head))) };
       } catch (error) {
         throw new Error(`sample ${token}: ${(error as Error).message}`);
