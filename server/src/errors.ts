@@ -7,7 +7,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 export type ErrorCode =
   | 'RevisionNotFound'
   | 'EntryNotFound'
-  | 'ModelNotFound'
+  | 'RepoNotFound'
   | 'BlobNotFound'
   | 'RouteNotFound'
   | 'BadRequest'

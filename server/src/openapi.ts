@@ -41,7 +41,7 @@ const fileResponses = {
   '200': { description: 'the whole file', headers: fileHeaders, content: { 'application/octet-stream': {} } },
   '206': { description: 'one byte range (Range / If-Range)', headers: fileHeaders },
   '304': { description: 'If-None-Match matched the ETag' },
-  '404': problem('ModelNotFound, RevisionNotFound, EntryNotFound or BlobNotFound'),
+  '404': problem('RepoNotFound, RevisionNotFound, EntryNotFound or BlobNotFound'),
   '412': problem('If-Match did not match'),
   '416': problem('range not satisfiable; Content-Range: bytes */size'),
   '500': problem('BlobCorrupt: the stored bytes no longer match; never served'),
@@ -137,7 +137,7 @@ export const openApiDocument = {
       get: {
         summary: 'Hugging Face model_info shape at main (or the head)',
         parameters: [ns, name],
-        responses: { '200': json('model info', { type: 'object' }), '404': problem('ModelNotFound') },
+        responses: { '200': json('model info', { type: 'object' }), '404': problem('RepoNotFound') },
       },
     },
     '/api/models/{ns}/{name}/revision/{rev}': {
@@ -146,7 +146,7 @@ export const openApiDocument = {
         parameters: [ns, name, rev],
         responses: {
           '200': json('model info', { type: 'object' }),
-          '404': problem('ModelNotFound, RevisionNotFound'),
+          '404': problem('RepoNotFound, RevisionNotFound'),
         },
       },
     },
@@ -156,7 +156,26 @@ export const openApiDocument = {
         parameters: [ns, name, rev, { name: 'recursive', in: 'query', schema: { type: 'boolean' } }],
         responses: {
           '200': json('entries', { type: 'array' }),
-          '404': problem('ModelNotFound, RevisionNotFound'),
+          '404': problem('RepoNotFound, RevisionNotFound'),
+        },
+      },
+    },
+    '/api/models/{ns}/{name}/refs': {
+      get: {
+        summary: 'Hugging Face list_repo_refs shape: every tag as a branch (tags move like branches)',
+        parameters: [ns, name],
+        responses: { '200': json('refs', { type: 'object' }), '404': problem('RepoNotFound') },
+      },
+    },
+    '/api/models/{ns}/{name}/commits/{rev}': {
+      get: {
+        summary:
+          'Hugging Face list_repo_commits shape: the revision and its ancestors, newest first, 50 a page ' +
+          '(?p=N; Link rel="next" names the next page)',
+        parameters: [ns, name, rev, { name: 'p', in: 'query', schema: { type: 'integer', minimum: 0 } }],
+        responses: {
+          '200': json('commits', { type: 'array' }),
+          '404': problem('RepoNotFound, RevisionNotFound'),
         },
       },
     },
@@ -192,7 +211,7 @@ export const openApiDocument = {
               refs: { type: 'object', additionalProperties: { type: 'string' } },
             },
           }),
-          '404': problem('ModelNotFound'),
+          '404': problem('RepoNotFound'),
         },
       },
     },
@@ -200,7 +219,7 @@ export const openApiDocument = {
       get: {
         summary: 'head and tags',
         parameters: [ns, name],
-        responses: { '200': json('refs', { type: 'object' }), '404': problem('ModelNotFound') },
+        responses: { '200': json('refs', { type: 'object' }), '404': problem('RepoNotFound') },
       },
     },
     '/api/v1/models/{ns}/{name}/revisions/{rev}/manifest': {
@@ -210,7 +229,7 @@ export const openApiDocument = {
         responses: {
           '200': json('manifest', ref('Manifest')),
           '304': { description: 'not modified' },
-          '404': problem('ModelNotFound, RevisionNotFound'),
+          '404': problem('RepoNotFound, RevisionNotFound'),
         },
       },
     },
@@ -344,7 +363,7 @@ export const openApiDocument = {
         },
         responses: {
           '200': json('moved', { type: 'object' }),
-          '404': problem('ModelNotFound, RevisionNotFound'),
+          '404': problem('RepoNotFound, RevisionNotFound'),
         },
       },
     },

@@ -96,7 +96,7 @@ describe('tokens, scopes, private models and rate limits', () => {
       for (const path of paths) {
         const res = await zoo.request(path, token ? { token } : {});
         assert.equal(res.status, 404, `${path} with ${token ?? 'no token'}`);
-        assert.equal(res.headers.get('x-error-code'), 'ModelNotFound');
+        assert.equal(res.headers.get('x-error-code'), 'RepoNotFound');
       }
       const list = (await (await zoo.request('/api/v1/models', token ? { token } : {})).json()) as {
         models: { id: string }[];
@@ -167,7 +167,7 @@ describe('rate limits', () => {
     assert.equal((await zoo.request('/api/v1/models', { token: zoo.token('read') })).status, 200);
     assert.equal(
       (await zoo.request('/acme/x/resolve/main/a.bin')).headers.get('x-error-code'),
-      'ModelNotFound',
+      'RepoNotFound',
     );
   });
 

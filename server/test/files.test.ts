@@ -127,7 +127,7 @@ describe('file downloads', () => {
 
   it('names what is missing: model, revision or file, each with its HF error code', async () => {
     const cases: [string, string][] = [
-      ['/acme/nothing/resolve/main/backbone.onnx', 'ModelNotFound'],
+      ['/acme/nothing/resolve/main/backbone.onnx', 'RepoNotFound'],
       ['/acme/bev/resolve/v9/backbone.onnx', 'RevisionNotFound'],
       [`/acme/bev/resolve/${'f'.repeat(40)}/backbone.onnx`, 'RevisionNotFound'],
       ['/acme/bev/resolve/main/weights.pth', 'EntryNotFound'],

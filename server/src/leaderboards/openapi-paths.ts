@@ -216,7 +216,7 @@ export const leaderboardPaths = {
         '400': problem('MalformedJson, BadRequest'),
         '401': problem('Unauthorized'),
         '403': problem('Forbidden: no write scope for the model'),
-        '404': problem('BenchmarkNotFound, ModelNotFound'),
+        '404': problem('BenchmarkNotFound, RepoNotFound'),
         '409': problem('ScoringUnavailable: no GT installed for the benchmark'),
         '413': problem('PayloadTooLarge'),
         '422': problem('InvalidSubmission: empty body, bad name or model'),

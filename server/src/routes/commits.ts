@@ -168,7 +168,7 @@ export function commitRoutes(ctx: ZooContext): Router {
       case 'ModelNotFound':
         throw new ProblemError(
           404,
-          'ModelNotFound',
+          'RepoNotFound',
           `model ${ns}/${name} does not exist; create it with parentRevision null`,
         );
       case 'MissingBlob':

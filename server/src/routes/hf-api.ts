@@ -57,9 +57,24 @@ function listDirectory(files: FileEntry[], dir: string) {
   ];
 }
 
+const COMMITS_PER_PAGE = 50;
+
+/** A revision as `list_repo_commits` reads it: the first line of the message is the title. */
+function commitEntry(model: ModelRecord, revision: RevisionRecord) {
+  const [title, ...body] = revision.message.split('\n');
+  return {
+    id: revision.id,
+    authors: [{ user: model.namespace }],
+    date: revision.createdAt,
+    title: title ?? '',
+    message: body.join('\n').trim(),
+  };
+}
+
 /**
- * The metadata routes `huggingface_hub` calls (`model_info`/`repo_info`, `list_repo_tree`), in its JSON shapes,
- * so `hf_hub_download` and `snapshot_download` work against this server with `HF_ENDPOINT` set.
+ * The metadata routes `huggingface_hub` calls (`model_info`/`repo_info`, `list_repo_tree`, `list_repo_refs`,
+ * `list_repo_commits`), in its JSON shapes, so `hf_hub_download`, `snapshot_download`, `repo_exists` and
+ * `file_exists` work against this server with `HF_ENDPOINT` set.
  */
 export function hfApiRoutes(ctx: ZooContext): Router {
   const router = Router();
@@ -98,6 +113,45 @@ export function hfApiRoutes(ctx: ZooContext): Router {
     res.setHeader('Cache-Control', revisionCacheControl(byId, !model.private));
     res.json(recursive ? inDir.map(treeEntry) : listDirectory(revision.files, dir));
   };
+  // Our tags move like git branches (main, latest, v1), so the HF client sees each as a branch.
+  router.get('/api/models/:ns/:name/refs', async (req, res) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const refs = await ctx.meta.getRefs(model);
+    res.setHeader('Cache-Control', model.private ? 'private, no-cache' : 'no-cache');
+    res.json({
+      branches: Object.entries(refs).map(([name, revision]) => ({
+        name,
+        ref: `refs/heads/${name}`,
+        targetCommit: revision,
+      })),
+      converts: [],
+      tags: [],
+      pullRequests: [],
+    });
+  });
+
+  // Newest first along the parent chain, paged as the Hub pages (`?p=N`, a `Link: rel="next"` header).
+  router.get('/api/models/:ns/:name/commits/:rev', async (req, res) => {
+    const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
+    const { revision, byId } = await findRevision(ctx, model, req.params.rev);
+    const page = typeof req.query.p === 'string' && /^\d{1,6}$/.test(req.query.p) ? Number(req.query.p) : 0;
+    const entries = [];
+    let current: RevisionRecord | null = revision;
+    for (let skipped = 0; current && skipped < page * COMMITS_PER_PAGE; skipped++) {
+      current = current.parent ? await ctx.meta.getRevision(current.parent) : null;
+    }
+    while (current && entries.length < COMMITS_PER_PAGE) {
+      entries.push(commitEntry(model, current));
+      current = current.parent ? await ctx.meta.getRevision(current.parent) : null;
+    }
+    if (current) {
+      const next = `/api/models/${model.namespace}/${model.name}/commits/${encodeURIComponent(req.params.rev)}?p=${page + 1}`;
+      res.setHeader('Link', `<${req.protocol}://${req.get('host')}${next}>; rel="next"`);
+    }
+    res.setHeader('Cache-Control', revisionCacheControl(byId, !model.private));
+    res.json(entries);
+  });
+
   router.get('/api/models/:ns/:name/tree/:rev', tree);
   router.get('/api/models/:ns/:name/tree/:rev/*path', tree);
 

@@ -18,7 +18,7 @@ export async function findVisibleModel(
   if (!model || (model.private && !canReadPrivate(principalOf(res), model.namespace))) {
     throw new ProblemError(
       404,
-      'ModelNotFound',
+      'RepoNotFound',
       `model ${ns}/${name} does not exist or is not visible to you`,
     );
   }

@@ -61,7 +61,7 @@ describe('mim4d-zoo client commands', () => {
   it('fails with one line naming the problem and exit code 1', async () => {
     const missing = await zoo(env, 'pull', 'org/absent');
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^mim4d-zoo: manifest of org\/absent@main: 404 ModelNotFound/);
+    assert.match(missing.stderr, /^mim4d-zoo: manifest of org\/absent@main: 404 RepoNotFound/);
     const badName = await zoo(env, 'pull', 'org/--x');
     assert.equal(badName.code, 1);
     assert.match(badName.stderr, /model name "--x"/);

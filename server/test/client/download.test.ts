@@ -173,7 +173,7 @@ describe('zoo client downloads (against a real server)', () => {
     const missing = await rejection(client.download('org/backbone', 'nope.bin'));
     assert.equal(missing.code, 'EntryNotFound');
     const noModel = await rejection(client.manifest('org/absent'));
-    assert.equal(noModel.code, 'ModelNotFound');
+    assert.equal(noModel.code, 'RepoNotFound');
     assert.equal(noModel.status, 404);
     assert.ok(noModel.requestId);
     const noRev = await rejection(client.manifest('org/backbone', 'v9'));

@@ -182,7 +182,7 @@ describe('zoo client publishing, pinning and offline use (against a real server)
     const publisher = await world.client({ token: world.writeToken });
     await publisher.publish('org/secret', files, card, { private: true });
     const anonymous = await world.client();
-    assert.equal((await rejection(anonymous.snapshot('org/secret'))).code, 'ModelNotFound');
+    assert.equal((await rejection(anonymous.snapshot('org/secret'))).code, 'RepoNotFound');
     const reader = await world.client({ token: await world.zoo.token('read:org') });
     const snapshot = await reader.snapshot('org/secret');
     assert.equal(sha256(await readFile(join(snapshot.dir, 'weights.bin'))), sha256(files['weights.bin']));

@@ -66,7 +66,7 @@ async function currentHead(http: ZooHttp, repo: RepoId): Promise<RevisionId | nu
   });
   if (response.status === 404) {
     const body = (await response.json().catch(() => ({}))) as { code?: string };
-    if (body.code === 'ModelNotFound') return null;
+    if (body.code === 'RepoNotFound') return null;
     throw new ZooError('InvalidResponse', `look up ${repoString(repo)}: 404 ${body.code ?? ''}`, 404);
   }
   const head = ((await response.json()) as { head?: unknown }).head;

@@ -1,5 +1,5 @@
 /**
- * Codes a caller can branch on: the server's problem+json codes (ModelNotFound, RevisionNotFound, EntryNotFound,
+ * Codes a caller can branch on: the server's problem+json codes (RepoNotFound, RevisionNotFound, EntryNotFound,
  * Unauthorized, StaleParent, ...) pass through unchanged; the client adds its own for what only it can see.
  */
 export type ClientErrorCode =

@@ -73,7 +73,7 @@ describe('resolveBackbone from the zoo', () => {
   it('names the model the zoo does not have', async () => {
     await assert.rejects(
       resolveBackbone('org/absent', { zoo: await settings() }),
-      /^Error: backbone org\/absent \(no such local path, so a zoo model\): manifest of org\/absent@main: 404 ModelNotFound/,
+      /^Error: backbone org\/absent \(no such local path, so a zoo model\): manifest of org\/absent@main: 404 RepoNotFound/,
     );
     await assert.rejects(
       resolveBackbone('org/micro-backbone@v9', { zoo: await settings() }),
