@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { initBackend } from '@mim4d/nn';
@@ -116,6 +116,18 @@ describe('MIM4D pretraining loop (micro config)', () => {
       pretrain({ config: other, steps: 3, outDir: out, train, resume: true }),
       /different config/,
     );
+  });
+
+  it('resumes a run whose checkpoint predates the objective field, as the MIM4D run it was', async () => {
+    const out = path.join(dir, 'old-checkpoint');
+    (await pretrain({ config, steps: 2, outDir: out, train, stopAfter: 1 })).model.dispose();
+    const metaPath = path.join(out, 'checkpoint', 'checkpoint.json');
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    delete meta.config.objective;
+    writeFileSync(metaPath, JSON.stringify(meta));
+    const resumed = await pretrain({ config, steps: 2, outDir: out, train, resume: true });
+    resumed.model.dispose();
+    assert.equal(resumed.step, 2);
   });
 });
 

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { type ParamStore, SeededRandom } from '@mim4d/nn';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Mim4dConfig } from '../config/index.ts';
+import { checkStructure, type Mim4dConfig } from '../config/index.ts';
 import { AdamW, clipGradNorm } from './adamw.ts';
 import { type CheckpointFormat, hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { writeLossCurve } from './loss-curve.ts';
@@ -104,11 +105,7 @@ export async function trainingLoop<C, E extends StepRecord>(
   if (!resuming) refuseFinishedRun(outDir);
   if (resuming) {
     const ckpt = loadCheckpoint<C>(outDir, options.checkpointFormat);
-    if (JSON.stringify(ckpt.meta.config) !== JSON.stringify(config)) {
-      throw new Error(
-        `${outDir}: the checkpoint was trained with a different config; resume with the same one`,
-      );
-    }
+    refuseOtherConfig(ckpt.meta.config, config, outDir);
     if (ckpt.meta.totalSteps !== steps) {
       throw new Error(
         `${outDir}: the checkpoint's schedule spans ${ckpt.meta.totalSteps} steps, not ${steps}`,
@@ -216,6 +213,23 @@ function mustGet<T>(map: Map<string, T>, name: string, source: string): T {
   const v = map.get(name);
   if (v === undefined) throw new Error(`${source}: checkpoint lacks optimizer state for ${name}`);
   return v;
+}
+
+/**
+ * A resume must use the checkpoint's config. Fields added to the configs since it was written are filled in
+ * first (checkStructure does it), so that a run from before them still resumes.
+ */
+function refuseOtherConfig(saved: unknown, config: unknown, outDir: string): void {
+  const differs = (why: string) =>
+    new Error(
+      `${outDir}: the checkpoint was trained with a different config (${why}); resume with the same one`,
+    );
+  try {
+    checkStructure(saved, config, '', 'the checkpoint config');
+  } catch (error) {
+    throw differs((error as Error).message);
+  }
+  if (!isDeepStrictEqual(saved, config)) throw differs('other values');
 }
 
 function mustGetTerm(terms: Record<string, tf.Scalar>, name: string): tf.Scalar {
