@@ -4,9 +4,9 @@
  */
 import { Command } from 'commander';
 import { scoreSegmentationFiles } from '../bevseg/score-files.ts';
-import type { PlotSelection } from '../model/run-model-bev-seg.ts';
+import type { PlotSelection } from '../model/plot-selection.ts';
 import { InputError } from './shared/exit-codes.ts';
-import { modelRunOptions, wholeNumber, withModelRunOptions } from './shared/flags.ts';
+import { modelRunOptions, plotSelection, withModelRunOptions } from './shared/flags.ts';
 
 interface BevSegFlags {
   results?: string;
@@ -39,18 +39,6 @@ const MODEL_ONLY = {
   token: '--token',
   plotSamples: '--plot-samples',
 } as const;
-
-/** `--plot-samples`: a count of samples spread over the split, or comma-separated sample tokens. */
-function plotSelection(value: string): PlotSelection {
-  if (/^\d+$/.test(value)) return { count: wholeNumber('--plot-samples', 1)(value) };
-  const tokens = value.split(',').map((t) => t.trim());
-  if (tokens.some((t) => t === '')) {
-    throw new InputError(
-      `--plot-samples takes a count or comma-separated sample tokens, got ${JSON.stringify(value)}`,
-    );
-  }
-  return { tokens };
-}
 
 async function runModel(flags: BevSegFlags): Promise<void> {
   const options = modelRunOptions(flags, 'the masks come from the map');

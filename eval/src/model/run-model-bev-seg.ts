@@ -10,7 +10,6 @@ import { writeDatasetMasks } from '../bevseg/dataset-masks.ts';
 import { NpyFolderWriter } from '../bevseg/npy-folder.ts';
 import { type SamplePicture, writeSamplePictures } from '../bevseg/sample-plots.ts';
 import { scoreSegmentationFiles } from '../bevseg/score-files.ts';
-import { InputError } from '../cli/shared/exit-codes.ts';
 import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
 import type { BatchTimes } from './batched-run.ts';
 import { readBevSegCard } from './bev-seg-card.ts';
@@ -18,6 +17,7 @@ import { checkBevSegContract } from './bev-seg-contract.ts';
 import { checkGraphMatchesCard } from './graph-contract.ts';
 import { openModelSource } from './model-source.ts';
 import { OnnxSession } from './onnx-session.ts';
+import { chosenSamples, type PlotSelection } from './plot-selection.ts';
 import { runBevSeg } from './run-bev-seg.ts';
 import type { ZooConnection } from './zoo-model.ts';
 
@@ -42,9 +42,6 @@ export interface ModelBevSegOptions {
   zoo?: ZooConnection;
 }
 
-/** `all`, the first-to-last spread of `count` samples, or named sample tokens. */
-export type PlotSelection = { count: number } | { tokens: string[] };
-
 export interface ModelBevSegResult {
   result: SegmentationResult;
   probs: string;
@@ -54,25 +51,6 @@ export interface ModelBevSegResult {
 }
 
 const seconds = (start: number) => (performance.now() - start) / 1000;
-
-function chosenSamples(tokens: readonly string[], selection: PlotSelection | undefined): Set<string> {
-  if (selection === undefined) return new Set(tokens);
-  if ('tokens' in selection) {
-    const missing = selection.tokens.filter((t) => !tokens.includes(t));
-    if (missing.length > 0) {
-      throw new InputError(`--plot-samples: ${missing.map((t) => `"${t}"`).join(', ')} not in the split`);
-    }
-    return new Set(selection.tokens);
-  }
-  const n = Math.min(selection.count, tokens.length);
-  // Spread over the split, first and last included.
-  return new Set(
-    Array.from(
-      { length: n },
-      (_, k) => tokens[n === 1 ? 0 : Math.round((k * (tokens.length - 1)) / (n - 1))],
-    ),
-  );
-}
 
 export async function runModelBevSeg(
   options: ModelBevSegOptions,

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import type { PlotSelection } from '../../model/plot-selection.ts';
 import { InputError } from './exit-codes.ts';
 
 /** Commander parser of a whole-number flag of at least `min`; the error names the flag and the value. */
@@ -82,4 +83,16 @@ export function withModelRunOptions(command: Command): Command {
       '--token <token>',
       'with a zoo --model: bearer token (default: MIM4D_ZOO_TOKEN, the saved login)',
     );
+}
+
+/** `--plot-samples`: a count of samples spread over the split, or comma-separated sample tokens. */
+export function plotSelection(value: string): PlotSelection {
+  if (/^\d+$/.test(value)) return { count: wholeNumber('--plot-samples', 1)(value) };
+  const tokens = value.split(',').map((t) => t.trim());
+  if (tokens.some((t) => t === '')) {
+    throw new InputError(
+      `--plot-samples takes a count or comma-separated sample tokens, got ${JSON.stringify(value)}`,
+    );
+  }
+  return { tokens };
 }
