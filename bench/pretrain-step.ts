@@ -15,6 +15,9 @@
  * on a shared machine. Before and after are printed because under load the peak swings, and the ratio is only
  * meaningful when they agree.
  *
+ * Where the time goes: one more step runs with every kernel under a wall clock (bench/kernel-time.ts), printing the
+ * seconds spent inside kernels, the rest (op dispatch, the tape, host work) and the slowest kernels by their own time.
+ *
  * Each configuration runs in a child process of its own, so that its peak RSS is its own: the wasm heap only
  * grows, and a process that had run `tiny` would report `tiny`'s memory for every configuration after it.
  *
@@ -40,10 +43,11 @@ import { detectionTrainingTask } from '../heads/detection/src/train/finetune-det
 import { openFinetuneSplits } from '../heads/finetune/src/index.ts';
 import { initBackend, parseBackendPreference, SeededRandom, tf } from '../nn/src/index.ts';
 import { loadConfig } from '../pretrain/src/config/index.ts';
-import { Mim4dModel } from '../pretrain/src/model/mim4d.ts';
+import { Mim4dModel, totalLoss } from '../pretrain/src/model/mim4d.ts';
 import { AdamW, clipGradNorm } from '../pretrain/src/train/adamw.ts';
 import { toyScene } from '../pretrain/test/helpers/toy-scene.ts';
 import { countFlops } from './kernel-flops.ts';
+import { timeKernels } from './kernel-time.ts';
 
 const HEADS = ['detection'] as const;
 type Head = (typeof HEADS)[number];
@@ -224,6 +228,8 @@ async function runOne(job: string): Promise<void> {
   const flops = await countFlops(await subject.prepare());
   const total = flops.dense + flops.other;
   const achieved = rate(total, perStep);
+  const runStep = await subject.prepare();
+  const spent = timeKernels(runStep);
   const peakRss = process.resourceUsage().maxRSS * 1024;
   console.log(
     `${subject.label.padEnd(15)} params ${String(subject.params).padStart(7)}, ${subject.describe} | ` +
@@ -238,6 +244,14 @@ async function runOne(job: string): Promise<void> {
     `${''.padEnd(15)} peak RSS ${mib(peakRss)} (${mib(rssBefore)} before building the step)` +
       `${subject.setup === undefined ? '' : ` | ${subject.setup}`} | matmul/conv GFLOP by kernel: ` +
       top.map(([k, f]) => `${k} ${(f / 1e9).toFixed(3)}`).join(', '),
+  );
+  const slowest = [...spent.byKernel].sort((a, b) => b[1].seconds - a[1].seconds).slice(0, 10);
+  console.log(
+    `${''.padEnd(15)} one more step timed per kernel: ${spent.total.toFixed(2)} s wall, ` +
+      `${spent.inKernels.toFixed(2)} s in ${[...spent.byKernel.values()].reduce((a, k) => a + k.calls, 0)} ` +
+      `kernel calls, ${(spent.total - spent.inKernels).toFixed(2)} s outside (op dispatch, tape, host) | ` +
+      `slowest kernels, s (calls): ` +
+      slowest.map(([k, t]) => `${k} ${t.seconds.toFixed(3)} (${t.calls})`).join(', '),
   );
   subject.dispose();
   peak.dispose();
@@ -284,7 +298,7 @@ function pretrainStep(name: string): StepUnderTest {
     const plan = model.plan(sample, rng);
     const { value, grads } = tf.variableGrads(() => {
       const l = model.losses(sample, plan, rng);
-      return tf.addN([l.rgb, l.depth, l.rgbAdj, l.depthAdj]) as tf.Scalar;
+      return totalLoss(l);
     }, [...trainable.values()]);
     const clipped = clipGradNorm(
       new Map(Object.entries(grads).map(([k, g]) => [byVar.get(k)!, g])),

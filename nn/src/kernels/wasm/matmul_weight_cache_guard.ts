@@ -1,3 +1,4 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
   getKernel,
   type KernelConfig,
@@ -7,7 +8,7 @@ import {
   type TensorInfo,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
-import { callWasmKernel } from './call_kernel.ts';
+import { copyWasm } from './identity.ts';
 
 /**
  * tfjs-backend-wasm 4.22's matmul caches an XNNPACK operator, with b's shape packed in, by b's tensor id. A reshape
@@ -30,8 +31,8 @@ function guard(original: KernelFunc): KernelFunc {
     const first = firstSignature.get(b.dataId);
     if (first === undefined) firstSignature.set(b.dataId, sig);
     if (first === undefined || first === sig) return original(args);
-    const backend = args.backend as Parameters<typeof callWasmKernel>[2];
-    const copy = callWasmKernel('Identity', { x: b }, backend);
+    const backend = args.backend as BackendWasm;
+    const copy = copyWasm(b, backend);
     firstSignature.set(copy.dataId, sig);
     try {
       return original({ ...args, inputs: { ...args.inputs, b: copy } });

@@ -7,6 +7,8 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise_conv2d_na
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise_conv2d_native_backprop_input.ts';
 import { einsumConfig } from './einsum.ts';
 import { registerRowGather } from './gather_v2.ts';
+import { castConfig, identityConfig } from './identity.ts';
+import { untransposeMatMul } from './matmul_transposes.ts';
 import { guardMatMulWeightCache } from './matmul_weight_cache_guard.ts';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
 
@@ -21,9 +23,12 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
 
 /**
  * Kernels tfjs-backend-wasm has only as scalar loops no faster than the pure-JS backend (Conv3D and its filter
- * gradient) or gets wrong (Conv3DBackpropInputV2); ours replace them.
+ * gradient), gets wrong (Conv3DBackpropInputV2) or runs as copies where a shared buffer does (Identity, Cast);
+ * ours replace them.
  */
 export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
+  identityConfig,
+  castConfig,
   conv3DConfig,
   conv3DBackpropFilterV2Config,
   conv3DBackpropInputV2Config,
@@ -31,10 +36,12 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
 
 /**
  * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own), replaces
- * the slow ones (GatherV2 keeps the backend's for what row copies do not cover) and guards wasm matmul against its weight-cache aliasing bug; idempotent.
+ * the slow ones (GatherV2 keeps the backend's for what row copies do not cover) and guards wasm matmul against its weight-cache aliasing bug and keeps its transposed products on the fast path;
+ * idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   guardMatMulWeightCache();
+  untransposeMatMul();
   for (const config of WASM_TRAINING_KERNELS) {
     if (getKernel(config.kernelName, 'wasm') === undefined) registerKernel(config);
   }
