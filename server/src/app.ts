@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { authenticate, rejectFailedAuth } from './auth/authenticate.ts';
 import { BlobIntegrity } from './blob-integrity.ts';
@@ -14,6 +14,7 @@ import { commitRoutes } from './routes/commits.ts';
 import { fileRoutes } from './routes/files.ts';
 import { hfApiRoutes } from './routes/hf-api.ts';
 import { modelRoutes } from './routes/models.ts';
+import { bodyDeadline } from './routes/request-bodies.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import type { BlobStore } from './storage/blob-store.ts';
@@ -26,6 +27,8 @@ export interface ZooAppOptions {
   maxUploadBytes?: number;
   /** Largest JSON body (commit with card), bytes. Default 4 MiB. */
   maxJsonBytes?: number;
+  /** Time a request body other than an upload may take to arrive, ms. Default 30 s. */
+  bodyTimeoutMs?: number;
   /** `false` turns rate limiting off (tests, trusted networks). */
   rateLimits?: RateLimitOptions | false;
   /** Set when behind a reverse proxy, so limits key on the client's address (Express `trust proxy`). */
@@ -50,6 +53,7 @@ export function createApp(options: ZooAppOptions): ZooApp {
     limits: {
       maxUploadBytes: options.maxUploadBytes ?? 64 * 2 ** 30,
       maxJsonBytes: options.maxJsonBytes ?? 4 * 2 ** 20,
+      bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
     },
     log,
   };
@@ -59,10 +63,6 @@ export function createApp(options: ZooAppOptions): ZooApp {
   app.set('etag', false);
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
-  const json = express.json({ limit: context.limits.maxJsonBytes, strict: true });
-  // Upload bodies are raw bytes streamed to the blob store; only POST bodies are JSON.
-  const jsonForPosts: RequestHandler = (req, res, next) =>
-    req.method === 'POST' ? json(req, res, next) : next();
   const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
 
   app.use(requestId);
@@ -70,7 +70,8 @@ export function createApp(options: ZooAppOptions): ZooApp {
   app.use(authenticate(context.meta));
   if (limits) app.use(rateLimits(limits));
   app.use(rejectFailedAuth);
-  app.use(jsonForPosts);
+  // Routes read bodies themselves, after their authorisation check (request-bodies.ts).
+  app.use(bodyDeadline(context.limits.bodyTimeoutMs));
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

@@ -7,6 +7,6 @@ export interface ZooContext {
   blobs: BlobStore;
   meta: MetadataStore;
   integrity: BlobIntegrity;
-  limits: { maxUploadBytes: number; maxJsonBytes: number };
+  limits: { maxUploadBytes: number; maxJsonBytes: number; bodyTimeoutMs: number };
   log: (line: string) => void;
 }

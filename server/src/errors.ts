@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'QuotaExceeded'
   | 'OffsetMismatch'
   | 'TokenNotFound'
+  | 'RequestTimeout'
   | 'Internal';
 
 const TITLES: Record<number, string> = {
@@ -44,6 +45,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   411: 'Length Required',
   412: 'Precondition Failed',
@@ -74,6 +76,8 @@ export function sendProblem(res: Response, problem: ProblemError): void {
     return;
   }
   res.status(problem.status);
+  // A body left unread cannot be skipped over safely (it may never end): the connection goes with the answer.
+  if (!res.req.complete) res.setHeader('Connection', 'close');
   res.removeHeader('ETag');
   res.removeHeader('Content-Disposition');
   res.removeHeader('Cache-Control');

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createApp, type ZooAppOptions } from './app.ts';
 import type { IntegrityReport } from './blob-integrity.ts';
 
@@ -10,9 +10,30 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Closes a new connection at once when its address already holds `cap` (0: no cap). */
+function capConnectionsPerAddress(server: Server, cap: number): void {
+  if (cap <= 0) return;
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const held = open.get(address) ?? 0;
+    if (held >= cap) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, held + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
+}
+
 /**
- * Checks the store (partial uploads removed, changed blobs re-hashed), then listens. Request bodies may take as long
- * as they need (multi-GB uploads), but headers must arrive within a minute.
+ * Checks the store (partial uploads removed, changed blobs re-hashed), then listens. Upload bodies may take as long
+ * as they need (multi-GB uploads), other bodies have the body time limit, headers must arrive within a minute, and
+ * one address may hold a bounded number of connections.
  */
 export async function startServer(
   options: ZooAppOptions & {
@@ -20,6 +41,11 @@ export async function startServer(
     port: number;
     /** Re-hash every blob this often (bit rot that no download meets); left out, only `fsck` does. */
     scrubIntervalMs?: number;
+    /**
+     * Open connections one client address may hold; more are closed at once. Default 256, or none behind a reverse
+     * proxy (`trustProxy`), where every connection comes from the proxy, which must then do this itself.
+     */
+    maxConnectionsPerAddress?: number;
   },
 ): Promise<RunningServer> {
   const { app, context } = createApp(options);
@@ -32,6 +58,11 @@ export async function startServer(
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  capConnectionsPerAddress(
+    server,
+    options.maxConnectionsPerAddress ?? (options.trustProxy === undefined ? 256 : 0),
+  );
+  // Bodies of uploads may take hours; other bodies have the app's body time limit (request-bodies.ts).
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   const address = server.address() as AddressInfo;

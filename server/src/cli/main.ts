@@ -62,6 +62,17 @@ export function buildProgram(): Command {
     .option('--max-upload <bytes>', 'largest accepted blob', bytes, 64 * 2 ** 30)
     .option('--no-rate-limit', 'turn rate limiting off')
     .option(
+      '--body-timeout <seconds>',
+      'time a request body other than an upload may take to arrive (then 408)',
+      positive,
+      30,
+    )
+    .option(
+      '--max-connections-per-address <n>',
+      'open connections one client address may hold (default 256; 0: no cap, the default with --trust-proxy)',
+      count,
+    )
+    .option(
       '--scrub-every <hours>',
       're-hash every blob this often while serving, quarantining rotted ones (0: only at fsck)',
       count,
@@ -94,6 +105,8 @@ export function buildProgram(): Command {
         maxUpload: number;
         rateLimit: boolean;
         scrubEvery: number;
+        bodyTimeout: number;
+        maxConnectionsPerAddress?: number;
         trustProxy?: number;
         submissionQuota: number;
         scoringTimeout: number;
@@ -117,6 +130,10 @@ export function buildProgram(): Command {
           host: opts.host,
           port: opts.port,
           maxUploadBytes: opts.maxUpload,
+          bodyTimeoutMs: opts.bodyTimeout * 1000,
+          ...(opts.maxConnectionsPerAddress !== undefined
+            ? { maxConnectionsPerAddress: opts.maxConnectionsPerAddress }
+            : {}),
           ...(opts.scrubEvery > 0 ? { scrubIntervalMs: opts.scrubEvery * 3_600_000 } : {}),
           ...(opts.rateLimit ? {} : { rateLimits: false as const }),
           ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),

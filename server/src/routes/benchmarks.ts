@@ -13,6 +13,7 @@ import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { visibleRows } from '../leaderboards/row-visibility.ts';
 import { TASK_SCORING } from '../leaderboards/task-scoring.ts';
 import { findVisibleModel, requireWrite } from './lookup.ts';
+import { anyToken, jsonBody } from './request-bodies.ts';
 import { submissionRoutes } from './submissions.ts';
 
 export async function findBenchmark(boards: Leaderboards, id: string): Promise<Benchmark> {
@@ -129,37 +130,42 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
     });
   });
 
-  router.post('/api/v1/benchmarks/:id/self-reported', async (req, res) => {
-    const benchmark = await findBenchmark(boards, req.params.id);
-    const principal = principalOf(res);
-    if (principal.kind === 'anonymous') {
-      throw new ProblemError(401, 'Unauthorized', 'reporting results needs a bearer token');
-    }
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const model = await writableModelRef(ctx, res, body.model, '/model');
-    const source = body.source;
-    if (typeof source !== 'string' || source.trim().length === 0 || source.length > 500) {
-      throw new ProblemError(
-        422,
-        'InvalidSubmission',
-        'source must say where the numbers come from (paper, run log)',
-        {
-          errors: [{ path: '/source', rule: 'a non-empty string of at most 500 characters' }],
-        },
-      );
-    }
-    const row: LeaderboardRow = {
-      id: `row_${randomBytes(8).toString('hex')}`,
-      benchmark: benchmark.id,
-      name: rowName(body.name, '/name', model),
-      ...(model ? { model } : {}),
-      metrics: parseMetrics(benchmark, body.metrics),
-      status: 'self-reported',
-      provenance: { source: source.trim(), submittedBy: principal.tokenId, date: new Date().toISOString() },
-    };
-    await boards.store.addRow(row);
-    res.status(201).json(row);
-  });
+  router.post(
+    '/api/v1/benchmarks/:id/self-reported',
+    anyToken('reporting results'),
+    jsonBody(ctx),
+    async (req, res) => {
+      const benchmark = await findBenchmark(boards, req.params.id);
+      const principal = principalOf(res);
+      if (principal.kind === 'anonymous') {
+        throw new ProblemError(401, 'Unauthorized', 'reporting results needs a bearer token');
+      }
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const model = await writableModelRef(ctx, res, body.model, '/model');
+      const source = body.source;
+      if (typeof source !== 'string' || source.trim().length === 0 || source.length > 500) {
+        throw new ProblemError(
+          422,
+          'InvalidSubmission',
+          'source must say where the numbers come from (paper, run log)',
+          {
+            errors: [{ path: '/source', rule: 'a non-empty string of at most 500 characters' }],
+          },
+        );
+      }
+      const row: LeaderboardRow = {
+        id: `row_${randomBytes(8).toString('hex')}`,
+        benchmark: benchmark.id,
+        name: rowName(body.name, '/name', model),
+        ...(model ? { model } : {}),
+        metrics: parseMetrics(benchmark, body.metrics),
+        status: 'self-reported',
+        provenance: { source: source.trim(), submittedBy: principal.tokenId, date: new Date().toISOString() },
+      };
+      await boards.store.addRow(row);
+      res.status(201).json(row);
+    },
+  );
 
   router.use(submissionRoutes(ctx, boards));
   return router;

@@ -7,7 +7,7 @@ import { ProblemError } from '../errors.ts';
 import type { FileEntry } from '../metadata/metadata-store.ts';
 import { checkModelName, checkTag, isRevisionId, type RevisionId } from '../names.ts';
 import { mayReuseStoredBlob } from './blob-reuse.ts';
-import { requireWrite } from './lookup.ts';
+import { jsonBody, writerOfNamespace } from './request-bodies.ts';
 import { parseFileList } from './uploads.ts';
 
 interface CommitRequest {
@@ -121,10 +121,9 @@ async function checkOnnxArtifacts(ctx: ZooContext, card: ModelCard, files: FileE
 export function commitRoutes(ctx: ZooContext): Router {
   const router = Router();
 
-  router.post('/api/v1/models/:ns/:name/commits', async (req, res) => {
+  router.post('/api/v1/models/:ns/:name/commits', writerOfNamespace, jsonBody(ctx), async (req, res) => {
     const { ns, name } = req.params;
     checkModelName(ns, name);
-    requireWrite(res, ns);
     const commit = parseCommit(req.body, ctx.limits.maxUploadBytes);
     checkCardCoversFiles(commit.card, commit.files);
     // A blob the caller may not reuse is answered like one never stored, so the answer reveals nothing.

@@ -6,7 +6,8 @@ import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import type { ModelRecord } from '../metadata/metadata-store.ts';
 import { checkTag, isRevisionId } from '../names.ts';
-import { findRevision, findVisibleModel, requireWrite, revisionCacheControl } from './lookup.ts';
+import { findRevision, findVisibleModel, revisionCacheControl } from './lookup.ts';
+import { jsonBody, writerOfNamespace } from './request-bodies.ts';
 
 const MAX_PAGE = 100;
 
@@ -103,9 +104,8 @@ export function modelRoutes(ctx: ZooContext): Router {
     });
   });
 
-  router.post('/api/v1/models/:ns/:name/tags/:tag', async (req, res) => {
+  router.post('/api/v1/models/:ns/:name/tags/:tag', writerOfNamespace, jsonBody(ctx), async (req, res) => {
     const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
-    requireWrite(res, model.namespace);
     checkTag(req.params.tag);
     const revision = (req.body as { revision?: unknown } | undefined)?.revision;
     if (typeof revision !== 'string' || !isRevisionId(revision)) {

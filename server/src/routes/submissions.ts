@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,20 +12,14 @@ import { ProblemError } from '../errors.ts';
 import type { Submission } from '../leaderboards/benchmark.ts';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { findBenchmark, rowName, writableModelRef } from './benchmarks.ts';
+import { anyToken } from './request-bodies.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const LISTED_SUBMISSIONS = 100;
 
-/**
- * The body lands in `file`: streamed as it comes for non-JSON content types (large result files and archives), or
- * written back out when the app's JSON parser already read a small `application/json` body.
- */
+/** The body, whatever its content type, streams into `file`; more than `maxBytes` is refused with 413. */
 async function saveBody(req: Request, file: string, maxBytes: number): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  if (typeof req.body === 'object' && req.body !== null) {
-    await writeFile(file, JSON.stringify(req.body));
-    return;
-  }
   let bytes = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -61,7 +55,7 @@ export function seesSubmissionsOf(principal: Principal): string | null | undefin
 export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router {
   const router = Router();
 
-  router.post('/api/v1/benchmarks/:id/submissions', async (req, res) => {
+  router.post('/api/v1/benchmarks/:id/submissions', anyToken('submitting results'), async (req, res) => {
     const benchmark = await findBenchmark(boards, req.params.id);
     const principal = principalOf(res);
     if (principal.kind === 'anonymous') {

@@ -7,7 +7,7 @@ import { ProblemError } from '../errors.ts';
 import { checkModelName, checkRepoPath, checkSha256, type Sha256Hex } from '../names.ts';
 import { BlobMismatchError } from '../storage/blob-store.ts';
 import { mayReuseStoredBlob } from './blob-reuse.ts';
-import { requireWrite } from './lookup.ts';
+import { jsonBody, writerOfNamespace } from './request-bodies.ts';
 
 const MAX_FILES_PER_REQUEST = 1000;
 
@@ -137,10 +137,9 @@ async function recordUpload(ctx: ZooContext, res: UploadResponse, sha256: Sha256
 export function uploadRoutes(ctx: ZooContext): Router {
   const router = Router();
 
-  router.post('/api/v1/models/:ns/:name/uploads', async (req, res) => {
+  router.post('/api/v1/models/:ns/:name/uploads', writerOfNamespace, jsonBody(ctx), async (req, res) => {
     const { ns, name } = req.params;
     checkModelName(ns, name);
-    requireWrite(res, ns);
     const files = parseFileList(req.body, ctx.limits.maxUploadBytes);
     const principal = principalOf(res);
     const answer = [];

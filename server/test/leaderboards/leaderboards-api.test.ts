@@ -164,9 +164,16 @@ describe('leaderboards API', function () {
       assert.ok(stored.errors[0].path.startsWith(path), JSON.stringify(stored.errors));
       assert.doesNotMatch(stored.errors[0].rule, new RegExp(zoo.dataDir), JSON.stringify(stored.errors));
     }
+    // A JSON body is a result file like any other: stored under the upload limit, its syntax judged by the scorer.
     const broken = await submit('{"meta": ');
-    assert.equal(broken.status, 400);
-    assert.equal(broken.headers.get('X-Error-Code'), 'MalformedJson');
+    assert.equal(broken.status, 202);
+    const { submissionId } = (await broken.json()) as { submissionId: string };
+    await boards.idle();
+    const failed = (await (
+      await zoo.request(`/api/v1/submissions/${submissionId}`, { token: submitter })
+    ).json()) as Submission;
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.errors[0].path, '$');
     const empty = await submit('', { headers: { 'Content-Type': 'application/octet-stream' } });
     assert.equal(empty.status, 422);
     assert.equal((await zoo.request('/api/v1/benchmarks')).status, 200);
@@ -321,5 +328,36 @@ describe('leaderboards API', function () {
     const again = await Leaderboards.open(zoo.dataDir);
     assert.equal((await again.store.listRows('nuscenes-detection@v1', 'baseline')).length, 4);
     await again.close();
+  });
+
+  it('applies the upload limit to every submission body, JSON included', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-boards-small-'));
+    const smallBoards = await Leaderboards.open(dataDir, { quota: null });
+    const gtFile = join(dataDir, 'gt-upload.json');
+    await writeFile(gtFile, JSON.stringify(devkitCase.gt));
+    await smallBoards.groundTruth.install(
+      (await smallBoards.store.getBenchmark('nuscenes-detection@v1')) as NonNullable<
+        Awaited<ReturnType<typeof smallBoards.store.getBenchmark>>
+      >,
+      gtFile,
+    );
+    const limited = await startZoo({ dataDir, leaderboards: smallBoards, maxUploadBytes: 1000 });
+    try {
+      const token = limited.token('read:team');
+      const body = JSON.stringify({ meta: META, results: { padding: 'x'.repeat(5000) } });
+      for (const type of ['application/json', 'application/octet-stream']) {
+        const res = await limited.request(`${DETECTION}/submissions?name=big`, {
+          method: 'POST',
+          token,
+          headers: { 'Content-Type': type },
+          body,
+        });
+        assert.equal(res.status, 413, type);
+        assert.equal(res.headers.get('X-Error-Code'), 'PayloadTooLarge');
+      }
+    } finally {
+      await smallBoards.close();
+      await limited.close();
+    }
   });
 });
