@@ -1,8 +1,8 @@
 /**
  * Seconds per training step and the arithmetic rate it achieves, against this machine's float32 matmul peak
  * measured in the same run on the same backend, for MIM4D pretraining (plan + forward + backward + clipping +
- * AdamW) and for the fine-tuning steps of the task heads (detection: the step `mim4d finetune detection` runs, i.e.
- * the training task's host-side sample draw and augmentation, then forward + backward of the summed loss terms,
+ * AdamW) and for the fine-tuning steps of the task heads (detection, hdmap: the step `mim4d finetune <head>` runs,
+ * i.e. the training task's host-side sample draw and augmentation, then forward + backward of the summed loss terms,
  * clipping and AdamW, as `trainingLoop` does).
  *
  * FLOPs of a step are counted, not estimated: one extra step runs under tf.profile, and every kernel it ran (the
@@ -26,7 +26,7 @@
  * sample is decoded into the sample cache before timing, as in any fine-tune longer than one pass over them, and
  * the per-sample decoding time is printed beside the step.
  *
- *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--heads detection|none] [--steps 3]
+ *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--heads detection,hdmap|none] [--steps 3]
  *     [--rays-per-camera N] [--backend auto|wasm|cpu] [--scenes 4] [--samples 10] [--dataroot DIR --version V]
  */
 import { spawn } from 'node:child_process';
@@ -41,15 +41,17 @@ import { DetectionSamples } from '../heads/detection/src/data/detection-samples.
 import { UvtrDetector } from '../heads/detection/src/model/detector.ts';
 import { detectionTrainingTask } from '../heads/detection/src/train/finetune-detection.ts';
 import { openFinetuneSplits } from '../heads/finetune/src/index.ts';
-import { initBackend, parseBackendPreference, SeededRandom, tf } from '../nn/src/index.ts';
-import { loadConfig } from '../pretrain/src/config/index.ts';
+import { HdMapModel, HdMapSamples, hdMapTrainingTask, loadHdMapConfig } from '../heads/hdmap/src/index.ts';
+import { initBackend, type ParamStore, parseBackendPreference, SeededRandom, tf } from '../nn/src/index.ts';
+import { loadConfig, type Mim4dConfig } from '../pretrain/src/config/index.ts';
 import { Mim4dModel, totalLoss } from '../pretrain/src/model/mim4d.ts';
 import { AdamW, clipGradNorm } from '../pretrain/src/train/adamw.ts';
+import type { TrainingTask } from '../pretrain/src/train/training-loop.ts';
 import { toyScene } from '../pretrain/test/helpers/toy-scene.ts';
 import { countFlops } from './kernel-flops.ts';
 import { timeKernels } from './kernel-time.ts';
 
-const HEADS = ['detection'] as const;
+const HEADS = ['detection', 'hdmap'] as const;
 type Head = (typeof HEADS)[number];
 
 const { values } = parseArgs({
@@ -210,6 +212,7 @@ async function runOne(job: string): Promise<void> {
   let subject: StepUnderTest;
   if (kind === 'pretrain') subject = pretrainStep(name);
   else if (kind === 'detection') subject = await detectionStep(name);
+  else if (kind === 'hdmap') subject = await hdMapStep(name);
   else throw new Error(`--only: unknown kind "${kind}"`);
 
   const step = async () => (await subject.prepare())();
@@ -320,23 +323,53 @@ function pretrainStep(name: string): StepUnderTest {
   };
 }
 
-async function detectionStep(name: string): Promise<StepUnderTest> {
+/** The synthetic (or --dataroot) splits the heads fine-tune on. */
+async function headSplits(kind: string) {
   const dataroot = values.dataroot;
-  if (dataroot === undefined) throw new Error('detection: --dataroot is required with --only');
-  const config = loadDetectionConfig(name);
-  const splits = await openFinetuneSplits({
+  if (dataroot === undefined) throw new Error(`${kind}: --dataroot is required with --only`);
+  return openFinetuneSplits({
     dataroot,
     version: values.version ?? SYNTH_DEFAULTS.version,
     trainSplit: 'mini_train',
     valSplit: 'mini_val',
   });
+}
+
+async function detectionStep(name: string): Promise<StepUnderTest> {
+  const config = loadDetectionConfig(name);
+  const splits = await headSplits('detection');
   // The fresh initialisation: a transferred backbone changes the weights' values, not the step's cost.
   const model = new UvtrDetector(config);
   const train = new DetectionSamples(splits.nusc, splits.train, config);
+  const { queries, layers } = config.head;
+  return headStep(`detection ${name}`, config, model, train, detectionTrainingTask(model, train), {
+    head: `${queries} queries x ${layers} layers`,
+  });
+}
+
+async function hdMapStep(name: string): Promise<StepUnderTest> {
+  const config = loadHdMapConfig(name);
+  const splits = await headSplits('hdmap');
+  const model = new HdMapModel(config);
+  const train = new HdMapSamples(splits.nusc, splits.train, config);
+  const { vectors, points, layers } = config.head;
+  return headStep(`hdmap ${name}`, config, model, train, hdMapTrainingTask(model, train), {
+    head: `${vectors} x ${points} queries x ${layers} layers`,
+  });
+}
+
+/** A head's fine-tuning step as `trainingLoop` runs it: the task's sample draw, forward + backward, clip, AdamW. */
+async function headStep(
+  label: string,
+  config: { seed: number; optim: Mim4dConfig['optim']; backbone: Mim4dConfig },
+  model: { params: ParamStore; dispose(): void },
+  train: { count: number; get(index: number): Promise<unknown> },
+  task: TrainingTask,
+  describe: { head: string },
+): Promise<StepUnderTest> {
   const loading = await timedAsync(async () => {
     for (let i = 0; i < train.count; i++) await train.get(i);
   });
-  const task = detectionTrainingTask(model, train);
   const rng = new SeededRandom(config.seed);
   const trainable = model.params.trainable();
   const byVar = new Map([...trainable].map(([n, v]) => [v.name, n]));
@@ -357,11 +390,10 @@ async function detectionStep(name: string): Promise<StepUnderTest> {
     };
   };
   const { cameras, imageHeight, imageWidth } = config.backbone.input;
-  const { queries, layers } = config.head;
   return {
-    label: `detection ${name}`,
+    label,
     params: countParams(trainable),
-    describe: `${cameras} cameras at ${imageWidth}x${imageHeight}, ${queries} queries x ${layers} layers`,
+    describe: `${cameras} cameras at ${imageWidth}x${imageHeight}, ${describe.head}`,
     setup:
       `${train.count} training samples decoded into the cache before timing, ` +
       `${((1000 * loading.wall) / train.count).toFixed(0)} ms wall, ` +
