@@ -32,6 +32,12 @@ export interface Benchmark {
 export type RowStatus = 'verified' | 'self-reported' | 'baseline';
 export const ROW_STATUSES: readonly RowStatus[] = ['verified', 'self-reported', 'baseline'];
 
+/**
+ * Leaderboards rank rows this server scored and published baselines; numbers anyone typed in (self-reported) are
+ * ranked apart, so invented scores cannot push real ones down.
+ */
+export const rankedByDefault = (row: { status: RowStatus }): boolean => row.status !== 'self-reported';
+
 export interface Provenance {
   /** Who reported the numbers: a paper or README for baselines, this server for verified rows. */
   source: string;

@@ -37,7 +37,11 @@ export interface LeaderboardStore {
   listRows(benchmark: string, status?: RowStatus): Promise<LeaderboardRow[]>;
   /** Rows of one zoo model across benchmarks. */
   rowsOfModel(model: string): Promise<LeaderboardRow[]>;
-  addRow(row: LeaderboardRow): Promise<void>;
+  /**
+   * Adds a self-reported row unless its submitter's quota on the benchmark is used up (self-reported rows and
+   * submissions count alike); then returns when a slot frees (ISO 8601), else null.
+   */
+  addSelfReportedRow(row: LeaderboardRow, quota: SubmissionQuota | null): Promise<string | null>;
 
   /**
    * Creates the submission, returns the existing one for the same submitter and idempotency key, or refuses it

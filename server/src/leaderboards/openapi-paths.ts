@@ -127,7 +127,9 @@ export const leaderboardPaths = {
   },
   '/api/v1/benchmarks/{id}/leaderboard': {
     get: {
-      summary: 'rows ranked by the primary metric; rows of private models only for callers who may read them',
+      summary:
+        'rows ranked by the primary metric: verified rows and baselines unless `status` picks one kind ' +
+        '(self-reported rows are ranked only among themselves); rows of private models only for callers who may read them',
       parameters: [
         id,
         {
@@ -232,7 +234,9 @@ export const leaderboardPaths = {
   },
   '/api/v1/benchmarks/{id}/self-reported': {
     post: {
-      summary: 'add a self-reported row (marked as such; never verified)',
+      summary:
+        'add a self-reported row (marked as such; never verified, ranked apart) for a model the token may write ' +
+        'to; it counts against the submission quota',
       security: auth,
       parameters: [id],
       requestBody: {
@@ -240,7 +244,7 @@ export const leaderboardPaths = {
           'application/json': {
             schema: {
               type: 'object',
-              required: ['source', 'metrics'],
+              required: ['model', 'source', 'metrics'],
               properties: {
                 name: { type: 'string' },
                 model: { type: 'string' },
@@ -254,7 +258,11 @@ export const leaderboardPaths = {
       responses: {
         '201': json('the row', row),
         '401': problem('Unauthorized'),
-        '422': problem('InvalidSubmission: errors[] of {path, rule} with JSON pointers (/metrics/NDS)'),
+        '403': problem('Forbidden: the token lacks write:<ns> of the model'),
+        '422': problem(
+          'InvalidSubmission: errors[] of {path, rule} with JSON pointers (/metrics/NDS, /model)',
+        ),
+        '429': problem('QuotaExceeded (retryAt)'),
       },
     },
   },

@@ -217,13 +217,46 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
     return rows.map(toRow);
   }
 
-  async addRow(row: LeaderboardRow): Promise<void> {
-    this.db
+  /**
+   * When the token's quota on the benchmark is used up, the time (ISO 8601) it frees a slot; null otherwise. Both
+   * submissions that did not fail and self-reported rows count.
+   */
+  private quotaUsedUntil(
+    submittedBy: string,
+    benchmark: string,
+    quota: SubmissionQuota,
+    now: Date,
+  ): string | null {
+    const since = new Date(now.getTime() - quota.windowMs).toISOString();
+    const counted = this.db
       .prepare(
-        `INSERT INTO lb_rows (id, benchmark, name, model, metrics, status, provenance)
-         VALUES (@id, @benchmark, @name, @model, @metrics, @status, @provenance)`,
+        `SELECT created_at FROM lb_submissions
+           WHERE submitted_by = ? AND benchmark = ? AND created_at > ? AND status != 'failed'
+         UNION ALL
+         SELECT json_extract(provenance, '$.date') FROM lb_rows
+           WHERE status = 'self-reported' AND benchmark = ?
+             AND json_extract(provenance, '$.submittedBy') = ? AND json_extract(provenance, '$.date') > ?
+         ORDER BY 1`,
       )
-      .run(this.rowParams(row));
+      .all(submittedBy, benchmark, since, benchmark, submittedBy, since) as { created_at: string }[];
+    if (counted.length < quota.max) return null;
+    const oldest = Date.parse(counted[counted.length - quota.max].created_at);
+    return new Date(oldest + quota.windowMs).toISOString();
+  }
+
+  async addSelfReportedRow(row: LeaderboardRow, quota: SubmissionQuota | null): Promise<string | null> {
+    return this.db.transaction((): string | null => {
+      const submittedBy = row.provenance.submittedBy as string;
+      const retryAt = quota ? this.quotaUsedUntil(submittedBy, row.benchmark, quota, new Date()) : null;
+      if (retryAt) return retryAt;
+      this.db
+        .prepare(
+          `INSERT INTO lb_rows (id, benchmark, name, model, metrics, status, provenance)
+           VALUES (@id, @benchmark, @name, @model, @metrics, @status, @provenance)`,
+        )
+        .run(this.rowParams(row));
+      return null;
+    })();
   }
 
   async createSubmission(s: NewSubmission, quota: SubmissionQuota | null): Promise<CreatedSubmission> {
@@ -235,20 +268,8 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
         if (existing) return { kind: 'existing', submission: toSubmission(existing) };
       }
       const now = new Date();
-      if (quota) {
-        const since = new Date(now.getTime() - quota.windowMs).toISOString();
-        const counted = this.db
-          .prepare(
-            `SELECT created_at FROM lb_submissions
-             WHERE submitted_by = ? AND benchmark = ? AND created_at > ? AND status != 'failed'
-             ORDER BY created_at`,
-          )
-          .all(s.submittedBy, s.benchmark, since) as { created_at: string }[];
-        if (counted.length >= quota.max) {
-          const oldest = Date.parse(counted[counted.length - quota.max].created_at);
-          return { kind: 'over-quota', retryAt: new Date(oldest + quota.windowMs).toISOString() };
-        }
-      }
+      const retryAt = quota ? this.quotaUsedUntil(s.submittedBy, s.benchmark, quota, now) : null;
+      if (retryAt) return { kind: 'over-quota', retryAt };
       this.db
         .prepare(
           `INSERT INTO lb_submissions

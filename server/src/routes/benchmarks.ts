@@ -8,6 +8,7 @@ import {
   type LeaderboardRow,
   ROW_STATUSES,
   type RowStatus,
+  rankedByDefault,
 } from '../leaderboards/benchmark.ts';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { visibleRows } from '../leaderboards/row-visibility.ts';
@@ -28,13 +29,22 @@ export async function findBenchmark(boards: Leaderboards, id: string): Promise<B
   return benchmark;
 }
 
-/** `ns/name` of an existing model the caller may write to (rows and submissions attach to models this way). */
+/**
+ * `ns/name` of an existing model the caller may write to (rows and submissions attach to models this way); with
+ * `required`, a missing model is refused.
+ */
 export async function writableModelRef(
   ctx: ZooContext,
   res: Parameters<typeof requireWrite>[0],
   value: unknown,
   field: string,
+  required = false,
 ): Promise<string | undefined> {
+  if ((value === undefined || value === '') && required) {
+    throw new ProblemError(422, 'InvalidSubmission', `${field} must name the zoo model the numbers are for`, {
+      errors: [{ path: field, rule: 'a "namespace/name" of a model your token may write to' }],
+    });
+  }
   if (value === undefined || value === '') return undefined;
   const parts = typeof value === 'string' ? value.split('/') : [];
   if (parts.length !== 2)
@@ -121,7 +131,9 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
 
   router.get('/api/v1/benchmarks/:id/leaderboard', async (req, res) => {
     const benchmark = await findBenchmark(boards, req.params.id);
-    const rows = await boards.store.listRows(benchmark.id, parseStatus(req.query.status));
+    const status = parseStatus(req.query.status);
+    const listed = await boards.store.listRows(benchmark.id, status);
+    const rows = status ? listed : listed.filter(rankedByDefault);
     res.setHeader('Cache-Control', 'no-cache');
     res.json({
       benchmark: benchmark.id,
@@ -141,7 +153,8 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
         throw new ProblemError(401, 'Unauthorized', 'reporting results needs a bearer token');
       }
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const model = await writableModelRef(ctx, res, body.model, '/model');
+      // Only the model's authors may report numbers for it, and each report uses the submission quota.
+      const model = await writableModelRef(ctx, res, body.model, '/model', true);
       const source = body.source;
       if (typeof source !== 'string' || source.trim().length === 0 || source.length > 500) {
         throw new ProblemError(
@@ -162,7 +175,19 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
         status: 'self-reported',
         provenance: { source: source.trim(), submittedBy: principal.tokenId, date: new Date().toISOString() },
       };
-      await boards.store.addRow(row);
+      const retryAt = await boards.store.addSelfReportedRow(row, boards.quota);
+      if (retryAt) {
+        res.setHeader(
+          'Retry-After',
+          String(Math.max(1, Math.ceil((Date.parse(retryAt) - Date.now()) / 1000))),
+        );
+        throw new ProblemError(
+          429,
+          'QuotaExceeded',
+          `this token has used its submission quota on ${benchmark.id} (self-reported rows count too); try again after ${retryAt}`,
+          { retryAt },
+        );
+      }
       res.status(201).json(row);
     },
   );

@@ -1,4 +1,9 @@
-import type { Benchmark, LeaderboardRow, Submission } from '../leaderboards/benchmark.ts';
+import {
+  type Benchmark,
+  type LeaderboardRow,
+  rankedByDefault,
+  type Submission,
+} from '../leaderboards/benchmark.ts';
 import { barChart } from './bar-chart.ts';
 import { formatDate, formatMetric } from './format.ts';
 import { type Html, html, seg } from './html.ts';
@@ -59,6 +64,20 @@ ${submissions.map(
 }`;
 }
 
+/** Rows in their rank order, with their status badge, metrics and provenance. */
+function rowTable(benchmark: Benchmark, className: string, rows: readonly LeaderboardRow[]): Html {
+  return html`<table class="${className}"><thead><tr><th>#</th><th>Name</th><th>Status</th>
+${benchmark.metrics.map((m) => html`<th title="${m.description}">${m.key}</th>`)}<th>Provenance</th></tr></thead><tbody>
+${rows.map(
+  (r, i) => html`<tr class="${r.status}"><td class="num">${i + 1}</td>
+<td>${r.model ? html`<a href="/models/${r.model.split('/').map(seg).join('/')}">${r.name}</a>` : r.name}</td>
+<td><span class="badge ${r.status}">${r.status}</span></td>
+${benchmark.metrics.map((m) => html`<td class="num">${formatMetric(r.metrics[m.key], m)}</td>`)}
+<td>${provenance(r)}</td></tr>`,
+)}
+</tbody></table>`;
+}
+
 export function benchmarkPage(
   benchmark: Benchmark,
   rows: readonly LeaderboardRow[],
@@ -67,15 +86,18 @@ export function benchmarkPage(
   submissions: readonly Submission[] | null,
 ): string {
   const spec = primarySpec(benchmark);
-  const ranked = rows.filter((r) => typeof r.metrics[benchmark.primaryMetric] === 'number');
+  const ranked = rows.filter(rankedByDefault);
+  const selfReported = rows.filter((r) => !rankedByDefault(r));
   const chart = barChart(
     `${benchmark.primaryMetric}${spec?.unit === 'fraction' ? ' (%)' : ''}`,
-    ranked.map((r) => ({
-      label: r.name,
-      value: r.metrics[benchmark.primaryMetric],
-      shown: formatMetric(r.metrics[benchmark.primaryMetric], spec),
-      kind: r.status,
-    })),
+    ranked
+      .filter((r) => typeof r.metrics[benchmark.primaryMetric] === 'number')
+      .map((r) => ({
+        label: r.name,
+        value: r.metrics[benchmark.primaryMetric],
+        shown: formatMetric(r.metrics[benchmark.primaryMetric], spec),
+        kind: r.status,
+      })),
   );
   return page(
     benchmark.id,
@@ -88,17 +110,15 @@ ranked by ${benchmark.primaryMetric} · ground truth: ${benchmark.groundTruth}</
         : html`This server does not score submissions for this benchmark; rows are self-reported or baselines.`
     } Fractions are shown in percent.</p>
 ${chart}
-<table class="leaderboard"><thead><tr><th>#</th><th>Name</th><th>Status</th>
-${benchmark.metrics.map((m) => html`<th title="${m.description}">${m.key}</th>`)}<th>Provenance</th></tr></thead><tbody>
-${rows.map(
-  (r, i) => html`<tr class="${r.status}"><td class="num">${i + 1}</td>
-<td>${r.model ? html`<a href="/models/${r.model.split('/').map(seg).join('/')}">${r.name}</a>` : r.name}</td>
-<td><span class="badge ${r.status}">${r.status}</span></td>
-${benchmark.metrics.map((m) => html`<td class="num">${formatMetric(r.metrics[m.key], m)}</td>`)}
-<td>${provenance(r)}</td></tr>`,
-)}
-</tbody></table>
-${rows.length === 0 ? html`<p class="empty">No rows yet.</p>` : ''}
+${rowTable(benchmark, 'leaderboard', ranked)}
+${ranked.length === 0 ? html`<p class="empty">No verified rows or baselines yet.</p>` : ''}
+${
+  selfReported.length > 0
+    ? html`<h2>Self-reported</h2>
+<p>Numbers their authors reported for their own models; this server did not score them, so they are ranked apart.</p>
+${rowTable(benchmark, 'self-reported-rows', selfReported)}`
+    : ''
+}
 ${submissions ? submissionTable(benchmark, submissions) : ''}`,
   );
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
 import { Leaderboards } from '../../src/leaderboards/leaderboards.ts';
+import { backboneRevision } from '../helpers/backbone-files.ts';
 import { startZoo, type ZooFixture } from '../helpers/zoo-fixture.ts';
 
 interface DevkitCase {
@@ -203,21 +204,34 @@ describe('leaderboards API', function () {
   });
 
   it('takes self-reported rows in fractions, naming bad metrics by JSON pointer', async () => {
+    const author = zoo.token('write:team');
+    const { files, card } = backboneRevision();
+    await zoo.publish('team/run', files, { token: author, card });
     const post = (body: unknown) =>
       zoo.request(`${DETECTION}/self-reported`, {
         method: 'POST',
-        token: submitter,
+        token: author,
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const percent = await post({ name: 'my run', source: 'run log', metrics: { NDS: 47, bogus: 1 } });
+    const percent = await post({
+      name: 'my run',
+      model: 'team/run',
+      source: 'run log',
+      metrics: { NDS: 47, bogus: 1 },
+    });
     assert.equal(percent.status, 422);
     const { errors } = (await percent.json()) as { errors: { path: string }[] };
     assert.deepEqual(
       errors.map((e) => e.path),
       ['/metrics/NDS', '/metrics/bogus'],
     );
-    const ok = await post({ name: 'my run', source: 'run log', metrics: { NDS: 0.41, mAP: 0.33 } });
+    const ok = await post({
+      name: 'my run',
+      model: 'team/run',
+      source: 'run log',
+      metrics: { NDS: 0.41, mAP: 0.33 },
+    });
     assert.equal(ok.status, 201);
     const row = (await ok.json()) as LeaderboardRow;
     assert.equal(row.status, 'self-reported');
