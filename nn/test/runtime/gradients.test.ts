@@ -33,4 +33,23 @@ describe('gradients the runtime adds to tfjs', () => {
     const grad = tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.gatherND(p, indices), weights)))(params);
     assert.deepEqual(Array.from(grad.dataSync()), [0, 10, 0, 0, 101, 0]);
   });
+
+  it('gives UnsortedSegmentSum the gather gradient, zero for dropped (negative) segment ids', () => {
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]);
+    const ids = tf.tensor1d([1, -1, 0, 1], 'int32');
+    const w = tf.tensor2d([10, 20, 30, 40], [2, 2]);
+    const grad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.unsortedSegmentSum(v, ids, 2), w)))(x);
+    assert.deepEqual(Array.from(grad.dataSync()), [30, 40, 0, 0, 10, 20, 30, 40]);
+  });
+
+  it('differentiates a gather twice (its gradient is a segment sum): d/dt of grad_x sum(gather(x, i) * t)', () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    const idx = tf.tensor1d([2, 0, 2], 'int32');
+    // grad_x = segment sum of t over idx; the outer gradient of sum(grad_x * c) w.r.t. t is c gathered at idx.
+    const c = tf.tensor1d([5, 7, 11]);
+    const outer = tf.grad((t: tf.Tensor) =>
+      tf.sum(tf.mul(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.gather(v, idx), t)))(x), c)),
+    )(tf.tensor1d([1, 1, 1]));
+    assert.deepEqual(Array.from(outer.dataSync()), [11, 5, 11]);
+  });
 });

@@ -10,6 +10,8 @@ import { registerRowGather } from './gather_v2.ts';
 import { castConfig, identityConfig } from './identity.ts';
 import { untransposeMatMul } from './matmul_transposes.ts';
 import { guardMatMulWeightCache } from './matmul_weight_cache_guard.ts';
+import { registerHeapSlicing } from './slice.ts';
+import { registerLeadingSum } from './sum_leading.ts';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
 
 /** The training kernels tfjs-backend-wasm 4.22 lacks, in the order a conv net's backward pass meets them. */
@@ -36,8 +38,9 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
 
 /**
  * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own), replaces
- * the slow ones (GatherV2 keeps the backend's for what row copies do not cover) and guards wasm matmul against its weight-cache aliasing bug and keeps its transposed products on the fast path;
- * idempotent.
+replaces the slow ones (slicing and concatenation copy on the heap views, sums over leading axes skip a transpose; GatherV2 keeps the backend's for what row
+ * copies do not cover), guards wasm matmul against its weight-cache aliasing bug and keeps its transposed products on
+ * the fast path; idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   guardMatMulWeightCache();
@@ -52,4 +55,6 @@ export function registerWasmTrainingKernels(): void {
     registerKernel(config);
   }
   registerRowGather();
+  registerHeapSlicing();
+  registerLeadingSum();
 }

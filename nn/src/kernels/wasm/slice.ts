@@ -1,0 +1,197 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  backend_util,
+  Concat,
+  type ConcatAttrs,
+  getKernel,
+  type KernelFunc,
+  type NamedTensorInfoMap,
+  registerKernel,
+  Slice,
+  type SliceAttrs,
+  SplitV,
+  type SplitVAttrs,
+  slice_util,
+  type TensorInfo,
+  Unpack,
+  type UnpackAttrs,
+  unregisterKernel,
+  util,
+} from '@tensorflow/tfjs-core';
+
+type Values = Float32Array | Int32Array | Uint8Array;
+
+/** Runs shorter than this are copied element by element: a subarray per run costs more than the copy. */
+const SHORT_RUN = 32;
+
+/**
+ * Copies the box `size` at `srcBegin` of a row-major `srcShape` array into `dstBegin` of a `dstShape` array, as
+ * contiguous runs: the trailing axes the box spans whole, times the box's extent on the next one.
+ */
+function copyBox(
+  src: Values,
+  srcShape: number[],
+  srcBegin: number[],
+  dst: Values,
+  dstShape: number[],
+  dstBegin: number[],
+  size: number[],
+): void {
+  const rank = size.length;
+  const srcStrides = util.computeStrides(srcShape);
+  const dstStrides = util.computeStrides(dstShape);
+  const stride = (strides: number[], a: number) => (a === rank - 1 ? 1 : strides[a]);
+  let inner = rank - 1;
+  let run = 1;
+  while (inner > 0 && size[inner] === srcShape[inner] && size[inner] === dstShape[inner]) {
+    run *= size[inner];
+    inner--;
+  }
+  run *= size[inner];
+  let srcBase = 0;
+  let dstBase = 0;
+  for (let a = 0; a < rank; a++) {
+    srcBase += srcBegin[a] * stride(srcStrides, a);
+    dstBase += dstBegin[a] * stride(dstStrides, a);
+  }
+  const outer = size.slice(0, inner);
+  const count = util.sizeFromShape(outer);
+  const index = new Array(inner).fill(0);
+  let s = srcBase;
+  let d = dstBase;
+  for (let n = 0; n < count; n++) {
+    if (run < SHORT_RUN) {
+      for (let k = 0; k < run; k++) dst[d + k] = src[s + k];
+    } else {
+      dst.set(src.subarray(s, s + run), d);
+    }
+    // Odometer over the outer axes, last fastest.
+    for (let a = inner - 1; a >= 0; a--) {
+      index[a]++;
+      s += srcStrides[a];
+      d += dstStrides[a];
+      if (index[a] < outer[a]) break;
+      s -= index[a] * srcStrides[a];
+      d -= index[a] * dstStrides[a];
+      index[a] = 0;
+    }
+  }
+}
+
+/**
+ * Slice on the heap views. tfjs-backend-wasm 4.22's Slice first reads its whole input back into a fresh host array,
+ * then copies row by row through a subarray each: 20 ms to take one column of 12k x 17, and Unpack and SplitV slice
+ * their input once per output through it.
+ */
+function sliceBox(x: TensorInfo, begin: number[], size: number[], backend: BackendWasm): TensorInfo {
+  const out = backend.makeOutput(size, x.dtype);
+  if (util.sizeFromShape(size) > 0) {
+    // Views after makeOutput: a heap growth there detaches views taken before.
+    copyBox(
+      backend.typedArrayFromHeap(x),
+      x.shape,
+      begin,
+      backend.typedArrayFromHeap(out),
+      size,
+      size.map(() => 0),
+      size,
+    );
+  }
+  return out;
+}
+
+function slice(args: { inputs: NamedTensorInfoMap; backend: BackendWasm; attrs: SliceAttrs }): TensorInfo {
+  const x = args.inputs.x as TensorInfo;
+  const [begin, size] = slice_util.parseSliceParams(x as never, args.attrs.begin, args.attrs.size);
+  return sliceBox(x, begin, size, args.backend);
+}
+
+function splitV(args: {
+  inputs: NamedTensorInfoMap;
+  backend: BackendWasm;
+  attrs: SplitVAttrs;
+}): TensorInfo[] {
+  const x = args.inputs.x as TensorInfo;
+  const axis = util.parseAxisParam(args.attrs.axis, x.shape)[0];
+  const sizes = backend_util.prepareSplitSize(x as never, args.attrs.numOrSizeSplits, axis);
+  const begin = x.shape.map(() => 0);
+  return sizes.map((s) => {
+    const size = [...x.shape];
+    size[axis] = s;
+    const part = sliceBox(x, [...begin], size, args.backend);
+    begin[axis] += s;
+    return part;
+  });
+}
+
+function unpack(args: {
+  inputs: NamedTensorInfoMap;
+  backend: BackendWasm;
+  attrs: UnpackAttrs;
+}): TensorInfo[] {
+  const value = args.inputs.value as TensorInfo;
+  const axis = util.parseAxisParam(args.attrs.axis, value.shape)[0];
+  const outShape = value.shape.filter((_, a) => a !== axis);
+  const size = [...value.shape];
+  size[axis] = 1;
+  return Array.from({ length: value.shape[axis] }, (_, i) => {
+    const begin = value.shape.map((_, a) => (a === axis ? i : 0));
+    const part = sliceBox(value, begin, size, args.backend);
+    return { ...part, shape: outShape };
+  });
+}
+
+function concat(
+  fallback: KernelFunc,
+): (args: { inputs: NamedTensorInfoMap; backend: BackendWasm; attrs: ConcatAttrs }) => TensorInfo {
+  return (args) => {
+    const inputs = Object.values(args.inputs) as TensorInfo[];
+    const axis = util.parseAxisParam(args.attrs.axis, inputs[0].shape)[0];
+    const parts = inputs.filter((t) => util.sizeFromShape(t.shape) > 0);
+    if (parts.length < 2 || parts[0].dtype === 'string') return fallback(args as never) as TensorInfo;
+    backend_util.assertParamsConsistent(
+      inputs.map((t) => t.shape),
+      axis,
+    );
+    const outShape = backend_util.computeOutShape(
+      inputs.map((t) => t.shape),
+      axis,
+    );
+    const out = args.backend.makeOutput(outShape, parts[0].dtype);
+    const dst = args.backend.typedArrayFromHeap(out);
+    const begin = outShape.map(() => 0);
+    for (const part of parts) {
+      const zeros = part.shape.map(() => 0);
+      copyBox(args.backend.typedArrayFromHeap(part), part.shape, zeros, dst, outShape, begin, part.shape);
+      begin[axis] += part.shape[axis];
+    }
+    return out;
+  };
+}
+
+const ours = new WeakSet<KernelFunc>();
+
+function replace(kernelName: string, make: (existing: KernelFunc) => KernelFunc): void {
+  const existing = getKernel(kernelName, 'wasm');
+  if (existing === undefined || ours.has(existing.kernelFunc)) return;
+  const kernelFunc = make(existing.kernelFunc);
+  ours.add(kernelFunc);
+  unregisterKernel(kernelName, 'wasm');
+  registerKernel({ ...existing, kernelFunc });
+}
+
+/**
+ * Replaces wasm Slice, SplitV, Unpack (float32, int32 and bool; strings go to the backend's) and Concat by copies
+ * on the heap views; idempotent.
+ */
+export function registerHeapSlicing(): void {
+  const numeric =
+    (f: (args: never) => TensorInfo | TensorInfo[], input: string) =>
+    (existing: KernelFunc): KernelFunc =>
+    (args) =>
+      (args.inputs[input] as TensorInfo).dtype === 'string' ? existing(args) : f(args as never);
+  replace(Slice, numeric(slice, 'x'));
+  replace(SplitV, numeric(splitV, 'x'));
+  replace(Unpack, numeric(unpack, 'value'));
+  replace(Concat, (existing) => concat(existing) as unknown as KernelFunc);
+}

@@ -1,0 +1,19 @@
+import { tf } from '../../src/index.ts';
+import { assertWasmMatchesCpu, randomTensor, useWasm } from './backends.ts';
+
+describe('wasm Sum over leading axes', () => {
+  useWasm();
+
+  it('matches the cpu backend over axis 0, over several leading axes, with keepDims, and leaves other axes alone', async () => {
+    await assertWasmMatchesCpu(() => tf.sum(randomTensor([300, 16], 1), 0), 'bias gradient', 1e-5);
+    await assertWasmMatchesCpu(() => tf.sum(randomTensor([8, 50, 16], 2), 0), 'corner sum', 1e-5);
+    await assertWasmMatchesCpu(
+      () => tf.sum(randomTensor([3, 4, 5, 6, 2], 3), [1, 0, 2, 3]),
+      'four axes',
+      1e-5,
+    );
+    await assertWasmMatchesCpu(() => tf.sum(randomTensor([7, 5], 4), 0, true), 'keepDims', 1e-5);
+    await assertWasmMatchesCpu(() => tf.sum(randomTensor([7, 5, 3], 5), [0, 2]), 'not leading', 1e-5);
+    await assertWasmMatchesCpu(() => tf.sum(randomTensor([7, 5], 6)), 'all axes', 1e-5);
+  });
+});
