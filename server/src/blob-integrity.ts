@@ -141,6 +141,25 @@ export class BlobIntegrity {
   }
 
   /**
+   * Removes blobs no revision names (pushes whose commit never came, or was refused) that were stored more than
+   * `olderThanMs` ago; younger ones may belong to a push still under way. Returns the removed blobs.
+   */
+  async collectGarbage(options: { olderThanMs: number }): Promise<Sha256Hex[]> {
+    const referenced = new Set(await this.meta.referencedBlobs());
+    const removed: Sha256Hex[] = [];
+    const now = Date.now();
+    for (const record of await this.meta.listBlobs()) {
+      if (referenced.has(record.sha256)) continue;
+      const stat = await this.blobs.stat(record.sha256);
+      if (stat && now - stat.storedAtMs < options.olderThanMs) continue;
+      if (!(await this.meta.forgetUnreferencedBlob(record.sha256))) continue;
+      await this.blobs.remove(record.sha256);
+      removed.push(record.sha256);
+    }
+    return removed;
+  }
+
+  /**
    * Brings store and records back in line: removes partial uploads, records blobs stored just before a crash, and
    * re-hashes blobs whose fingerprint changed (or, with `full`, every blob).
    */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, open, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BlobIntegrity } from '../src/blob-integrity.ts';
@@ -163,6 +163,48 @@ describe('blob integrity', () => {
     const res = await zoo.request(`/acme/rot/resolve/${revision}/config.json`);
     assert.equal(res.status, 500);
     assert.equal(res.headers.get('x-error-code'), 'BlobCorrupt');
+  });
+});
+
+describe('gc', () => {
+  it('removes blobs no revision names once they are older than the grace period, and keeps the rest', async () => {
+    const zoo = await startZoo();
+    try {
+      const writer = zoo.token('write:acme');
+      const { files, card } = backboneRevision();
+      await zoo.publish('acme/kept', files, { token: writer, card });
+      const upload = async (text: string) => {
+        const bytes = new TextEncoder().encode(text);
+        const sha256 = sha256Hex(bytes);
+        await zoo.request('/api/v1/models/acme/kept/uploads', {
+          method: 'POST',
+          token: writer,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ files: [{ path: 'x.bin', sha256, size: bytes.length }] }),
+        });
+        const put = await zoo.request(`/api/v1/uploads/${sha256}`, {
+          method: 'PUT',
+          token: writer,
+          body: bytes,
+        });
+        assert.equal(put.status, 201);
+        return sha256;
+      };
+      const orphan = await upload('a push whose commit never came');
+      const fresh = await upload('a push whose commit is still to come');
+      const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
+      await utimes(join(zoo.dataDir, 'blobs', 'sha256', orphan), twoDaysAgo, twoDaysAgo);
+      const integrity = new BlobIntegrity(zoo.stores.blobs, zoo.stores.meta, () => {});
+      const removed = await integrity.collectGarbage({ olderThanMs: 24 * 3600_000 });
+      assert.deepEqual(removed, [orphan]);
+      const left = await readdir(join(zoo.dataDir, 'blobs', 'sha256'));
+      assert.deepEqual(left.sort(), [...Object.values(files).map((b) => sha256Hex(b)), fresh].sort());
+      assert.equal(await zoo.stores.meta.getBlob(orphan as never), null);
+      const clean = await integrity.check({ full: true });
+      assert.deepEqual([clean.corrupt, clean.missing], [[], []]);
+    } finally {
+      await zoo.close();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+export { cardFileProblems, onnxIoMismatches } from './card/card-files.ts';
 export type {
   CardArtifact,
   CardImagePreprocessing,

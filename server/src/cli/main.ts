@@ -218,6 +218,24 @@ export function buildProgram(): Command {
       if (report.corrupt.length > 0 || report.missing.length > 0) process.exitCode = 1;
     });
 
+  program
+    .command('gc')
+    .description(
+      'remove blobs no revision names (uploads whose commit never came), older than a grace period',
+    )
+    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .option('--older-than <hours>', 'keep younger blobs: their push may still be under way', count, 24)
+    .action(async (opts: { data: string; olderThan: number }) => {
+      const stores = await openEmbeddedStores(opts.data);
+      const integrity = new BlobIntegrity(stores.blobs, stores.meta, (line) =>
+        process.stderr.write(`${line}\n`),
+      );
+      const removed = await integrity.collectGarbage({ olderThanMs: opts.olderThan * 3_600_000 });
+      await stores.meta.close();
+      for (const sha256 of removed) process.stdout.write(`removed unreferenced blob ${sha256}\n`);
+      process.stdout.write(`${removed.length} unreferenced blob(s) removed\n`);
+    });
+
   addBenchmarkCommands(program, DEFAULT_DATA);
   addClientCommands(program);
   return program;

@@ -114,6 +114,11 @@ export interface MetadataStore {
   listBlobs(): Promise<BlobRecord[]>;
   /** Blobs some revision refers to. */
   referencedBlobs(): Promise<Sha256Hex[]>;
+  /**
+   * Deletes the record of a blob (and who uploaded it) if no revision names it, atomically, so a commit naming it
+   * at the same time either lands first (and the blob stays) or fails with MissingBlob. True when deleted.
+   */
+  forgetUnreferencedBlob(sha256: Sha256Hex): Promise<boolean>;
 
   /** Records that the token sent the blob's bytes (so it may commit the blob without seeing a model naming it). */
   recordUploader(sha256: Sha256Hex, tokenId: string): Promise<void>;

@@ -322,6 +322,16 @@ export class SqliteMetadataStore implements MetadataStore {
     ).map((r) => r.sha256);
   }
 
+  async forgetUnreferencedBlob(sha256: Sha256Hex): Promise<boolean> {
+    return this.db.transaction(() => {
+      const deleted = this.stmt(
+        'DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM revision_files WHERE sha256 = ?)',
+      ).run(sha256, sha256).changes;
+      if (deleted > 0) this.stmt('DELETE FROM blob_uploaders WHERE sha256 = ?').run(sha256);
+      return deleted > 0;
+    })();
+  }
+
   async recordUploader(sha256: Sha256Hex, tokenId: string): Promise<void> {
     this.stmt('INSERT OR IGNORE INTO blob_uploaders (sha256, token_id, uploaded_at) VALUES (?, ?, ?)').run(
       sha256,

@@ -1,5 +1,10 @@
-import { extname } from 'node:path';
-import { type ModelCard, matchIo, OnnxFormatError, readOnnxIo, validateCard } from '@mim4d/zoo';
+import {
+  cardFileProblems,
+  type ModelCard,
+  OnnxFormatError,
+  onnxIoMismatches,
+  validateCard,
+} from '@mim4d/zoo';
 import { Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
 import type { ZooContext } from '../context.ts';
@@ -75,21 +80,10 @@ function parseCommit(body: unknown, maxBytes: number): CommitRequest {
 
 /** Every card artifact is a file of the commit, and every .onnx file of the commit has an artifact entry. */
 function checkCardCoversFiles(card: ModelCard, files: FileEntry[]): void {
-  const paths = new Set(files.map((f) => f.path));
-  const errors = card.artifacts.flatMap((a, i) =>
-    paths.has(a.path)
-      ? []
-      : [{ path: `/artifacts/${i}/path`, message: `"${a.path}" is not among the committed files` }],
+  const errors = cardFileProblems(
+    card,
+    files.map((f) => f.path),
   );
-  const described = new Set(card.artifacts.filter((a) => a.format === 'onnx').map((a) => a.path));
-  for (const f of files) {
-    if (extname(f.path).toLowerCase() === '.onnx' && !described.has(f.path)) {
-      errors.push({
-        path: '/artifacts',
-        message: `"${f.path}" is an ONNX file without an onnx artifact entry`,
-      });
-    }
-  }
   if (errors.length > 0) {
     throw new ProblemError(422, 'InvalidCard', 'the card and the committed files disagree', { errors });
   }
@@ -97,20 +91,13 @@ function checkCardCoversFiles(card: ModelCard, files: FileEntry[]): void {
 
 /** Parses each ONNX artifact's graph and compares its inputs and outputs with the card. */
 async function checkOnnxArtifacts(ctx: ZooContext, card: ModelCard, files: FileEntry[]): Promise<void> {
-  const mismatches: { path: string; problems: string[] }[] = [];
-  for (const artifact of card.artifacts) {
-    if (artifact.format !== 'onnx' || !artifact.io) continue;
-    const file = files.find((f) => f.path === artifact.path) as FileEntry;
-    let io: ReturnType<typeof readOnnxIo>;
-    try {
-      io = readOnnxIo(await ctx.blobs.readAll(file.sha256), artifact.path);
-    } catch (error) {
-      if (error instanceof OnnxFormatError) throw new ProblemError(422, 'InvalidOnnx', error.message);
-      throw error;
-    }
-    const problems = matchIo(artifact.io, io);
-    if (problems.length > 0) mismatches.push({ path: artifact.path, problems });
-  }
+  const sha256Of = new Map(files.map((f) => [f.path, f.sha256]));
+  const mismatches = await onnxIoMismatches(card, (path) =>
+    ctx.blobs.readAll(sha256Of.get(path) as FileEntry['sha256']),
+  ).catch((error: unknown) => {
+    if (error instanceof OnnxFormatError) throw new ProblemError(422, 'InvalidOnnx', error.message);
+    throw error;
+  });
   if (mismatches.length > 0) {
     const first = mismatches[0];
     throw new ProblemError(422, 'OnnxMismatch', `${first.path}: ${first.problems[0]}`, { mismatches });

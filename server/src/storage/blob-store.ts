@@ -9,6 +9,8 @@ export interface BlobStat {
    * blob whose fingerprint differs from the one recorded when it was last verified.
    */
   fingerprint: string;
+  /** When the bytes were stored, ms since the epoch (blobs never change afterwards). */
+  storedAtMs: number;
 }
 
 /** Why a verified write was refused; nothing of the attempt is kept. */
@@ -90,6 +92,8 @@ export interface BlobStore {
    */
   readStream(sha256: Sha256Hex, range?: { start: number; end: number }): Readable;
   list(): AsyncIterable<Sha256Hex>;
+  /** Deletes a blob no revision names (garbage collection); a no-op when it is not there. */
+  remove(sha256: Sha256Hex): Promise<void>;
   /** Moves a blob whose bytes no longer match its name out of service, keeping the bytes for inspection. */
   quarantine(sha256: Sha256Hex): Promise<void>;
   /**

@@ -127,7 +127,11 @@ export class FsBlobStore implements BlobStore {
         () => '',
         () => ':unsummed',
       );
-      return { sizeBytes: Number(s.size), fingerprint: `${s.ino}:${s.size}:${s.mtimeNs}${summed}` };
+      return {
+        sizeBytes: Number(s.size),
+        fingerprint: `${s.ino}:${s.size}:${s.mtimeNs}${summed}`,
+        storedAtMs: Number(s.mtimeMs),
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
@@ -292,6 +296,11 @@ export class FsBlobStore implements BlobStore {
     for (const name of await readdir(this.blobDir)) {
       if (isSha256(name)) yield name;
     }
+  }
+
+  async remove(sha256: Sha256Hex): Promise<void> {
+    await rm(this.localPath(sha256), { force: true });
+    await rm(this.sumsPath(sha256), { force: true });
   }
 
   async quarantine(sha256: Sha256Hex): Promise<void> {

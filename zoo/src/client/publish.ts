@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { sha256File } from '../cache/hash-file.ts';
+import { cardFileProblems, onnxIoMismatches } from '../card/card-files.ts';
+import { type CardError, validateCard } from '../card/validate-card.ts';
+import { OnnxFormatError } from '../onnx/read-io.ts';
 import type { TransferProgress } from './fetch-blob.ts';
 import {
   checkRepoPath,
@@ -59,6 +62,47 @@ async function describe(path: string, source: PublishSource): Promise<Declared> 
   };
 }
 
+/**
+ * The checks the server makes on commit, made before anything is uploaded: the card's schema, its artifacts
+ * against the files, and each ONNX graph's inputs and outputs against the card.
+ */
+async function checkBeforeUpload(id: string, card: unknown, declared: Declared[]): Promise<void> {
+  const validation = validateCard(card);
+  const describeErrors = (errors: CardError[]) => errors.map((e) => `${e.path} ${e.message}`).join('; ');
+  if (!validation.ok) {
+    throw new ZooError(
+      'InvalidCard',
+      `publish ${id}: the card breaks the schema: ${describeErrors(validation.errors)}`,
+    );
+  }
+  const fileErrors = cardFileProblems(
+    validation.card,
+    declared.map((d) => d.path),
+  );
+  if (fileErrors.length > 0) {
+    throw new ZooError(
+      'InvalidCard',
+      `publish ${id}: the card and the files disagree: ${describeErrors(fileErrors)}`,
+    );
+  }
+  const sources = new Map(declared.map((d) => [d.path, d.source]));
+  const mismatches = await onnxIoMismatches(validation.card, async (path) => {
+    const source = sources.get(path) as PublishSource;
+    return typeof source === 'string' ? readFile(source) : source;
+  }).catch((error: unknown) => {
+    if (error instanceof OnnxFormatError)
+      throw new ZooError('InvalidOnnx', `publish ${id}: ${error.message}`);
+    throw error;
+  });
+  if (mismatches.length > 0) {
+    const { path, problems } = mismatches[0];
+    throw new ZooError(
+      'OnnxMismatch',
+      `publish ${id}: ${path} does not match its card: ${problems.join('; ')}`,
+    );
+  }
+}
+
 async function currentHead(http: ZooHttp, repo: RepoId): Promise<RevisionId | null> {
   const response = await http.request(`api/v1/models/${encodePath(repo.namespace, repo.name)}`, {
     what: `look up ${repoString(repo)}`,
@@ -80,7 +124,7 @@ async function currentHead(http: ZooHttp, repo: RepoId): Promise<RevisionId | nu
 }
 
 /**
- * Two-phase publish: declare every file's sha256 and size, stream only the blobs the server lacks (each one hashed
+ * Two-phase publish: check the card against the files (as the server will), declare every file's sha256 and size, stream only the blobs the server lacks (each one hashed
  * again by the server before it is kept), then commit the card and the file list against the parent revision. A
  * concurrent publish to the same model makes the later commit fail with `StaleParent` rather than overwrite.
  */
@@ -97,6 +141,7 @@ export async function publish(
   const declared: Declared[] = [];
   for (const [path, source] of entries)
     declared.push(await describe(checkRepoPath(path, 'file path'), source));
+  await checkBeforeUpload(id, card, declared);
   const list = declared.map(({ path, sha256, size }) => ({ path, sha256, size }));
   const base = `api/v1/models/${encodePath(repo.namespace, repo.name)}`;
   const plan = await http.json<{ files: { path: string; exists: boolean; uploadUrl?: string }[] }>(
