@@ -105,6 +105,29 @@ describe('HD-map fine-tuning (micro config)', function () {
     r.model.dispose();
   });
 
+  it('resumes exactly: two steps, then two more from the checkpoint, log what four in one go log', async () => {
+    const backbone = await resolveBackbone('none');
+    const whole = path.join(dir, 'whole');
+    const split = path.join(dir, 'split');
+    const run = (outDir: string, more: object) =>
+      finetuneHdMap({
+        config,
+        splits,
+        backbone,
+        steps: 4,
+        outDir,
+        validate: false,
+        checkpointEvery: 2,
+        ...more,
+      });
+    (await run(whole, {})).model.dispose();
+    (await run(split, { stopAfter: 2 })).model.dispose();
+    (await run(split, { resume: true })).model.dispose();
+    const losses = (d: string) => lines(path.join(d, 'loss.jsonl')).map((l) => JSON.parse(l).total);
+    assert.equal(losses(whole).length, 4);
+    assert.deepEqual(losses(split), losses(whole));
+  });
+
   it('exports a graph whose card validates and declares exactly its I/O, with the weights and the AP', async () => {
     const run = path.join(dir, 'run');
     const out = exportHdMap(run, 'abc1234');
