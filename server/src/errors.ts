@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'OffsetMismatch'
   | 'TokenNotFound'
   | 'RequestTimeout'
+  | 'HeadersTooLarge'
   | 'Internal';
 
 const TITLES: Record<number, string> = {
@@ -51,6 +52,7 @@ const TITLES: Record<number, string> = {
   412: 'Precondition Failed',
   413: 'Content Too Large',
   416: 'Range Not Satisfiable',
+  431: 'Request Header Fields Too Large',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -96,6 +98,29 @@ export function sendProblem(res: Response, problem: ProblemError): void {
   res.end(JSON.stringify(body));
 }
 
+/**
+ * A whole HTTP/1.1 problem response as bytes, for requests Node refuses before Express sees them (oversized headers,
+ * unparsable requests); the connection closes after it.
+ */
+export function rawProblemResponse(problem: ProblemError): string {
+  const body = JSON.stringify({
+    type: `urn:mim4d-zoo:error:${problem.code}`,
+    title: TITLES[problem.status] ?? 'Error',
+    status: problem.status,
+    detail: problem.detail,
+    code: problem.code,
+  });
+  return [
+    `HTTP/1.1 ${problem.status} ${TITLES[problem.status] ?? 'Error'}`,
+    'Content-Type: application/problem+json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Error-Code: ${problem.code}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
 /** The last route: anything no router claimed. */
 export const routeNotFound: RequestHandler = (req, _res, next) => {
   next(new ProblemError(404, 'RouteNotFound', `no route for ${req.method} ${req.path}`));
@@ -110,6 +135,10 @@ interface HttpishError {
 }
 
 function fromHttpError(error: HttpishError): ProblemError | null {
+  // The router decodes path parameters with decodeURIComponent; its message quotes the parameter.
+  if (error instanceof URIError) {
+    return new ProblemError(400, 'BadRequest', `the URL has malformed percent-encoding: ${error.message}`);
+  }
   const status = error.status ?? error.statusCode;
   if (!status || status < 400 || status >= 500) return null;
   if (error.type === 'entity.too.large') {

@@ -1,13 +1,34 @@
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createApp, type ZooAppOptions } from './app.ts';
 import type { IntegrityReport } from './blob-integrity.ts';
+import { ProblemError, rawProblemResponse } from './errors.ts';
 
 export interface RunningServer {
   server: Server;
   url: string;
   startupCheck: IntegrityReport;
   close(): Promise<void>;
+}
+
+/** Requests Node refuses before the app sees them still get a problem document, as every other refusal does. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ProblemError(
+          431,
+          'HeadersTooLarge',
+          'the request line and headers exceed the 16 KiB this server reads',
+        )
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ProblemError(408, 'RequestTimeout', 'the request headers did not arrive in time')
+        : new ProblemError(400, 'BadRequest', `malformed HTTP request (${error.code ?? error.message})`);
+  socket.end(rawProblemResponse(problem));
 }
 
 /** Closes a new connection at once when its address already holds `cap` (0: no cap). */
@@ -62,6 +83,7 @@ export async function startServer(
     server,
     options.maxConnectionsPerAddress ?? (options.trustProxy === undefined ? 256 : 0),
   );
+  server.on('clientError', answerClientError);
   // Bodies of uploads may take hours; other bodies have the app's body time limit (request-bodies.ts).
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

@@ -23,12 +23,15 @@ export function authenticate(store: MetadataStore): RequestHandler {
     }
     const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
     const token = match ? await findToken(store, match[1]) : null;
-    if (!token) {
+    const expired = token?.expiresAt !== undefined && Date.parse(token.expiresAt) <= Date.now();
+    if (!token || expired) {
       // Refused by rejectFailedAuth once the rate limiter has counted it against the caller's address.
       res.locals.principal = ANONYMOUS;
-      res.locals.authFailure = match
-        ? 'unknown or revoked token'
-        : 'expected "Authorization: Bearer <token>"';
+      res.locals.authFailure = !match
+        ? 'expected "Authorization: Bearer <token>"'
+        : expired
+          ? `token ${token?.id} expired at ${token?.expiresAt}`
+          : 'unknown or revoked token';
       next();
       return;
     }

@@ -17,6 +17,7 @@ export function createToken(
   store: MetadataStore,
   name: string,
   scopes: Scope[],
+  options: { expiresAt?: string } = {},
 ): { secret: string; stored: Promise<TokenRecord> } {
   const secret = `${PREFIX}${randomBytes(32).toString('base64url')}`;
   const stored = store.createToken({
@@ -24,6 +25,7 @@ export function createToken(
     secretSha256: secretSha256(secret),
     name,
     scopes,
+    ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
   });
   return { secret, stored };
 }

@@ -157,8 +157,9 @@ export function buildProgram(): Command {
     .description('create a bearer token; its secret is printed once and only its hash is stored')
     .requiredOption('--scopes <list>', 'comma-separated: read, read:<ns>, write:<ns>, admin')
     .option('--name <name>', 'what the token is for', 'operator')
+    .option('--expires <days>', 'the token stops working this many days from now (default: never)', positive)
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
-    .action(async (opts: { scopes: string; name: string; data: string }) => {
+    .action(async (opts: { scopes: string; name: string; data: string; expires?: number }) => {
       let scopes: ReturnType<typeof parseScopes> = [];
       try {
         scopes = parseScopes(opts.scopes);
@@ -166,10 +167,16 @@ export function buildProgram(): Command {
         program.error(`--scopes: ${(error as Error).message}`);
       }
       const stores = await openEmbeddedStores(opts.data);
-      const { secret, stored } = createToken(stores.meta, opts.name, scopes);
+      const expiresAt =
+        opts.expires === undefined
+          ? undefined
+          : new Date(Date.now() + opts.expires * 86_400_000).toISOString();
+      const { secret, stored } = createToken(stores.meta, opts.name, scopes, expiresAt ? { expiresAt } : {});
       const token = await stored;
       await stores.meta.close();
-      process.stderr.write(`created ${token.id} "${token.name}" with scopes ${token.scopes.join(', ')}\n`);
+      process.stderr.write(
+        `created ${token.id} "${token.name}" with scopes ${token.scopes.join(', ')}${expiresAt ? `, expiring ${expiresAt}` : ''}\n`,
+      );
       process.stdout.write(`${secret}\n`);
     });
 
@@ -182,7 +189,11 @@ export function buildProgram(): Command {
       const tokens = await stores.meta.listTokens();
       await stores.meta.close();
       for (const t of tokens) {
-        const state = t.revokedAt ? `revoked ${t.revokedAt}` : 'active';
+        const state = t.revokedAt
+          ? `revoked ${t.revokedAt}`
+          : t.expiresAt && Date.parse(t.expiresAt) <= Date.now()
+            ? `expired ${t.expiresAt}`
+            : `active${t.expiresAt ? ` until ${t.expiresAt}` : ''}`;
         process.stdout.write(`${t.id}\t${t.name}\t${t.scopes.join(',')}\t${t.createdAt}\t${state}\n`);
       }
     });

@@ -45,6 +45,8 @@ export interface TokenRecord {
   createdAt: string;
   /** Set once revoked; a revoked token no longer authenticates. */
   revokedAt?: string;
+  /** From then on (ISO 8601) the token no longer authenticates; absent: it never expires. */
+  expiresAt?: string;
 }
 
 export interface NewCommit {
@@ -133,8 +135,9 @@ export interface MetadataStore {
     secretSha256: string;
     name: string;
     scopes: Scope[];
+    expiresAt?: string;
   }): Promise<TokenRecord>;
-  /** A token that is not revoked. */
+  /** A token that is not revoked (expired ones included: the caller says why it refuses them). */
   findTokenBySecretSha256(secretSha256: string): Promise<TokenRecord | null>;
   getToken(id: string): Promise<TokenRecord | null>;
   /** Every token, revoked ones included, oldest first. */

@@ -69,4 +69,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (sha256, token_id)
   );
   `,
+  // Tokens may expire: an expired token answers 401 like a revoked one.
+  `
+  ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+  `,
 ];

@@ -57,6 +57,7 @@ interface TokenRow {
   scopes: string;
   created_at: string;
   revoked_at: string | null;
+  expires_at: string | null;
 }
 
 const toToken = (row: TokenRow): TokenRecord => ({
@@ -65,6 +66,7 @@ const toToken = (row: TokenRow): TokenRecord => ({
   scopes: JSON.parse(row.scopes) as Scope[],
   createdAt: row.created_at,
   ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+  ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
 });
 
 /** A WHERE condition on `models` that keeps the models `visibility` lets the caller see, with its parameters. */
@@ -372,16 +374,26 @@ export class SqliteMetadataStore implements MetadataStore {
     secretSha256: string;
     name: string;
     scopes: Scope[];
+    expiresAt?: string;
   }): Promise<TokenRecord> {
     const createdAt = new Date().toISOString();
-    this.stmt('INSERT INTO tokens (id, secret_sha256, name, scopes, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    this.stmt(
+      'INSERT INTO tokens (id, secret_sha256, name, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
       token.id,
       token.secretSha256,
       token.name,
       JSON.stringify(token.scopes),
       createdAt,
+      token.expiresAt ?? null,
     );
-    return { id: token.id, name: token.name, scopes: token.scopes, createdAt };
+    return {
+      id: token.id,
+      name: token.name,
+      scopes: token.scopes,
+      createdAt,
+      ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+    };
   }
 
   async findTokenBySecretSha256(secretSha256: string): Promise<TokenRecord | null> {
