@@ -3,6 +3,7 @@ import { registerDataCommand } from './commands/data.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerFinetuneCommand } from './commands/finetune.ts';
 import { registerPretrainCommand } from './commands/pretrain.ts';
+import { registerStudyCommand } from './commands/study.ts';
 
 /** Builds the `mim4d` program; each subcommand module adds itself here. */
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerDataCommand(program);
   registerPretrainCommand(program);
   registerFinetuneCommand(program);
+  registerStudyCommand(program);
   registerDemoCommand(program);
   return program;
 }

@@ -1,0 +1,92 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import type { StudyBudget } from '../study/budgets.ts';
+import { positive, stepProgress } from './shared.ts';
+
+interface StudyCliOptions {
+  data?: string;
+  testData?: string;
+  out?: string;
+  version: string;
+  budget: StudyBudget;
+  seeds?: number;
+  trainSplit: string;
+  valSplit: string;
+  splitFile?: string;
+  checkpointEvery: number;
+  backend: string;
+}
+
+const BUDGETS = ['smoke', 'quick', 'full'];
+
+/** Adds `mim4d study` (does MIM4D pretraining help the three heads?) to the program. */
+export function registerStudyCommand(program: Command): void {
+  program
+    .command('study')
+    .description(
+      'the controlled study of heads.md section 6: pretrains the spatial-only and MIM4D arms on --train-split of ' +
+        '--data, fine-tunes the detection, BEV-segmentation and HD-map heads from them and from random ' +
+        'initialisation (backbone lr x0.1 and x1) with paired seeds, tests every final model on --test-data (other ' +
+        'towns), and writes report.md, report.json and figures/ to --out. Resumable: rerun the same command and ' +
+        'finished runs are kept',
+    )
+    .requiredOption(
+      '--data <dir>',
+      'training dataroot (e.g. `mim4d data synth --scenes 10 --samples 60 --seed 0`)',
+    )
+    .requiredOption('--test-data <dir>', 'test dataroot with other towns (e.g. the same with --seed 1)')
+    .requiredOption('--out <dir>', 'study folder')
+    .option('--version <name>', 'table folder under both dataroots', 'v1.0-mini')
+    .option(
+      '--budget <name>',
+      'smoke (a few steps, ~2 min), quick (~30 min) or full (~2.5 h on 2 cores)',
+      (value: string) => {
+        if (!BUDGETS.includes(value)) throw new InvalidArgumentError(`--budget takes ${BUDGETS.join(', ')}.`);
+        return value;
+      },
+      'quick',
+    )
+    .option('--seeds <n>', "paired runs per arm and task (default: the budget's)", positive('--seeds'))
+    .option('--train-split <name>', 'split pretrained and fine-tuned on', 'mini_train')
+    .option('--val-split <name>', 'split of the learning curves', 'mini_val')
+    .option('--split-file <file>', 'JSON {split: [scene names]} for custom splits')
+    .option('--checkpoint-every <n>', 'steps between checkpoints', positive('--checkpoint-every'), 50)
+    .option('--backend <name>', 'auto, node, wasm or cpu', 'auto')
+    .action(async (opts: StudyCliOptions, command: Command) => {
+      try {
+        const nn = await import('@mim4d/nn');
+        await nn.initBackend({ prefer: nn.parseBackendPreference(opts.backend, '--backend') });
+        // Loaded on use: the heads and the runtime are heavy and other subcommands do not need them.
+        const { runStudy } = await import('../study/run-study.ts');
+        const { writeReport, headlineTable } = await import('../study/study-report.ts');
+        const { BUDGETS: plans } = await import('../study/budgets.ts');
+        const out = opts.out as string;
+        let progress: ReturnType<typeof stepProgress> | null = null;
+        const results = await runStudy({
+          data: opts.data as string,
+          testData: opts.testData as string,
+          version: opts.version,
+          trainSplit: opts.trainSplit,
+          valSplit: opts.valSplit,
+          ...(opts.splitFile === undefined ? {} : { splitFile: opts.splitFile }),
+          out,
+          budget: opts.budget,
+          ...(opts.seeds === undefined ? {} : { runsPerArm: opts.seeds }),
+          checkpointEvery: opts.checkpointEvery,
+          log: (line) => {
+            progress?.stop();
+            progress = null;
+            process.stderr.write(`study ${line}\n`);
+          },
+          onStep: (unit, steps) => {
+            progress = stepProgress(unit.id, steps);
+            return (record) => progress?.onStep(record);
+          },
+        });
+        (progress as ReturnType<typeof stepProgress> | null)?.stop();
+        const report = await writeReport(results, out, plans[opts.budget].finetuneSteps);
+        process.stdout.write(`wrote ${out}/report.md, report.json, figures/\n\n${headlineTable(report)}\n`);
+      } catch (error) {
+        command.error(`mim4d study: ${(error as Error).message}`, { exitCode: 1 });
+      }
+    });
+}

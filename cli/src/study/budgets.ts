@@ -1,0 +1,51 @@
+/**
+ * The study's budgets (heads.md section 6): how long each pretraining and fine-tune runs and how many paired runs
+ * each arm gets. Every arm and task uses the `micro` presets at fine-tuning resolution, the one size whose
+ * 72-fine-tune full study fits this 2-core machine; the budgets differ in steps and seeds only.
+ */
+export const STUDY_BUDGETS = ['smoke', 'quick', 'full'] as const;
+export type StudyBudget = (typeof STUDY_BUDGETS)[number];
+
+export const STUDY_TASKS = ['detection', 'bev-seg', 'hdmap'] as const;
+export type StudyTask = (typeof STUDY_TASKS)[number];
+
+export interface BudgetPlan {
+  /** Pretraining and head presets (`mim4d pretrain --config`, `mim4d finetune <task> --config`). */
+  preset: 'micro';
+  pretrainSteps: number;
+  finetuneSteps: Readonly<Record<StudyTask, number>>;
+  /** Pretraining seeds of each pretrained arm; paired run j uses pretraining seed j mod this. */
+  pretrainSeeds: number;
+  /** Paired runs per arm and task (`--seeds` overrides). */
+  runsPerArm: number;
+}
+
+export const BUDGETS: Readonly<Record<StudyBudget, BudgetPlan>> = {
+  // What the tests run: every unit of the study, a few steps each.
+  smoke: {
+    preset: 'micro',
+    pretrainSteps: 2,
+    finetuneSteps: { detection: 4, 'bev-seg': 4, hdmap: 4 },
+    pretrainSeeds: 1,
+    runsPerArm: 1,
+  },
+  quick: {
+    preset: 'micro',
+    pretrainSteps: 300,
+    finetuneSteps: { detection: 200, 'bev-seg': 200, hdmap: 200 },
+    pretrainSeeds: 1,
+    runsPerArm: 1,
+  },
+  full: {
+    preset: 'micro',
+    pretrainSteps: 1500,
+    finetuneSteps: { detection: 600, 'bev-seg': 600, hdmap: 600 },
+    pretrainSeeds: 2,
+    runsPerArm: 6,
+  },
+};
+
+/** Fine-tuning evaluations at 25 / 50 / 75 / 100 % of the budget (and at the start), for the learning curves. */
+export function evaluationEvery(steps: number): number {
+  return Math.max(1, Math.round(steps / 4));
+}
