@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import {
   isRevisionId,
@@ -178,6 +178,11 @@ export function addClientCommands(program: Command): void {
       }
       if (opts.out) {
         for (const f of files) await placeFile(f.localPath, join(opts.out, ...f.path.split('/')));
+        // push takes the card from <dir>/card.json without uploading it as a file; pull puts it back there.
+        const { card } = await client.manifest(repo, pinned);
+        if (card && !files.some((f) => f.path === 'card.json')) {
+          await writeFile(join(opts.out, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
+        }
         where = resolve(opts.out);
       }
       process.stderr.write(`${model} -> revision ${pinned}\n${summarize(files)}\n`);

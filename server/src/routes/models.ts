@@ -101,6 +101,7 @@ export function modelRoutes(ctx: ZooContext): Router {
       createdAt: revision.createdAt,
       message: revision.message,
       files: revision.files.map((f) => ({ path: f.path, size: f.sizeBytes, sha256: f.sha256 })),
+      card: revision.card,
     });
   });
 

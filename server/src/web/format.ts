@@ -19,4 +19,15 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** A count with a unit prefix that keeps three significant digits: 842, 10.0 k, 25.6 M, 1.2 G. */
+export function formatCount(n: number): string {
+  const prefixes: [number, string][] = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [scale, prefix] of prefixes) if (n >= scale) return `${(n / scale).toFixed(1)} ${prefix}`;
+  return String(n);
+}
+
 export const formatDate = (iso: string): string => iso.slice(0, 10);

@@ -1,7 +1,7 @@
-import type { ModelCard } from '@mim4d/zoo';
+import type { ModelCard, TensorSpec } from '@mim4d/zoo';
 import type { Benchmark, LeaderboardRow } from '../leaderboards/benchmark.ts';
 import type { ModelRecord, RevisionRecord } from '../metadata/metadata-store.ts';
-import { formatBytes, formatDate, formatMetric } from './format.ts';
+import { formatBytes, formatCount, formatDate, formatMetric } from './format.ts';
 import { type Html, html, seg } from './html.ts';
 import { page } from './layout.ts';
 
@@ -48,14 +48,27 @@ function cardFacts(card: ModelCard): Html {
         .join(' · '),
     ],
   ];
-  if (card.architecture.params)
-    facts.push(['Parameters', `${(card.architecture.params / 1e6).toFixed(1)} M`]);
+  if (card.architecture.params) facts.push(['Parameters', formatCount(card.architecture.params)]);
   const sensors = Object.entries(card.sensors ?? {})
     .filter(([, on]) => on)
     .map(([s]) => s);
   if (sensors.length) facts.push(['Sensors', sensors.join(', ')]);
   if (card.training?.datasets) facts.push(['Training data', card.training.datasets.join(', ')]);
   return html`<dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+/** Each ONNX artifact's graph inputs and outputs as the card declares them (the server checked them on commit). */
+function onnxIo(card: ModelCard): Html {
+  const graphs = card.artifacts.filter((a) => a.format === 'onnx' && a.io);
+  if (graphs.length === 0) return html``;
+  const tensor = (kind: string, t: TensorSpec) =>
+    html`<tr><td>${kind}</td><td><code>${t.name}</code></td><td>${t.dtype}</td><td><code>${t.shape === null ? 'any rank' : `[${t.shape.map((d) => d ?? '?').join(', ')}]`}</code></td></tr>`;
+  return html`<section><h2>ONNX inputs and outputs</h2>${graphs.map(
+    (a) => html`<h3><code>${a.path}</code>${a.io?.opset ? ` · opset ${a.io.opset}` : ''}</h3>
+<table class="io"><thead><tr><th></th><th>Name</th><th>dtype</th><th>Shape</th></tr></thead><tbody>
+${(a.io?.inputs ?? []).map((t) => tensor('input', t))}${(a.io?.outputs ?? []).map((t) => tensor('output', t))}
+</tbody></table>`,
+  )}</section>`;
 }
 
 function filesTable(model: ModelRecord, revision: RevisionRecord): Html {
@@ -107,7 +120,9 @@ export function modelPage(
     html`<h1>${model.namespace}/${model.name} ${model.private ? html`<span class="badge private">private</span>` : ''}</h1>
 ${card ? html`<p class="summary">${card.summary}</p>` : ''}
 ${revision ? html`<p class="rev">Revision <code>${revision.id}</code> · ${formatDate(revision.createdAt)}${revision.message ? ` · ${revision.message}` : ''}</p>` : ''}
+${revision ? html`<section><h2>Get it</h2><pre class="pull"><code>mim4d-zoo pull ${model.namespace}/${model.name}@${revision.id}</code></pre></section>` : ''}
 <section><h2>Card</h2>${card ? cardFacts(card) : html`<p class="empty">No card.</p>`}</section>
+${card ? onnxIo(card) : ''}
 <section><h2>Files</h2>${revision ? filesTable(model, revision) : html`<p class="empty">No files.</p>`}</section>
 <section><h2>Results</h2>${resultsTable(rows, benchmarks, card)}</section>`,
   );

@@ -15,6 +15,8 @@ export interface Manifest {
   createdAt: string;
   message?: string;
   files: ManifestFile[];
+  /** The model card the revision was committed with (absent in manifests cached from older servers). */
+  card?: Record<string, unknown>;
 }
 
 /**
@@ -34,6 +36,8 @@ export function parseManifest(value: unknown, source: string): Manifest {
   if (typeof m.createdAt !== 'string') fail('field "createdAt" is not a string');
   if (m.message !== undefined && typeof m.message !== 'string') fail('field "message" is not a string');
   if (!Array.isArray(m.files)) fail('field "files" is not a list');
+  if (m.card !== undefined && (typeof m.card !== 'object' || m.card === null || Array.isArray(m.card)))
+    fail('field "card" is not a JSON object');
   const seen = new Set<string>();
   const files = (m.files as unknown[]).map((entry, i): ManifestFile => {
     const f = (entry ?? {}) as Record<string, unknown>;
@@ -53,6 +57,7 @@ export function parseManifest(value: unknown, source: string): Manifest {
     createdAt: m.createdAt as string,
     ...(m.message !== undefined ? { message: m.message as string } : {}),
     files,
+    ...(m.card !== undefined ? { card: m.card as Record<string, unknown> } : {}),
   };
 }
 
