@@ -52,15 +52,14 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-/** `mim4d-zoo serve` on a free loopback port with rate limits off (they would throttle the load generator). */
-export function spawnZoo(dataDir: string): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    [ZOO_BIN, 'serve', '--data', dataDir, '--port', '0', '--no-rate-limit'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+/**
+ * `mim4d-zoo serve` on a free loopback port, by default with rate limits off (they would throttle the load
+ * generator); `serveArgs` replaces that default.
+ */
+export function spawnZoo(dataDir: string, serveArgs: string[] = ['--no-rate-limit']): Promise<Child> {
+  const child = spawn(process.execPath, [ZOO_BIN, 'serve', '--data', dataDir, '--port', '0', ...serveArgs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
