@@ -18,6 +18,13 @@ export interface BudgetPlan {
   pretrainSeeds: number;
   /** Paired runs per arm and task (`--seeds` overrides). */
   runsPerArm: number;
+  /**
+   * Validation samples of each learning-curve evaluation, spread evenly over the split (null: all). Five
+   * evaluations per fine-tune would otherwise cost as much as its training.
+   */
+  curveSamples: number | null;
+  /** Test samples, spread evenly over the test dataroot (null: all). */
+  testSamples: number | null;
 }
 
 export const BUDGETS: Readonly<Record<StudyBudget, BudgetPlan>> = {
@@ -28,6 +35,8 @@ export const BUDGETS: Readonly<Record<StudyBudget, BudgetPlan>> = {
     finetuneSteps: { detection: 4, 'bev-seg': 4, hdmap: 4 },
     pretrainSeeds: 1,
     runsPerArm: 1,
+    curveSamples: null,
+    testSamples: null,
   },
   quick: {
     preset: 'micro',
@@ -35,6 +44,8 @@ export const BUDGETS: Readonly<Record<StudyBudget, BudgetPlan>> = {
     finetuneSteps: { detection: 200, 'bev-seg': 200, hdmap: 200 },
     pretrainSeeds: 1,
     runsPerArm: 1,
+    curveSamples: 30,
+    testSamples: 150,
   },
   full: {
     preset: 'micro',
@@ -42,10 +53,18 @@ export const BUDGETS: Readonly<Record<StudyBudget, BudgetPlan>> = {
     finetuneSteps: { detection: 600, 'bev-seg': 600, hdmap: 600 },
     pretrainSeeds: 2,
     runsPerArm: 6,
+    curveSamples: 60,
+    testSamples: null,
   },
 };
 
 /** Fine-tuning evaluations at 25 / 50 / 75 / 100 % of the budget (and at the start), for the learning curves. */
 export function evaluationEvery(steps: number): number {
   return Math.max(1, Math.round(steps / 4));
+}
+
+/** Up to `n` items spread evenly over `items`, in order (all of them when n is null or not smaller). */
+export function spread<T>(items: readonly T[], n: number | null): T[] {
+  if (n === null || n >= items.length) return [...items];
+  return Array.from({ length: n }, (_, i) => items[Math.floor(((i + 0.5) * items.length) / n)]);
 }

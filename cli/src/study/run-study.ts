@@ -16,7 +16,7 @@ import {
   splitPretrainDataset,
   withPretrainObjective,
 } from '@mim4d/pretrain';
-import { BUDGETS, type StudyBudget } from './budgets.ts';
+import { BUDGETS, type StudyBudget, spread } from './budgets.ts';
 import { type FinetuneUnit, type PretrainUnit, planStudy, type StudyUnit } from './study-plan.ts';
 import { StudyFinetuner, type TestSet, writeTestSplit } from './study-tasks.ts';
 
@@ -94,14 +94,15 @@ export async function runStudy(options: StudyOptions): Promise<StudyResults> {
   const budget = BUDGETS[options.budget];
   const settings = fixSettings(options, options.runsPerArm ?? budget.runsPerArm);
   const units = planStudy(options.out, budget, settings.runsPerArm);
-  const test = await openTestSet(options);
-  const splits = await openFinetuneSplits({
+  const test = await openTestSet(options, budget.testSamples);
+  const opened = await openFinetuneSplits({
     dataroot: options.data,
     version: options.version,
     trainSplit: options.trainSplit,
     valSplit: options.valSplit,
     ...(options.splitFile === undefined ? {} : { splitFile: options.splitFile }),
   });
+  const splits = { ...opened, val: spread(opened.val, budget.curveSamples) };
   const finetuner = await StudyFinetuner.open(
     splits,
     {
@@ -176,9 +177,12 @@ function fixSettings(options: StudyOptions, runsPerArm: number): StudySettings {
   return settings;
 }
 
-async function openTestSet(options: StudyOptions): Promise<TestSet> {
+async function openTestSet(options: StudyOptions, samples: number | null): Promise<TestSet> {
   const nusc = await NuScenes.open(options.testData, options.version);
-  const tokens = nusc.tables.sample.map((s) => s.token);
+  const tokens = spread(
+    nusc.tables.sample.map((s) => s.token),
+    samples,
+  );
   if (tokens.length === 0) throw new Error(`--test-data ${options.testData}: no samples`);
   const splitFile = path.join(options.out, 'test-split.json');
   writeTestSplit(nusc, splitFile, TEST_SPLIT);

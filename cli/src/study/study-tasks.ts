@@ -62,7 +62,7 @@ export const TASK_METRICS: Readonly<Record<StudyTask, TaskMetrics>> = {
   },
 };
 
-/** The held-out test dataroot: every sample of it, with a split file naming all its scenes for the scorers. */
+/** The held-out test dataroot (its samples the budget tests on), with a split file naming all its scenes. */
 export interface TestSet {
   dataroot: string;
   version: string;
@@ -125,9 +125,11 @@ export class StudyFinetuner {
       nusc: splits.nusc,
       samples: splits.nusc.tables.sample.filter((s) => valSet.has(s.token)),
     });
+    const testSet = new Set(test.tokens);
     const scoreTest = await detectionValidationScorer(
       { dataroot: test.dataroot, version: test.version, split: test.split, splitFile: test.splitFile },
       classRangeM,
+      { nusc: test.nusc, samples: test.nusc.tables.sample.filter((s) => testSet.has(s.token)) },
     );
     return new StudyFinetuner(splits, test, scoreVal, scoreTest);
   }
