@@ -1,8 +1,8 @@
 /**
  * Seconds per training step and the arithmetic rate it achieves, against this machine's float32 matmul peak
  * measured in the same run on the same backend, for MIM4D pretraining (plan + forward + backward + clipping +
- * AdamW) and for the fine-tuning steps of the task heads (detection, hdmap: the step `mim4d finetune <head>` runs,
- * i.e. the training task's host-side sample draw and augmentation, then forward + backward of the summed loss terms,
+ * AdamW) and for the fine-tuning steps of the task heads (detection, hdmap, bev-seg: the step `mim4d finetune
+ * <head>` runs, i.e. the training task's host-side sample draw and augmentation, then forward + backward of the summed loss terms,
  * clipping and AdamW, as `trainingLoop` does).
  *
  * FLOPs of a step are counted, not estimated: one extra step runs under tf.profile, and every kernel it ran (the
@@ -26,7 +26,7 @@
  * sample is decoded into the sample cache before timing, as in any fine-tune longer than one pass over them, and
  * the per-sample decoding time is printed beside the step.
  *
- *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--heads detection,hdmap|none] [--steps 3]
+ *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--heads detection,hdmap,bev-seg|none] [--steps 3]
  *     [--rays-per-camera N] [--backend auto|wasm|cpu] [--scenes 4] [--samples 10] [--dataroot DIR --version V]
  */
 import { spawn } from 'node:child_process';
@@ -36,6 +36,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateSynthDataset, SYNTH_DEFAULTS } from '../dataset/src/index.ts';
+import {
+  BevSegmenter,
+  BevSegSamples,
+  bevSegTrainingTask,
+  loadBevSegConfig,
+} from '../heads/bev-seg/src/index.ts';
 import { loadDetectionConfig } from '../heads/detection/src/config.ts';
 import { DetectionSamples } from '../heads/detection/src/data/detection-samples.ts';
 import { UvtrDetector } from '../heads/detection/src/model/detector.ts';
@@ -51,7 +57,7 @@ import { toyScene } from '../pretrain/test/helpers/toy-scene.ts';
 import { countFlops } from './kernel-flops.ts';
 import { timeKernels } from './kernel-time.ts';
 
-const HEADS = ['detection', 'hdmap'] as const;
+const HEADS = ['detection', 'hdmap', 'bev-seg'] as const;
 type Head = (typeof HEADS)[number];
 
 const { values } = parseArgs({
@@ -213,6 +219,7 @@ async function runOne(job: string): Promise<void> {
   if (kind === 'pretrain') subject = pretrainStep(name);
   else if (kind === 'detection') subject = await detectionStep(name);
   else if (kind === 'hdmap') subject = await hdMapStep(name);
+  else if (kind === 'bev-seg') subject = await bevSegStep(name);
   else throw new Error(`--only: unknown kind "${kind}"`);
 
   const step = async () => (await subject.prepare())();
@@ -355,6 +362,18 @@ async function hdMapStep(name: string): Promise<StepUnderTest> {
   const { vectors, points, layers } = config.head;
   return headStep(`hdmap ${name}`, config, model, train, hdMapTrainingTask(model, train), {
     head: `${vectors} x ${points} queries x ${layers} layers`,
+  });
+}
+
+async function bevSegStep(name: string): Promise<StepUnderTest> {
+  const config = loadBevSegConfig(name);
+  const splits = await headSplits('bev-seg');
+  const model = new BevSegmenter(config);
+  const train = new BevSegSamples(splits.nusc, splits.train, config);
+  const { stageChannels, xBound, yBound } = config.head;
+  const cells = (b: readonly number[]) => Math.round((b[1] - b[0]) / b[2]);
+  return headStep(`bev-seg ${name}`, config, model, train, bevSegTrainingTask(model, train), {
+    head: `BEV ${cells(xBound)}x${cells(yBound)}, ResNet stages ${stageChannels.join('/')}`,
   });
 }
 
