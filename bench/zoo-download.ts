@@ -55,6 +55,7 @@ async function parallelMiBps(url: string): Promise<number> {
   return (PARALLEL * SIZE_MIB) / ((performance.now() - started) / 1000);
 }
 
+const loadAtStart = loadavg();
 const work = await mkdtemp(join(tmpdir(), 'mim4d-zoo-bench-'));
 const children: Child[] = [];
 try {
@@ -100,10 +101,9 @@ try {
 
   const fmt = (n: number) => n.toFixed(0).padStart(7);
   console.log(`checkpoint: ${SIZE_MIB} MiB, ${ROUNDS} alternating rounds, curl -> /dev/null over loopback`);
+  const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
   console.log(
-    `load average at the end: ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')} (figures need an idle machine)`,
+    `load average at the start: ${loads(loadAtStart)}, at the end: ${loads(loadavg())} (wall-time figures need an idle machine)`,
   );
   console.log(`upload (PUT, hashed + fsynced): ${uploadMiBps.toFixed(0)} MiB/s`);
   console.log('                         mim4d-zoo    nginx   zoo/nginx');
