@@ -12,6 +12,7 @@ import { untransposeMatMul } from './matmul_transposes.ts';
 import { guardMatMulWeightCache } from './matmul_weight_cache_guard.ts';
 import { registerHeapSlicing } from './slice.ts';
 import { registerLeadingSum } from './sum_leading.ts';
+import { registerTiledTranspose } from './transpose.ts';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
 
 /** The training kernels tfjs-backend-wasm 4.22 lacks, in the order a conv net's backward pass meets them. */
@@ -38,7 +39,8 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
 
 /**
  * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own), replaces
-replaces the slow ones (slicing and concatenation copy on the heap views, sums over leading axes skip a transpose; GatherV2 keeps the backend's for what row
+replaces the slow ones (slicing and concatenation copy on the heap views, sums over leading axes skip a transpose,
+ * last-two-axes transposes are tiled copies; GatherV2 keeps the backend's for what row
  * copies do not cover), guards wasm matmul against its weight-cache aliasing bug and keeps its transposed products on
  * the fast path; idempotent.
  */
@@ -57,4 +59,5 @@ export function registerWasmTrainingKernels(): void {
   registerRowGather();
   registerHeapSlicing();
   registerLeadingSum();
+  registerTiledTranspose();
 }
