@@ -56,9 +56,9 @@ describe('MapTR model', () => {
     }
     // Instance v's P queries share its embedding and differ by the point embeddings.
     const { queryPos } = model.head.queries();
-    const rows = queryPos.arraySync();
-    const inst = model.head.instanceEmbedding.arraySync();
-    const point = model.head.ptsEmbedding.arraySync();
+    const rows = queryPos.arraySync() as number[][];
+    const inst = model.head.instanceEmbedding.arraySync() as number[][];
+    const point = model.head.ptsEmbedding.arraySync() as number[][];
     assert.ok(Math.abs(rows[3 * P + 5][0] - (inst[3][0] + point[5][0])) < 1e-6);
     model.dispose();
   });
