@@ -52,4 +52,19 @@ describe('gradients the runtime adds to tfjs', () => {
     )(tf.tensor1d([1, 1, 1]));
     assert.deepEqual(Array.from(outer.dataSync()), [11, 5, 11]);
   });
+
+  it('gives Sum and Mean their gradients: dy broadcast back over the reduced axes (divided by their size for Mean)', () => {
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
+    const w = tf.tensor2d([1, -2, 3, 4, 5, -6], [3, 2]);
+    const sumGrad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.sum(v, 0), w)))(x);
+    assert.deepEqual(Array.from(sumGrad.dataSync()), [1, -2, 3, 4, 5, -6, 1, -2, 3, 4, 5, -6]);
+    const meanGrad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.mean(v, [0, 2], true), 6)))(x);
+    assert.deepEqual(Array.from(meanGrad.dataSync()), Array(12).fill(1.5));
+    // Second order: d/dc of sum(grad_x sum(x * c)^2) where grad_x = c broadcast, so 2 * 2 * c summed over rows.
+    const c = tf.tensor1d([0.5, -1]);
+    const second = tf.grad((t: tf.Tensor) =>
+      tf.sum(tf.square(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.sum(v, 0), t)))(tf.ones([2, 2])))),
+    )(c);
+    assert.deepEqual(Array.from(second.dataSync()), [2, -4]);
+  });
 });

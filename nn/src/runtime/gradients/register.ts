@@ -1,6 +1,7 @@
 import { registerEinsumGradient } from './einsum.ts';
 import { registerGatherNdGradient } from './gather_nd.ts';
 import { registerNonDifferentiableGradients } from './non_differentiable.ts';
+import { registerReductionGradients } from './reductions.ts';
 import { registerUnsortedSegmentSumGradient } from './unsorted_segment_sum.ts';
 
 /** Gradients tfjs-core lacks for ops a training step uses, or has only as slow graphs; idempotent. */
@@ -9,4 +10,5 @@ export function registerMissingGradients(): void {
   registerGatherNdGradient();
   registerEinsumGradient();
   registerUnsortedSegmentSumGradient();
+  registerReductionGradients();
 }
