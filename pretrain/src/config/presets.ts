@@ -96,8 +96,8 @@ export const tiny: Mim4dConfig = {
     points: 4,
   },
   // The spec's 128 rays per camera do not fit in the wasm backend's heap, which stops at 4 GiB: one training step
-  // grows it to 2.3 GiB with 32 rays and to the full 4 GiB with 64, and 128 aborts. 64 is the spec's own fallback
-  // ("halve rays/camera if slow").
+  // grows it to 2.4 GiB with 64 rays (4 GiB before the wasm Identity shared its buffer), and 128 still aborts. 64 is
+  // the spec's own fallback ("halve rays/camera if slow").
   render: { ...paper.render, raysPerCamera: 64, stratifiedSamples: 32, importanceSamples: 16 },
   optim: OPTIM,
   evaluation: { every: 0, samples: 4, raysPerCamera: 128 },
