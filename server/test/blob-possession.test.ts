@@ -102,4 +102,28 @@ describe('using a stored blob needs read access to a model naming it, or its byt
     assert.equal(res.files[0].exists, true);
     assert.equal((await commitWithSecret('secret/fork', insider)).status, 201);
   });
+
+  it('takes the bytes of a second uploader who declared the blob before the first upload finished', async () => {
+    const fresh = new TextEncoder().encode('the same config two teams push at once');
+    const file = { path: 'c.bin', sha256: sha256Hex(fresh), size: fresh.length };
+    const [first, second] = [zoo.token('write:one'), zoo.token('write:two')];
+    for (const [token, model] of [
+      [first, 'one/m'],
+      [second, 'two/m'],
+    ]) {
+      const declared = await zoo.request(`/api/v1/models/${model}/uploads`, {
+        method: 'POST',
+        token,
+        headers: json,
+        body: JSON.stringify({ files: [file] }),
+      });
+      assert.equal(((await declared.json()) as { files: { exists: boolean }[] }).files[0].exists, false);
+    }
+    const put = (token: string) =>
+      zoo.request(`/api/v1/uploads/${file.sha256}`, { method: 'PUT', token, body: fresh });
+    assert.equal((await put(first)).status, 201);
+    const late = await put(second);
+    assert.equal(late.status, 200, await late.clone().text());
+    assert.deepEqual(await late.json(), { sha256: file.sha256, size: file.size, created: false });
+  });
 });

@@ -117,7 +117,7 @@ export interface MetadataStore {
   /** Blobs some revision refers to. */
   referencedBlobs(): Promise<Sha256Hex[]>;
   /**
-   * Deletes the record of a blob (and who uploaded it) if no revision names it, atomically, so a commit naming it
+   * Deletes the record of a blob (who uploaded and declared it too) if no revision names it, atomically, so a commit naming it
    * at the same time either lands first (and the blob stays) or fails with MissingBlob. True when deleted.
    */
   forgetUnreferencedBlob(sha256: Sha256Hex): Promise<boolean>;
@@ -126,6 +126,10 @@ export interface MetadataStore {
   recordUploader(sha256: Sha256Hex, tokenId: string): Promise<void>;
   hasUploaded(sha256: Sha256Hex, tokenId: string): Promise<boolean>;
 
+  /**
+   * Lets uploads of (sha256, size) in. A declaration outlives the first completed upload: others who declared the
+   * same blob must still be able to send their bytes (a stored blob they may not reuse needs them); gc clears it.
+   */
   declareUpload(sha256: Sha256Hex, sizeBytes: number): Promise<void>;
   isUploadDeclared(sha256: Sha256Hex, sizeBytes: number): Promise<boolean>;
   declaredSizes(sha256: Sha256Hex): Promise<number[]>;

@@ -308,7 +308,6 @@ export class SqliteMetadataStore implements MetadataStore {
       `INSERT INTO blobs (sha256, size, fingerprint, verified_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (sha256) DO UPDATE SET fingerprint = excluded.fingerprint, verified_at = excluded.verified_at`,
     ).run(blob.sha256, blob.sizeBytes, blob.fingerprint, blob.verifiedAt);
-    this.stmt('DELETE FROM upload_declarations WHERE sha256 = ?').run(blob.sha256);
   }
 
   async listBlobs(): Promise<BlobRecord[]> {
@@ -329,7 +328,10 @@ export class SqliteMetadataStore implements MetadataStore {
       const deleted = this.stmt(
         'DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM revision_files WHERE sha256 = ?)',
       ).run(sha256, sha256).changes;
-      if (deleted > 0) this.stmt('DELETE FROM blob_uploaders WHERE sha256 = ?').run(sha256);
+      if (deleted > 0) {
+        this.stmt('DELETE FROM blob_uploaders WHERE sha256 = ?').run(sha256);
+        this.stmt('DELETE FROM upload_declarations WHERE sha256 = ?').run(sha256);
+      }
       return deleted > 0;
     })();
   }
