@@ -1,7 +1,7 @@
 import { tf } from '../../src/index.ts';
 import { assertWasmMatchesCpu, randomTensor, useWasm } from './backends.ts';
 
-describe('wasm BatchMatMul with transposed operands', () => {
+describe('wasm BatchMatMul with transposed operands or batches', () => {
   useWasm();
 
   const cases: [string, number[], number[], boolean, boolean][] = [
@@ -11,6 +11,11 @@ describe('wasm BatchMatMul with transposed operands', () => {
     ['a^T b^T', [8, 6], [4, 8], true, true],
     ['batched a^T b', [3, 20, 4], [3, 20, 6], true, false],
     ['batched a b^T with a broadcast batch', [1, 7, 5], [4, 9, 5], false, true],
+    ['batched a b (one XNNPACK product per entry)', [3, 7, 5], [3, 5, 4], false, false],
+    ['rank-4 batches (heads x queries)', [2, 3, 6, 5], [2, 3, 5, 7], false, false],
+    ['a batch-1 a shared by every b', [1, 6, 5], [4, 5, 3], false, false],
+    ['a batch-1 b shared by every a', [4, 6, 5], [1, 5, 3], false, false],
+    ['batches broadcast both ways (left to the backend)', [2, 1, 6, 5], [1, 3, 5, 2], false, false],
   ];
   for (const [label, aShape, bShape, transposeA, transposeB] of cases) {
     it(`matches the cpu backend: ${label}`, async () => {

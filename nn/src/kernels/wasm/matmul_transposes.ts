@@ -2,6 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
   BatchMatMul,
   type BatchMatMulAttrs,
+  backend_util,
   getKernel,
   type KernelConfig,
   type KernelFunc,
@@ -11,7 +12,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { callWasmKernel } from './call_kernel.ts';
 
-const UNTRANSPOSED = Symbol('mim4d matmul without transposed operands');
+const UNTRANSPOSED = Symbol('mim4d matmul without transposed operands or batches');
 
 /** `x` with its last two axes swapped, in a buffer of its own. */
 function swapLastAxes(x: TensorInfo, backend: BackendWasm): TensorInfo {
@@ -65,14 +66,62 @@ function untransposed(inner: KernelFunc): KernelFunc {
   };
 }
 
-/** Re-registers wasm BatchMatMul so that transposed operands take the fast path; idempotent. */
+/** Block `i` ([rows, cols], row-major) of a stack of them, in a buffer of its own. */
+function block(x: TensorInfo, i: number, rows: number, cols: number, backend: BackendWasm): TensorInfo {
+  const out = backend.makeOutput([rows, cols], x.dtype);
+  const n = rows * cols;
+  // Views after makeOutput: a heap growth there detaches views taken before.
+  backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x).subarray(i * n, (i + 1) * n));
+  return out;
+}
+
+/**
+ * tfjs-backend-wasm 4.22 hands XNNPACK only single products: a batched one ([heads, queries, dim] attention, say)
+ * goes to the scalar loop, about ten times slower than the products one by one. This runs one product per batch
+ * entry (an operand with batch 1 is shared by all) and copies each into the output. Batches broadcast in other
+ * ways go to the backend as they came.
+ */
+function unbatched(inner: KernelFunc): KernelFunc {
+  return (args) => {
+    const attrs = args.attrs as unknown as BatchMatMulAttrs;
+    const a = args.inputs.a as TensorInfo;
+    const b = args.inputs.b as TensorInfo;
+    if (attrs.transposeA || attrs.transposeB || a.shape.length < 3 || b.shape.length < 3) return inner(args);
+    const [m, k] = a.shape.slice(-2);
+    const n = b.shape[b.shape.length - 1];
+    const batchA = size(a) / (m * k);
+    const batchB = size(b) / (k * n);
+    const batch = Math.max(batchA, batchB);
+    if (batch === 1 || (batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) {
+      return inner(args);
+    }
+    const backend = args.backend as BackendWasm;
+    const outBatch = backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const out = backend.makeOutput([...outBatch, m, n], 'float32');
+    for (let i = 0; i < batch; i++) {
+      const ai = batchA === 1 ? a : block(a, i, m, k, backend);
+      const bi = batchB === 1 ? b : block(b, i, k, n, backend);
+      try {
+        const ci = inner({ ...args, inputs: { a: ai, b: bi } }) as TensorInfo;
+        backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(ci), i * m * n);
+        backend.disposeData(ci.dataId);
+      } finally {
+        if (ai !== a) backend.disposeData(ai.dataId);
+        if (bi !== b) backend.disposeData(bi.dataId);
+      }
+    }
+    return out;
+  };
+}
+
+/** Re-registers wasm BatchMatMul so that transposed operands and batched products take the fast path; idempotent. */
 export function untransposeMatMul(): void {
   const config = getKernel(BatchMatMul, 'wasm') as (KernelConfig & { [UNTRANSPOSED]?: true }) | undefined;
   if (config === undefined || config[UNTRANSPOSED]) return;
   unregisterKernel(BatchMatMul, 'wasm');
   registerKernel({
     ...config,
-    kernelFunc: untransposed(config.kernelFunc),
+    kernelFunc: untransposed(unbatched(config.kernelFunc)),
     [UNTRANSPOSED]: true,
   } as KernelConfig);
 }
