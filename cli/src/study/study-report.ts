@@ -246,7 +246,13 @@ function barsSpec(t: TaskReport): VegaLiteSpec {
       {
         mark: 'bar',
         encoding: {
-          x: { field: 'arm', type: 'nominal', sort: null, title: null, axis: { labelAngle: -20, labelLimit: 0 } },
+          x: {
+            field: 'arm',
+            type: 'nominal',
+            sort: null,
+            title: null,
+            axis: { labelAngle: -20, labelLimit: 0 },
+          },
           y: { field: 'mean', type: 'quantitative', title: m.label },
         },
       },
