@@ -26,7 +26,6 @@ export {
   parseBackendPreference,
 } from './runtime/init-backend.ts';
 export { measureMatMulPeak, type Timing, timeMedian } from './runtime/matmul-peak.ts';
-export { SeedSequence } from './runtime/seed.ts';
 export { tf } from './runtime/tfjs.ts';
 export { missingTrainingKernels, TRAINING_KERNELS } from './runtime/training-kernels.ts';
 export {

@@ -188,8 +188,6 @@ export const TABLE_NAMES: readonly TableName[] = [
   'map',
 ];
 
-export const REQUIRED_TABLES: readonly TableName[] = TABLE_NAMES;
-
 /** `<table>.json`, found in `<dataroot>/<version>/`. */
 export function tableFileName(table: TableName): string {
   return `${table}.json`;

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
 import { intrinsicsFromRecord, projectionMatrix, projectPoint } from '../../src/geometry/camera.ts';
-import { type Vec3, vec3 } from '../../src/geometry/frames.ts';
+import { vec3 } from '../../src/geometry/frames.ts';
 import { mat4ApplyHomogeneous, mat4Chain, mat4Inverse } from '../../src/geometry/matrix.ts';
 import { Quaternion } from '../../src/geometry/quaternion.ts';
 import { RigidTransform } from '../../src/geometry/rigid-transform.ts';
+
+const geometry = resolve(import.meta.dirname, '../../src/geometry');
 
 function assertNear(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-12): void {
   for (let i = 0; i < actual.length; i++) {
@@ -46,13 +50,48 @@ describe('RigidTransform', () => {
     assertNear([m[0], m[1], m[4], m[5]], [0, -1, 1, 0]);
   });
 
-  it('makes a frame mix-up a type error', () => {
-    const p: Vec3<'global'> = vec3<'global'>(1, 2, 3);
-    // @ts-expect-error a global point is not an ego point
-    egoToGlobal.apply(p);
-    // @ts-expect-error lidar->ego cannot follow ego->global
-    egoToGlobal.andThen(lidarToEgo);
-    assert.ok(true);
+  it('makes a frame mix-up a type error', function () {
+    this.timeout(30_000);
+    // The frames exist only in the types, so the compiler is the one that can tell: each line marked `bad` must
+    // fail to type-check and every other line must pass.
+    const lines = [
+      `import { vec3 } from ${JSON.stringify(join(geometry, 'frames.ts'))};`,
+      `import { RigidTransform } from ${JSON.stringify(join(geometry, 'rigid-transform.ts'))};`,
+      `declare const egoToGlobal: RigidTransform<'ego', 'global'>;`,
+      `declare const lidarToEgo: RigidTransform<'lidar', 'ego'>;`,
+      `egoToGlobal.apply(vec3<'ego'>(1, 2, 3));`,
+      `egoToGlobal.apply(vec3<'global'>(1, 2, 3)); // bad: a global point is not an ego point`,
+      `lidarToEgo.andThen(egoToGlobal);`,
+      `egoToGlobal.andThen(lidarToEgo); // bad: lidar->ego cannot follow ego->global`,
+    ];
+    const file = join(geometry, 'frame-mix-up.ts');
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      allowImportingTsExtensions: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: [],
+    };
+    const host = ts.createCompilerHost(options);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (name) => (resolve(name) === file ? lines.join('\n') : readFile(name));
+    host.fileExists = (
+      (exists) => (name: string) =>
+        resolve(name) === file || exists(name)
+    )(host.fileExists.bind(host));
+    const program = ts.createProgram([file], options, host);
+    const failing = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file && resolve(d.file.fileName) === file && d.start !== undefined)
+      .map((d) => (d.file as ts.SourceFile).getLineAndCharacterOfPosition(d.start as number).line);
+    const bad = lines.flatMap((line, i) => (line.includes('// bad:') ? [i] : []));
+    assert.deepEqual(
+      [...new Set(failing)].sort((a, b) => a - b),
+      bad,
+    );
   });
 
   it('names the record field of a malformed translation', () => {
