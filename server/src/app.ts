@@ -15,6 +15,7 @@ import { fileRoutes } from './routes/files.ts';
 import { hfApiRoutes } from './routes/hf-api.ts';
 import { modelRoutes } from './routes/models.ts';
 import { bodyDeadline } from './routes/request-bodies.ts';
+import { submissionRoutes } from './routes/submissions.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import type { BlobStore } from './storage/blob-store.ts';
@@ -81,7 +82,10 @@ export function createApp(options: ZooAppOptions): ZooApp {
   app.use(commitRoutes(context));
   app.use(fileRoutes(context));
   app.use(tokenRoutes(context));
-  if (options.leaderboards) app.use(benchmarkRoutes(context, options.leaderboards));
+  if (options.leaderboards) {
+    app.use(benchmarkRoutes(context, options.leaderboards));
+    app.use(submissionRoutes(context, options.leaderboards));
+  }
   app.use(webRoutes(context, options.leaderboards));
   app.use(routeNotFound);
   app.use(errorHandler(log));

@@ -14,7 +14,6 @@ import {
 } from '@mim4d/zoo';
 import { InputError } from '../cli/shared/exit-codes.ts';
 import { progressBar } from '../cli/shared/output.ts';
-import type { ModelSource } from './model-source.ts';
 
 export interface ZooConnection {
   endpoint?: string;
@@ -57,7 +56,7 @@ async function revisionCard(
   return info.card;
 }
 
-export async function openZooModel(ref: string, connection: ZooConnection): Promise<ModelSource> {
+export async function openZooModel(ref: string, connection: ZooConnection) {
   let client: ZooClient;
   let repo: RepoId;
   let revision: string | undefined;

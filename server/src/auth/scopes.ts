@@ -53,3 +53,9 @@ export function privateVisibility(
   if (principal.scopes.some((s) => s === 'admin' || s === 'read')) return { all: true };
   return { all: false, namespaces: principal.scopes.map((s) => s.slice(s.indexOf(':') + 1)) };
 }
+
+/** Admin tokens see every submission; other tokens their own. */
+export function seesSubmissionsOf(principal: Principal): string | null | undefined {
+  if (principal.kind === 'anonymous') return undefined;
+  return principal.scopes.includes('admin') ? null : principal.tokenId;
+}

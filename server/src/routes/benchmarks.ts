@@ -13,61 +13,8 @@ import {
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { visibleRows } from '../leaderboards/row-visibility.ts';
 import { TASK_SCORING } from '../leaderboards/task-scoring.ts';
-import { findVisibleModel, requireWrite } from './lookup.ts';
+import { findBenchmark, rowName, writableModelRef } from './benchmark-lookup.ts';
 import { anyToken, jsonBody } from './request-bodies.ts';
-import { submissionRoutes } from './submissions.ts';
-
-export async function findBenchmark(boards: Leaderboards, id: string): Promise<Benchmark> {
-  const benchmark = await boards.store.getBenchmark(id);
-  if (!benchmark) {
-    throw new ProblemError(
-      404,
-      'BenchmarkNotFound',
-      `no benchmark "${id}"; GET /api/v1/benchmarks lists them`,
-    );
-  }
-  return benchmark;
-}
-
-/**
- * `ns/name` of an existing model the caller may write to (rows and submissions attach to models this way); with
- * `required`, a missing model is refused.
- */
-export async function writableModelRef(
-  ctx: ZooContext,
-  res: Parameters<typeof requireWrite>[0],
-  value: unknown,
-  field: string,
-  required = false,
-): Promise<string | undefined> {
-  if ((value === undefined || value === '') && required) {
-    throw new ProblemError(422, 'InvalidSubmission', `${field} must name the zoo model the numbers are for`, {
-      errors: [{ path: field, rule: 'a "namespace/name" of a model your token may write to' }],
-    });
-  }
-  if (value === undefined || value === '') return undefined;
-  const parts = typeof value === 'string' ? value.split('/') : [];
-  if (parts.length !== 2)
-    throw new ProblemError(422, 'InvalidSubmission', `${field} must be "namespace/name"`);
-  const model = await findVisibleModel(ctx, res, parts[0], parts[1]);
-  requireWrite(res, model.namespace);
-  return `${model.namespace}/${model.name}`;
-}
-
-export function rowName(value: unknown, field: string, fallback?: string): string {
-  const name = value === undefined || value === '' ? fallback : value;
-  if (typeof name !== 'string' || name.trim().length === 0 || name.length > 200) {
-    throw new ProblemError(
-      422,
-      'InvalidSubmission',
-      `${field} must be a non-empty string of at most 200 characters`,
-      {
-        errors: [{ path: field, rule: 'a non-empty string of at most 200 characters' }],
-      },
-    );
-  }
-  return name.trim();
-}
 
 /** Self-reported metrics: only the benchmark's metric keys, finite numbers, fractions within [0, 1]. */
 function parseMetrics(benchmark: Benchmark, value: unknown): Record<string, number> {
@@ -107,7 +54,7 @@ function parseStatus(value: unknown): RowStatus | undefined {
   return value as RowStatus;
 }
 
-/** Benchmarks, their leaderboards and self-reported rows under /api/v1; submissions come from submissions.ts. */
+/** Benchmarks, their leaderboards and self-reported rows under /api/v1; submissions are submissions.ts's. */
 export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
   const router = Router();
 
@@ -192,6 +139,5 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
     },
   );
 
-  router.use(submissionRoutes(ctx, boards));
   return router;
 }

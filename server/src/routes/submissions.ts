@@ -6,12 +6,12 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Request, type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
-import type { Principal } from '../auth/scopes.ts';
+import { seesSubmissionsOf } from '../auth/scopes.ts';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import type { Submission } from '../leaderboards/benchmark.ts';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
-import { findBenchmark, rowName, writableModelRef } from './benchmarks.ts';
+import { findBenchmark, rowName, writableModelRef } from './benchmark-lookup.ts';
 import { anyToken } from './request-bodies.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -40,12 +40,6 @@ async function saveBody(req: Request, file: string, maxBytes: number): Promise<v
 function accepted(res: Response, submission: Submission): void {
   res.setHeader('Location', `/api/v1/submissions/${submission.id}`);
   res.status(202).json({ submissionId: submission.id, status: submission.status });
-}
-
-/** Admin tokens see every submission; other tokens their own. */
-export function seesSubmissionsOf(principal: Principal): string | null | undefined {
-  if (principal.kind === 'anonymous') return undefined;
-  return principal.scopes.includes('admin') ? null : principal.tokenId;
 }
 
 /**

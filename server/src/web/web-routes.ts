@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
-import { privateVisibility } from '../auth/scopes.ts';
+import { privateVisibility, seesSubmissionsOf } from '../auth/scopes.ts';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import type { Benchmark } from '../leaderboards/benchmark.ts';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { visibleRows } from '../leaderboards/row-visibility.ts';
 import { findVisibleModel } from '../routes/lookup.ts';
-import { seesSubmissionsOf } from '../routes/submissions.ts';
 import { benchmarkListPage, benchmarkPage, errorPage } from './benchmark-pages.ts';
 import { type ListedModel, modelListPage, modelPage } from './model-pages.ts';
 
