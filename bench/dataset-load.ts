@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { DEFAULT_SPEC, writeTinyDataroot } from '@mim4d/dataset/testing';
 import streamJson from 'stream-json';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import {
@@ -28,7 +29,6 @@ import {
   sampleGroundTruth,
   TABLE_NAMES,
 } from '../dataset/src/index.ts';
-import { DEFAULT_SPEC, writeTinyDataroot } from '../dataset/test/helpers/tiny-dataroot.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {

@@ -35,6 +35,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { toyScene } from '@mim4d/pretrain/testing';
 import { generateSynthDataset, SYNTH_DEFAULTS } from '../dataset/src/index.ts';
 import {
   BevSegmenter,
@@ -53,7 +54,6 @@ import { loadConfig, type Mim4dConfig } from '../pretrain/src/config/index.ts';
 import { Mim4dModel, totalLoss } from '../pretrain/src/model/mim4d.ts';
 import { AdamW, clipGradNorm } from '../pretrain/src/train/adamw.ts';
 import type { TrainingTask } from '../pretrain/src/train/training-loop.ts';
-import { toyScene } from '../pretrain/test/helpers/toy-scene.ts';
 import { countFlops } from './kernel-flops.ts';
 import { timeKernels } from './kernel-time.ts';
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { exampleCard } from '../../zoo/test/card/example-card.ts';
-import { encodeTinyModel } from '../../zoo/test/onnx/tiny-model.ts';
+import { encodeTinyModel, exampleCard } from '@mim4d/zoo/testing';
 import { backboneRevision } from './helpers/backbone-files.ts';
 import { sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
 

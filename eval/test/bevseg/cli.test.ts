@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SegmentationEvaluator } from 'nuscenes-eval-ts';
-import { writeNpy } from '../../../packages/nuscenes-eval-ts/test/bevseg/npy-writer.ts';
+import { SegmentationEvaluator, writeNpy } from 'nuscenes-eval-ts';
 import { seededSample } from '../../../packages/nuscenes-eval-ts/test/bevseg/seeded-arrays.ts';
 import { runCli } from '../detection/run-cli.ts';
 

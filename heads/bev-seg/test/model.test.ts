@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mat4 } from '@mim4d/dataset';
 import { lidarCells, lidarGridSampler } from '@mim4d/finetune';
 import { applyFixedSampler, initBackend, SeededRandom, tf } from '@mim4d/nn';
-import { toyScene } from '../../../pretrain/test/helpers/toy-scene.ts';
+import { toyScene } from '@mim4d/pretrain/testing';
 import { loadBevSegConfig } from '../src/config.ts';
 import { BevSegmenter } from '../src/model/bev-segmenter.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { initBackend, SeededRandom, tf } from '@mim4d/nn';
+import { relativeError } from '@mim4d/nn/testing';
+import { toyScene } from '@mim4d/pretrain/testing';
 import * as ort from 'onnxruntime-node';
-import { relativeError } from '../../../nn/test/kernels/backends.ts';
-import { toyScene } from '../../../pretrain/test/helpers/toy-scene.ts';
 import { loadDetectionConfig } from '../src/config.ts';
 import { detectorContract, detectorOnnx } from '../src/export/detector-onnx.ts';
 import { UvtrDetector } from '../src/model/detector.ts';

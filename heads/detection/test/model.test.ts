@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { initBackend, SeededRandom, tf } from '@mim4d/nn';
-import { toyScene } from '../../../pretrain/test/helpers/toy-scene.ts';
+import { toyScene } from '@mim4d/pretrain/testing';
 import { DETECTION_HEAD_CLASSES } from '../src/classes.ts';
 import { loadDetectionConfig } from '../src/config.ts';
 import { UvtrDetector } from '../src/model/detector.ts';

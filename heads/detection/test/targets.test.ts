@@ -14,14 +14,9 @@ import {
   sampleGroundTruth,
   vec3,
 } from '@mim4d/dataset';
+import { DEFAULT_SPEC, sampleToken, type TinyDatasetSpec, writeTinyDataroot } from '@mim4d/dataset/testing';
 import { augmentEgoToImage, type BevAugmentation, bevMatrix } from '@mim4d/finetune';
 import { loadKeyFrame } from '@mim4d/pretrain';
-import {
-  DEFAULT_SPEC,
-  sampleToken,
-  type TinyDatasetSpec,
-  writeTinyDataroot,
-} from '../../../dataset/test/helpers/tiny-dataroot.ts';
 import { DETECTION_HEAD_CLASSES } from '../src/classes.ts';
 import { augmentTargets, type DetectionTargets, detectionTargets } from '../src/targets.ts';
 

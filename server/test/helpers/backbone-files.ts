@@ -1,5 +1,4 @@
-import { exampleCard } from '../../../zoo/test/card/example-card.ts';
-import { encodeTinyModel } from '../../../zoo/test/onnx/tiny-model.ts';
+import { encodeTinyModel, exampleCard } from '@mim4d/zoo/testing';
 
 /** A publishable revision: a tiny ONNX backbone, its config and a card that matches them. */
 export function backboneRevision(config: object = { depth: 50 }) {

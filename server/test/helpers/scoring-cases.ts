@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeNpy } from 'nuscenes-eval-ts';
 import { create } from 'tar';
-import { writeNpy } from '../../../packages/nuscenes-eval-ts/test/bevseg/npy-writer.ts';
 
 const fixture = (name: string) =>
   JSON.parse(

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { writeNpy } from '../../../packages/nuscenes-eval-ts/test/bevseg/npy-writer.ts';
+import { writeNpy } from 'nuscenes-eval-ts';
 import { mapCase, segmentationCase, writeStackedMasks } from '../helpers/scoring-cases.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/mim4d-zoo.js', import.meta.url));

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeNpy } from '../../../packages/nuscenes-eval-ts/test/bevseg/npy-writer.ts';
+import { writeNpy } from 'nuscenes-eval-ts';
 import { Leaderboards } from '../../src/leaderboards/leaderboards.ts';
 import { runZooCli } from '../helpers/cli-runner.ts';
 import { mapCase, segmentationCase, writeStackedMasks } from '../helpers/scoring-cases.ts';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { exampleCard } from '../../../zoo/test/card/example-card.ts';
+import { exampleCard } from '@mim4d/zoo/testing';
 import type { ModelRecord, RevisionRecord } from '../../src/metadata/metadata-store.ts';
 import type { RevisionId, Sha256Hex } from '../../src/names.ts';
 import { modelPage } from '../../src/web/model-pages.ts';

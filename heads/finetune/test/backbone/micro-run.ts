@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { initBackend } from '@mim4d/nn';
 import { exportRun, loadConfig, type Mim4dConfig, pretrain } from '@mim4d/pretrain';
-import { toyScene } from '../../../../pretrain/test/helpers/toy-scene.ts';
+import { toyScene } from '@mim4d/pretrain/testing';
 
 export interface MicroRun {
   root: string;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeNpy } from '../../src/bevseg/npy-writer.ts';
 import { evaluateSegmentationFiles, SegmentationEvaluator } from '../../src/index.ts';
-import { writeNpy } from './npy-writer.ts';
 import { seededSample } from './seeded-arrays.ts';
 
 const SHAPE = [6, 8, 10];

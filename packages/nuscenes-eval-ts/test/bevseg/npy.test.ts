@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeNpy } from '../../src/bevseg/npy-writer.ts';
 import { NpyFile } from '../../src/index.ts';
-import { writeNpy } from './npy-writer.ts';
 
 describe('.npy reader', () => {
   let dir: string;

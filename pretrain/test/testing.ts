@@ -1,0 +1,2 @@
+/** The fixtures @mim4d/pretrain's tests share with the packages downstream, imported as `@mim4d/pretrain/testing`. */
+export * from './helpers/toy-scene.ts';
