@@ -43,8 +43,6 @@ const KNOWN_TEST_REACHES = new Set<string>([
   'eval/test/detection/tiny-detection-dataset.ts -> dataset/test/helpers/tiny-dataroot.ts',
   'eval/test/hdmap/dataroot.test.ts -> dataset/test/helpers/tiny-dataroot.ts',
   'eval/test/hdmap/dataroot.test.ts -> dataset/test/map/toy-map.ts',
-  'heads/finetune/test/backbone/zoo-backbone.test.ts -> server/test/client/client-fixture.ts',
-  'heads/finetune/test/backbone/zoo-backbone.test.ts -> server/test/helpers/cli-runner.ts',
   'heads/hdmap/test/export.test.ts -> nn/test/kernels/backends.ts',
   'heads/hdmap/test/export.test.ts -> pretrain/test/helpers/toy-scene.ts',
 ]);

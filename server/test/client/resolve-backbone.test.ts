@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ClientWorld, startClientWorld } from '../../../../server/test/client/client-fixture.ts';
-import { runZooCli } from '../../../../server/test/helpers/cli-runner.ts';
-import { resolveBackbone } from '../../src/index.ts';
-import { type MicroRun, microRun } from './micro-run.ts';
+import { resolveBackbone } from '@mim4d/finetune';
+import { type MicroRun, microRun } from '@mim4d/finetune/testing';
+import { runZooCli } from '../helpers/cli-runner.ts';
+import { type ClientWorld, startClientWorld } from './client-fixture.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
