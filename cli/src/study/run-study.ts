@@ -16,7 +16,7 @@ import {
   splitPretrainDataset,
   withPretrainObjective,
 } from '@mim4d/pretrain';
-import { BUDGETS, type StudyBudget, spread } from './budgets.ts';
+import { BUDGETS, type BudgetPlan, type StudyBudget, spread } from './budgets.ts';
 import { type FinetuneUnit, type PretrainUnit, planStudy, type StudyUnit } from './study-plan.ts';
 import { StudyFinetuner, type TestSet, writeTestSplit } from './study-tasks.ts';
 
@@ -87,12 +87,14 @@ export interface StudySettings {
   valSplit: string;
   splitFile: string | null;
   budget: StudyBudget;
+  /** The budget's steps and sizes when the study started: a later release may size the budgets otherwise. */
+  plan: BudgetPlan;
   runsPerArm: number;
 }
 
 export async function runStudy(options: StudyOptions): Promise<StudyResults> {
   const budget = BUDGETS[options.budget];
-  const settings = fixSettings(options, options.runsPerArm ?? budget.runsPerArm);
+  const settings = fixSettings(options, budget, options.runsPerArm ?? budget.runsPerArm);
   const units = planStudy(options.out, budget, settings.runsPerArm);
   const test = await openTestSet(options, budget.testSamples);
   const opened = await openFinetuneSplits({
@@ -143,7 +145,7 @@ function minutes(ms: number): string {
 }
 
 /** Writes study.json, or checks that a rerun asks for the study already in the folder. */
-function fixSettings(options: StudyOptions, runsPerArm: number): StudySettings {
+function fixSettings(options: StudyOptions, plan: BudgetPlan, runsPerArm: number): StudySettings {
   const settings: StudySettings = {
     data: path.resolve(options.data),
     testData: path.resolve(options.testData),
@@ -152,6 +154,7 @@ function fixSettings(options: StudyOptions, runsPerArm: number): StudySettings {
     valSplit: options.valSplit,
     splitFile: options.splitFile === undefined ? null : path.resolve(options.splitFile),
     budget: options.budget,
+    plan,
     runsPerArm,
   };
   if (settings.data === settings.testData) {
@@ -162,9 +165,8 @@ function fixSettings(options: StudyOptions, runsPerArm: number): StudySettings {
   const file = path.join(options.out, SETTINGS_FILE);
   if (existsSync(file)) {
     const before = JSON.parse(readFileSync(file, 'utf8')) as StudySettings;
-    const changed = (Object.keys(settings) as (keyof StudySettings)[]).filter(
-      (k) => before[k] !== settings[k],
-    );
+    const same = (k: keyof StudySettings) => JSON.stringify(before[k]) === JSON.stringify(settings[k]);
+    const changed = (Object.keys(settings) as (keyof StudySettings)[]).filter((k) => !same(k));
     if (changed.length > 0) {
       throw new Error(
         `${file}: this folder holds a study with other settings (${changed.map((k) => `${k} ${JSON.stringify(before[k])} -> ${JSON.stringify(settings[k])}`).join(', ')}); rerun with them or choose another --out`,

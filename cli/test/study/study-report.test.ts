@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { StudyTask } from '../../src/study/budgets.ts';
+import { BUDGETS, type StudyTask } from '../../src/study/budgets.ts';
 import type { FinetuneResult, StudyResults } from '../../src/study/run-study.ts';
 import { STUDY_ARMS, type StudyArm } from '../../src/study/study-plan.ts';
 import { buildReport, headlineTable } from '../../src/study/study-report.ts';
@@ -46,6 +46,7 @@ function results(values: Record<StudyTask, Record<StudyArm, number[]>>): StudyRe
       valSplit: 'mini_val',
       splitFile: null,
       budget: 'quick',
+      plan: BUDGETS.quick,
       runsPerArm: 3,
     },
     pretrainings: [],
