@@ -34,17 +34,8 @@ const rank: Record<string, number> = {
 const KNOWN_TEST_REACHES = new Set<string>([
   'bench/eval-detection.ts -> packages/nuscenes-eval-ts/test/detection/random-case.ts',
   'eval/test/bevseg/cli.test.ts -> packages/nuscenes-eval-ts/test/bevseg/seeded-arrays.ts',
-  'eval/test/compare/compare.test.ts -> dataset/test/helpers/tiny-dataroot.ts',
   'eval/test/detection/bin-workers.test.ts -> packages/nuscenes-eval-ts/test/detection/random-case.ts',
-  'eval/test/detection/dataroot.test.ts -> dataset/test/helpers/tiny-dataroot.ts',
-  'eval/test/detection/detector-fixture.ts -> dataset/test/helpers/tiny-dataroot.ts',
   'eval/test/detection/model-zoo.test.ts -> server/test/helpers/zoo-fixture.ts',
-  'eval/test/detection/model.test.ts -> dataset/test/helpers/tiny-dataroot.ts',
-  'eval/test/detection/tiny-detection-dataset.ts -> dataset/test/helpers/tiny-dataroot.ts',
-  'eval/test/hdmap/dataroot.test.ts -> dataset/test/helpers/tiny-dataroot.ts',
-  'eval/test/hdmap/dataroot.test.ts -> dataset/test/map/toy-map.ts',
-  'heads/hdmap/test/export.test.ts -> nn/test/kernels/backends.ts',
-  'heads/hdmap/test/export.test.ts -> pretrain/test/helpers/toy-scene.ts',
 ]);
 
 interface Workspace {

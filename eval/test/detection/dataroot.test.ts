@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeTinyDataroot } from '../../../dataset/test/helpers/tiny-dataroot.ts';
+import { writeTinyDataroot } from '@mim4d/dataset/testing';
 import { runCli } from './run-cli.ts';
 import { SPEC, SPLIT, submission, VERSION } from './tiny-detection-dataset.ts';
 

@@ -16,17 +16,17 @@ import {
   sampleGroundTruth,
   vec3,
 } from '@mim4d/dataset';
-import { DETECTION_HEAD_CLASSES } from '@mim4d/head-detection';
-import { attr, OnnxGraphBuilder } from '@mim4d/nn';
-import type { DeclaredIo, ModelCard } from '@mim4d/zoo';
-import { PNG } from 'pngjs';
 import {
   DEFAULT_SPEC,
   sampleToken,
   type TinyDatasetSpec,
   writeTable,
   writeTinyDataroot,
-} from '../../../dataset/test/helpers/tiny-dataroot.ts';
+} from '@mim4d/dataset/testing';
+import { DETECTION_HEAD_CLASSES } from '@mim4d/head-detection';
+import { attr, OnnxGraphBuilder } from '@mim4d/nn';
+import type { DeclaredIo, ModelCard } from '@mim4d/zoo';
+import { PNG } from 'pngjs';
 
 export const VERSION = 'v1.0-mini';
 export const SPLIT = 'mini_train';

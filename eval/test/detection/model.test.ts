@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleToken } from '../../../dataset/test/helpers/tiny-dataroot.ts';
+import { sampleToken } from '@mim4d/dataset/testing';
 import {
   detectorCard,
   detectorGraph,

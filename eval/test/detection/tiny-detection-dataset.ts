@@ -2,12 +2,9 @@
  * A tiny nuScenes dataroot (dataset's test builder) with boxes placed to exercise every GT filter, and a
  * submission for its mini_train split. Shared by the dataroot test and make-dataroot-fixture.ts.
  */
+
+import { DEFAULT_SPEC, sampleToken, type TinyDatasetSpec } from '@mim4d/dataset/testing';
 import type { DetectionBoxJson } from 'nuscenes-eval-ts';
-import {
-  DEFAULT_SPEC,
-  sampleToken,
-  type TinyDatasetSpec,
-} from '../../../dataset/test/helpers/tiny-dataroot.ts';
 
 export const VERSION = 'v1.0-mini';
 export const SPLIT = 'mini_train';

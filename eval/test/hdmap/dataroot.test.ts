@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SPEC, writeTinyDataroot } from '../../../dataset/test/helpers/tiny-dataroot.ts';
-import { toyMapJson } from '../../../dataset/test/map/toy-map.ts';
+import { DEFAULT_SPEC, toyMapJson, writeTinyDataroot } from '@mim4d/dataset/testing';
 import { loadDatasetMapGroundTruth } from '../../src/hdmap/dataset-ground-truth.ts';
 import { runCli } from '../detection/run-cli.ts';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { type Mat4, mat4 } from '@mim4d/dataset';
 import { initBackend, SeededRandom, tf } from '@mim4d/nn';
+import { relativeError } from '@mim4d/nn/testing';
+import { toyScene } from '@mim4d/pretrain/testing';
 import * as ort from 'onnxruntime-node';
-import { relativeError } from '../../../nn/test/kernels/backends.ts';
-import { toyScene } from '../../../pretrain/test/helpers/toy-scene.ts';
 import { loadHdMapConfig } from '../src/config.ts';
 import { hdMapContract, hdMapOnnx } from '../src/export/hdmap-onnx.ts';
 import { HdMapModel } from '../src/model/hdmap-model.ts';
