@@ -59,6 +59,7 @@ export { linearSumAssignment } from './matching/linear-sum-assignment.ts';
 export {
   backboneOrigin,
   cameraPreprocessing,
+  finiteMetrics,
   trainingSection,
   validationResults,
 } from './run/card-sections.ts';

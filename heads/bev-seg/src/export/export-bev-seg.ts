@@ -4,6 +4,7 @@ import {
   type CardContext,
   cameraPreprocessing,
   exportFinetuneRun,
+  finiteMetrics,
   type HeadExport,
   trainingSection,
   validationResults,
@@ -47,17 +48,14 @@ export function exportBevSeg(runDir: string, codeCommit: string): HeadExport {
 /** The card's result: mIoU as the zoo's nuscenes-bev-seg benchmark scores it, the mean at 0.5, each class's IoU. */
 function cardMetrics(evaluation: BevSegEvalRecord | null) {
   if (evaluation === null) return { metrics: {}, perClass: undefined };
-  // A card holds numbers only (JSON has no NaN); an IoU that could not be computed is left out.
-  const numbers = (values: Record<string, number | null>) =>
-    Object.fromEntries(Object.entries(values).filter((e): e is [string, number] => typeof e[1] === 'number'));
-  const metrics = numbers({
+  const metrics = finiteMetrics({
     mIoU: evaluation['map/mean/iou@max'],
     'mIoU@0.50': evaluation[MEAN_IOU_AT_HALF],
   });
   const perClass = Object.fromEntries(
     BEV_MAP_CLASSES.map((name) => [
       name,
-      numbers({
+      finiteMetrics({
         'iou@max': evaluation[`map/${name}/iou@max`],
         'iou@0.50': evaluation[`map/${name}/iou@0.50`],
       }),

@@ -69,3 +69,10 @@ export function validationResults(
     },
   ];
 }
+
+/** A card holds numbers only (JSON has no NaN): the metrics that could be computed, the others left out. */
+export function finiteMetrics(values: Record<string, number | null | undefined>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values).filter((e): e is [string, number] => typeof e[1] === 'number'),
+  );
+}

@@ -4,6 +4,7 @@ import {
   type CardContext,
   cameraPreprocessing,
   exportFinetuneRun,
+  finiteMetrics,
   type HeadExport,
   trainingSection,
   validationResults,
@@ -46,17 +47,17 @@ export function exportHdMap(runDir: string, codeCommit: string): HeadExport {
 /** The card's result: mAP and per-class AP as the zoo's nuscenes-hdmap benchmark names them, AP per threshold. */
 function cardMetrics(evaluation: HdMapEvalRecord | null) {
   if (evaluation === null) return { metrics: {}, perClass: undefined };
-  const numbers = (values: Record<string, number | null | undefined>) =>
-    Object.fromEntries(Object.entries(values).filter((e): e is [string, number] => typeof e[1] === 'number'));
   const key = (suffix: string) => evaluation[`NuscMap_chamfer/${suffix}`];
-  const metrics = numbers({
+  const metrics = finiteMetrics({
     mAP: key('mAP'),
     ...Object.fromEntries(MAPTR_CLASSES.map((name) => [`${name}_AP`, key(`${name}_AP`)])),
   });
   const perClass = Object.fromEntries(
     MAPTR_CLASSES.map((name) => [
       name,
-      numbers(Object.fromEntries(['0.5', '1.0', '1.5'].map((t) => [`AP@${t}m`, key(`${name}_AP_thr_${t}`)]))),
+      finiteMetrics(
+        Object.fromEntries(['0.5', '1.0', '1.5'].map((t) => [`AP@${t}m`, key(`${name}_AP_thr_${t}`)])),
+      ),
     ]),
   );
   return { metrics, perClass };
