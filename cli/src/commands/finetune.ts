@@ -213,8 +213,48 @@ function printSummary(
   );
 }
 
+/** The options every task's fine-tune takes from the command line, with its progress bar on stderr. */
+interface RunOptions {
+  splits: PreparedRun['splits'];
+  backbone: PreparedRun['backbone'];
+  steps: number;
+  outDir: string;
+  resume: boolean;
+  checkpointEvery: number;
+  log: (line: string) => void;
+  onStep: (record: { step: number; total: number | null }) => void;
+}
+
+/** Announces the run, trains it with a progress bar and frees the model; returns what the run logged. */
+async function trainTask<R extends { model: { dispose(): void } }>(
+  task: string,
+  prepared: PreparedRun,
+  configName: string,
+  train: (options: RunOptions) => Promise<R>,
+): Promise<R> {
+  const { opts, splits, backbone } = prepared;
+  announce(task, prepared, configName);
+  const progress = stepProgress('finetune', opts.steps);
+  try {
+    const result = await train({
+      splits,
+      backbone,
+      steps: opts.steps,
+      outDir: opts.out,
+      resume: opts.resume,
+      checkpointEvery: opts.checkpointEvery,
+      log: (line) => process.stderr.write(`${line}\n`),
+      onStep: (r) => progress.onStep(r),
+    });
+    result.model.dispose();
+    return result;
+  } finally {
+    progress.stop();
+  }
+}
+
 async function finetuneDetectionCommand(prepared: PreparedRun): Promise<void> {
-  const { opts, runtime, backbone, splits } = prepared;
+  const { opts, runtime, splits } = prepared;
   const { detection, evaluation } = runtime;
   const config = detection.loadDetectionConfig(opts.config);
   const val = new Set(splits.val);
@@ -223,22 +263,9 @@ async function finetuneDetectionCommand(prepared: PreparedRun): Promise<void> {
     config.head.classRangeM,
     { nusc: splits.nusc, samples: splits.nusc.tables.sample.filter((s) => val.has(s.token)) },
   );
-  announce('detection', prepared, config.name);
-  const progress = stepProgress('finetune', opts.steps);
-  const result = await detection.finetuneDetection({
-    config,
-    splits,
-    backbone,
-    steps: opts.steps,
-    outDir: opts.out,
-    resume: opts.resume,
-    checkpointEvery: opts.checkpointEvery,
-    score,
-    log: (line) => process.stderr.write(`${line}\n`),
-    onStep: (r) => progress.onStep(r),
-  });
-  progress.stop();
-  result.model.dispose();
+  const result = await trainTask('detection', prepared, config.name, (run) =>
+    detection.finetuneDetection({ ...run, config, score }),
+  );
   const last = result.evals.at(-1);
   const apKeys = last === undefined ? [] : Object.keys(last).filter((k) => k.startsWith('AP.'));
   printSummary(
@@ -254,24 +281,12 @@ async function finetuneDetectionCommand(prepared: PreparedRun): Promise<void> {
 }
 
 async function finetuneBevSegCommand(prepared: PreparedRun): Promise<void> {
-  const { opts, runtime, backbone, splits } = prepared;
+  const { opts, runtime } = prepared;
   const { bevSeg, dataset } = runtime;
   const config = bevSeg.loadBevSegConfig(opts.config);
-  announce('bev-seg', prepared, config.name);
-  const progress = stepProgress('finetune', opts.steps);
-  const result = await bevSeg.finetuneBevSeg({
-    config,
-    splits,
-    backbone,
-    steps: opts.steps,
-    outDir: opts.out,
-    resume: opts.resume,
-    checkpointEvery: opts.checkpointEvery,
-    log: (line) => process.stderr.write(`${line}\n`),
-    onStep: (r) => progress.onStep(r),
-  });
-  progress.stop();
-  result.model.dispose();
+  const result = await trainTask('bev-seg', prepared, config.name, (run) =>
+    bevSeg.finetuneBevSeg({ ...run, config }),
+  );
   printSummary(
     opts.out,
     opts.steps,
@@ -288,24 +303,12 @@ async function finetuneBevSegCommand(prepared: PreparedRun): Promise<void> {
 }
 
 async function finetuneHdMapCommand(prepared: PreparedRun): Promise<void> {
-  const { opts, runtime, backbone, splits } = prepared;
+  const { opts, runtime } = prepared;
   const { hdmap, dataset } = runtime;
   const config = hdmap.loadHdMapConfig(opts.config);
-  announce('hdmap', prepared, config.name);
-  const progress = stepProgress('finetune', opts.steps);
-  const result = await hdmap.finetuneHdMap({
-    config,
-    splits,
-    backbone,
-    steps: opts.steps,
-    outDir: opts.out,
-    resume: opts.resume,
-    checkpointEvery: opts.checkpointEvery,
-    log: (line) => process.stderr.write(`${line}\n`),
-    onStep: (r) => progress.onStep(r),
-  });
-  progress.stop();
-  result.model.dispose();
+  const result = await trainTask('hdmap', prepared, config.name, (run) =>
+    hdmap.finetuneHdMap({ ...run, config }),
+  );
   const key = (name: string, t: string) => `NuscMap_chamfer/${name}_AP_thr_${t}`;
   printSummary(
     opts.out,
