@@ -10,6 +10,8 @@ import ts from 'typescript';
  * workspaces of a lower rank; nuscenes-eval-ts stands alone so it can be published and used by itself.
  */
 const rank: Record<string, number> = {
+  // Below everything: the commands' launchers, which must load before any TypeScript can.
+  '@mim4d/compiled-bins': -2,
   // Below dataset: the synth generator starts its workers with nuscenes-eval-ts's TypeScript worker bootstrap.
   'nuscenes-eval-ts': -1,
   '@mim4d/dataset': 0,

@@ -1,4 +1,5 @@
-import { generateSynthDataset, MINI_SCENES, SYNTH_DEFAULTS, type SynthOptions } from '@mim4d/dataset';
+// The options alone: the generator (and the rest of the package) loads only when a dataset is made.
+import { MINI_SCENES, SYNTH_DEFAULTS, type SynthOptions } from '@mim4d/dataset/synth-options';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 
@@ -65,6 +66,7 @@ export function registerDataCommand(program: Command): void {
       });
       let barStarted = false;
       try {
+        const { generateSynthDataset } = await import('@mim4d/dataset');
         const summary = await generateSynthDataset(
           {
             out: opts.out,

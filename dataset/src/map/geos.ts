@@ -7,6 +7,8 @@
  * GEOS 3.13, whose line-segment intersections differ in the last bits, which moves cut points and, now and
  * then, the vertices a union keeps.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 /** A pointer into the module's heap (a GEOS object or a buffer); 0 is NULL. */
 export type Ptr = number;
@@ -48,8 +50,10 @@ export interface GeosApi {
 const pendingErrors: string[] = [];
 
 // A non-literal specifier keeps TypeScript from loading geos-wasm's bundled typings, which declare
-// Emscripten's names (Module, FS, setValue, ...) as globals for the whole program.
-const GEOS_WASM: string = 'geos-wasm';
+// Emscripten's names (Module, FS, setValue, ...) as globals for the whole program. It is resolved from this
+// file, not from wherever the code runs: the compiled commands are bundles in another folder, and only this
+// package depends on the pinned 2.0.0.
+const GEOS_WASM = pathToFileURL(createRequire(import.meta.url).resolve('geos-wasm')).href;
 const { default: initGeosJs } = (await import(GEOS_WASM)) as {
   default: (config: { errorHandler(m: string): void; noticeHandler(m: string): void }) => Promise<GeosApi>;
 };

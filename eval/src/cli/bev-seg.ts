@@ -3,7 +3,6 @@
  * model run over a dataroot split against the masks rasterised from its map.
  */
 import { Command } from 'commander';
-import { scoreSegmentationFiles } from '../bevseg/score-files.ts';
 import type { PlotSelection } from '../model/plot-selection.ts';
 import { InputError } from './shared/exit-codes.ts';
 import { modelRunOptions, plotSelection, withModelRunOptions } from './shared/flags.ts';
@@ -106,6 +105,7 @@ export function bevSegCommand(out: (text: string) => void = (t) => process.stdou
           'give --results R and --gt G, or --model MODEL with --dataroot D --version V --split S',
         );
       }
+      const { scoreSegmentationFiles } = await import('../bevseg/score-files.ts');
       await scoreSegmentationFiles(
         {
           results: flags.results,

@@ -1,7 +1,5 @@
 /** `mim4d-eval compare`: the metrics of several evaluation folders of one task, side by side. */
 import { Command } from 'commander';
-import { compareMetrics, formatComparison } from '../compare/compare-table.ts';
-import { readFolderMetrics } from '../compare/read-metrics.ts';
 import { InputError } from './shared/exit-codes.ts';
 import { toJson } from './shared/output.ts';
 
@@ -17,6 +15,8 @@ export function compareCommand(out: (text: string) => void = (t) => process.stdo
     .option('--json', 'print {task, columns, folders, rows: [{metric, values, deltas}]} instead of the table')
     .action(async (dirs: string[], opts: { json?: boolean }) => {
       if (dirs.length < 2) throw new InputError('compare needs at least two folders');
+      const { compareMetrics, formatComparison } = await import('../compare/compare-table.ts');
+      const { readFolderMetrics } = await import('../compare/read-metrics.ts');
       const comparison = compareMetrics(await Promise.all(dirs.map(readFolderMetrics)));
       out(opts.json ? `${toJson(comparison)}\n` : formatComparison(comparison));
     });

@@ -1,7 +1,5 @@
 /** The `detection` subcommand of `mim4d-eval`: score a results file, or run a detector model and score it. */
 import { Command, Option } from 'commander';
-import { DEFAULT_LOAD_WORKERS } from 'nuscenes-eval-ts';
-import { runDetection } from '../detection/run-detection.ts';
 import { InputError } from './shared/exit-codes.ts';
 import { modelRunOptions, wholeNumber, withModelRunOptions } from './shared/flags.ts';
 
@@ -21,7 +19,7 @@ interface DetectionFlags {
   outputDir: string;
   plots?: boolean;
   json?: boolean;
-  loadWorkers: number;
+  loadWorkers?: number;
 }
 
 const MODEL_ONLY = ['resultsOut', 'batch', 'threads', 'endpoint', 'token'] as const;
@@ -78,9 +76,9 @@ export function detectionCommand(): Command {
     .option('--json', 'print the metrics summary as JSON on stdout instead of the table')
     .option(
       '--load-workers <n>',
-      'threads that parse and validate the input files while they are read (0: all in the main thread)',
+      // No commander default: naming the loader's constant here would load the whole metric package for --help.
+      "threads that parse and validate the input files while they are read (0: all in the main thread; default: the loader's, 2)",
       wholeNumber('--load-workers', 0),
-      DEFAULT_LOAD_WORKERS,
     )
     .action(async (flags: DetectionFlags) => {
       if ((flags.results === undefined) === (flags.model === undefined)) {
@@ -99,6 +97,7 @@ export function detectionCommand(): Command {
       if (flags.gt === undefined && !datasetFlags.every((f) => f !== undefined)) {
         throw new InputError('give --gt G.json, or all of --dataroot D --version V --split S');
       }
+      const { runDetection } = await import('../detection/run-detection.ts');
       await runDetection({
         results: flags.results!,
         gt: flags.gt,

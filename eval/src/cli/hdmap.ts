@@ -1,8 +1,6 @@
 /** `mim4d-eval hdmap`: MapTR Chamfer AP of vectorized HD-map results, or of an HD-map model run over a dataroot split. */
 import { Command } from 'commander';
 import type { MapGroundTruth } from 'nuscenes-eval-ts';
-import { loadDatasetMapGroundTruth } from '../hdmap/dataset-ground-truth.ts';
-import { scoreMapResults } from '../hdmap/score-results.ts';
 import type { PlotSelection } from '../model/plot-selection.ts';
 import { InputError } from './shared/exit-codes.ts';
 import { modelRunOptions, plotSelection, withModelRunOptions } from './shared/flags.ts';
@@ -39,6 +37,7 @@ async function groundTruthFrom(opts: HdmapOptions): Promise<string | MapGroundTr
   if (opts.gt && opts.dataroot) throw new InputError('give either --gt or --dataroot, not both');
   if (opts.gt) return opts.gt;
   if (opts.dataroot) {
+    const { loadDatasetMapGroundTruth } = await import('../hdmap/dataset-ground-truth.ts');
     return loadDatasetMapGroundTruth({
       dataroot: opts.dataroot,
       version: opts.version ?? 'v1.0-trainval',
@@ -72,6 +71,7 @@ async function run(opts: HdmapOptions, out: (text: string) => void): Promise<voi
     );
   }
   const gt = await groundTruthFrom(opts);
+  const { scoreMapResults } = await import('../hdmap/score-results.ts');
   await scoreMapResults(
     { results: opts.results, gt, outputDir: opts.outputDir, plots: opts.plots, json: opts.json },
     out,

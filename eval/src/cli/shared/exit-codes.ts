@@ -10,9 +10,18 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+const INPUT_ERROR = Symbol.for('@mim4d/eval InputError');
+
 /** Raised for input the user can fix; becomes exit code 2 with just the message. */
 export class InputError extends Error {
   override name = 'InputError';
+  readonly [INPUT_ERROR] = true;
+
+  // The module can be loaded twice in one process (under tsx, a module imported on demand by CommonJS-compiled
+  // code is a second, ES module instance), so `instanceof` asks for the brand, not for this prototype.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && INPUT_ERROR in value;
+  }
 }
 
 function exitOverrideEverywhere(command: Command): void {
