@@ -7,7 +7,12 @@ import { errorHandler, routeNotFound } from './errors.ts';
 import type { Leaderboards } from './leaderboards/leaderboards.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
 import { openApiDocument } from './openapi.ts';
-import { DEFAULT_RATE_LIMITS, type RateLimitOptions, rateLimits } from './rate-limits.ts';
+import {
+  DEFAULT_RATE_LIMITS,
+  type RateLimitOptions,
+  type RateLimitStoreFactory,
+  rateLimits,
+} from './rate-limits.ts';
 import { requestId } from './request-id.ts';
 import { benchmarkRoutes } from './routes/benchmarks.ts';
 import { commitRoutes } from './routes/commits.ts';
@@ -32,6 +37,8 @@ export interface ZooAppOptions {
   bodyTimeoutMs?: number;
   /** `false` turns rate limiting off (tests, trusted networks). */
   rateLimits?: RateLimitOptions | false;
+  /** Where rate-limit counters live; left out, in this process (replicas need them in their shared database). */
+  rateLimitStore?: RateLimitStoreFactory;
   /** Set when behind a reverse proxy, so limits key on the client's address (Express `trust proxy`). */
   trustProxy?: boolean | number | string;
   log?: (line: string) => void;
@@ -69,7 +76,7 @@ export function createApp(options: ZooAppOptions): ZooApp {
   app.use(requestId);
   app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(authenticate(context.meta));
-  if (limits) app.use(rateLimits(limits));
+  if (limits) app.use(rateLimits(limits, options.rateLimitStore));
   app.use(rejectFailedAuth);
   // Routes read bodies themselves, after their authorisation check (request-bodies.ts).
   app.use(bodyDeadline(context.limits.bodyTimeoutMs));

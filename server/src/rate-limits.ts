@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { principalOf } from './auth/authenticate.ts';
 import { ProblemError } from './errors.ts';
 
@@ -10,6 +10,11 @@ export interface RateLimitOptions {
   files: number;
   uploads: number;
 }
+
+/** Where a bucket's counters live; left out, in this process's memory (one server, no replicas). */
+export type RateLimitStoreFactory = (bucket: Bucket) => Store;
+
+type Bucket = keyof Omit<RateLimitOptions, 'windowMs'>;
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   windowMs: 5 * 60_000,
@@ -23,10 +28,12 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
  * by client address otherwise. Sends the IETF `RateLimit` and `RateLimit-Policy` headers; 429s carry `Retry-After`.
  */
 export function rateLimiter(
-  bucket: keyof Omit<RateLimitOptions, 'windowMs'>,
+  bucket: Bucket,
   options: RateLimitOptions,
+  store?: RateLimitStoreFactory,
 ): RequestHandler {
   return rateLimit({
+    ...(store ? { store: store(bucket) } : {}),
     windowMs: options.windowMs,
     limit: options[bucket],
     identifier: bucket,
@@ -50,8 +57,6 @@ export function rateLimiter(
   });
 }
 
-type Bucket = keyof Omit<RateLimitOptions, 'windowMs'>;
-
 function bucketOf(path: string): Bucket {
   if (
     path.startsWith('/api/v1/uploads/') ||
@@ -64,11 +69,11 @@ function bucketOf(path: string): Bucket {
 }
 
 /** Counts each request in exactly one bucket, chosen by its path. */
-export function rateLimits(options: RateLimitOptions): RequestHandler {
+export function rateLimits(options: RateLimitOptions, store?: RateLimitStoreFactory): RequestHandler {
   const limiters: Record<Bucket, RequestHandler> = {
-    api: rateLimiter('api', options),
-    files: rateLimiter('files', options),
-    uploads: rateLimiter('uploads', options),
+    api: rateLimiter('api', options, store),
+    files: rateLimiter('files', options, store),
+    uploads: rateLimiter('uploads', options, store),
   };
   return (req, res, next) => limiters[bucketOf(req.path)](req, res, next);
 }

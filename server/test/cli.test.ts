@@ -73,8 +73,8 @@ describe('mim4d-zoo token list and revoke', () => {
   it('lists tokens without secrets, and a revoked token answers 401 while the others keep working', async () => {
     const zoo = await startZoo();
     try {
-      const kept = zoo.token('read');
-      const doomed = zoo.token('write:acme');
+      const kept = await zoo.token('read');
+      const doomed = await zoo.token('write:acme');
       const before = await zooCli('token', 'list', '--data', zoo.dataDir);
       assert.equal(before.code, 0, before.stderr);
       const lines = before.stdout.trim().split('\n');

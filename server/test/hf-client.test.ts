@@ -31,7 +31,7 @@ describe('huggingface_hub compatibility', function () {
     python = found.python;
     zoo = await startZoo();
     hfHome = await mkdtemp(join(tmpdir(), 'mim4d-hf-home-'));
-    const writer = zoo.token('write:acme');
+    const writer = await zoo.token('write:acme');
     const { files, card } = backboneRevision();
     const first = await zoo.publish('acme/open', files, { token: writer, card });
     const second = backboneRevision({ depth: 101 });

@@ -37,7 +37,7 @@ describe('slow and greedy clients', () => {
   after(() => zoo.close());
 
   it('refuses a request it cannot authorise before reading its body', async () => {
-    for (const token of [undefined, zoo.token('read')]) {
+    for (const token of [undefined, await zoo.token('read')]) {
       const { socket, closed } = open(zoo.url);
       socket.write(trickleStart('/api/v1/models/acme/x/commits', 100_000, token));
       const answer = await within(5_000, 'the refusal', closed);
@@ -48,7 +48,7 @@ describe('slow and greedy clients', () => {
 
   it('cuts a JSON body that does not arrive within the body time limit, with 408', async () => {
     const { socket, closed } = open(zoo.url);
-    socket.write(trickleStart('/api/v1/models/acme/x/commits', 100_000, zoo.token('write:acme')));
+    socket.write(trickleStart('/api/v1/models/acme/x/commits', 100_000, await zoo.token('write:acme')));
     const answer = await within(5_000, 'the 408', closed);
     assert.match(answer, /^HTTP\/1\.1 408 /);
     assert.match(answer, /"code":"RequestTimeout"/);

@@ -52,7 +52,7 @@ describe('mim4d-eval detection --model ns/name[@rev] (a detector from the zoo)',
     await writeDetectorDataroot(dataroot);
     const graph = await detectorGraph(dataroot);
     zoo = await startZoo();
-    token = zoo.token('write:acme', 'read');
+    token = await zoo.token('write:acme', 'read');
     const files = { 'detector.onnx': graph.bytes, 'detector.safetensors': new Uint8Array(8) };
     first = await zoo.publish('acme/lookup-detector', files, { token, card: detectorCard(graph.io) });
     // A second revision on main, with the weights file changed.

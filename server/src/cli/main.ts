@@ -2,14 +2,19 @@ import { Command, InvalidArgumentError } from 'commander';
 import { parseScopes } from '../auth/scopes.ts';
 import { createToken } from '../auth/tokens.ts';
 import { BlobIntegrity, type IntegrityReport } from '../blob-integrity.ts';
-import { openEmbeddedStores } from '../embedded-stores.ts';
 import { DEFAULT_SUBMISSION_QUOTA, Leaderboards } from '../leaderboards/leaderboards.ts';
 import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/scoring-process.ts';
 import { startServer } from '../serve.ts';
+import { openZooStores } from '../zoo-stores.ts';
 import { addBenchmarkCommands } from './benchmark-commands.ts';
 import { addClientCommands } from './client-commands.ts';
 
 const DEFAULT_DATA = './zoo-data';
+const DATABASE_OPTION = [
+  '--database <url>',
+  'PostgreSQL for metadata, tokens, leaderboards and rate limits, shared by replicas (postgres://user@host:port/db; default $MIM4D_ZOO_DATABASE, else <data>/zoo.sqlite)',
+  process.env.MIM4D_ZOO_DATABASE,
+] as const;
 
 function port(value: string): number {
   const n = Number(value);
@@ -57,6 +62,7 @@ export function buildProgram(): Command {
     .command('serve')
     .description('serve the zoo from a data directory (SQLite metadata + content-addressed blobs)')
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .option(...DATABASE_OPTION)
     .option('--port <port>', 'TCP port (0 picks a free one)', port, 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--max-upload <bytes>', 'largest accepted blob', bytes, 64 * 2 ** 30)
@@ -100,6 +106,7 @@ export function buildProgram(): Command {
     .action(
       async (opts: {
         data: string;
+        database?: string;
         port: number;
         host: string;
         maxUpload: number;
@@ -112,8 +119,9 @@ export function buildProgram(): Command {
         scoringTimeout: number;
         scoringMaxMemoryMb: number;
       }) => {
-        const stores = await openEmbeddedStores(opts.data);
+        const stores = await openZooStores(opts);
         const leaderboards = await Leaderboards.open(stores.dataDir, {
+          store: stores.openLeaderboardStore(),
           log: (line) => process.stderr.write(`${line}\n`),
           quota:
             opts.submissionQuota === 0 ? null : { ...DEFAULT_SUBMISSION_QUOTA, max: opts.submissionQuota },
@@ -126,6 +134,7 @@ export function buildProgram(): Command {
         const running = await startServer({
           blobs: stores.blobs,
           meta: stores.meta,
+          ...(stores.rateLimitStore ? { rateLimitStore: stores.rateLimitStore } : {}),
           leaderboards,
           host: opts.host,
           port: opts.port,
@@ -139,12 +148,14 @@ export function buildProgram(): Command {
           ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
         });
         process.stderr.write(`store check: ${describe(running.startupCheck)}\n`);
-        process.stdout.write(`mim4d-zoo listening on ${running.url} (data: ${stores.dataDir})\n`);
+        process.stdout.write(
+          `mim4d-zoo listening on ${running.url} (data: ${stores.dataDir}${stores.postgres ? `, database: ${stores.postgres.where}` : ''})\n`,
+        );
         const stop = () => {
           void running
             .close()
             .then(() => leaderboards.shutdown())
-            .then(() => stores.meta.close());
+            .then(() => stores.close());
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
@@ -159,35 +170,44 @@ export function buildProgram(): Command {
     .option('--name <name>', 'what the token is for', 'operator')
     .option('--expires <days>', 'the token stops working this many days from now (default: never)', positive)
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
-    .action(async (opts: { scopes: string; name: string; data: string; expires?: number }) => {
-      let scopes: ReturnType<typeof parseScopes> = [];
-      try {
-        scopes = parseScopes(opts.scopes);
-      } catch (error) {
-        program.error(`--scopes: ${(error as Error).message}`);
-      }
-      const stores = await openEmbeddedStores(opts.data);
-      const expiresAt =
-        opts.expires === undefined
-          ? undefined
-          : new Date(Date.now() + opts.expires * 86_400_000).toISOString();
-      const { secret, stored } = createToken(stores.meta, opts.name, scopes, expiresAt ? { expiresAt } : {});
-      const token = await stored;
-      await stores.meta.close();
-      process.stderr.write(
-        `created ${token.id} "${token.name}" with scopes ${token.scopes.join(', ')}${expiresAt ? `, expiring ${expiresAt}` : ''}\n`,
-      );
-      process.stdout.write(`${secret}\n`);
-    });
+    .option(...DATABASE_OPTION)
+    .action(
+      async (opts: { scopes: string; name: string; data: string; database?: string; expires?: number }) => {
+        let scopes: ReturnType<typeof parseScopes> = [];
+        try {
+          scopes = parseScopes(opts.scopes);
+        } catch (error) {
+          program.error(`--scopes: ${(error as Error).message}`);
+        }
+        const stores = await openZooStores(opts);
+        const expiresAt =
+          opts.expires === undefined
+            ? undefined
+            : new Date(Date.now() + opts.expires * 86_400_000).toISOString();
+        const { secret, stored } = createToken(
+          stores.meta,
+          opts.name,
+          scopes,
+          expiresAt ? { expiresAt } : {},
+        );
+        const token = await stored;
+        await stores.close();
+        process.stderr.write(
+          `created ${token.id} "${token.name}" with scopes ${token.scopes.join(', ')}${expiresAt ? `, expiring ${expiresAt}` : ''}\n`,
+        );
+        process.stdout.write(`${secret}\n`);
+      },
+    );
 
   token
     .command('list')
     .description('list tokens: id, name, scopes, created, and revoked or active (secrets are never shown)')
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
-    .action(async (opts: { data: string }) => {
-      const stores = await openEmbeddedStores(opts.data);
+    .option(...DATABASE_OPTION)
+    .action(async (opts: { data: string; database?: string }) => {
+      const stores = await openZooStores(opts);
       const tokens = await stores.meta.listTokens();
-      await stores.meta.close();
+      await stores.close();
       for (const t of tokens) {
         const state = t.revokedAt
           ? `revoked ${t.revokedAt}`
@@ -203,10 +223,11 @@ export function buildProgram(): Command {
     .description('revoke a token by id: it answers 401 from then on (the record stays for provenance)')
     .argument('<id>', 'token id, e.g. tok_0123456789ab (see token list)')
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
-    .action(async (id: string, opts: { data: string }) => {
-      const stores = await openEmbeddedStores(opts.data);
+    .option(...DATABASE_OPTION)
+    .action(async (id: string, opts: { data: string; database?: string }) => {
+      const stores = await openZooStores(opts);
       const revoked = await stores.meta.revokeToken(id);
-      await stores.meta.close();
+      await stores.close();
       if (!revoked) {
         program.error(`no token ${id}; mim4d-zoo token list shows them`);
         return;
@@ -218,13 +239,14 @@ export function buildProgram(): Command {
     .command('fsck')
     .description('re-hash every blob against its name; corrupt ones are quarantined (exit 1 if any is bad)')
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
-    .action(async (opts: { data: string }) => {
-      const stores = await openEmbeddedStores(opts.data);
+    .option(...DATABASE_OPTION)
+    .action(async (opts: { data: string; database?: string }) => {
+      const stores = await openZooStores(opts);
       const integrity = new BlobIntegrity(stores.blobs, stores.meta, (line) =>
         process.stderr.write(`${line}\n`),
       );
       const report = await integrity.check({ full: true });
-      await stores.meta.close();
+      await stores.close();
       process.stdout.write(`${describe(report)}\n`);
       if (report.corrupt.length > 0 || report.missing.length > 0) process.exitCode = 1;
     });
@@ -235,14 +257,15 @@ export function buildProgram(): Command {
       'remove blobs no revision names (uploads whose commit never came), older than a grace period',
     )
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .option(...DATABASE_OPTION)
     .option('--older-than <hours>', 'keep younger blobs: their push may still be under way', count, 24)
-    .action(async (opts: { data: string; olderThan: number }) => {
-      const stores = await openEmbeddedStores(opts.data);
+    .action(async (opts: { data: string; database?: string; olderThan: number }) => {
+      const stores = await openZooStores(opts);
       const integrity = new BlobIntegrity(stores.blobs, stores.meta, (line) =>
         process.stderr.write(`${line}\n`),
       );
       const removed = await integrity.collectGarbage({ olderThanMs: opts.olderThan * 3_600_000 });
-      await stores.meta.close();
+      await stores.close();
       for (const sha256 of removed) process.stdout.write(`removed unreferenced blob ${sha256}\n`);
       process.stdout.write(`${removed.length} unreferenced blob(s) removed\n`);
     });

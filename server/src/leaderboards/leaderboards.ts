@@ -70,10 +70,16 @@ export class Leaderboards {
     this.scoringMaxMemoryMb = options.scoringMaxMemoryMb ?? DEFAULT_SCORING_MAX_MEMORY_MB;
   }
 
-  /** Opens the store in `<data>/zoo.sqlite` and seeds the catalogue benchmarks and baselines missing from it. */
-  static async open(dataDir: string, options: LeaderboardOptions = {}): Promise<Leaderboards> {
+  /**
+   * Opens `store` (default: the one in `<data>/zoo.sqlite`) and seeds the catalogue benchmarks and baselines missing
+   * from it.
+   */
+  static async open(
+    dataDir: string,
+    options: LeaderboardOptions & { store?: LeaderboardStore } = {},
+  ): Promise<Leaderboards> {
     await mkdir(dataDir, { recursive: true });
-    const store = new SqliteLeaderboardStore(join(dataDir, 'zoo.sqlite'));
+    const store = options.store ?? new SqliteLeaderboardStore(join(dataDir, 'zoo.sqlite'));
     await store.seed(BENCHMARKS, BASELINE_ROWS);
     return new Leaderboards(store, dataDir, options);
   }

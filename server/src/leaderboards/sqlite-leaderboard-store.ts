@@ -7,6 +7,8 @@ import type {
   NewSubmission,
   SubmissionQuota,
 } from './leaderboard-store.ts';
+import { rankRows } from './rank-rows.ts';
+import { type RowRow, type SubmissionRow, toRow, toSubmission } from './stored-rows.ts';
 
 /**
  * Append-only schema steps. The metadata store owns SQLite's `user_version`, so these are counted in their own
@@ -74,67 +76,6 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE lb_benchmarks SET spec = json_remove(spec, '$.scoring');
   `,
 ];
-
-interface RowRow {
-  id: string;
-  benchmark: string;
-  name: string;
-  model: string | null;
-  metrics: string;
-  status: RowStatus;
-  provenance: string;
-}
-
-interface SubmissionRow {
-  id: string;
-  benchmark: string;
-  name: string;
-  model: string | null;
-  submitted_by: string;
-  status: Submission['status'];
-  created_at: string;
-  updated_at: string;
-  metrics: string | null;
-  errors: string;
-  row_id: string | null;
-}
-
-const toRow = (r: RowRow): LeaderboardRow => ({
-  id: r.id,
-  benchmark: r.benchmark,
-  name: r.name,
-  ...(r.model ? { model: r.model } : {}),
-  metrics: JSON.parse(r.metrics) as Record<string, number>,
-  status: r.status,
-  provenance: JSON.parse(r.provenance) as LeaderboardRow['provenance'],
-});
-
-const toSubmission = (r: SubmissionRow): Submission => ({
-  id: r.id,
-  benchmark: r.benchmark,
-  name: r.name,
-  ...(r.model ? { model: r.model } : {}),
-  submittedBy: r.submitted_by,
-  status: r.status,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  ...(r.metrics ? { metrics: JSON.parse(r.metrics) as Record<string, number> } : {}),
-  errors: JSON.parse(r.errors) as SubmissionError[],
-  ...(r.row_id ? { rowId: r.row_id } : {}),
-});
-
-/** Best first by the primary metric; rows lacking it keep their stored order at the end. */
-export function rankRows(rows: LeaderboardRow[], benchmark: Benchmark): LeaderboardRow[] {
-  const spec = benchmark.metrics.find((m) => m.key === benchmark.primaryMetric);
-  const sign = spec?.higherIsBetter === false ? 1 : -1;
-  const value = (row: LeaderboardRow) => row.metrics[benchmark.primaryMetric];
-  return [...rows].sort((a, b) => {
-    const va = value(a);
-    const vb = value(b);
-    if (va === undefined || vb === undefined) return (va === undefined ? 1 : 0) - (vb === undefined ? 1 : 0);
-    return sign * (va - vb);
-  });
-}
 
 /** Leaderboards in SQLite (WAL), beside the metadata tables in `zoo.sqlite`. */
 export class SqliteLeaderboardStore implements LeaderboardStore {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Scope } from '../auth/scopes.ts';
 import type { RevisionId, Sha256Hex } from '../names.ts';
@@ -19,6 +18,8 @@ import type {
   VisibleBlob,
 } from './metadata-store.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { revisionId } from './revision-id.ts';
+import { type BlobRow, type TokenRow, toBlob, toToken } from './stored-rows.ts';
 
 interface ModelRow {
   id: number;
@@ -37,38 +38,6 @@ const toModel = (row: ModelRow): ModelRecord => ({
   head: row.head as RevisionId,
 });
 
-interface BlobRow {
-  sha256: Sha256Hex;
-  size: number;
-  fingerprint: string;
-  verified_at: string;
-}
-
-const toBlob = (row: BlobRow): BlobRecord => ({
-  sha256: row.sha256,
-  sizeBytes: row.size,
-  fingerprint: row.fingerprint,
-  verifiedAt: row.verified_at,
-});
-
-interface TokenRow {
-  id: string;
-  name: string;
-  scopes: string;
-  created_at: string;
-  revoked_at: string | null;
-  expires_at: string | null;
-}
-
-const toToken = (row: TokenRow): TokenRecord => ({
-  id: row.id,
-  name: row.name,
-  scopes: JSON.parse(row.scopes) as Scope[],
-  createdAt: row.created_at,
-  ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
-  ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
-});
-
 /** A WHERE condition on `models` that keeps the models `visibility` lets the caller see, with its parameters. */
 function visibleModels(visibility: Visibility): { sql: string; params: string[] } {
   if (visibility.all) return { sql: '1', params: [] };
@@ -78,13 +47,6 @@ function visibleModels(visibility: Visibility): { sql: string; params: string[] 
     sql: `(models.private = 0 OR models.namespace COLLATE NOCASE IN (${namespaces.map(() => '?').join(',')}))`,
     params: namespaces,
   };
-}
-
-/** A revision id is the sha1 of everything the revision says, like a git commit id. */
-function revisionId(commit: NewCommit, createdAt: string): RevisionId {
-  const files = [...commit.files].sort((a, b) => (a.path < b.path ? -1 : 1));
-  const body = JSON.stringify([commit.model, commit.parent, createdAt, commit.message, files, commit.card]);
-  return createHash('sha1').update(body).digest('hex') as RevisionId;
 }
 
 /** SQLite in WAL mode; every multi-row change runs in one transaction, so a crash keeps the last commit or none. */

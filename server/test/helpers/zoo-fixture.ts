@@ -5,19 +5,27 @@ import { join } from 'node:path';
 import type { ModelCard } from '@mim4d/zoo';
 import type { Scope } from '../../src/auth/scopes.ts';
 import { createToken } from '../../src/auth/tokens.ts';
-import { type EmbeddedStores, openEmbeddedStores } from '../../src/embedded-stores.ts';
 import { type RunningServer, startServer } from '../../src/serve.ts';
+import { openZooStores, type ZooStores } from '../../src/zoo-stores.ts';
+import { createTestSchema } from './test-postgres.ts';
 
 export const sha256Hex = (bytes: Uint8Array | string): string =>
   createHash('sha256').update(bytes).digest('hex');
 
+/** Where metadata lives: the embedded SQLite beside the blobs, or a PostgreSQL schema of the test's own. */
+export type Backend = 'sqlite' | 'postgres';
+export const BACKENDS: readonly Backend[] = ['sqlite', 'postgres'];
+
 export interface ZooFixture {
   url: string;
   dataDir: string;
-  stores: EmbeddedStores;
+  backend: Backend;
+  /** The PostgreSQL URL (with the test's schema), for a second replica; undefined on SQLite. */
+  database: string | undefined;
+  stores: ZooStores;
   running: RunningServer;
-  /** A fresh bearer token with these scopes. */
-  token(...scopes: Scope[]): string;
+  /** A fresh bearer token with these scopes, stored. */
+  token(...scopes: Scope[]): Promise<string>;
   request(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
   /** Declares, uploads and commits `files`; returns the new revision id. */
   publish(model: string, files: Record<string, Uint8Array>, options: PublishOptions): Promise<string>;
@@ -32,20 +40,33 @@ export interface PublishOptions {
   private?: boolean;
 }
 
-/** A zoo server on a free loopback port over a fresh temporary data directory (or `dataDir`, reopened). */
+/**
+ * A zoo server on a free loopback port over a fresh temporary data directory (or `dataDir`, reopened), its metadata
+ * in `backend` (default SQLite; PostgreSQL in a fresh schema). `replicaOf` starts a second server on the first one's
+ * data directory and database, which the first one's close removes.
+ */
 export async function startZoo(
-  options: Partial<Parameters<typeof startServer>[0]> & { dataDir?: string } = {},
+  options: Partial<Parameters<typeof startServer>[0]> & {
+    dataDir?: string;
+    backend?: Backend;
+    replicaOf?: ZooFixture;
+  } = {},
 ): Promise<ZooFixture> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mim4d-zoo-test-')));
-  const stores = await openEmbeddedStores(dataDir);
+  const { dataDir: givenDir, backend: givenBackend, replicaOf, ...serverOptions } = options;
+  const backend = replicaOf?.backend ?? givenBackend ?? 'sqlite';
+  const dataDir = replicaOf?.dataDir ?? givenDir ?? (await mkdtemp(join(tmpdir(), 'mim4d-zoo-test-')));
+  const schema = backend === 'postgres' && !replicaOf ? await createTestSchema() : undefined;
+  const database = replicaOf?.database ?? schema?.url;
+  const stores = await openZooStores({ data: dataDir, ...(database ? { database } : {}) });
   const running = await startServer({
     blobs: stores.blobs,
     meta: stores.meta,
+    ...(stores.rateLimitStore ? { rateLimitStore: stores.rateLimitStore } : {}),
     host: '127.0.0.1',
     port: 0,
     rateLimits: false,
     log: () => {},
-    ...options,
+    ...serverOptions,
   });
   const request = (path: string, init: RequestInit & { token?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -55,15 +76,22 @@ export async function startZoo(
   const fixture: ZooFixture = {
     url: running.url,
     dataDir,
+    backend,
+    database,
     stores,
     running,
-    // The embedded SQLite store writes synchronously, so the secret works as soon as it is returned.
-    token: (...scopes) => createToken(stores.meta, 'test', scopes).secret,
+    async token(...scopes) {
+      const { secret, stored } = createToken(stores.meta, 'test', scopes);
+      await stored;
+      return secret;
+    },
     request,
     publish: (model, files, opts) => publishTo(request, model, files, opts),
     async close() {
       await running.close();
-      await stores.meta.close();
+      await stores.close();
+      if (replicaOf) return;
+      await schema?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -53,7 +53,7 @@ describe('leaderboards API', function () {
     assert.ok(benchmark);
     await boards.groundTruth.install(benchmark, gtFile);
     zoo = await startZoo({ dataDir, leaderboards: boards });
-    submitter = zoo.token('read:team');
+    submitter = await zoo.token('read:team');
   });
 
   after(async () => {
@@ -197,14 +197,14 @@ describe('leaderboards API', function () {
     const { submissionId } = (await res.json()) as { submissionId: string };
     await boards.idle();
     assert.equal(
-      (await zoo.request(`/api/v1/submissions/${submissionId}`, { token: zoo.token('read') })).status,
+      (await zoo.request(`/api/v1/submissions/${submissionId}`, { token: await zoo.token('read') })).status,
       404,
     );
     assert.equal((await zoo.request(`/api/v1/submissions/${submissionId}`)).status, 404);
   });
 
   it('takes self-reported rows in fractions, naming bad metrics by JSON pointer', async () => {
-    const author = zoo.token('write:team');
+    const author = await zoo.token('write:team');
     const { files, card } = backboneRevision();
     await zoo.publish('team/run', files, { token: author, card });
     const post = (body: unknown) =>
@@ -305,7 +305,7 @@ describe('leaderboards API', function () {
     await writeFile(gtFile, JSON.stringify(devkitCase.gt));
     await limited.groundTruth.install(benchmark, gtFile);
     const server = await startZoo({ dataDir: dir, leaderboards: limited });
-    const token = server.token('read:team');
+    const token = await server.token('read:team');
     const post = (body: unknown, who = token, headers: Record<string, string> = {}) =>
       server.request(`${DETECTION}/submissions?name=quota`, {
         method: 'POST',
@@ -330,7 +330,10 @@ describe('leaderboards API', function () {
         'Idempotency-Key': 'q1',
       });
       assert.equal(retried.status, 202, 'a retry of the counted submission is not a new one');
-      assert.equal((await post({ meta: META, results: devkitCase.pred }, server.token('read'))).status, 202);
+      assert.equal(
+        (await post({ meta: META, results: devkitCase.pred }, await server.token('read'))).status,
+        202,
+      );
       await limited.idle();
     } finally {
       await limited.close();
@@ -357,7 +360,7 @@ describe('leaderboards API', function () {
     );
     const limited = await startZoo({ dataDir, leaderboards: smallBoards, maxUploadBytes: 1000 });
     try {
-      const token = limited.token('read:team');
+      const token = await limited.token('read:team');
       const body = JSON.stringify({ meta: META, results: { padding: 'x'.repeat(5000) } });
       for (const type of ['application/json', 'application/octet-stream']) {
         const res = await limited.request(`${DETECTION}/submissions?name=big`, {

@@ -50,7 +50,7 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
     await boards.groundTruth.install(hdmap, gtFile);
     await boards.groundTruth.install(bevSeg, await writeStackedMasks(join(work, 'gt'), seg));
     zoo = await startZoo({ dataDir, leaderboards: boards });
-    submitter = zoo.token('read:team');
+    submitter = await zoo.token('read:team');
   });
 
   after(async () => {
@@ -206,7 +206,7 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
       'verified',
     ]);
     const others = (await (
-      await zoo.request(`/api/v1/benchmarks/${BEV_SEG}/submissions`, { token: zoo.token('read') })
+      await zoo.request(`/api/v1/benchmarks/${BEV_SEG}/submissions`, { token: await zoo.token('read') })
     ).json()) as { submissions: Submission[] };
     assert.deepEqual(others.submissions, [], "another token sees none of this token's submissions");
   });

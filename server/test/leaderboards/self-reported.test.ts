@@ -28,7 +28,7 @@ describe('self-reported rows', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-self-reported-'));
     boards = await Leaderboards.open(dataDir, { quota: { max: 2, windowMs: 3600_000 } });
     zoo = await startZoo({ dataDir, leaderboards: boards });
-    writer = zoo.token('write:team');
+    writer = await zoo.token('write:team');
     const { files, card } = backboneRevision();
     await zoo.publish('team/run', files, { token: writer, card });
   });
@@ -38,12 +38,12 @@ describe('self-reported rows', () => {
   });
 
   it('needs a model the token may write to', async () => {
-    const reader = zoo.token('read');
+    const reader = await zoo.token('read');
     const unnamed = await report(writer, { name: 'no model' });
     assert.equal(unnamed.status, 422);
     assert.equal(((await unnamed.json()) as { errors: { path: string }[] }).errors[0].path, '/model');
     assert.equal((await report(reader, { name: 'flood', model: 'team/run' })).status, 403);
-    assert.equal((await report(zoo.token('write:other'), { model: 'team/run' })).status, 403);
+    assert.equal((await report(await zoo.token('write:other'), { model: 'team/run' })).status, 403);
   });
 
   it('counts against the submission quota', async () => {

@@ -30,7 +30,7 @@ describe('mim4d-zoo submit', function () {
     zoo = await startZoo({ dataDir, leaderboards: boards });
     env = {
       MIM4D_ZOO_ENDPOINT: zoo.url,
-      MIM4D_ZOO_TOKEN: zoo.token('read'),
+      MIM4D_ZOO_TOKEN: await zoo.token('read'),
       MIM4D_ZOO_CONFIG: join(work, 'zoo.json'),
       MIM4D_ZOO_CACHE: join(work, 'cache'),
     };

@@ -29,7 +29,7 @@ describe('web pages in headless Chromium', function () {
     const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-web-'));
     boards = await Leaderboards.open(dataDir);
     zoo = await startZoo({ dataDir, leaderboards: boards });
-    const writer = zoo.token('write:team');
+    const writer = await zoo.token('write:team');
     await zoo.publish('team/mim4d-r50', published.files, { token: writer, card: published.card });
     await zoo.publish('team/hidden-model', published.files, {
       token: writer,
@@ -106,7 +106,7 @@ describe('web pages in headless Chromium', function () {
 
   it('shows private models and their rows to a visitor whose token may read them', async () => {
     const context = await browser.newContext({
-      extraHTTPHeaders: { Authorization: `Bearer ${zoo.token('read:team')}` },
+      extraHTTPHeaders: { Authorization: `Bearer ${await zoo.token('read:team')}` },
     });
     try {
       const reader = await context.newPage();
@@ -130,7 +130,7 @@ describe('web pages in headless Chromium', function () {
     const gt = join(zoo.dataDir, 'map-gt.json');
     await writeFile(gt, JSON.stringify(map.gt));
     await boards.groundTruth.install(hdmap, gt);
-    const submitter = zoo.token('read:team');
+    const submitter = await zoo.token('read:team');
     const submit = async (name: string, body: object) => {
       const res = await zoo.request(`/api/v1/benchmarks/${HDMAP}/submissions?name=${name}`, {
         method: 'POST',

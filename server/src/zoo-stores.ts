@@ -1,0 +1,50 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type EmbeddedStores, openEmbeddedStores } from './embedded-stores.ts';
+import type { LeaderboardStore } from './leaderboards/leaderboard-store.ts';
+import { PostgresLeaderboardStore } from './leaderboards/postgres-leaderboard-store.ts';
+import { SqliteLeaderboardStore } from './leaderboards/sqlite-leaderboard-store.ts';
+import { PostgresMetadataStore } from './metadata/postgres-metadata-store.ts';
+import { PostgresRateLimitStore } from './postgres/postgres-rate-limit-store.ts';
+import { ZooPostgres } from './postgres/zoo-postgres.ts';
+import type { RateLimitStoreFactory } from './rate-limits.ts';
+import { FsBlobStore } from './storage/fs-blob-store.ts';
+
+export interface ZooStores extends EmbeddedStores {
+  /** The shared PostgreSQL database when `--database` named one; absent for the embedded SQLite. */
+  postgres?: ZooPostgres;
+  /** Rate-limit counters in the shared database; absent: each server counts in its own memory. */
+  rateLimitStore?: RateLimitStoreFactory;
+  /** A leaderboard store in the same database as the metadata. */
+  openLeaderboardStore(): LeaderboardStore;
+  /** Closes the metadata store and the database connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The stores a server or an operator command works on: metadata in `<data>/zoo.sqlite` by default, or in the
+ * PostgreSQL database at `database` (a postgres:// URL), which every replica of a scaled-out zoo shares. Blobs stay
+ * under `<data>/blobs/` either way.
+ */
+export async function openZooStores(options: { data: string; database?: string }): Promise<ZooStores> {
+  if (options.database === undefined) {
+    const embedded = await openEmbeddedStores(options.data);
+    return {
+      ...embedded,
+      openLeaderboardStore: () => new SqliteLeaderboardStore(join(embedded.dataDir, 'zoo.sqlite')),
+      close: () => embedded.meta.close(),
+    };
+  }
+  const dataDir = resolve(options.data);
+  await mkdir(dataDir, { recursive: true });
+  const postgres = await ZooPostgres.open(options.database);
+  return {
+    dataDir,
+    blobs: await FsBlobStore.open(dataDir),
+    meta: new PostgresMetadataStore(postgres),
+    postgres,
+    rateLimitStore: (bucket) => new PostgresRateLimitStore(postgres, bucket),
+    openLeaderboardStore: () => new PostgresLeaderboardStore(postgres),
+    close: () => postgres.close(),
+  };
+}
