@@ -103,3 +103,37 @@ describe('rate limits shared by replicas', () => {
     assert.deepEqual(statuses, [200, 200, 200, 429]);
   });
 });
+
+describe('submission quotas shared by replicas', () => {
+  let a: ZooFixture;
+  let b: ZooFixture;
+
+  before(async () => {
+    const boards = { quota: { max: 2, windowMs: 3_600_000 } };
+    a = await startZoo({ backend: 'postgres', boards });
+    b = await startZoo({ replicaOf: a, boards });
+  });
+  after(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('lets a token take its quota once, however its concurrent reports spread over the replicas', async () => {
+    const writer = await a.token('write:team');
+    const { files, card } = backboneRevision();
+    await a.publish('team/run', files, { token: writer, card });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? b : a).request('/api/v1/benchmarks/nuscenes-detection@v1/self-reported', {
+          method: 'POST',
+          token: writer,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ model: 'team/run', name: `run ${i}`, source: 'log', metrics: { NDS: 0.5 } }),
+        }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 201).length, 2);
+    assert.equal(statuses.filter((s) => s === 429).length, 38);
+  });
+});

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ModelCard } from '@mim4d/zoo';
 import type { Scope } from '../../src/auth/scopes.ts';
 import { createToken } from '../../src/auth/tokens.ts';
+import { type LeaderboardOptions, Leaderboards } from '../../src/leaderboards/leaderboards.ts';
 import { type RunningServer, startServer } from '../../src/serve.ts';
 import { openZooStores, type ZooStores } from '../../src/zoo-stores.ts';
 import { createTestSchema } from './test-postgres.ts';
@@ -24,6 +25,8 @@ export interface ZooFixture {
   database: string | undefined;
   stores: ZooStores;
   running: RunningServer;
+  /** The leaderboards `boards` asked for. */
+  leaderboards: Leaderboards | undefined;
   /** A fresh bearer token with these scopes, stored. */
   token(...scopes: Scope[]): Promise<string>;
   request(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
@@ -50,14 +53,19 @@ export async function startZoo(
     dataDir?: string;
     backend?: Backend;
     replicaOf?: ZooFixture;
+    /** Serves leaderboards from the fixture's own database, with these options (the fixture closes them). */
+    boards?: LeaderboardOptions;
   } = {},
 ): Promise<ZooFixture> {
-  const { dataDir: givenDir, backend: givenBackend, replicaOf, ...serverOptions } = options;
+  const { dataDir: givenDir, backend: givenBackend, replicaOf, boards, ...serverOptions } = options;
   const backend = replicaOf?.backend ?? givenBackend ?? 'sqlite';
   const dataDir = replicaOf?.dataDir ?? givenDir ?? (await mkdtemp(join(tmpdir(), 'mim4d-zoo-test-')));
   const schema = backend === 'postgres' && !replicaOf ? await createTestSchema() : undefined;
   const database = replicaOf?.database ?? schema?.url;
   const stores = await openZooStores({ data: dataDir, ...(database ? { database } : {}) });
+  const leaderboards = boards
+    ? await Leaderboards.open(dataDir, { ...boards, store: stores.openLeaderboardStore() })
+    : undefined;
   const running = await startServer({
     blobs: stores.blobs,
     meta: stores.meta,
@@ -66,6 +74,7 @@ export async function startZoo(
     port: 0,
     rateLimits: false,
     log: () => {},
+    ...(leaderboards ? { leaderboards } : {}),
     ...serverOptions,
   });
   const request = (path: string, init: RequestInit & { token?: string } = {}) => {
@@ -80,6 +89,7 @@ export async function startZoo(
     database,
     stores,
     running,
+    leaderboards,
     async token(...scopes) {
       const { secret, stored } = createToken(stores.meta, 'test', scopes);
       await stored;
@@ -89,6 +99,7 @@ export async function startZoo(
     publish: (model, files, opts) => publishTo(request, model, files, opts),
     async close() {
       await running.close();
+      await leaderboards?.close();
       await stores.close();
       if (replicaOf) return;
       await schema?.drop();
