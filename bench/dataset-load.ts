@@ -5,6 +5,8 @@
  * same run, the time to only `readFile` + `JSON.parse` the same tables (no validation, no indexes). Times are
  * wall and CPU (user + system, all threads); opening and parsing are best of 3 by CPU time.
  *
+ * The key-frame images are decoded again by jpeg-js, the decoder the reader used before sharp, as the reference.
+ *
  * A second part times the table reader on a generated sample_data-like table of --table-mb megabytes against
  * `JSON.parse` and against stream-json (the streaming library the reader would otherwise use).
  *
@@ -18,6 +20,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DEFAULT_SPEC, writeTinyDataroot } from '@mim4d/dataset/testing';
+import jpeg from 'jpeg-js';
 import streamJson from 'stream-json';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import {
@@ -92,6 +95,7 @@ async function benchDataroot(dataroot: string, version: string): Promise<void> {
   let boxes = 0;
   let decodeWallMs = 0;
   let decodeCpuMs = 0;
+  const imagePaths: string[] = [];
   const [, walkMs] = await timed(async () => {
     for (const sample of nusc.tables.sample) {
       const frames = sampleFrames(nusc, sample.token, { frames: FRAMES });
@@ -99,6 +103,7 @@ async function benchDataroot(dataroot: string, version: string): Promise<void> {
       const [, decode] = await timed(async () => {
         for (const cam of frames.cameras[0]) {
           const image = await readImage(cam.path);
+          imagePaths.push(cam.path);
           images++;
           pixels += image.width * image.height;
         }
@@ -120,6 +125,13 @@ async function benchDataroot(dataroot: string, version: string): Promise<void> {
   );
   console.log(
     `    of which image read + decode: ${secs(decodeWallMs)} wall, ${secs(decodeCpuMs)} CPU for ${images} images (${(pixels / images / 1e3).toFixed(0)} kpx each), ${(decodeCpuMs / images).toFixed(2)} ms CPU/image`,
+  );
+  const [, reference] = await timed(async () => {
+    for (const path of imagePaths)
+      jpeg.decode(await readFile(path), { useTArray: true, formatAsRGBA: false });
+  });
+  console.log(
+    `    reference, the same reads decoded by jpeg-js (the decoder before sharp): ${secs(reference.wallMs)} wall, ${secs(reference.cpuMs)} CPU, ${(reference.cpuMs / images).toFixed(2)} ms CPU/image; sharp takes ${((decodeCpuMs / reference.cpuMs) * 100).toFixed(0)} % of its CPU time (${(reference.cpuMs / decodeCpuMs).toFixed(1)}x)`,
   );
   console.log(`    ${boxes} GT boxes`);
 }

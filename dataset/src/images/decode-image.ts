@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+import sharp from 'sharp';
 
 /** An 8-bit RGB image, row-major, 3 bytes per pixel. */
 export interface RgbImage {
@@ -9,44 +8,37 @@ export interface RgbImage {
   readonly data: Uint8Array;
 }
 
-/** nuScenes camera frames are 1600x900; jpeg-js' default 100 MP cap would also pass, this keeps memory bounded. */
-const MAX_RESOLUTION_MP = 50;
+/** nuScenes camera frames are 1.44 MP; the cap keeps a hostile header from reserving gigabytes. */
+const MAX_INPUT_PIXELS = 50e6;
 
-function rgbaToRgb(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  const rgb = new Uint8Array(width * height * 3);
-  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
-    rgb[j] = rgba[i];
-    rgb[j + 1] = rgba[i + 1];
-    rgb[j + 2] = rgba[i + 2];
-  }
-  return rgb;
-}
-
-/** Decodes JPEG (jpeg-js) or PNG (pngjs) bytes; `source` names the file in errors. */
-export function decodeImage(bytes: Uint8Array, source: string): RgbImage {
+/**
+ * Decodes JPEG or PNG bytes to 8-bit RGB with libvips (sharp): 4-5x faster than jpeg-js on our 400x225 frames and
+ * on nuScenes' 1600x900 ones, and the libjpeg-turbo decoder the reference pipelines read images with. Palette, grey
+ * and 16-bit PNGs come out as 8-bit RGB; alpha is dropped, not composited. `source` names the file in errors.
+ */
+export async function decodeImage(bytes: Uint8Array, source: string): Promise<RgbImage> {
   const isPng =
     bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!isPng && !isJpeg) {
+    throw new Error(
+      `${source}: not a JPEG or PNG image (starts with bytes ${Buffer.from(bytes.subarray(0, 4)).toString('hex') || 'none: empty file'})`,
+    );
+  }
   try {
-    if (isJpeg) {
-      const { width, height, data } = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: false,
-        maxResolutionInMP: MAX_RESOLUTION_MP,
-      });
-      return { width, height, data };
-    }
-    if (isPng) {
-      // pngjs expands palette, grey and 16-bit images to 8-bit RGBA.
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { width: png.width, height: png.height, data: rgbaToRgb(png.data, png.width, png.height) };
-    }
+    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
   } catch (err) {
     throw new Error(`${source}: cannot decode ${isPng ? 'PNG' : 'JPEG'}: ${(err as Error).message}`);
   }
-  throw new Error(
-    `${source}: not a JPEG or PNG image (starts with bytes ${Buffer.from(bytes.subarray(0, 4)).toString('hex') || 'none: empty file'})`,
-  );
 }
 
 export async function readImage(path: string): Promise<RgbImage> {

@@ -21,7 +21,7 @@ export interface Lighting {
 }
 
 export interface RenderedImage {
-  /** RGBA, row-major, as jpeg-js encodes it. */
+  /** RGBA, row-major, as the JPEG encoder takes it. */
   rgba: Uint8Array;
   /** Per agent id: pixels its parts cover ignoring occlusion, and pixels where it is the nearest surface. */
   covered: Uint32Array;

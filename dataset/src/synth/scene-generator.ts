@@ -74,7 +74,7 @@ export function buildWorld(seed: number, location: MapLocation): World {
   return { town, ground: rasteriseGround(town), buildings: townBoxes(town) };
 }
 
-/** Per-process state reused across scenes: worlds by location, the renderer's buffers, the JPEG tables. */
+/** Per-process state reused across scenes: worlds by location, the renderer's buffers, the JPEG settings. */
 export class SceneContext {
   private readonly worlds = new Map<MapLocation, World>();
   readonly renderer: CameraRenderer;
@@ -270,7 +270,7 @@ async function renderScene(job: SceneJob): Promise<void> {
           }
         }
         filename = `${folderName}/${channel}/${logfile}__${channel}__${capture.timestampUs}.jpg`;
-        files.write(filename, job.jpeg.encode(image.rgba, options.width, options.height));
+        files.write(filename, await job.jpeg.encode(image.rgba, options.width, options.height));
       } else {
         const lidarToGlobal = LIDAR_TO_EGO.andThen(egoToGlobal);
         const sweep = scanLidar(

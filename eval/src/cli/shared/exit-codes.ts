@@ -19,7 +19,7 @@ export class InputError extends Error {
 
   // The module can be loaded twice in one process (under tsx, a module imported on demand by CommonJS-compiled
   // code is a second, ES module instance), so `instanceof` asks for the brand, not for this prototype.
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && INPUT_ERROR in value;
   }
 }
