@@ -3,18 +3,17 @@ import { parseScopes } from '../auth/scopes.ts';
 import { createToken } from '../auth/tokens.ts';
 import { BlobIntegrity, type IntegrityReport } from '../blob-integrity.ts';
 import { DEFAULT_SUBMISSION_QUOTA, Leaderboards } from '../leaderboards/leaderboards.ts';
+import { ScoringJobs } from '../leaderboards/scoring-jobs.ts';
 import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/scoring-process.ts';
 import { startServer } from '../serve.ts';
 import { openZooStores } from '../zoo-stores.ts';
 import { addBenchmarkCommands } from './benchmark-commands.ts';
 import { addClientCommands } from './client-commands.ts';
+import { DATABASE_OPTION, JOB_EXPIRY_MARGIN_S } from './database-option.ts';
+import { positive } from './option-parsers.ts';
+import { addWorkerCommand } from './worker-command.ts';
 
 const DEFAULT_DATA = './zoo-data';
-const DATABASE_OPTION = [
-  '--database <url>',
-  'PostgreSQL for metadata, tokens, leaderboards and rate limits, shared by replicas (postgres://user@host:port/db; default $MIM4D_ZOO_DATABASE, else <data>/zoo.sqlite)',
-  process.env.MIM4D_ZOO_DATABASE,
-] as const;
 
 function port(value: string): number {
   const n = Number(value);
@@ -26,12 +25,6 @@ function port(value: string): number {
 function count(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a count is an integer from 0 up');
-  return n;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('use an integer from 1 up');
   return n;
 }
 
@@ -120,8 +113,15 @@ export function buildProgram(): Command {
         scoringMaxMemoryMb: number;
       }) => {
         const stores = await openZooStores(opts);
+        // With a shared database, `mim4d-zoo worker` processes score; without, this process does.
+        const jobs =
+          stores.postgres &&
+          (await ScoringJobs.open(stores.postgres, {
+            expireInSeconds: opts.scoringTimeout * 60 + JOB_EXPIRY_MARGIN_S,
+          }));
         const leaderboards = await Leaderboards.open(stores.dataDir, {
           store: stores.openLeaderboardStore(),
+          ...(jobs ? { jobs } : {}),
           log: (line) => process.stderr.write(`${line}\n`),
           quota:
             opts.submissionQuota === 0 ? null : { ...DEFAULT_SUBMISSION_QUOTA, max: opts.submissionQuota },
@@ -155,6 +155,7 @@ export function buildProgram(): Command {
           void running
             .close()
             .then(() => leaderboards.shutdown())
+            .then(() => jobs?.stop({ graceful: false }))
             .then(() => stores.close());
         };
         process.once('SIGINT', stop);
@@ -271,6 +272,7 @@ export function buildProgram(): Command {
     });
 
   addBenchmarkCommands(program, DEFAULT_DATA);
+  addWorkerCommand(program, DEFAULT_DATA);
   addClientCommands(program);
   return program;
 }

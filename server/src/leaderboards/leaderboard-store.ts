@@ -54,6 +54,10 @@ export interface LeaderboardStore {
   markScoring(id: string): Promise<void>;
   /** Puts submissions a stopped process was scoring back in the queue; returns the queue, oldest first. */
   requeueUnfinished(): Promise<Submission[]>;
+  /**
+   * markFailed and markScored leave a submission that is already verified or failed as it is, so a job retried after
+   * its worker died once it had recorded the outcome adds no second row.
+   */
   markFailed(id: string, errors: SubmissionError[]): Promise<void>;
   /** Records the metrics and the verified row in one transaction. */
   markScored(id: string, metrics: Record<string, number>, row: LeaderboardRow): Promise<void>;

@@ -7,6 +7,7 @@ import type { Benchmark, LeaderboardRow, Submission } from './benchmark.ts';
 import { BASELINE_ROWS, BENCHMARKS } from './catalogue.ts';
 import { GroundTruthStore, type InstalledGroundTruth } from './ground-truth.ts';
 import type { LeaderboardStore, SubmissionQuota } from './leaderboard-store.ts';
+import type { ScoringJobs } from './scoring-jobs.ts';
 import {
   DEFAULT_SCORING_MAX_MEMORY_MB,
   type ScoringOutcome,
@@ -32,6 +33,8 @@ export interface LeaderboardOptions {
   scoringTimeoutMs?: number;
   /** Memory cap of the scoring process in MiB (heap and resident size); a submission that needs more fails. Default 2048. */
   scoringMaxMemoryMb?: number;
+  /** Hands scoring to `mim4d-zoo worker` processes through these jobs; left out, this process scores. */
+  jobs?: ScoringJobs;
 }
 
 /** `word` as one POSIX shell word, so a printed command can be pasted as it is. */
@@ -53,6 +56,7 @@ export class Leaderboards {
   private readonly maxUnpackedBytes: number;
   private readonly scoringTimeoutMs: number;
   private readonly scoringMaxMemoryMb: number;
+  private readonly jobs: ScoringJobs | undefined;
   private queue: Promise<void> = Promise.resolve();
   private running: ScoringProcess | undefined;
   private stopping = false;
@@ -68,6 +72,7 @@ export class Leaderboards {
     this.maxUnpackedBytes = options.maxUnpackedBytes ?? 64 * 2 ** 30;
     this.scoringTimeoutMs = options.scoringTimeoutMs ?? 2 * 3600 * 1000;
     this.scoringMaxMemoryMb = options.scoringMaxMemoryMb ?? DEFAULT_SCORING_MAX_MEMORY_MB;
+    this.jobs = options.jobs;
   }
 
   /**
@@ -127,6 +132,8 @@ export class Leaderboards {
    * upload never finished. Only the serving process calls this: operator commands open the store alongside it.
    */
   async resumeUnfinished(): Promise<void> {
+    // Jobs outlive the process that queued them; another replica may be receiving the bodies of queued ones.
+    if (this.jobs) return;
     for (const submission of await this.store.requeueUnfinished()) {
       if (existsSync(this.bodyPath(submission.id))) {
         void this.enqueue(submission);
@@ -141,6 +148,7 @@ export class Leaderboards {
 
   /** Queues the scoring of a submission whose body is complete; the store records each state change. */
   enqueue(submission: Submission): Promise<void> {
+    if (this.jobs) return this.jobs.send(submission.id);
     const job = this.queue
       .then(() => this.score(submission))
       .catch((error: Error) => this.log(`submission ${submission.id}: ${error.stack ?? error}`));
@@ -158,10 +166,29 @@ export class Leaderboards {
     return this.running?.pid;
   }
 
+  /**
+   * Scores a submission taken from the jobs, in this process's turn. One already verified or failed is left as it is:
+   * its job came back because the worker that scored it died before it could report the job done.
+   */
+  async scoreJob(submissionId: string): Promise<void> {
+    const submission = await this.store.getSubmission(submissionId);
+    if (!submission) throw new Error(`scoring job for submission ${submissionId}, which does not exist`);
+    if (submission.status === 'verified' || submission.status === 'failed') {
+      this.log(`submission ${submissionId} is already ${submission.status}; not scored again`);
+      return;
+    }
+    const job = this.queue.then(() => this.score(submission));
+    this.queue = job.catch(() => {});
+    await job;
+    if (this.stopping)
+      throw new Error(`stopped while scoring submission ${submissionId}; its job goes back to the queue`);
+  }
+
   private async score(submission: Submission): Promise<void> {
     // A submission cut short by shutdown keeps its body and is queued again by the next resumeUnfinished.
     if (this.stopping) return;
     await this.store.markScoring(submission.id);
+    this.log(`scoring submission ${submission.id}`);
     const outcome = await this.evaluate(submission);
     if (this.stopping) return;
     if (outcome.kind === 'scored') {

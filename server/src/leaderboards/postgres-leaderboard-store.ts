@@ -203,13 +203,22 @@ export class PostgresLeaderboardStore implements LeaderboardStore {
 
   async markFailed(id: string, errors: SubmissionError[]): Promise<void> {
     await this.db.query(
-      "UPDATE lb_submissions SET status = 'failed', errors = $1, updated_at = $2 WHERE id = $3",
+      `UPDATE lb_submissions SET status = 'failed', errors = $1, updated_at = $2
+         WHERE id = $3 AND status IN ('queued', 'scoring')`,
       [JSON.stringify(errors), new Date().toISOString(), id],
     );
   }
 
   async markScored(id: string, metrics: Record<string, number>, row: LeaderboardRow): Promise<void> {
     await this.db.transaction(async (client) => {
+      // The row lock makes two workers finishing the same submission record it one after the other; the second
+      // finds it verified and adds nothing.
+      const current = await client.query<{ status: Submission['status'] }>(
+        'SELECT status FROM lb_submissions WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      const status = current.rows[0]?.status;
+      if (status !== 'queued' && status !== 'scoring') return;
       await client.query(INSERT_ROW, rowParams(row));
       await client.query(
         "UPDATE lb_submissions SET status = 'verified', metrics = $1, row_id = $2, updated_at = $3 WHERE id = $4",

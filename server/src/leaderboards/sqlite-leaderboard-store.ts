@@ -272,12 +272,19 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
 
   async markFailed(id: string, errors: SubmissionError[]): Promise<void> {
     this.db
-      .prepare("UPDATE lb_submissions SET status = 'failed', errors = ?, updated_at = ? WHERE id = ?")
+      .prepare(
+        `UPDATE lb_submissions SET status = 'failed', errors = ?, updated_at = ?
+           WHERE id = ? AND status IN ('queued', 'scoring')`,
+      )
       .run(JSON.stringify(errors), new Date().toISOString(), id);
   }
 
   async markScored(id: string, metrics: Record<string, number>, row: LeaderboardRow): Promise<void> {
     this.db.transaction(() => {
+      const current = this.db.prepare('SELECT status FROM lb_submissions WHERE id = ?').get(id) as
+        | { status: Submission['status'] }
+        | undefined;
+      if (current?.status !== 'queued' && current?.status !== 'scoring') return;
       this.db
         .prepare(
           `INSERT INTO lb_rows (id, benchmark, name, model, metrics, status, provenance)

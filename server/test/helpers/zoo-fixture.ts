@@ -6,6 +6,7 @@ import type { ModelCard } from '@mim4d/zoo';
 import type { Scope } from '../../src/auth/scopes.ts';
 import { createToken } from '../../src/auth/tokens.ts';
 import { type LeaderboardOptions, Leaderboards } from '../../src/leaderboards/leaderboards.ts';
+import { ScoringJobs } from '../../src/leaderboards/scoring-jobs.ts';
 import { type RunningServer, startServer } from '../../src/serve.ts';
 import { openZooStores, type ZooStores } from '../../src/zoo-stores.ts';
 import { createTestSchema } from './test-postgres.ts';
@@ -55,16 +56,31 @@ export async function startZoo(
     replicaOf?: ZooFixture;
     /** Serves leaderboards from the fixture's own database, with these options (the fixture closes them). */
     boards?: LeaderboardOptions;
+    /** PostgreSQL only: `boards` hand scoring to worker processes through jobs expiring after this long. */
+    scoringJobs?: { expireInSeconds: number };
   } = {},
 ): Promise<ZooFixture> {
-  const { dataDir: givenDir, backend: givenBackend, replicaOf, boards, ...serverOptions } = options;
+  const {
+    dataDir: givenDir,
+    backend: givenBackend,
+    replicaOf,
+    boards,
+    scoringJobs,
+    ...serverOptions
+  } = options;
   const backend = replicaOf?.backend ?? givenBackend ?? 'sqlite';
   const dataDir = replicaOf?.dataDir ?? givenDir ?? (await mkdtemp(join(tmpdir(), 'mim4d-zoo-test-')));
   const schema = backend === 'postgres' && !replicaOf ? await createTestSchema() : undefined;
   const database = replicaOf?.database ?? schema?.url;
   const stores = await openZooStores({ data: dataDir, ...(database ? { database } : {}) });
+  const jobs =
+    scoringJobs && stores.postgres ? await ScoringJobs.open(stores.postgres, scoringJobs) : undefined;
   const leaderboards = boards
-    ? await Leaderboards.open(dataDir, { ...boards, store: stores.openLeaderboardStore() })
+    ? await Leaderboards.open(dataDir, {
+        ...boards,
+        store: stores.openLeaderboardStore(),
+        ...(jobs ? { jobs } : {}),
+      })
     : undefined;
   const running = await startServer({
     blobs: stores.blobs,
@@ -100,6 +116,7 @@ export async function startZoo(
     async close() {
       await running.close();
       await leaderboards?.close();
+      await jobs?.stop({ graceful: false });
       await stores.close();
       if (replicaOf) return;
       await schema?.drop();

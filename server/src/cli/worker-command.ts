@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { Leaderboards } from '../leaderboards/leaderboards.ts';
+import { ScoringJobs } from '../leaderboards/scoring-jobs.ts';
+import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/scoring-process.ts';
+import { openZooStores } from '../zoo-stores.ts';
+import { DATABASE_OPTION, JOB_EXPIRY_MARGIN_S } from './database-option.ts';
+import { positive } from './option-parsers.ts';
+
+/**
+ * `mim4d-zoo worker`: scores submissions that `serve --database` replicas queued, one at a time, on any machine that
+ * reaches the database and sees the data directory (submission bodies and ground truth live there).
+ */
+export function addWorkerCommand(program: Command, defaultData: string): void {
+  program
+    .command('worker')
+    .description('score queued submissions from the PostgreSQL job queue (run any number, on any machine)')
+    .option('--data <dir>', 'data directory the servers write submissions to (shared)', defaultData)
+    .option(...DATABASE_OPTION)
+    .option(
+      '--scoring-timeout <minutes>',
+      'stop scoring a submission (and fail it) after this many minutes; keep it equal to the servers',
+      positive,
+      120,
+    )
+    .option(
+      '--scoring-max-memory-mb <MiB>',
+      'memory cap of the scoring process (its heap and resident size); a submission that needs more fails',
+      positive,
+      DEFAULT_SCORING_MAX_MEMORY_MB,
+    )
+    .action(
+      async (opts: {
+        data: string;
+        database?: string;
+        scoringTimeout: number;
+        scoringMaxMemoryMb: number;
+      }) => {
+        if (opts.database === undefined) {
+          program.error('mim4d-zoo worker needs --database postgres://... (the servers queue jobs there)');
+          return;
+        }
+        const stores = await openZooStores(opts);
+        const postgres = stores.postgres as NonNullable<typeof stores.postgres>;
+        const log = (line: string) => process.stderr.write(`${line}\n`);
+        const boards = await Leaderboards.open(stores.dataDir, {
+          store: stores.openLeaderboardStore(),
+          log,
+          scoringTimeoutMs: opts.scoringTimeout * 60_000,
+          scoringMaxMemoryMb: opts.scoringMaxMemoryMb,
+        });
+        const jobs = await ScoringJobs.open(postgres, {
+          expireInSeconds: opts.scoringTimeout * 60 + JOB_EXPIRY_MARGIN_S,
+        });
+        await jobs.work((id) => boards.scoreJob(id));
+        process.stdout.write(
+          `mim4d-zoo worker ${process.pid} waiting for jobs (database: ${postgres.where})\n`,
+        );
+        const stop = () => {
+          // The running scoring is killed; its job fails and goes back to the queue for another worker.
+          void boards
+            .shutdown()
+            .then(() => jobs.stop({ graceful: true }))
+            .then(() => stores.close());
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
+}
