@@ -21,23 +21,32 @@
  * Each configuration runs in a child process of its own, so that its peak RSS is its own: the wasm heap only
  * grows, and a process that had run `tiny` would report `tiny`'s memory for every configuration after it.
  *
+ * Data parallelism (`--workers 1,2`): each configuration also runs, in a process of its own per worker count W, the
+ * training loop's step over W samples on W threads (the main one and W - 1 workers, each with its own runtime and
+ * model replica: StepGradientRunner, then clipping, AdamW and the weights sent back to the workers), timed over the
+ * same steps; CPU time counts every thread of the process. A last table sets the counts side by side: step time,
+ * samples per second and the speed-up over one thread, by wall and by CPU clock, and each process's peak RSS.
+ *
  * The heads fine-tune on a synthetic dataroot generated into a temporary folder (`mim4d data synth`'s image size;
  * --scenes x --samples, whose default 4 scenes cover mini_train and mini_val), or on --dataroot. Every training
  * sample is decoded into the sample cache before timing, as in any fine-tune longer than one pass over them, and
  * the per-sample decoding time is printed beside the step.
  *
  *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--heads detection,hdmap,bev-seg|none] [--steps 3]
- *     [--rays-per-camera N] [--backend auto|wasm|cpu] [--scenes 4] [--samples 10] [--dataroot DIR --version V]
+ *     [--workers 1,2] [--rays-per-camera N] [--backend auto|wasm|cpu] [--scenes 4] [--samples 10]
+ *     [--dataroot DIR --version V]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { toyScene } from '@mim4d/pretrain/testing';
 import { generateSynthDataset, SYNTH_DEFAULTS } from '../dataset/src/index.ts';
 import {
+  BEV_SEG_LOSS_TERMS,
   BevSegmenter,
   BevSegSamples,
   bevSegTrainingTask,
@@ -46,14 +55,26 @@ import {
 import { loadDetectionConfig } from '../heads/detection/src/config.ts';
 import { DetectionSamples } from '../heads/detection/src/data/detection-samples.ts';
 import { UvtrDetector } from '../heads/detection/src/model/detector.ts';
-import { detectionTrainingTask } from '../heads/detection/src/train/finetune-detection.ts';
-import { openFinetuneSplits } from '../heads/finetune/src/index.ts';
-import { HdMapModel, HdMapSamples, hdMapTrainingTask, loadHdMapConfig } from '../heads/hdmap/src/index.ts';
+import {
+  DETECTION_LOSS_TERMS,
+  detectionTrainingTask,
+} from '../heads/detection/src/train/finetune-detection.ts';
+import { type FinetuneSplitOptions, openFinetuneSplits } from '../heads/finetune/src/index.ts';
+import {
+  HDMAP_LOSS_TERMS,
+  HdMapModel,
+  HdMapSamples,
+  hdMapTrainingTask,
+  loadHdMapConfig,
+} from '../heads/hdmap/src/index.ts';
 import { initBackend, type ParamStore, parseBackendPreference, SeededRandom, tf } from '../nn/src/index.ts';
 import { loadConfig, type Mim4dConfig } from '../pretrain/src/config/index.ts';
-import { Mim4dModel, totalLoss } from '../pretrain/src/model/mim4d.ts';
+import { lossTermNames, Mim4dModel, totalLoss } from '../pretrain/src/model/mim4d.ts';
 import { AdamW, clipGradNorm } from '../pretrain/src/train/adamw.ts';
-import type { TrainingTask } from '../pretrain/src/train/training-loop.ts';
+import type { ModuleCall } from '../pretrain/src/train/module-call.ts';
+import { StepGradientRunner } from '../pretrain/src/train/step-gradients.ts';
+import { pretrainTask } from '../pretrain/src/train/trainer.ts';
+import type { TrainingTask } from '../pretrain/src/train/training-task.ts';
 import { countFlops } from './kernel-flops.ts';
 import { timeKernels } from './kernel-time.ts';
 
@@ -65,6 +86,7 @@ const { values } = parseArgs({
     configs: { type: 'string', default: 'micro,tiny' },
     heads: { type: 'string', default: HEADS.join(',') },
     steps: { type: 'string', default: '3' },
+    workers: { type: 'string', default: '1,2' },
     'rays-per-camera': { type: 'string' },
     backend: { type: 'string', default: 'auto' },
     scenes: { type: 'string', default: String(SYNTH_DEFAULTS.scenes) },
@@ -79,6 +101,11 @@ const steps = Number(values.steps);
 if (!(Number.isInteger(steps) && steps >= 1))
   throw new Error(`--steps must be a positive integer, got ${values.steps}`);
 const configs = (values.configs ?? '').split(',').filter((c) => c !== '');
+const workerCounts = (values.workers ?? '').split(',').map((w) => {
+  const n = Number(w);
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`--workers: "${w}" is not a positive integer`);
+  return n;
+});
 const heads = parseHeads(values.heads ?? '');
 
 function parseHeads(list: string): Head[] {
@@ -163,18 +190,35 @@ async function runAll(): Promise<void> {
       ...configs.map((c) => `pretrain:${c}`),
       ...heads.flatMap((h) => configs.map((c) => `${h}:${c}`)),
     ];
-    for (const job of jobs) await runChild(job, dataroot);
+    const results: LoopResult[] = [];
+    for (const job of jobs) {
+      for (const workers of workerCounts) results.push(await runChild(job, workers, dataroot));
+    }
+    printSideBySide(results);
   } finally {
     if (work !== undefined) await rm(work, { recursive: true, force: true });
   }
 }
 
-function runChild(job: string, dataroot: string | undefined): Promise<void> {
+/** What a child reports of the training loop's step on `workers` threads, one sample each. */
+interface LoopResult {
+  job: string;
+  workers: number;
+  step: Seconds;
+  peakRss: number;
+}
+
+/** The prefix of the line that carries a child's LoopResult to the parent. */
+const RESULT = 'loop-result ';
+
+function runChild(job: string, workers: number, dataroot: string | undefined): Promise<LoopResult> {
   const args = [
     ...process.execArgv,
     fileURLToPath(import.meta.url),
     '--only',
     job,
+    '--workers',
+    String(workers),
     '--steps',
     String(steps),
     '--backend',
@@ -185,13 +229,40 @@ function runChild(job: string, dataroot: string | undefined): Promise<void> {
     ...(dataroot === undefined ? [] : ['--dataroot', dataroot]),
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let result: LoopResult | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith(RESULT)) result = JSON.parse(line.slice(RESULT.length)) as LoopResult;
+      else console.log(line);
+    });
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
+    child.on('close', (code, signal) => {
+      if (code === 0 && result !== undefined) resolve(result);
       else reject(new Error(`${job}: the benchmark process exited with ${signal ?? `code ${code}`}`));
     });
   });
+}
+
+/** Per configuration, each worker count's step beside one thread's: samples per second and the speed-up. */
+function printSideBySide(results: LoopResult[]): void {
+  if (results.length === 0) return;
+  console.log(
+    '\ntraining-loop step, one sample per thread (median; wall [cpu of all threads]):\n' +
+      `${'configuration'.padEnd(16)} ${'threads'.padStart(7)} ${'step s'.padStart(13)} ` +
+      `${'samples/s'.padStart(13)} ${'speed-up'.padStart(13)} ${'peak RSS'.padStart(10)}`,
+  );
+  for (const r of results) {
+    const one = results.find((o) => o.job === r.job && o.workers === 1);
+    const perSecond = { wall: r.workers / r.step.wall, cpu: r.workers / r.step.cpu };
+    const speedUp =
+      one === undefined
+        ? '-'
+        : show({ wall: perSecond.wall * one.step.wall, cpu: perSecond.cpu * one.step.cpu });
+    console.log(
+      `${r.job.replace(':', ' ').padEnd(16)} ${String(r.workers).padStart(7)} ${show(r.step).padStart(13)} ` +
+        `${show(perSecond).padStart(13)} ${speedUp.padStart(13)} ${mib(r.peakRss).padStart(10)}`,
+    );
+  }
 }
 
 /**
@@ -206,10 +277,20 @@ interface StepUnderTest {
   /** Set-up the second line reports (the samples' decoding). */
   setup?: string;
   prepare: () => Promise<() => void>;
+  /** The training loop's view of the same step, timed on one thread and more. */
+  loop: LoopStep;
   dispose: () => void;
 }
 
-async function runOne(job: string): Promise<void> {
+/** A task as the training loop runs it, and how a worker thread builds its replica. */
+interface LoopStep {
+  task: TrainingTask;
+  terms: readonly string[];
+  replica: ModuleCall;
+  optim: Mim4dConfig['optim'];
+}
+
+async function runOne(job: string, workers: number): Promise<void> {
   const [kind, name] = job.split(':');
   await initBackend({ prefer: parseBackendPreference(values.backend ?? 'auto', '--backend') });
   const peak = matmulPeak();
@@ -221,7 +302,55 @@ async function runOne(job: string): Promise<void> {
   else if (kind === 'hdmap') subject = await hdMapStep(name);
   else if (kind === 'bev-seg') subject = await bevSegStep(name);
   else throw new Error(`--only: unknown kind "${kind}"`);
+  if (workers === 1) await profileStep(subject, peak, rssBefore);
+  const step = await timeLoopStep(subject.loop, workers);
+  const result: LoopResult = { job, workers, step, peakRss: process.resourceUsage().maxRSS * 1024 };
+  console.log(
+    `${subject.label.padEnd(15)} training-loop step on ${workers} thread(s), one sample each: ` +
+      `${step.wall.toFixed(2)} s wall, ${step.cpu.toFixed(2)} s cpu (all threads) | ` +
+      `${(workers / step.wall).toFixed(2)} samples/s | peak RSS ${mib(result.peakRss)}`,
+  );
+  console.log(`${RESULT}${JSON.stringify(result)}`);
+  subject.dispose();
+  peak.dispose();
+}
 
+const LOOP_WARM_UP = 3;
+
+/**
+ * The median of `steps` timed steps (after LOOP_WARM_UP untimed ones) of the training loop on `workers` threads: the step's
+ * samples (StepGradientRunner), clipping, AdamW and the weights sent to the workers.
+ */
+async function timeLoopStep(loop: LoopStep, workers: number): Promise<Seconds> {
+  const { task, terms, replica, optim } = loop;
+  const runner = await StepGradientRunner.start(task, terms, workers, { workers, replica });
+  const adam = new AdamW(task.params.trainable(), (n) => task.lrMult(n), { ...optim });
+  const rng = new SeededRandom(1);
+  const step = async () => {
+    const sampled = await runner.run(rng);
+    const clipped = clipGradNorm(sampled.grads, optim.clipNorm);
+    adam.apply(clipped.grads, optim.lr);
+    runner.sync();
+    tf.dispose([...sampled.grads.values(), ...clipped.grads.values()]);
+  };
+  try {
+    // A worker's JavaScript is as cold as a new process's: a few steps before its dispatch runs at full speed.
+    for (let i = 0; i < LOOP_WARM_UP; i++) await step();
+    const times: Seconds[] = [];
+    for (let i = 0; i < steps; i++) times.push(await timedAsync(step));
+    return medianOf(times);
+  } finally {
+    await runner.close();
+    adam.dispose();
+  }
+}
+
+/** One thread's step: its time against the matmul peak, its FLOPs, and the time per kernel. */
+async function profileStep(
+  subject: StepUnderTest,
+  peak: ReturnType<typeof matmulPeak>,
+  rssBefore: number,
+): Promise<void> {
   const step = async () => (await subject.prepare())();
   await step();
   const before: Seconds[] = [];
@@ -263,8 +392,6 @@ async function runOne(job: string): Promise<void> {
       `slowest kernels, s (calls): ` +
       slowest.map(([k, t]) => `${k} ${t.seconds.toFixed(3)} (${t.calls})`).join(', '),
   );
-  subject.dispose();
-  peak.dispose();
 }
 
 const N = 512;
@@ -317,10 +444,25 @@ function pretrainStep(name: string): StepUnderTest {
     adam.apply(clipped.grads, config.optim.lr);
     tf.dispose([value, ...Object.values(grads), ...clipped.grads.values()]);
   };
+  const toySamples: ModuleCall = {
+    module: import.meta.resolve('@mim4d/pretrain/testing'),
+    name: 'toySamples',
+    arg: { config, speeds: [1.5] },
+  };
   return {
     label: `pretrain ${name}`,
     params: countParams(trainable),
     describe: `${config.render.raysPerCamera} rays/camera`,
+    loop: {
+      task: pretrainTask(model, { count: 1, get: () => sample }),
+      terms: lossTermNames(config),
+      replica: {
+        module: new URL('../pretrain/src/train/trainer.ts', import.meta.url).href,
+        name: 'pretrainReplica',
+        arg: { config, train: toySamples },
+      },
+      optim: config.optim,
+    },
     // The plan draws the rays on the host but is part of the step, so it is profiled with it.
     prepare: async () => trainStep,
     dispose: () => {
@@ -351,6 +493,13 @@ async function detectionStep(name: string): Promise<StepUnderTest> {
   const { queries, layers } = config.head;
   return headStep(`detection ${name}`, config, model, train, detectionTrainingTask(model, train), {
     head: `${queries} queries x ${layers} layers`,
+    terms: DETECTION_LOSS_TERMS,
+    replica: headReplica(
+      'detection/src/train/finetune-detection.ts',
+      'detectionReplica',
+      config,
+      splits.options,
+    ),
   });
 }
 
@@ -362,6 +511,8 @@ async function hdMapStep(name: string): Promise<StepUnderTest> {
   const { vectors, points, layers } = config.head;
   return headStep(`hdmap ${name}`, config, model, train, hdMapTrainingTask(model, train), {
     head: `${vectors} x ${points} queries x ${layers} layers`,
+    terms: HDMAP_LOSS_TERMS,
+    replica: headReplica('hdmap/src/train/finetune-hdmap.ts', 'hdMapReplica', config, splits.options),
   });
 }
 
@@ -374,7 +525,14 @@ async function bevSegStep(name: string): Promise<StepUnderTest> {
   const cells = (b: readonly number[]) => Math.round((b[1] - b[0]) / b[2]);
   return headStep(`bev-seg ${name}`, config, model, train, bevSegTrainingTask(model, train), {
     head: `BEV ${cells(xBound)}x${cells(yBound)}, ResNet stages ${stageChannels.join('/')}`,
+    terms: BEV_SEG_LOSS_TERMS,
+    replica: headReplica('bev-seg/src/train/finetune-bev-seg.ts', 'bevSegReplica', config, splits.options),
   });
+}
+
+/** How a worker thread builds a head's training task: the head's replica function (`heads/<file>`). */
+function headReplica(file: string, name: string, config: unknown, data: FinetuneSplitOptions): ModuleCall {
+  return { module: new URL(`../heads/${file}`, import.meta.url).href, name, arg: { config, data } };
 }
 
 /** A head's fine-tuning step as `trainingLoop` runs it: the task's sample draw, forward + backward, clip, AdamW. */
@@ -384,7 +542,7 @@ async function headStep(
   model: { params: ParamStore; dispose(): void },
   train: { count: number; get(index: number): Promise<unknown> },
   task: TrainingTask,
-  describe: { head: string },
+  describe: { head: string; terms: readonly string[]; replica: ModuleCall },
 ): Promise<StepUnderTest> {
   const loading = await timedAsync(async () => {
     for (let i = 0; i < train.count; i++) await train.get(i);
@@ -418,6 +576,7 @@ async function headStep(
       `${((1000 * loading.wall) / train.count).toFixed(0)} ms wall, ` +
       `${((1000 * loading.cpu) / train.count).toFixed(0)} ms cpu each`,
     prepare,
+    loop: { task, terms: describe.terms, replica: describe.replica, optim: config.optim },
     dispose: () => {
       adam.dispose();
       model.dispose();
@@ -427,4 +586,4 @@ async function headStep(
 
 // Last, so that every constant above is initialised before the top-level await runs.
 if (values.only === undefined) await runAll();
-else await runOne(values.only);
+else await runOne(values.only, workerCounts[0]);

@@ -10,7 +10,13 @@ export {
 } from './data/nuscenes-samples.ts';
 export { resizeIntoCanvas } from './data/resize.ts';
 export { SampleCache } from './data/sample-cache.ts';
-export { type PretrainSplit, splitPretrainDataset } from './data/split.ts';
+export {
+  openPretrainTrainSet,
+  type PretrainSplit,
+  type PretrainTrainSetOptions,
+  pretrainTrainSetCall,
+  splitPretrainDataset,
+} from './data/split.ts';
 export { BATCH_DIM, backboneContract, backboneOnnx, type TensorContract } from './export/backbone-onnx.ts';
 export { BACKBONE_WEIGHTS_FORMAT, EXPORT_FILES, exportRun } from './export/export-run.ts';
 export { imageEncoderGraph } from './export/image-encoder-graph.ts';
@@ -28,6 +34,8 @@ export {
 } from './train/checkpoint.ts';
 export type { EvalRecord } from './train/evaluate.ts';
 export type { LossRecord } from './train/loss-log.ts';
+export { callModule, type ModuleCall } from './train/module-call.ts';
+export type { StepParallelism } from './train/step-gradients.ts';
 export {
   type PretrainOptions,
   type PretrainResult,
@@ -42,6 +50,6 @@ export {
   type StepLossRecord,
   type TrainingLoopOptions,
   type TrainingLoopResult,
-  type TrainingTask,
   trainingLoop,
 } from './train/training-loop.ts';
+export type { TrainingTask } from './train/training-task.ts';

@@ -17,6 +17,8 @@ interface FinetuneCliOptions {
   backend: string;
   endpoint?: string;
   token?: string;
+  workers: number;
+  samplesPerStep?: number;
 }
 
 type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
@@ -135,6 +137,20 @@ function addTaskCommand(
       'zoo endpoint for a zoo --backbone (default: MIM4D_ZOO_ENDPOINT or the saved login)',
     )
     .option('--token <token>', 'zoo token (default: MIM4D_ZOO_TOKEN or the saved login)')
+    .option(
+      '--workers <n>',
+      "threads computing each step's samples, each with its own runtime and copy of the model (the wasm " +
+        'backend computes on one core per thread: 2 uses both cores of a 2-core machine; each thread needs ' +
+        'the memory of a step)',
+      positive('--workers'),
+      1,
+    )
+    .option(
+      '--samples-per-step <n>',
+      "samples whose gradients each step averages (default: the config's optim.samplesPerStep, raised to " +
+        '--workers: one sample per thread, as the released code takes one per GPU)',
+      positive('--samples-per-step'),
+    )
     .action(async (opts: FinetuneCliOptions, command: Command) => {
       const missing = (['data', 'backbone', 'out'] as const).find((k) => opts[k] === undefined);
       if (missing !== undefined) {
@@ -221,6 +237,7 @@ interface RunOptions {
   outDir: string;
   resume: boolean;
   checkpointEvery: number;
+  workers: number;
   log: (line: string) => void;
   onStep: (record: { step: number; total: number | null }) => void;
 }
@@ -243,6 +260,7 @@ async function trainTask<R extends { model: { dispose(): void } }>(
       outDir: opts.out,
       resume: opts.resume,
       checkpointEvery: opts.checkpointEvery,
+      workers: opts.workers,
       log: (line) => process.stderr.write(`${line}\n`),
       onStep: (r) => progress.onStep(r),
     });
@@ -256,7 +274,7 @@ async function trainTask<R extends { model: { dispose(): void } }>(
 async function finetuneDetectionCommand(prepared: PreparedRun): Promise<void> {
   const { opts, runtime, splits } = prepared;
   const { detection, evaluation } = runtime;
-  const config = detection.loadDetectionConfig(opts.config);
+  const config = withSamplesPerStep(detection.loadDetectionConfig(opts.config), opts);
   const val = new Set(splits.val);
   const score = await evaluation.detectionValidationScorer(
     { dataroot: opts.data, version: opts.version, split: opts.valSplit, splitFile: opts.splitFile },
@@ -283,7 +301,7 @@ async function finetuneDetectionCommand(prepared: PreparedRun): Promise<void> {
 async function finetuneBevSegCommand(prepared: PreparedRun): Promise<void> {
   const { opts, runtime } = prepared;
   const { bevSeg, dataset } = runtime;
-  const config = bevSeg.loadBevSegConfig(opts.config);
+  const config = withSamplesPerStep(bevSeg.loadBevSegConfig(opts.config), opts);
   const result = await trainTask('bev-seg', prepared, config.name, (run) =>
     bevSeg.finetuneBevSeg({ ...run, config }),
   );
@@ -305,7 +323,7 @@ async function finetuneBevSegCommand(prepared: PreparedRun): Promise<void> {
 async function finetuneHdMapCommand(prepared: PreparedRun): Promise<void> {
   const { opts, runtime } = prepared;
   const { hdmap, dataset } = runtime;
-  const config = hdmap.loadHdMapConfig(opts.config);
+  const config = withSamplesPerStep(hdmap.loadHdMapConfig(opts.config), opts);
   const result = await trainTask('hdmap', prepared, config.name, (run) =>
     hdmap.finetuneHdMap({ ...run, config }),
   );
@@ -327,6 +345,15 @@ async function finetuneHdMapCommand(prepared: PreparedRun): Promise<void> {
       ),
     ],
   );
+}
+
+/** The config with --samples-per-step, or its own count raised to --workers (one sample per thread at least). */
+function withSamplesPerStep<C extends { optim: { samplesPerStep: number } }>(
+  config: C,
+  opts: Pick<FinetuneCliOptions, 'workers' | 'samplesPerStep'>,
+): C {
+  const samplesPerStep = opts.samplesPerStep ?? Math.max(config.optim.samplesPerStep, opts.workers);
+  return { ...config, optim: { ...config.optim, samplesPerStep } };
 }
 
 function fmt(v: number | null | undefined): string {

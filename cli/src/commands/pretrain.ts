@@ -14,6 +14,8 @@ interface PretrainCliOptions {
   resume: boolean;
   checkpointEvery: number;
   backend: string;
+  workers: number;
+  samplesPerStep?: number;
 }
 
 /** Adds `mim4d pretrain` (MIM4D masked 4D pretraining) to the program. */
@@ -69,6 +71,20 @@ wrote ${out.card}
     .option('--resume', 'continue from the run directory checkpoint (same config and --steps)', false)
     .option('--checkpoint-every <n>', 'steps between checkpoints', positive('--checkpoint-every'), 50)
     .option('--backend <name>', 'auto, node, wasm or cpu', 'auto')
+    .option(
+      '--workers <n>',
+      "threads computing each step's samples, each with its own runtime and copy of the model (the wasm " +
+        'backend computes on one core per thread: 2 uses both cores of a 2-core machine; each thread needs ' +
+        'the memory of a step)',
+      positive('--workers'),
+      1,
+    )
+    .option(
+      '--samples-per-step <n>',
+      "samples whose gradients each step averages (default: the config's optim.samplesPerStep, raised to " +
+        '--workers: one sample per thread, as the released code takes one per GPU)',
+      positive('--samples-per-step'),
+    )
     .action(async (opts: PretrainCliOptions, command: Command) => {
       // Checked here, not as required options, so that `pretrain export` does not demand them.
       const { data, out } = opts;
@@ -86,9 +102,19 @@ wrote ${out.card}
         // Loaded on use: the tfjs runtime is heavy and other subcommands do not need it.
         const { nn, pretrain: lib } = await loadRuntime();
         const { initBackend, parseBackendPreference } = nn;
-        const { loadConfig, openPretrainDataset, pretrain, RUN_FILES, splitPretrainDataset } = lib;
+        const {
+          loadConfig,
+          openPretrainDataset,
+          pretrain,
+          pretrainTrainSetCall,
+          RUN_FILES,
+          splitPretrainDataset,
+        } = lib;
         const backend = await initBackend({ prefer: parseBackendPreference(opts.backend, '--backend') });
-        const config = withObjectiveOption(loadConfig(opts.config), opts.objective, lib);
+        const config = withSamplesPerStep(
+          withObjectiveOption(loadConfig(opts.config), opts.objective, lib),
+          opts,
+        );
         const scenes =
           opts.split === undefined ? undefined : { split: opts.split, splitFile: opts.splitFile };
         const dataset = await openPretrainDataset(data, opts.version, config, scenes);
@@ -96,7 +122,8 @@ wrote ${out.card}
         process.stderr.write(
           `pretrain: config ${config.name}, ${opts.split === undefined ? '' : `split ${opts.split}, `}` +
             `${train.count} training samples (${train.cacheCapacity} cached), ` +
-            `held out: ${heldOutScene} (${heldOut.length} evaluated), backend ${backend.tfName}\n`,
+            `held out: ${heldOutScene} (${heldOut.length} evaluated), backend ${backend.tfName}, ` +
+            `${config.optim.samplesPerStep} sample(s) per step on ${opts.workers} thread(s)\n`,
         );
         const progress = stepProgress('pretrain', opts.steps);
         const result = await pretrain({
@@ -108,6 +135,13 @@ wrote ${out.card}
           resume: opts.resume,
           checkpointEvery: opts.checkpointEvery,
           onStep: (r) => progress.onStep(r),
+          workers:
+            opts.workers === 1
+              ? undefined
+              : {
+                  count: opts.workers,
+                  train: pretrainTrainSetCall({ dataroot: data, version: opts.version, config, scenes }),
+                },
         });
         progress.stop();
         const loss = (i: number) => result.records.at(i)?.total?.toFixed(4) ?? '-';
@@ -132,6 +166,15 @@ wrote ${out.card}
         command.error(`mim4d pretrain: ${(error as Error).message}`, { exitCode: 1 });
       }
     });
+}
+
+/** The config with --samples-per-step, or its own count raised to --workers (one sample per thread at least). */
+function withSamplesPerStep(
+  config: Mim4dConfig,
+  opts: Pick<PretrainCliOptions, 'workers' | 'samplesPerStep'>,
+): Mim4dConfig {
+  const samplesPerStep = opts.samplesPerStep ?? Math.max(config.optim.samplesPerStep, opts.workers);
+  return { ...config, optim: { ...config.optim, samplesPerStep } };
 }
 
 function withObjectiveOption(

@@ -4,9 +4,10 @@ import { gridShape, type Mim4dConfig, PRETRAIN_OBJECTIVES, type PretrainObjectiv
 
 /**
  * Fields added to the configs after runs, checkpoints and exported models were written with them, and the value
- * those older configs meant: every config from before the spatial-only arm pretrained with MIM4D's objective.
+ * those older configs meant: every config from before the spatial-only arm pretrained with MIM4D's objective, and
+ * every one from before data parallelism took one sample per step.
  */
-const ADDED_FIELDS: Readonly<Record<string, unknown>> = { objective: 'mim4d' };
+const ADDED_FIELDS: Readonly<Record<string, unknown>> = { objective: 'mim4d', samplesPerStep: 1 };
 
 /**
  * Checks that `value` has exactly the structure of `template` (same keys, number/string/array-length types),
@@ -61,6 +62,12 @@ export function checkOptimAndEvaluation(
     source,
     'optim.warmupFraction',
     'must be in [0, 1)',
+  );
+  rule(
+    Number.isInteger(optim.samplesPerStep) && optim.samplesPerStep >= 1,
+    source,
+    'optim.samplesPerStep',
+    'must be an integer >= 1',
   );
   rule(
     Number.isInteger(evaluation.every) && evaluation.every >= 0,

@@ -14,6 +14,7 @@ const OPTIM: Mim4dConfig['optim'] = {
   beta1: 0.9,
   beta2: 0.999,
   eps: 1e-8,
+  samplesPerStep: 1,
 };
 
 /** vs0.1 pretraining (method spec section 1); needs a GPU-class machine. */

@@ -114,6 +114,11 @@ export interface Mim4dConfig {
     beta1: number;
     beta2: number;
     eps: number;
+    /**
+     * Samples whose gradients each step averages (the released code: 1 per GPU x 8 GPUs). A run computes them on
+     * its worker threads (`--workers`), so the count, not the threads, is what changes the training.
+     */
+    samplesPerStep: number;
   };
   /** Held-out rendering evaluation (depth error and PSNR along LiDAR rays), logged to eval.jsonl. */
   evaluation: {

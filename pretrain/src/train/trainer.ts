@@ -7,8 +7,10 @@ import type { Mim4dSample } from '../model/sample.ts';
 import { hasCheckpoint, PRETRAIN_CHECKPOINT } from './checkpoint.ts';
 import { type EvalRecord, evaluateHeldOut } from './evaluate.ts';
 import type { LossRecord } from './loss-log.ts';
+import { callModule, type ModuleCall } from './module-call.ts';
 import { writePreview } from './preview.ts';
-import { LOOP_FILES, type StepLossRecord, type TrainingTask, trainingLoop } from './training-loop.ts';
+import { LOOP_FILES, type StepLossRecord, trainingLoop } from './training-loop.ts';
+import type { TrainingTask } from './training-task.ts';
 
 /** Training samples by index (loaded lazily: a real dataset does not fit in memory). */
 export interface SampleSource {
@@ -34,6 +36,12 @@ export interface PretrainOptions {
   stopAfter?: number;
   onStep?: (record: LossRecord) => void;
   onEval?: (record: EvalRecord) => void;
+  /**
+   * Threads computing each step's `config.optim.samplesPerStep` samples, the main one included; every other thread
+   * opens its own copy of the training samples with `train` (a function returning a SampleSource equal to
+   * `options.train`, e.g. openPretrainTrainSet).
+   */
+  workers?: { count: number; train: ModuleCall };
 }
 
 export const RUN_FILES = {
@@ -61,18 +69,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   if (train.count < 1) throw new Error('pretrain: the training set is empty');
   const heldOut = options.heldOut ?? [];
   const model = new Mim4dModel(config);
-  const task: TrainingTask = {
-    params: model.params,
-    lrMult: (name) => (name.startsWith(BACKBONE_PREFIX) ? config.optim.backboneLrMult : 1),
-    prepareStep: async (rng) => {
-      const sample = await train.get(rng.int(train.count));
-      const plan = model.plan(sample, rng);
-      return (r) => {
-        const terms = model.losses(sample, plan, r);
-        return Object.fromEntries(lossTermNames(config).map((t) => [t, terms[t] as tf.Scalar]));
-      };
-    },
-  };
+  const task = pretrainTask(model, train);
   mkdirSync(outDir, { recursive: true });
   if (heldOut.length > 0 && !(options.resume === true && hasCheckpoint(outDir))) {
     writePreview(model, heldOut[0], path.join(outDir, RUN_FILES.before));
@@ -86,6 +83,17 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     steps,
     outDir,
     task,
+    parallelism:
+      options.workers === undefined
+        ? undefined
+        : {
+            workers: options.workers.count,
+            replica: {
+              module: import.meta.url,
+              name: 'pretrainReplica',
+              arg: { config, train: options.workers.train },
+            },
+          },
     evaluate:
       heldOut.length === 0
         ? undefined
@@ -112,4 +120,29 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     evals: result.evals,
     step: result.step,
   };
+}
+
+/** Pretraining's step: a random training sample, its plan (masks, dropped frame, rays), the rendering losses. */
+export function pretrainTask(model: Mim4dModel, train: SampleSource): TrainingTask {
+  const { config } = model;
+  return {
+    params: model.params,
+    lrMult: (name) => (name.startsWith(BACKBONE_PREFIX) ? config.optim.backboneLrMult : 1),
+    prepareStep: async (rng) => {
+      const sample = await train.get(rng.int(train.count));
+      const plan = model.plan(sample, rng);
+      return (r) => {
+        const terms = model.losses(sample, plan, r);
+        return Object.fromEntries(lossTermNames(config).map((t) => [t, terms[t] as tf.Scalar]));
+      };
+    },
+  };
+}
+
+/** A worker thread's replica of pretraining's task: a model of its own and its own copy of the samples. */
+export async function pretrainReplica(arg: {
+  config: Mim4dConfig;
+  train: ModuleCall;
+}): Promise<TrainingTask> {
+  return pretrainTask(new Mim4dModel(arg.config), await callModule<SampleSource>(arg.train));
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { type ParamStore, SeededRandom } from '@mim4d/nn';
+import { SeededRandom } from '@mim4d/nn';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkStructure, type Mim4dConfig } from '../config/index.ts';
 import { AdamW, clipGradNorm } from './adamw.ts';
@@ -9,6 +9,8 @@ import { type CheckpointFormat, hasCheckpoint, loadCheckpoint, saveCheckpoint } 
 import { writeLossCurve } from './loss-curve.ts';
 import { appendRecord, finiteOrNull, readRecords, type StepRecord, truncateRecords } from './run-log.ts';
 import { learningRate } from './schedule.ts';
+import { StepGradientRunner, type StepParallelism } from './step-gradients.ts';
+import type { TrainingTask } from './training-task.ts';
 
 const MAX_NON_FINITE_STEPS = 5;
 
@@ -24,18 +26,6 @@ export interface StepLossRecord extends StepRecord {
   [term: string]: number | boolean | null | undefined;
 }
 
-/** What a model contributes to the loop: its parameters and, per step, host work then the loss terms. */
-export interface TrainingTask {
-  params: ParamStore;
-  /** Learning-rate multiplier of a parameter (the backbone's is scaled). */
-  lrMult(name: string): number;
-  /**
-   * Draws the step's sample and randomness (host side, may read files) and returns the function computing the
-   * weighted loss terms, which the loop calls inside `tf.variableGrads`.
-   */
-  prepareStep(rng: SeededRandom): Promise<(rng: SeededRandom) => Record<string, tf.Scalar>>;
-}
-
 export interface TrainingLoopOptions<C, E extends StepRecord> {
   /** Saved as config.json and in the checkpoint; a resume must pass the same. */
   config: C;
@@ -48,6 +38,8 @@ export interface TrainingLoopOptions<C, E extends StepRecord> {
   steps: number;
   outDir: string;
   task: TrainingTask;
+  /** Worker threads computing the samples of a step beside the main thread (`optim.samplesPerStep` of them). */
+  parallelism?: StepParallelism;
   /** Evaluation at the start, every `evaluateEvery` steps (0: none in between) and at the end (eval.jsonl). */
   evaluate?: (step: number) => Promise<E>;
   evaluateEvery?: number;
@@ -77,7 +69,8 @@ export interface TrainingLoopResult<E> {
 
 /**
  * The optimisation loop every training command shares: per step, the task's host-side preparation, the loss terms
- * under `tf.variableGrads`, gradient-norm clipping, AdamW with warm-up + cosine, logs and atomic checkpoints.
+ * under `tf.variableGrads` (averaged over `optim.samplesPerStep` samples, computed on `parallelism.workers` threads:
+ * StepGradientRunner), gradient-norm clipping, AdamW with warm-up + cosine, logs and atomic checkpoints.
  * Everything random comes from one seeded stream whose state is checkpointed with the weights and Adam moments, so
  * a resumed run continues exactly as the uninterrupted one would. A step whose loss or gradient is not finite is
  * logged and skipped, as a mixed-precision loss scaler does; five in a row stop the run.
@@ -92,7 +85,6 @@ export async function trainingLoop<C, E extends StepRecord>(
   const logFile = path.join(outDir, LOOP_FILES.lossLog);
   const evalFile = path.join(outDir, LOOP_FILES.evalLog);
   const trainable = task.params.trainable();
-  const byVarName = new Map([...trainable].map(([name, v]) => [v.name, name]));
   const adam = new AdamW(trainable, (name) => task.lrMult(name), {
     beta1: optim.beta1,
     beta2: optim.beta2,
@@ -130,7 +122,6 @@ export async function trainingLoop<C, E extends StepRecord>(
     appendRecord(evalFile, record);
     options.onEval?.(record);
   };
-  if (step === 0) await evaluate();
   const checkpoint = () =>
     saveCheckpoint(
       outDir,
@@ -144,52 +135,54 @@ export async function trainingLoop<C, E extends StepRecord>(
   const checkpointEvery = options.checkpointEvery ?? 50;
   const evaluateEvery = options.evaluateEvery ?? 0;
   let badSteps = 0;
-  while (step < stopAt) {
-    const started = Date.now();
-    const lossTerms = await task.prepareStep(rng);
-    let kept: Record<string, tf.Scalar> = {};
-    const { value, grads } = tf.variableGrads(() => {
-      const l = lossTerms(rng);
-      kept = Object.fromEntries(terms.map((t) => [t, tf.keep(mustGetTerm(l, t))]));
-      return tf.addN(terms.map((t) => l[t])) as tf.Scalar;
-    }, [...trainable.values()]);
-    const named = new Map(Object.entries(grads).map(([varName, g]) => [byVarName.get(varName)!, g]));
-    const clipped = clipGradNorm(named, optim.clipNorm);
-    const lr = learningRate(optim, step, steps);
-    const total = value.dataSync()[0];
-    const finite = Number.isFinite(total) && Number.isFinite(clipped.norm);
-    if (finite) {
-      adam.apply(clipped.grads, lr);
-      badSteps = 0;
-    } else if (++badSteps >= MAX_NON_FINITE_STEPS) {
-      throw new Error(
-        `${outDir}: the loss or gradient was not finite for ${badSteps} steps in a row (step ${step + 1}); the run diverged`,
-      );
+  let runner: StepGradientRunner | null = null;
+  try {
+    runner = await StepGradientRunner.start(task, terms, optim.samplesPerStep, options.parallelism);
+    if (step === 0) await evaluate();
+    while (step < stopAt) {
+      const started = Date.now();
+      const sampled = await runner.run(rng);
+      const clipped = clipGradNorm(sampled.grads, optim.clipNorm);
+      const lr = learningRate(optim, step, steps);
+      const { total } = sampled;
+      const finite = Number.isFinite(total) && Number.isFinite(clipped.norm);
+      if (finite) {
+        adam.apply(clipped.grads, lr);
+        badSteps = 0;
+      } else if (++badSteps >= MAX_NON_FINITE_STEPS) {
+        throw new Error(
+          `${outDir}: the loss or gradient was not finite for ${badSteps} steps in a row (step ${step + 1}); the run diverged`,
+        );
+      }
+      // Also after a skipped update: the step's forward pass moved the buffers.
+      runner.sync();
+      const record: StepLossRecord = {
+        step: step + 1,
+        total: finiteOrNull(total),
+        ...Object.fromEntries(terms.map((t, i) => [t, finiteOrNull(sampled.terms[i])])),
+        lr,
+        gradNorm: finite ? clipped.norm : null,
+        ...(finite ? {} : { skipped: true }),
+        seconds: (Date.now() - started) / 1000,
+      };
+      tf.dispose([...sampled.grads.values(), ...clipped.grads.values()]);
+      step++;
+      appendRecord(logFile, record);
+      options.onStep?.(record);
+      if (step === steps || (evaluateEvery > 0 && step % evaluateEvery === 0)) await evaluate();
+      if (step % checkpointEvery === 0 || step === stopAt) {
+        checkpoint();
+        writeLossCurve(
+          readLossRecords(logFile, terms),
+          ['total', ...terms],
+          path.join(outDir, LOOP_FILES.lossCurve),
+        );
+      }
     }
-    const record: StepLossRecord = {
-      step: step + 1,
-      total: finiteOrNull(total),
-      ...Object.fromEntries(terms.map((t) => [t, finiteOrNull(kept[t].dataSync()[0])])),
-      lr,
-      gradNorm: finite ? clipped.norm : null,
-      ...(finite ? {} : { skipped: true }),
-      seconds: (Date.now() - started) / 1000,
-    };
-    tf.dispose([value, ...Object.values(grads), ...clipped.grads.values(), ...Object.values(kept)]);
-    step++;
-    appendRecord(logFile, record);
-    options.onStep?.(record);
-    if (step === steps || (evaluateEvery > 0 && step % evaluateEvery === 0)) await evaluate();
-    if (step % checkpointEvery === 0 || step === stopAt) {
-      checkpoint();
-      writeLossCurve(
-        readLossRecords(logFile, terms),
-        ['total', ...terms],
-        path.join(outDir, LOOP_FILES.lossCurve),
-      );
-    }
+  } finally {
+    await runner?.close();
+    adam.dispose();
   }
-  adam.dispose();
   return {
     records: readLossRecords(logFile, terms),
     evals: readRecords<E>(evalFile, []),
@@ -230,10 +223,4 @@ function refuseOtherConfig(saved: unknown, config: unknown, outDir: string): voi
     throw differs((error as Error).message);
   }
   if (!isDeepStrictEqual(saved, config)) throw differs('other values');
-}
-
-function mustGetTerm(terms: Record<string, tf.Scalar>, name: string): tf.Scalar {
-  const t = terms[name];
-  if (t === undefined) throw new Error(`training step: the task returned no loss term "${name}"`);
-  return t;
 }

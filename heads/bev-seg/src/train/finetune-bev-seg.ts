@@ -7,6 +7,8 @@ import {
   type FinetuneEvalRecord,
   type FinetuneRunOptions,
   type FinetuneRunResult,
+  type FinetuneSplitOptions,
+  openFinetuneSplits,
   runFinetune,
   warpImages,
 } from '@mim4d/finetune';
@@ -49,6 +51,7 @@ export async function finetuneBevSeg(
     model,
     terms: BEV_SEG_LOSS_TERMS,
     training: bevSegTrainingTask(model, new BevSegSamples(splits.nusc, splits.train, config)),
+    replica: { module: import.meta.url, name: 'bevSegReplica', arg: { config, data: splits.options } },
     validation:
       options.validate === false
         ? undefined
@@ -110,4 +113,16 @@ export function bevSegTrainingTask(model: BevSegmenter, train: BevSegSamples): T
         );
     },
   };
+}
+
+/** A replica worker's copy of the BEV-segmentation step (the run's `workers`): a model and training samples of its own. */
+export async function bevSegReplica(arg: {
+  config: BevSegConfig;
+  data: FinetuneSplitOptions;
+}): Promise<TrainingTask> {
+  const splits = await openFinetuneSplits(arg.data);
+  return bevSegTrainingTask(
+    new BevSegmenter(arg.config),
+    new BevSegSamples(splits.nusc, splits.train, arg.config),
+  );
 }

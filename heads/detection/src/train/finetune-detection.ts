@@ -5,7 +5,9 @@ import {
   type FinetuneEvalRecord,
   type FinetuneRunOptions,
   type FinetuneRunResult,
+  type FinetuneSplitOptions,
   gridMask,
+  openFinetuneSplits,
   photometricDistortion,
   runFinetune,
 } from '@mim4d/finetune';
@@ -57,6 +59,7 @@ export async function finetuneDetection(
     model,
     terms: DETECTION_LOSS_TERMS,
     training: detectionTrainingTask(model, new DetectionSamples(splits.nusc, splits.train, config)),
+    replica: { module: import.meta.url, name: 'detectionReplica', arg: { config, data: splits.options } },
     validation:
       score === undefined
         ? undefined
@@ -103,4 +106,16 @@ export function detectionTrainingTask(model: UvtrDetector, train: DetectionSampl
       };
     },
   };
+}
+
+/** A replica worker's copy of the detection step (the run's `workers`): a model and training samples of its own. */
+export async function detectionReplica(arg: {
+  config: DetectionConfig;
+  data: FinetuneSplitOptions;
+}): Promise<TrainingTask> {
+  const splits = await openFinetuneSplits(arg.data);
+  return detectionTrainingTask(
+    new UvtrDetector(arg.config),
+    new DetectionSamples(splits.nusc, splits.train, arg.config),
+  );
 }

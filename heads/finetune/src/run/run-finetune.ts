@@ -2,6 +2,7 @@ import type { ParamStore } from '@mim4d/nn';
 import {
   hasCheckpoint,
   type Mim4dConfig,
+  type ModuleCall,
   type StepLossRecord,
   type TrainingTask,
   trainingLoop,
@@ -37,6 +38,8 @@ export interface FinetuneRunOptions<C> {
   resume?: boolean;
   stopAfter?: number;
   checkpointEvery?: number;
+  /** Threads computing each step's `config.optim.samplesPerStep` samples, the main one included (default 1). */
+  workers?: number;
   onStep?: (record: StepLossRecord) => void;
   onEval?: (record: FinetuneEvalRecord) => void;
   /** Progress lines (the transfer report). */
@@ -57,6 +60,8 @@ export interface HeadRun<M extends { params: ParamStore }> {
   /** loss.jsonl's terms, in order. */
   terms: readonly string[];
   training: TrainingTask;
+  /** How a worker thread builds its own copy of `training` (its model and training samples) for `workers`. */
+  replica: ModuleCall;
   /** Validation over `samples` samples, its metric files written to `outputDir`; none: no eval.jsonl. */
   validation?: { samples: number; evaluate(outputDir: string): Promise<Record<string, number | null>> };
 }
@@ -92,6 +97,7 @@ export async function runFinetune<C extends HeadRunConfig, M extends { params: P
     steps: options.steps,
     outDir,
     task: head.training,
+    parallelism: { workers: options.workers ?? 1, replica: head.replica },
     evaluate:
       validation === undefined
         ? undefined

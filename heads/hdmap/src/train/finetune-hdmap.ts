@@ -2,7 +2,9 @@ import {
   type FinetuneEvalRecord,
   type FinetuneRunOptions,
   type FinetuneRunResult,
+  type FinetuneSplitOptions,
   gridMask,
+  openFinetuneSplits,
   photometricDistortion,
   runFinetune,
 } from '@mim4d/finetune';
@@ -41,6 +43,7 @@ export async function finetuneHdMap(options: FinetuneHdMapOptions): Promise<Fine
     model,
     terms: HDMAP_LOSS_TERMS,
     training: hdMapTrainingTask(model, new HdMapSamples(splits.nusc, splits.train, config)),
+    replica: { module: import.meta.url, name: 'hdMapReplica', arg: { config, data: splits.options } },
     validation:
       options.validate === false
         ? undefined
@@ -87,4 +90,16 @@ export function hdMapTrainingTask(model: HdMapModel, train: HdMapSamples): Train
       };
     },
   };
+}
+
+/** A replica worker's copy of the HD-map step (the run's `workers`): a model and training samples of its own. */
+export async function hdMapReplica(arg: {
+  config: HdMapConfig;
+  data: FinetuneSplitOptions;
+}): Promise<TrainingTask> {
+  const splits = await openFinetuneSplits(arg.data);
+  return hdMapTrainingTask(
+    new HdMapModel(arg.config),
+    new HdMapSamples(splits.nusc, splits.train, arg.config),
+  );
 }
