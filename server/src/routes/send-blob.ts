@@ -33,7 +33,8 @@ function rangeStillValid(header: string | undefined, etag: string): boolean {
 /**
  * Sends a blob with HTTP semantics that any blob store can back: one Range -> 206 (several -> the whole file),
  * unsatisfiable -> 416 with `Content-Range: bytes *\/size`, malformed -> ignored (RFC 9110), If-Range, If-Match ->
- * 412, If-None-Match -> 304, HEAD. Range parsing is Express's `req.range` (range-parser) and freshness its
+ * 412, If-None-Match -> 304, HEAD; or, from a store that hands out its own URLs, a 302 to one (GET and HEAD, as the
+ * HF Hub answers with its CDN, the headers above included). Range parsing is Express's `req.range` (range-parser) and freshness its
  * `req.fresh` (fresh), so only the wiring is ours. Bytes are never served before their sha256 is vouched for: a
  * changed fingerprint is re-hashed first, and every block read is checked against the checksum taken from the
  * verified bytes; a damaged block is never sent (the response is cut, or answered 500 if nothing went out yet).
@@ -63,6 +64,18 @@ export async function sendBlob(
   }
   if (req.fresh) {
     res.status(304).end();
+    return;
+  }
+  // Checked above: the caller may see the blob and its bytes are the verified ones (an object store cannot rot them
+  // without changing the fingerprint). The zoo client and huggingface_hub drop the bearer token on this redirect.
+  const elsewhere = await ctx.blobs.downloadUrl?.(blob.sha256, {
+    filename: basename(blob.path),
+    cacheControl: blob.cacheControl,
+  });
+  if (elsewhere) {
+    // The URL expires and names the caller's right to the bytes: no cache may keep the redirect.
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, elsewhere);
     return;
   }
   res.attachment(basename(blob.path));

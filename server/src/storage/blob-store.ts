@@ -101,4 +101,11 @@ export interface BlobStore {
    * whose blob is stored by now. Returns how many were removed.
    */
   removeIncomplete(): Promise<number>;
+  /**
+   * A URL that serves the blob's bytes without this server (an object store's presigned GET), for answering a
+   * download with a redirect; absent where the store has none or was not asked to hand them out. The bytes reach the
+   * client unchecked by the block sums: the caller must have checked that the requester may see the blob and that its
+   * fingerprint is still the verified one.
+   */
+  downloadUrl?(sha256: Sha256Hex, options: { filename: string; cacheControl: string }): Promise<string>;
 }

@@ -14,9 +14,14 @@ const SUM_BYTES = 8;
  * checksum: random damage escapes it with probability 2^-64).
  */
 export class BlockSummer {
-  private readonly sums: Buffer[] = [];
+  private readonly sums: Buffer[];
   private readonly block = new Xxh64();
   private inBlock = 0;
+
+  /** `sums`: the checksums of whole blocks already summed, to go on after them (a resumed upload). */
+  constructor(sums?: Buffer) {
+    this.sums = sums ? [sums] : [];
+  }
 
   update(chunk: Uint8Array): void {
     let at = 0;
