@@ -6,4 +6,3 @@ export {
   detectionValidationScorer,
 } from './detection/validation-scorer.ts';
 export { runModelDetection } from './model/run-model-detection.ts';
-export { type VegaLiteSpec, vegaLitePng } from './plots/vega-lite-png.ts';

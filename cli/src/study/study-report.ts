@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type VegaLiteSpec, vegaLitePng } from '@mim4d/eval';
+import { type VegaLiteSpec, vegaLitePng } from '@mim4d/plots';
 import { STUDY_TASKS, type StudyTask } from './budgets.ts';
 import type { FinetuneResult, StudyResults } from './run-study.ts';
 import { type PairedDelta, pairedDelta, type Summary, summarise, surelyPositive } from './statistics.ts';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderLineChart } from '@mim4d/plots';
 import type { SegmentationConfig, SegmentationResult } from 'nuscenes-eval-ts';
-import { renderLineChart } from '../plots/line-chart.ts';
 
 /** IoU against threshold, a curve per class: `<dir>/iou_thresholds.png`. Returns the path. */
 export async function writeSegmentationPlots(
@@ -11,9 +11,9 @@ export async function writeSegmentationPlots(
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
   const x = config.thresholds.map(Math.fround);
-  const png = renderLineChart({
+  const png = await renderLineChart({
     title: `BEV map segmentation: IoU per threshold (${result.numSamples} samples)`,
-    xLabel: 'threshold',
+    xLabel: 'probability threshold',
     yLabel: 'IoU',
     xRange: [Math.min(...x), Math.max(...x)],
     yRange: [0, 1],

@@ -1,13 +1,12 @@
 /**
  * One picture per sample for judging a segmentation by eye: the sample's camera images as the model saw them, and
  * below them, per class, the predicted probabilities beside the ground truth on the LIDAR_TOP grid (forward up,
- * right to the right, the lidar marked), titled with that sample's IoU at 0.5.
+ * right to the right, the lidar marked white), titled with that sample's IoU at 0.5.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { drawText, textWidth } from '../plots/bitmap-font.ts';
-import { PALETTE } from '../plots/line-chart.ts';
-import { Raster, type Rgb } from '../plots/raster.ts';
+import { PALETTE, type VegaLiteSpec, vegaLitePng } from '@mim4d/plots';
+import sharp from 'sharp';
 
 export interface SamplePicture {
   token: string;
@@ -24,13 +23,9 @@ export interface SamplePicture {
   classes: readonly string[];
 }
 
-const MARGIN = 8;
-const TEXT = 2;
-const LINE = 7 * TEXT + 6;
-const BACKGROUND: Rgb = [255, 255, 255];
-const EMPTY: Rgb = [40, 40, 40];
-const INK: Rgb = [0, 0, 0];
-const LEGEND = 'per class: predicted probability (left), ground truth (right), lidar frame, forward up';
+/** Where a cell holds nothing: probability 0, or outside the mask. */
+const EMPTY = [40, 40, 40];
+const BEV_PX = 150;
 
 /** One class's IoU at a threshold of 0.5 in this sample; null when neither map has the class. */
 function sampleIou(probs: Float32Array, masks: Uint8Array, offset: number, cells: number): number | null {
@@ -42,65 +37,93 @@ function sampleIou(probs: Float32Array, masks: Uint8Array, offset: number, cells
   return tp + fp + fn === 0 ? null : tp / (tp + fp + fn);
 }
 
-/** A BEV map at (x0, y0), `px` pixels a cell: value v in [0, 1] blends EMPTY towards the class colour. */
-function drawBev(
-  raster: Raster,
-  x0: number,
-  y0: number,
-  px: number,
-  picture: SamplePicture,
-  value: (k: number) => number,
-  colour: Rgb,
-): void {
+async function pngDataUrl(rgb: Uint8Array, width: number, height: number, scale = 1): Promise<string> {
+  let image = sharp(rgb, { raw: { width, height, channels: 3 } });
+  if (scale > 1) image = image.resize(width * scale, height * scale, { kernel: 'nearest' });
+  return `data:image/png;base64,${(await image.png().toBuffer()).toString('base64')}`;
+}
+
+function cameraRgb(picture: SamplePicture, n: number): Uint8Array {
+  const size = picture.imageHeight * picture.imageWidth * 3;
+  const rgb = new Uint8Array(size);
+  for (let k = 0; k < size; k++)
+    rgb[k] = Math.round(255 * Math.min(1, Math.max(0, picture.images[n * size + k])));
+  return rgb;
+}
+
+/** A BEV map, lidar y (forward) up and x to the right: value v in [0, 1] blends EMPTY towards the class colour. */
+function bevRgb(picture: SamplePicture, value: (k: number) => number, colour: string): Uint8Array {
   const { cellsX, cellsY } = picture;
+  const target = [1, 3, 5].map((o) => Number.parseInt(colour.slice(o, o + 2), 16));
+  const rgb = new Uint8Array(cellsX * cellsY * 3);
   for (let i = 0; i < cellsX; i++) {
     for (let j = 0; j < cellsY; j++) {
       const v = Math.min(1, Math.max(0, value(i * cellsY + j)));
-      const c = EMPTY.map((e, ch) => Math.round(e + (colour[ch] - e) * v)) as unknown as Rgb;
-      // Lidar y (forward) up the picture, lidar x to the right.
-      raster.fillRect(x0 + i * px, y0 + (cellsY - 1 - j) * px, px, px, c);
+      const o = ((cellsY - 1 - j) * cellsX + i) * 3;
+      for (let ch = 0; ch < 3; ch++) rgb[o + ch] = Math.round(EMPTY[ch] + (target[ch] - EMPTY[ch]) * v);
     }
   }
-  const mark = Math.max(2, Math.round(px / 2));
-  raster.fillRect(x0 + (cellsX * px - mark) / 2, y0 + (cellsY * px - mark) / 2, mark, mark, [255, 255, 255]);
+  const centre = (Math.floor(cellsY / 2) * cellsX + Math.floor(cellsX / 2)) * 3;
+  rgb.fill(255, centre, centre + 3);
+  return rgb;
 }
 
-export function renderSamplePicture(picture: SamplePicture): Buffer {
+/** A view showing one image at its own size. */
+function imageView(url: string, width: number, height: number, title: string | string[]): object {
+  return {
+    title: { text: title, fontSize: 11, fontWeight: 'normal' },
+    width,
+    height,
+    data: { values: [{ url }] },
+    mark: { type: 'image', width, height, aspect: false, align: 'left', baseline: 'top' },
+    encoding: { x: { value: 0 }, y: { value: 0 }, url: { field: 'url', type: 'nominal' } },
+  };
+}
+
+export async function samplePictureSpec(picture: SamplePicture): Promise<VegaLiteSpec> {
   const { cameras, imageHeight: H, imageWidth: W, cellsX, cellsY, classes } = picture;
-  const px = Math.max(1, Math.floor(96 / Math.max(cellsX, cellsY)));
-  const [bevW, bevH] = [cellsX * px, cellsY * px];
-  const classW = Math.max(2 * bevW + MARGIN, ...classes.map((name) => textWidth(name, TEXT)));
-  const width =
-    Math.max(cameras * (W + MARGIN), classes.length * (classW + 2 * MARGIN), textWidth(LEGEND, TEXT)) +
-    MARGIN;
-  const height = MARGIN + 2 * LINE + H + MARGIN + 2 * LINE + bevH + MARGIN;
-  const raster = new Raster(width, height, BACKGROUND);
-  drawText(raster, `sample ${picture.token}`, MARGIN, MARGIN, INK, TEXT);
-  drawText(raster, LEGEND, MARGIN, MARGIN + LINE, INK, TEXT);
-  const camerasTop = MARGIN + 2 * LINE;
-  for (let n = 0; n < cameras; n++) {
-    const x0 = MARGIN + n * (W + MARGIN);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const o = ((n * H + y) * W + x) * 3;
-        const rgb = [0, 1, 2].map((c) => Math.round(255 * Math.min(1, Math.max(0, picture.images[o + c]))));
-        raster.plot(x0 + x, camerasTop + y, rgb as unknown as Rgb);
-      }
-    }
-  }
-  const classTop = camerasTop + H + MARGIN;
+  const scale = Math.max(1, Math.floor(BEV_PX / Math.max(cellsX, cellsY)));
   const cells = cellsX * cellsY;
-  classes.forEach((name, c) => {
-    const x0 = MARGIN + c * (classW + 2 * MARGIN);
-    const iou = sampleIou(picture.probs, picture.masks, c * cells, cells);
-    drawText(raster, name, x0, classTop, INK, TEXT);
-    drawText(raster, `iou at 0.5: ${iou === null ? '-' : iou.toFixed(2)}`, x0, classTop + LINE, INK, TEXT);
-    const colour = PALETTE[c % PALETTE.length];
-    const top = classTop + 2 * LINE;
-    drawBev(raster, x0, top, px, picture, (k) => picture.probs[c * cells + k], colour);
-    drawBev(raster, x0 + bevW + MARGIN, top, px, picture, (k) => picture.masks[c * cells + k], colour);
-  });
-  return raster.toPng();
+  const cameraViews = await Promise.all(
+    Array.from({ length: cameras }, async (_, n) =>
+      imageView(await pngDataUrl(cameraRgb(picture, n), W, H), W, H, `camera ${n + 1}`),
+    ),
+  );
+  const classViews = await Promise.all(
+    classes.map(async (name, c) => {
+      const colour = PALETTE[c % PALETTE.length];
+      const iou = sampleIou(picture.probs, picture.masks, c * cells, cells);
+      const map = async (value: (k: number) => number) =>
+        pngDataUrl(bevRgb(picture, value, colour), cellsX, cellsY, scale);
+      return {
+        title: { text: `${name}: IoU at 0.5 ${iou === null ? '-' : iou.toFixed(2)}`, fontSize: 12 },
+        hconcat: [
+          imageView(
+            await map((k) => picture.probs[c * cells + k]),
+            cellsX * scale,
+            cellsY * scale,
+            'predicted',
+          ),
+          imageView(
+            await map((k) => picture.masks[c * cells + k]),
+            cellsX * scale,
+            cellsY * scale,
+            'ground truth',
+          ),
+        ],
+      };
+    }),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `sample ${picture.token}`,
+      subtitle:
+        'per class: predicted probability beside the ground truth, lidar frame, forward up, the lidar white',
+    },
+    config: { view: { stroke: null } },
+    vconcat: [{ hconcat: cameraViews }, { hconcat: classViews }],
+  } as VegaLiteSpec;
 }
 
 /** Writes `<dir>/<token>.png` for each picture; returns the paths. */
@@ -112,7 +135,7 @@ export async function writeSamplePictures(
   const paths: string[] = [];
   for (const picture of pictures) {
     const path = join(dir, `${picture.token}.png`);
-    await writeFile(path, renderSamplePicture(picture));
+    await writeFile(path, await vegaLitePng(await samplePictureSpec(picture), 1));
     paths.push(path);
   }
   return paths;

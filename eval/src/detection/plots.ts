@@ -1,5 +1,6 @@
 /** Precision-recall and TP-error curves as PNG files, like the devkit's `render` (which writes PDFs). */
 import { join } from 'node:path';
+import { type LineChartSpec, renderLineChart, type Series } from '@mim4d/plots';
 import {
   type DetectionMetricData,
   type DetectionMetricsSummary,
@@ -12,7 +13,6 @@ import {
   TP_METRICS,
 } from 'nuscenes-eval-ts';
 import { writeFileAtomic } from '../cli/shared/atomic-file.ts';
-import { type LineChartSpec, renderLineChart, type Series } from '../plots/line-chart.ts';
 
 const TP_LABELS = {
   trans_err: 'Trans. (m)',
@@ -24,7 +24,7 @@ const TP_LABELS = {
 
 function minPrecisionLine(level: number): Series {
   const x = Array.from({ length: 101 }, (_, i) => i / 100);
-  return { label: `min. precision ${level}`, x, y: x.map(() => level), color: [120, 120, 120], dashed: true };
+  return { label: `min. precision ${level}`, x, y: x.map(() => level), color: '#787878', dashed: true };
 }
 
 function md(list: MetricDataList, name: DetectionName, th: number): DetectionMetricData {
@@ -75,7 +75,10 @@ export async function writeDetectionPlots(
       x: tpData.recall.subarray(0, last + 1),
       y: tpData[m].subarray(0, last + 1),
     }));
-    const yMax = Math.max(1, ...series.flatMap((s) => Array.from(s.y).filter(Number.isFinite)));
+    const yMax = Math.max(
+      1,
+      ...series.flatMap((s) => Array.from(s.y).filter((v): v is number => v !== null && Number.isFinite(v))),
+    );
     charts.push([
       `${name}_tp.png`,
       {
@@ -103,9 +106,8 @@ export async function writeDetectionPlots(
   }
   const paths: string[] = [];
   for (const [file, spec] of charts) {
-    const rows = spec.series.length;
     const path = join(dir, file);
-    await writeFileAtomic(path, renderLineChart({ ...spec, height: 480 + rows * 22 }));
+    await writeFileAtomic(path, await renderLineChart(spec));
     paths.push(path);
   }
   return paths;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderLineChart } from '@mim4d/plots';
 import type { ChamferResult } from 'nuscenes-eval-ts';
-import { renderLineChart } from '../plots/line-chart.ts';
 
 /** One precision-recall chart per class, a curve per threshold: `<dir>/pr_<class>.png`. Returns the paths. */
 export async function writeChamferPlots(dir: string, result: ChamferResult): Promise<string[]> {
@@ -10,7 +10,7 @@ export async function writeChamferPlots(dir: string, result: ChamferResult): Pro
   const paths: string[] = [];
   for (const name of classes) {
     const curves = result.curves.filter((c) => c.className === name);
-    const png = renderLineChart({
+    const png = await renderLineChart({
       title: `${name}: precision-recall (${curves[0]?.numGts ?? 0} GT)`,
       xLabel: 'recall',
       yLabel: 'precision',

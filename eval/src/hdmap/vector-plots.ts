@@ -1,15 +1,13 @@
 /**
  * One picture per sample for judging an HD-map model by eye: the patch in the LIDAR_TOP frame (forward up, right
- * to the right, the lidar marked), the ground-truth vectors thick and light, the predicted vectors above a score
- * thin and dark over them, a colour per class.
+ * to the right, axes in metres, the lidar marked), the ground-truth vectors thick and light, the predicted vectors
+ * above a score thin and dark over them with a dot at their first point, a colour per class.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MapTrPatchSize } from '@mim4d/dataset';
-import type { LidarPolylineM, MapVectorGT, MapVectorPrediction } from 'nuscenes-eval-ts';
-import { drawText, textWidth } from '../plots/bitmap-font.ts';
-import { PALETTE } from '../plots/line-chart.ts';
-import { Raster, type Rgb } from '../plots/raster.ts';
+import { PALETTE, type VegaLiteSpec, vegaLitePng } from '@mim4d/plots';
+import type { MapVectorGT, MapVectorPrediction } from 'nuscenes-eval-ts';
 
 export interface VectorPicture {
   token: string;
@@ -22,57 +20,94 @@ export interface VectorPicture {
 /** MapTR's visualisation draws predictions scoring at least this. */
 export const PICTURE_SCORE_THRESHOLD = 0.4;
 
-const MARGIN = 8;
-const TEXT = 2;
-const LINE = 7 * TEXT + 6;
 const BEV_HEIGHT_PX = 400;
-const BACKGROUND: Rgb = [255, 255, 255];
-const GROUND: Rgb = [235, 235, 235];
-const INK: Rgb = [0, 0, 0];
-const LEGEND = `ground truth thick and light, predictions scoring at least ${PICTURE_SCORE_THRESHOLD} thin, lidar frame, forward up`;
 
-const light = (c: Rgb): Rgb => c.map((v) => Math.round(v + (255 - v) * 0.6)) as unknown as Rgb;
-const dark = (c: Rgb): Rgb => c.map((v) => Math.round(v * 0.8)) as unknown as Rgb;
+interface VertexRow {
+  /** Which polyline: GT and predictions numbered apart. */
+  line: string;
+  order: number;
+  x: number;
+  y: number;
+  label: string;
+}
 
-export function renderVectorPicture(picture: VectorPicture): Buffer {
-  const { patch, classes } = picture;
-  const scale = BEV_HEIGHT_PX / patch.height;
-  const [bevW, bevH] = [Math.round(patch.width * scale), BEV_HEIGHT_PX];
-  const shown = picture.predictions.filter((p) => p.score >= PICTURE_SCORE_THRESHOLD);
-  const counts = classes.map(
-    (name, c) =>
-      `${name}: ${picture.groundTruth.filter((g) => g.classId === c).length} GT, ` +
-      `${shown.filter((p) => p.classId === c).length} predicted`,
+function vertexRows(
+  prefix: string,
+  vectors: readonly { pts: ArrayLike<number>; classId: number }[],
+  label: (c: number) => string,
+): VertexRow[] {
+  return vectors.flatMap((v, n) =>
+    Array.from({ length: v.pts.length / 2 }, (_, i) => ({
+      line: `${prefix}${n}`,
+      order: i,
+      x: v.pts[2 * i],
+      y: v.pts[2 * i + 1],
+      label: label(v.classId),
+    })),
   );
-  const width =
-    Math.max(bevW, textWidth(LEGEND, TEXT), ...counts.map((t) => textWidth(t, TEXT) + 3 * LINE)) + 2 * MARGIN;
-  const top = MARGIN + (2 + classes.length) * LINE;
-  const raster = new Raster(width, top + bevH + MARGIN, BACKGROUND);
-  drawText(raster, `sample ${picture.token}`, MARGIN, MARGIN, INK, TEXT);
-  drawText(raster, LEGEND, MARGIN, MARGIN + LINE, INK, TEXT);
-  counts.forEach((text, c) => {
-    const y = MARGIN + (2 + c) * LINE;
-    raster.fillRect(MARGIN, y, 2 * LINE, LINE - 6, PALETTE[c % PALETTE.length]);
-    drawText(raster, text, MARGIN + 3 * LINE, y, INK, TEXT);
-  });
-  raster.fillRect(MARGIN, top, bevW, bevH, GROUND);
-  const px = (pts: LidarPolylineM, i: number): [number, number] => [
-    MARGIN + (pts[2 * i] + patch.width / 2) * scale,
-    top + (patch.height / 2 - pts[2 * i + 1]) * scale,
-  ];
-  const polyline = (pts: LidarPolylineM, colour: Rgb, lineWidth: number) => {
-    for (let i = 0; i + 1 < pts.length / 2; i++)
-      raster.line(...px(pts, i), ...px(pts, i + 1), colour, lineWidth);
+}
+
+export function vectorPictureSpec(picture: VectorPicture): VegaLiteSpec {
+  const { patch, classes } = picture;
+  const shown = [...picture.predictions.filter((p) => p.score >= PICTURE_SCORE_THRESHOLD)].sort(
+    (a, b) => a.score - b.score,
+  );
+  const gtLabel = (c: number) =>
+    `${classes[c]} (${picture.groundTruth.filter((g) => g.classId === c).length} GT, ${shown.filter((p) => p.classId === c).length} predicted)`;
+  const labels = classes.map((_, c) => gtLabel(c));
+  const color = {
+    field: 'label',
+    type: 'nominal',
+    scale: { domain: labels, range: classes.map((_, c) => PALETTE[c % PALETTE.length]) },
+    legend: { title: null, orient: 'bottom', direction: 'vertical', labelLimit: 0 },
   };
-  for (const g of picture.groundTruth) polyline(g.pts, light(PALETTE[g.classId % PALETTE.length]), 6);
-  // The most confident last, on top.
-  for (const p of [...shown].sort((a, b) => a.score - b.score)) {
-    polyline(p.pts, dark(PALETTE[p.classId % PALETTE.length]), 2);
-    const [x, y] = px(p.pts, 0);
-    raster.fillRect(Math.round(x) - 2, Math.round(y) - 2, 4, 4, dark(PALETTE[p.classId % PALETTE.length]));
-  }
-  raster.fillRect(MARGIN + Math.round(bevW / 2) - 3, top + Math.round(bevH / 2) - 3, 6, 6, INK);
-  return raster.toPng();
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: 'lidar x (m), right',
+    scale: { domain: [-patch.width / 2, patch.width / 2], nice: false },
+  };
+  const y = {
+    field: 'y',
+    type: 'quantitative',
+    title: 'lidar y (m), forward',
+    scale: { domain: [-patch.height / 2, patch.height / 2], nice: false },
+  };
+  const predicted = vertexRows('p', shown, gtLabel);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `sample ${picture.token}`,
+      subtitle: [
+        'ground truth thick and light,',
+        `predictions scoring at least ${PICTURE_SCORE_THRESHOLD} thin, a dot at their first point`,
+      ],
+    },
+    height: BEV_HEIGHT_PX,
+    width: Math.round((BEV_HEIGHT_PX * patch.width) / patch.height),
+    layer: [
+      {
+        data: { values: vertexRows('g', picture.groundTruth, gtLabel) },
+        mark: { type: 'line', strokeWidth: 6, opacity: 0.35, clip: true },
+        encoding: { x, y, detail: { field: 'line' }, order: { field: 'order' }, color },
+      },
+      {
+        data: { values: predicted },
+        mark: { type: 'line', strokeWidth: 2, clip: true },
+        encoding: { x, y, detail: { field: 'line' }, order: { field: 'order' }, color },
+      },
+      {
+        data: { values: predicted.filter((r) => r.order === 0) },
+        mark: { type: 'point', filled: true, size: 20, clip: true },
+        encoding: { x, y, color },
+      },
+      {
+        data: { values: [{ x: 0, y: 0 }] },
+        mark: { type: 'point', shape: 'square', filled: true, color: 'black', size: 40 },
+        encoding: { x, y },
+      },
+    ],
+  } as VegaLiteSpec;
 }
 
 /** Writes `<dir>/<token>.png` for each picture; returns the paths. */
@@ -84,7 +119,7 @@ export async function writeVectorPictures(
   const paths: string[] = [];
   for (const picture of pictures) {
     const path = join(dir, `${picture.token}.png`);
-    await writeFile(path, renderVectorPicture(picture));
+    await writeFile(path, await vegaLitePng(vectorPictureSpec(picture)));
     paths.push(path);
   }
   return paths;

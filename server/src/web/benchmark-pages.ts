@@ -78,17 +78,17 @@ ${benchmark.metrics.map((m) => html`<td class="num">${formatMetric(r.metrics[m.k
 </tbody></table>`;
 }
 
-export function benchmarkPage(
+export async function benchmarkPage(
   benchmark: Benchmark,
   rows: readonly LeaderboardRow[],
   groundTruthInstalled: boolean,
   /** Null for an anonymous visitor. */
   submissions: readonly Submission[] | null,
-): string {
+): Promise<string> {
   const spec = primarySpec(benchmark);
   const ranked = rows.filter(rankedByDefault);
   const selfReported = rows.filter((r) => !rankedByDefault(r));
-  const chart = barChart(
+  const chart = await barChart(
     `${benchmark.primaryMetric}${spec?.unit === 'fraction' ? ' (%)' : ''}`,
     ranked
       .filter((r) => typeof r.metrics[benchmark.primaryMetric] === 'number')

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { vegaLitePng } from '../../src/plots/vega-lite-png.ts';
+import { vegaLitePng } from '../src/render.ts';
 
 const bars = {
   width: 200,
