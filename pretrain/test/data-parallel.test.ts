@@ -24,21 +24,22 @@ describe('data-parallel pretraining (micro config, worker threads)', () => {
     train: { module: SAMPLES, name: 'toySamples', arg: { config, speeds } },
   };
   let dir: string;
-  before(async () => {
-    await initBackend();
-    dir = mkdtempSync(path.join(tmpdir(), 'mim4d-data-parallel-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
   const run = async (name: string, options: Partial<Parameters<typeof pretrain>[0]> = {}) => {
     const out = path.join(dir, name);
     const result = await pretrain({ config, steps: 3, outDir: out, train, ...options });
     result.model.dispose();
     return { records: losses(result.records), ckpt: loadCheckpoint(out) };
   };
+  /** Three steps on two threads, which the first two tests compare with. */
+  let parallel: Awaited<ReturnType<typeof run>>;
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(path.join(tmpdir(), 'mim4d-data-parallel-'));
+    parallel = await run('two-workers', { workers });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gives the losses and weights of one thread averaging the same two samples', async () => {
-    const parallel = await run('two-workers', { workers });
     const single = await run('one-thread');
     assert.equal(parallel.records.length, 3);
     for (const [i, r] of parallel.records.entries()) {
@@ -64,10 +65,9 @@ describe('data-parallel pretraining (micro config, worker threads)', () => {
   });
 
   it('resumes a two-worker run exactly', async () => {
-    const straight = await run('straight', { workers });
     await run('split', { workers, stopAfter: 1 });
     const resumed = await run('split', { workers, resume: true });
-    assert.deepEqual(resumed.records, straight.records);
+    assert.deepEqual(resumed.records, parallel.records);
   });
 
   it('ends the run with the error of a worker whose step throws', async () => {
@@ -83,6 +83,14 @@ describe('data-parallel pretraining (micro config, worker threads)', () => {
     await assert.rejects(
       run('broken', { workers: broken }),
       /replica worker 1: .*exports no function "noSuchSource"/,
+    );
+  });
+
+  it('refuses to resume a two-sample run with one sample per step, naming the field', async () => {
+    const oneSample = { ...config, optim: { ...config.optim, samplesPerStep: 1 } };
+    await assert.rejects(
+      run('two-workers', { config: oneSample, resume: true }),
+      /different config \(optim.samplesPerStep: 2 there, 1 here\)/,
     );
   });
 

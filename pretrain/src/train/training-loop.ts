@@ -222,5 +222,22 @@ function refuseOtherConfig(saved: unknown, config: unknown, outDir: string): voi
   } catch (error) {
     throw differs((error as Error).message);
   }
-  if (!isDeepStrictEqual(saved, config)) throw differs('other values');
+  const where = firstDifference(saved, config, '');
+  if (where !== null) throw differs(where);
+}
+
+/** The first field where two configs differ, with both values (`optim.samplesPerStep: 2 there, 1 here`), or null. */
+function firstDifference(saved: unknown, config: unknown, at: string): string | null {
+  if (isDeepStrictEqual(saved, config)) return null;
+  if (typeof saved === 'object' && saved !== null && typeof config === 'object' && config !== null) {
+    for (const key of Object.keys(config)) {
+      const inner = firstDifference(
+        (saved as Record<string, unknown>)[key],
+        (config as Record<string, unknown>)[key],
+        at === '' ? key : `${at}.${key}`,
+      );
+      if (inner !== null) return inner;
+    }
+  }
+  return `${at || 'the whole config'}: ${JSON.stringify(saved)} there, ${JSON.stringify(config)} here`;
 }
