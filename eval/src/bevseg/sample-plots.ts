@@ -5,8 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PALETTE, type VegaLiteSpec, vegaLitePng } from '@mim4d/plots';
-import sharp from 'sharp';
+import { imageView, PALETTE, rgbDataUrl, unitRgbToBytes, type VegaLiteSpec, vegaLitePng } from '@mim4d/plots';
 
 export interface SamplePicture {
   token: string;
@@ -37,20 +36,6 @@ function sampleIou(probs: Float32Array, masks: Uint8Array, offset: number, cells
   return tp + fp + fn === 0 ? null : tp / (tp + fp + fn);
 }
 
-async function pngDataUrl(rgb: Uint8Array, width: number, height: number, scale = 1): Promise<string> {
-  let image = sharp(rgb, { raw: { width, height, channels: 3 } });
-  if (scale > 1) image = image.resize(width * scale, height * scale, { kernel: 'nearest' });
-  return `data:image/png;base64,${(await image.png().toBuffer()).toString('base64')}`;
-}
-
-function cameraRgb(picture: SamplePicture, n: number): Uint8Array {
-  const size = picture.imageHeight * picture.imageWidth * 3;
-  const rgb = new Uint8Array(size);
-  for (let k = 0; k < size; k++)
-    rgb[k] = Math.round(255 * Math.min(1, Math.max(0, picture.images[n * size + k])));
-  return rgb;
-}
-
 /** A BEV map, lidar y (forward) up and x to the right: value v in [0, 1] blends EMPTY towards the class colour. */
 function bevRgb(picture: SamplePicture, value: (k: number) => number, colour: string): Uint8Array {
   const { cellsX, cellsY } = picture;
@@ -68,25 +53,15 @@ function bevRgb(picture: SamplePicture, value: (k: number) => number, colour: st
   return rgb;
 }
 
-/** A view showing one image at its own size. */
-function imageView(url: string, width: number, height: number, title: string | string[]): object {
-  return {
-    title: { text: title, fontSize: 11, fontWeight: 'normal' },
-    width,
-    height,
-    data: { values: [{ url }] },
-    mark: { type: 'image', width, height, aspect: false, align: 'left', baseline: 'top' },
-    encoding: { x: { value: 0 }, y: { value: 0 }, url: { field: 'url', type: 'nominal' } },
-  };
-}
-
 export async function samplePictureSpec(picture: SamplePicture): Promise<VegaLiteSpec> {
   const { cameras, imageHeight: H, imageWidth: W, cellsX, cellsY, classes } = picture;
   const scale = Math.max(1, Math.floor(BEV_PX / Math.max(cellsX, cellsY)));
   const cells = cellsX * cellsY;
+  const cameraBytes = (n: number) =>
+    unitRgbToBytes(picture.images.subarray(n * H * W * 3, (n + 1) * H * W * 3));
   const cameraViews = await Promise.all(
     Array.from({ length: cameras }, async (_, n) =>
-      imageView(await pngDataUrl(cameraRgb(picture, n), W, H), W, H, `camera ${n + 1}`),
+      imageView(await rgbDataUrl(cameraBytes(n), W, H), W, H, `camera ${n + 1}`),
     ),
   );
   const classViews = await Promise.all(
@@ -94,7 +69,7 @@ export async function samplePictureSpec(picture: SamplePicture): Promise<VegaLit
       const colour = PALETTE[c % PALETTE.length];
       const iou = sampleIou(picture.probs, picture.masks, c * cells, cells);
       const map = async (value: (k: number) => number) =>
-        pngDataUrl(bevRgb(picture, value, colour), cellsX, cellsY, scale);
+        rgbDataUrl(bevRgb(picture, value, colour), cellsX, cellsY, scale);
       return {
         title: { text: `${name}: IoU at 0.5 ${iou === null ? '-' : iou.toFixed(2)}`, fontSize: 12 },
         hconcat: [
