@@ -8,7 +8,7 @@ import { PostgresMetadataStore } from './metadata/postgres-metadata-store.ts';
 import { PostgresRateLimitStore } from './postgres/postgres-rate-limit-store.ts';
 import { ZooPostgres } from './postgres/zoo-postgres.ts';
 import type { RateLimitStoreFactory } from './rate-limits.ts';
-import { FsBlobStore } from './storage/fs-blob-store.ts';
+import { type BlobStoreOptions, openBlobStore } from './storage/open-blob-store.ts';
 
 export interface ZooStores extends EmbeddedStores {
   /** The shared PostgreSQL database when `--database` named one; absent for the embedded SQLite. */
@@ -23,14 +23,17 @@ export interface ZooStores extends EmbeddedStores {
 
 /**
  * The stores a server or an operator command works on: metadata in `<data>/zoo.sqlite` by default, or in the
- * PostgreSQL database at `database` (a postgres:// URL), which every replica of a scaled-out zoo shares. Blobs stay
- * under `<data>/blobs/` either way.
+ * PostgreSQL database at `database` (a postgres:// URL), which every replica of a scaled-out zoo shares. Blobs go
+ * under `<data>/blobs/`, or to the object store `blobStore` names (see {@link openBlobStore}).
  */
-export async function openZooStores(options: { data: string; database?: string }): Promise<ZooStores> {
+export async function openZooStores(
+  options: { data: string; database?: string } & BlobStoreOptions,
+): Promise<ZooStores> {
   if (options.database === undefined) {
     const embedded = await openEmbeddedStores(options.data);
     return {
       ...embedded,
+      blobs: await openBlobStore(options, embedded.dataDir),
       openLeaderboardStore: () => new SqliteLeaderboardStore(join(embedded.dataDir, 'zoo.sqlite')),
       close: () => embedded.meta.close(),
     };
@@ -40,7 +43,7 @@ export async function openZooStores(options: { data: string; database?: string }
   const postgres = await ZooPostgres.open(options.database);
   return {
     dataDir,
-    blobs: await FsBlobStore.open(dataDir),
+    blobs: await openBlobStore(options, dataDir),
     meta: new PostgresMetadataStore(postgres),
     postgres,
     rateLimitStore: (bucket) => new PostgresRateLimitStore(postgres, bucket),

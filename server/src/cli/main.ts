@@ -8,6 +8,7 @@ import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/scoring-process.t
 import { startServer } from '../serve.ts';
 import { openZooStores } from '../zoo-stores.ts';
 import { addBenchmarkCommands } from './benchmark-commands.ts';
+import { BLOB_STORE_OPTION } from './blob-store-option.ts';
 import { addClientCommands } from './client-commands.ts';
 import { DATABASE_OPTION, JOB_EXPIRY_MARGIN_S } from './database-option.ts';
 import { positive } from './option-parsers.ts';
@@ -56,6 +57,11 @@ export function buildProgram(): Command {
     .description('serve the zoo from a data directory (SQLite metadata + content-addressed blobs)')
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
     .option(...DATABASE_OPTION)
+    .option(...BLOB_STORE_OPTION)
+    .option(
+      '--redirect-downloads',
+      'answer downloads with a 302 to a presigned URL of the --blob-store object store instead of passing the bytes through',
+    )
     .option('--port <port>', 'TCP port (0 picks a free one)', port, 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--max-upload <bytes>', 'largest accepted blob', bytes, 64 * 2 ** 30)
@@ -100,6 +106,8 @@ export function buildProgram(): Command {
       async (opts: {
         data: string;
         database?: string;
+        blobStore?: string;
+        redirectDownloads?: boolean;
         port: number;
         host: string;
         maxUpload: number;
@@ -112,6 +120,9 @@ export function buildProgram(): Command {
         scoringTimeout: number;
         scoringMaxMemoryMb: number;
       }) => {
+        if (opts.redirectDownloads && opts.blobStore === undefined) {
+          program.error('--redirect-downloads needs an object store: add --blob-store s3://bucket/prefix');
+        }
         const stores = await openZooStores(opts);
         // With a shared database, `mim4d-zoo worker` processes score; without, this process does.
         const jobs =
@@ -149,7 +160,7 @@ export function buildProgram(): Command {
         });
         process.stderr.write(`store check: ${describe(running.startupCheck)}\n`);
         process.stdout.write(
-          `mim4d-zoo listening on ${running.url} (data: ${stores.dataDir}${stores.postgres ? `, database: ${stores.postgres.where}` : ''})\n`,
+          `mim4d-zoo listening on ${running.url} (data: ${stores.dataDir}${stores.postgres ? `, database: ${stores.postgres.where}` : ''}${opts.blobStore ? `, blobs: ${opts.blobStore}` : ''})\n`,
         );
         const stop = () => {
           void running
@@ -241,7 +252,8 @@ export function buildProgram(): Command {
     .description('re-hash every blob against its name; corrupt ones are quarantined (exit 1 if any is bad)')
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
     .option(...DATABASE_OPTION)
-    .action(async (opts: { data: string; database?: string }) => {
+    .option(...BLOB_STORE_OPTION)
+    .action(async (opts: { data: string; database?: string; blobStore?: string }) => {
       const stores = await openZooStores(opts);
       const integrity = new BlobIntegrity(stores.blobs, stores.meta, (line) =>
         process.stderr.write(`${line}\n`),
@@ -259,8 +271,9 @@ export function buildProgram(): Command {
     )
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
     .option(...DATABASE_OPTION)
+    .option(...BLOB_STORE_OPTION)
     .option('--older-than <hours>', 'keep younger blobs: their push may still be under way', count, 24)
-    .action(async (opts: { data: string; database?: string; olderThan: number }) => {
+    .action(async (opts: { data: string; database?: string; blobStore?: string; olderThan: number }) => {
       const stores = await openZooStores(opts);
       const integrity = new BlobIntegrity(stores.blobs, stores.meta, (line) =>
         process.stderr.write(`${line}\n`),

@@ -38,7 +38,8 @@ export class CuttingProxy {
     return this.exchanges.filter((e) => e.path.includes('/resolve/'));
   }
 
-  async start(): Promise<string> {
+  /** `host`: a loopback address other than the server's makes the proxy another host to the clients. */
+  async start(host = '127.0.0.1'): Promise<string> {
     const target = new URL(this.target);
     this.server = createServer((req, res) => {
       const rules = this.rules;
@@ -80,9 +81,9 @@ export class CuttingProxy {
       upstream.on('error', () => res.socket?.destroy());
       req.pipe(upstream);
     });
-    this.server.listen(0, '127.0.0.1');
+    this.server.listen(0, host);
     await new Promise((resolve) => this.server?.once('listening', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {

@@ -134,8 +134,12 @@ async function transfer(
       if (offset > 0 && error instanceof ZooError && error.status === 416) throw new RestartFromZero();
       throw error;
     }
+    // After a redirect to an object store (--redirect-downloads) the ETag is the store's own (an MD5); the store
+    // serves the sha256 the zoo stored with the object as metadata instead.
     const served =
-      response.headers.get('X-Zoo-Sha256') ?? response.headers.get('ETag')?.replace(/^"|"$/g, '');
+      response.headers.get('X-Zoo-Sha256') ??
+      response.headers.get('x-amz-meta-sha256') ??
+      (response.redirected ? undefined : response.headers.get('ETag')?.replace(/^"|"$/g, ''));
     if (served && served !== file.sha256) {
       await response.body?.cancel();
       throw new ZooError(
