@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SeededRandom } from '@mim4d/nn';
 
 const args = process.argv.slice(2);
 const argValue = (name: string, fallback: number) => {
@@ -27,17 +28,6 @@ const NUM_SAMPLES = argValue('--samples', 6019);
 const SEED = argValue('--seed', 1);
 const PREDICTIONS_PER_SAMPLE = 50;
 const PRED_POINTS = 20;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Pt = [number, number];
 
@@ -79,7 +69,8 @@ function noisyCopy(rand: () => number, line: Pt[], n: number, noiseM: number): P
 
 async function writeCase(dir: string): Promise<{ results: string; gt: string }> {
   mkdirSync(dir, { recursive: true });
-  const rand = mulberry32(SEED);
+  const random = new SeededRandom(SEED);
+  const rand = () => random.next();
   const resultsPath = join(dir, 'results.json');
   const gtPath = join(dir, 'gt.json');
   const results = createWriteStream(resultsPath);

@@ -1,3 +1,4 @@
+import { BEVFUSION_MAP_CLASSES } from 'nuscenes-eval-ts';
 import { type Mat4, mat4 } from '../geometry/matrix.ts';
 import type { RigidTransform } from '../geometry/rigid-transform.ts';
 import type { MapExpansion } from './map-expansion.ts';
@@ -18,15 +19,8 @@ import {
 } from './opencv-raster.ts';
 import { affine, box, type Geometry, type InFrame, intersection, type Polygon, parts } from './planar.ts';
 
-/** BEVFusion's map-segmentation classes, in channel order. */
-export const BEV_MAP_CLASSES = [
-  'drivable_area',
-  'ped_crossing',
-  'walkway',
-  'stop_line',
-  'carpark_area',
-  'divider',
-] as const;
+/** BEVFusion's map-segmentation classes, in channel order: the metric package's, under the dataset's name. */
+export const BEV_MAP_CLASSES = BEVFUSION_MAP_CLASSES;
 export type BevMapClass = (typeof BEV_MAP_CLASSES)[number];
 
 const CLASS_LAYERS: Record<BevMapClass, readonly (PatchPolygonLayer | PatchLineLayer)[]> = {

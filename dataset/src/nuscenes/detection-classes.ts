@@ -1,18 +1,7 @@
-/** The ten nuScenes detection classes (eval-protocols A3). */
-export const DETECTION_NAMES = [
-  'car',
-  'truck',
-  'bus',
-  'trailer',
-  'construction_vehicle',
-  'pedestrian',
-  'motorcycle',
-  'bicycle',
-  'traffic_cone',
-  'barrier',
-] as const;
+import type { DetectionName } from 'nuscenes-eval-ts';
 
-export type DetectionName = (typeof DETECTION_NAMES)[number];
+// The ten class names are the metric package's (eval-protocols A3); the dataset only maps categories onto them.
+export { DETECTION_NAMES, type DetectionName } from 'nuscenes-eval-ts';
 
 const CATEGORY_TO_DETECTION: ReadonlyMap<string, DetectionName> = new Map([
   ['movable_object.barrier', 'barrier'],
