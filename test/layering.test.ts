@@ -12,6 +12,7 @@ import ts from 'typescript';
 const rank: Record<string, number> = {
   // Below everything: the commands' launchers, which must load before any TypeScript can.
   '@mim4d/compiled-bins': -2,
+  '@mim4d/cli-options': -2,
   // Figures: a leaf every package may draw with.
   '@mim4d/plots': -1,
   // Below dataset: the synth generator starts its workers with nuscenes-eval-ts's TypeScript worker bootstrap.

@@ -1,7 +1,9 @@
 // The options alone: the generator (and the rest of the package) loads only when a dataset is made.
+
+import { integerOption } from '@mim4d/cli-options';
 import { MINI_SCENES, SYNTH_DEFAULTS, type SynthOptions } from '@mim4d/dataset/synth-options';
 import { SingleBar } from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 
 /** Adds `mim4d data synth` (synthetic nuScenes-format dataset) to the program. */
 export function registerDataCommand(program: Command): void {
@@ -16,41 +18,41 @@ export function registerDataCommand(program: Command): void {
     .option(
       '--scenes <n>',
       `scenes, 1..${MINI_SCENES.length}, named after the official v1.0-mini scenes (${MINI_SCENES.map((s) => `${s.name} ${s.split}`).join(', ')})`,
-      integer('--scenes'),
+      integerOption('--scenes'),
       SYNTH_DEFAULTS.scenes,
     )
     .option(
       '--samples <n>',
       'key frames per scene (2 Hz), 2..60',
-      integer('--samples'),
+      integerOption('--samples'),
       SYNTH_DEFAULTS.samples,
     )
     .option(
       '--sweeps <n>',
       'camera sweeps before each key frame (nuScenes: 5, i.e. 12 Hz)',
-      integer('--sweeps'),
+      integerOption('--sweeps'),
       SYNTH_DEFAULTS.sweeps,
     )
     .option(
       '--lidar-sweeps <n>',
       'LiDAR sweeps before each key frame (nuScenes: 9, i.e. 20 Hz)',
-      integer('--lidar-sweeps'),
+      integerOption('--lidar-sweeps'),
       SYNTH_DEFAULTS.lidarSweeps,
     )
-    .option('--width <px>', 'image width (nuScenes: 1600)', integer('--width'), SYNTH_DEFAULTS.width)
-    .option('--height <px>', 'image height (nuScenes: 900)', integer('--height'), SYNTH_DEFAULTS.height)
-    .option('--seed <n>', 'random seed, 0..4294967295', integer('--seed'), SYNTH_DEFAULTS.seed)
+    .option('--width <px>', 'image width (nuScenes: 1600)', integerOption('--width'), SYNTH_DEFAULTS.width)
+    .option('--height <px>', 'image height (nuScenes: 900)', integerOption('--height'), SYNTH_DEFAULTS.height)
+    .option('--seed <n>', 'random seed, 0..4294967295', integerOption('--seed'), SYNTH_DEFAULTS.seed)
     .option(
       '--jpeg-quality <q>',
       'JPEG quality 1..100',
-      integer('--jpeg-quality'),
+      integerOption('--jpeg-quality'),
       SYNTH_DEFAULTS.jpegQuality,
     )
     .option('--version <name>', 'version folder name', SYNTH_DEFAULTS.version)
     .option(
       '--workers <n>',
       'worker threads generating scenes in parallel (default: one per core, at most one per scene; 1: no threads)',
-      integer('--workers'),
+      integerOption('--workers'),
     )
     .option(
       '--force',
@@ -112,10 +114,3 @@ export function registerDataCommand(program: Command): void {
 }
 
 type SynthCliOptions = SynthOptions & { force: boolean; workers?: number };
-
-function integer(flag: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} takes a non-negative integer.`);
-    return Number(value);
-  };
-}

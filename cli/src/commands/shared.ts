@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { integerOption } from '@mim4d/cli-options';
 import { SingleBar } from 'cli-progress';
-import { InvalidArgumentError } from 'commander';
 
 /** Commit of this checkout, which a training command records as the code that trained a run. */
 export function headCommit(): string {
@@ -11,14 +11,9 @@ export function headCommit(): string {
   }
 }
 
-/** Commander parser of a positive-integer option. */
+/** Commander parser of a positive-integer option (steps, seeds, workers, intervals). */
 export function positive(flag: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
-      throw new InvalidArgumentError(`${flag} takes a positive integer.`);
-    }
-    return Number(value);
-  };
+  return integerOption(flag, { min: 1 });
 }
 
 /**

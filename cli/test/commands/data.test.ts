@@ -19,7 +19,7 @@ describe('mim4d data synth', () => {
   it('rejects a non-integer option, naming it', () =>
     rejectsWith(
       mim4d('data', 'synth', '--out', work, '--width', 'wide'),
-      /--width takes a non-negative integer/,
+      /--width takes an integer from 0 up/,
     ));
 
   it('rejects an out-of-range option, naming it and the range', () =>

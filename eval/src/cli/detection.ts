@@ -1,7 +1,8 @@
 /** The `detection` subcommand of `mim4d-eval`: score a results file, or run a detector model and score it. */
+import { integerOption } from '@mim4d/cli-options';
 import { Command, Option } from 'commander';
 import { InputError } from './shared/exit-codes.ts';
-import { modelRunOptions, wholeNumber, withModelRunOptions } from './shared/flags.ts';
+import { modelRunOptions, withModelRunOptions } from './shared/flags.ts';
 
 interface DetectionFlags {
   results?: string;
@@ -78,7 +79,7 @@ export function detectionCommand(): Command {
       '--load-workers <n>',
       // No commander default: naming the loader's constant here would load the whole metric package for --help.
       "threads that parse and validate the input files while they are read (0: all in the main thread; default: the loader's, 2)",
-      wholeNumber('--load-workers', 0),
+      integerOption('--load-workers'),
     )
     .action(async (flags: DetectionFlags) => {
       if ((flags.results === undefined) === (flags.model === undefined)) {

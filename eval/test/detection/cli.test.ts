@@ -178,7 +178,7 @@ describe('mim4d-eval detection', () => {
       '-1',
     ]);
     assert.equal(workers.code, 2);
-    assert.match(workers.stderr, /--load-workers must be a whole number >= 0, got "-1"/);
+    assert.match(workers.stderr, /--load-workers takes an integer from 0 up, not "-1"/);
   });
 
   it('accepts --load-workers 0 to parse the files in the main thread', async () => {

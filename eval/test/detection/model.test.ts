@@ -376,7 +376,7 @@ describe('mim4d-eval detection --model (a detector run over a dataroot)', functi
       assert.match(stray.stderr, /--batch goes with --model, not --results/);
       const zero = await evaluate(exportDir, outDir(), '--batch', '0');
       assert.equal(zero.code, 2);
-      assert.match(zero.stderr, /--batch must be a whole number >= 1, got "0"/);
+      assert.match(zero.stderr, /--batch takes a positive integer, not "0"/);
     });
 
     it('says a MODEL that is neither a path nor a zoo reference', async () => {

@@ -1,18 +1,8 @@
 import { availableParallelism } from 'node:os';
+import { integerOption } from '@mim4d/cli-options';
 import type { Command } from 'commander';
 import type { PlotSelection } from '../../model/plot-selection.ts';
 import { InputError } from './exit-codes.ts';
-
-/** Commander parser of a whole-number flag of at least `min`; the error names the flag and the value. */
-export function wholeNumber(flag: string, min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-      throw new InputError(`${flag} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
-    }
-    return n;
-  };
-}
 
 /** Samples per graph run of a `--model` harness, by default. */
 export const DEFAULT_BATCH = 4;
@@ -71,12 +61,12 @@ export function withModelRunOptions(command: Command): Command {
     .option(
       '--batch <n>',
       `with --model: samples per graph run (default ${DEFAULT_BATCH})`,
-      wholeNumber('--batch', 1),
+      integerOption('--batch', { min: 1 }),
     )
     .option(
       '--threads <n>',
       'with --model: onnxruntime intra-op threads (default: the available CPUs but one, which decodes images meanwhile)',
-      wholeNumber('--threads', 1),
+      integerOption('--threads', { min: 1 }),
     )
     .option('--endpoint <url>', 'with a zoo --model: zoo URL (default: MIM4D_ZOO_ENDPOINT, the saved login)')
     .option(
@@ -87,7 +77,7 @@ export function withModelRunOptions(command: Command): Command {
 
 /** `--plot-samples`: a count of samples spread over the split, or comma-separated sample tokens. */
 export function plotSelection(value: string): PlotSelection {
-  if (/^\d+$/.test(value)) return { count: wholeNumber('--plot-samples', 1)(value) };
+  if (/^\d+$/.test(value)) return { count: integerOption('--plot-samples', { min: 1 })(value) };
   const tokens = value.split(',').map((t) => t.trim());
   if (tokens.some((t) => t === '')) {
     throw new InputError(

@@ -1,0 +1,1 @@
+export { type IntegerRange, integerOption } from './integer-option.ts';
