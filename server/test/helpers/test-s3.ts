@@ -27,13 +27,16 @@ export interface TestS3 {
   url: string;
   /** Environment for a child server: the credentials it is to use. */
   env: NodeJS.ProcessEnv;
+  /** The local object store's process, where one was started (for its CPU time). */
+  serverPid?: number;
   /** Deletes the test's objects and unfinished uploads. */
   close(): Promise<void>;
 }
 
 const MOTO_BUCKET = 'mim4d-zoo-test';
 
-let base: Promise<{ location: S3Location; env: NodeJS.ProcessEnv } | { skip: string }> | undefined;
+type Base = { location: S3Location; env: NodeJS.ProcessEnv; serverPid?: number };
+let base: Promise<Base | { skip: string }> | undefined;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,7 +49,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startMoto(): Promise<{ location: S3Location; env: NodeJS.ProcessEnv } | { skip: string }> {
+async function startMoto(): Promise<Base | { skip: string }> {
   const found = await promisify(execFile)('python3', ['-c', 'import moto.server'], { timeout: 60_000 }).then(
     () => true,
     () => false,
@@ -82,7 +85,7 @@ async function startMoto(): Promise<{ location: S3Location; env: NodeJS.ProcessE
   Object.assign(process.env, env);
   const location = parseS3Url(`s3://${MOTO_BUCKET}?endpoint=${endpoint}`);
   await s3ClientFor(location).send(new CreateBucketCommand({ Bucket: MOTO_BUCKET }));
-  return { location, env };
+  return { location, env, ...(child.pid ? { serverPid: child.pid } : {}) };
 }
 
 /** A fresh prefix on the test object store, or why there is none. */
@@ -104,6 +107,7 @@ export async function testS3(): Promise<TestS3 | { skip: string }> {
     client,
     url: `s3://${location.bucket}/${location.prefix.replace(/\/$/, '')}?${query}`,
     env: { ...process.env, ...found.env },
+    ...(found.serverPid ? { serverPid: found.serverPid } : {}),
     close: () => emptyPrefix(client, location),
   };
 }
