@@ -22,6 +22,8 @@ export interface LineChartSpec {
   xRange?: readonly [number, number];
   yRange?: readonly [number, number];
   yScale?: 'linear' | 'log';
+  /** The x values are counts (steps, epochs): whole-number ticks only. */
+  xInteger?: boolean;
   series: readonly Series[];
   /** Size of the plot area in CSS pixels (the legend and axes come around it). */
   width?: number;
@@ -70,6 +72,7 @@ export function lineChartSpec(chart: LineChartSpec): VegaLiteSpec {
         field: 'x',
         type: 'quantitative',
         title: chart.xLabel,
+        ...(chart.xInteger ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
         scale: chart.xRange ? { domain: [...chart.xRange], nice: false } : { zero: false },
       },
       y: {

@@ -1,9 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import { SeededRandom } from '@mim4d/nn';
+import { imageView, rgbDataUrl, unitRgbToBytes, type VegaLiteSpec, vegaLitePng } from '@mim4d/plots';
 import { sceneScale } from '../config/index.ts';
 import type { Mim4dModel } from '../model/mim4d.ts';
 import { chunkRays, pixelRays, RENDER_CHUNK } from '../model/rays.ts';
 import type { Mim4dSample } from '../model/sample.ts';
-import { Raster } from './png.ts';
 
 const MAX_RAYS = 2048;
 
@@ -12,13 +13,13 @@ const MAX_RAYS = 2048;
  * writes [input image | rendered RGB | rendered depth] side by side, at most about MAX_RAYS pixels (depth: near white, far black, metres
  * 0..far of the box). Fixed seed, so before/after pictures use the same samples.
  */
-export function writePreview(
+export async function writePreview(
   model: Mim4dModel,
   sample: Mim4dSample,
   file: string,
   camera = 0,
   scale = 3,
-): void {
+): Promise<void> {
   const { imageHeight, imageWidth } = model.config.input;
   // Every stride-th pixel, so a picture costs at most about MAX_RAYS rays whatever the image size.
   const stride = Math.max(1, Math.ceil(Math.sqrt((imageHeight * imageWidth) / MAX_RAYS)));
@@ -38,9 +39,17 @@ export function writePreview(
   const depthImage = new Float32Array(rays.count * 3);
   for (let i = 0; i < rays.count; i++)
     depthImage.fill(1 - Math.min(depth[i] / s / maxDepth, 1), 3 * i, 3 * i + 3);
-  const img = new Raster(3 * W * px + 2 * 4, H * px, [255, 255, 255]);
-  img.paste(rays.rgb, W, H, 0, 0, px);
-  img.paste(rgb, W, H, W * px + 4, 0, px);
-  img.paste(depthImage, W, H, 2 * (W * px + 4), 0, px);
-  img.write(file);
+  const view = async (image: Float32Array, title: string) =>
+    imageView(await rgbDataUrl(unitRgbToBytes(image), W, H, px), W * px, H * px, title);
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `held-out sample, camera ${camera + 1}, rendered from its unmasked volume`,
+    config: { view: { stroke: null } },
+    hconcat: [
+      await view(rays.rgb, 'input image'),
+      await view(rgb, 'rendered RGB'),
+      await view(depthImage, `rendered depth (white near, black ${maxDepth.toFixed(0)} m)`),
+    ],
+  } as VegaLiteSpec;
+  await writeFile(file, await vegaLitePng(spec, 1));
 }

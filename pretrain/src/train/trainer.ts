@@ -72,7 +72,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   const task = pretrainTask(model, train);
   mkdirSync(outDir, { recursive: true });
   if (heldOut.length > 0 && !(options.resume === true && hasCheckpoint(outDir))) {
-    writePreview(model, heldOut[0], path.join(outDir, RUN_FILES.before));
+    await writePreview(model, heldOut[0], path.join(outDir, RUN_FILES.before));
   }
   const result = await trainingLoop<Mim4dConfig, EvalRecord>({
     config,
@@ -112,7 +112,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     onEval: options.onEval,
   });
   if (result.step === steps && heldOut.length > 0) {
-    writePreview(model, heldOut[0], path.join(outDir, RUN_FILES.after));
+    await writePreview(model, heldOut[0], path.join(outDir, RUN_FILES.after));
   }
   return {
     model,

@@ -172,7 +172,7 @@ export async function trainingLoop<C, E extends StepRecord>(
       if (step === steps || (evaluateEvery > 0 && step % evaluateEvery === 0)) await evaluate();
       if (step % checkpointEvery === 0 || step === stopAt) {
         checkpoint();
-        writeLossCurve(
+        await writeLossCurve(
           readLossRecords(logFile, terms),
           ['total', ...terms],
           path.join(outDir, LOOP_FILES.lossCurve),
