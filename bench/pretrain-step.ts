@@ -302,9 +302,10 @@ async function runOne(job: string, workers: number): Promise<void> {
   else if (kind === 'hdmap') subject = await hdMapStep(name);
   else if (kind === 'bev-seg') subject = await bevSegStep(name);
   else throw new Error(`--only: unknown kind "${kind}"`);
-  if (workers === 1) await profileStep(subject, peak, rssBefore);
+  // First, so that every worker count's step is timed equally warm (the profiling runs more steps).
   const step = await timeLoopStep(subject.loop, workers);
   const result: LoopResult = { job, workers, step, peakRss: process.resourceUsage().maxRSS * 1024 };
+  if (workers === 1) await profileStep(subject, peak, rssBefore);
   console.log(
     `${subject.label.padEnd(15)} training-loop step on ${workers} thread(s), one sample each: ` +
       `${step.wall.toFixed(2)} s wall, ${step.cpu.toFixed(2)} s cpu (all threads) | ` +
@@ -315,7 +316,7 @@ async function runOne(job: string, workers: number): Promise<void> {
   peak.dispose();
 }
 
-const LOOP_WARM_UP = 3;
+const LOOP_WARM_UP = 4;
 
 /**
  * The median of `steps` timed steps (after LOOP_WARM_UP untimed ones) of the training loop on `workers` threads: the step's

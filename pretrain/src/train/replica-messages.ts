@@ -10,11 +10,13 @@ export interface ReplicaWorkerData {
   /** Builds the worker's own TrainingTask (its model and its sample source). */
   task: ModuleCall;
   terms: readonly string[];
+  /** The trainable parameters in the main thread's order: the layout of a RemoteSample's gradients. */
+  trainable: string[];
 }
 
 export type ToReplica =
-  /** Every parameter and buffer of the main thread's model, by name. */
-  | { kind: 'weights'; names: string[]; values: Float32Array[] }
+  /** Every parameter and buffer of the main thread's model, end to end in the order of `names`. */
+  | { kind: 'weights'; names: string[]; values: Float32Array }
   /** Compute the samples drawn from these stream seeds, in order. */
   | { kind: 'samples'; id: number; seeds: number[] };
 
@@ -22,7 +24,10 @@ export type ToReplica =
 export interface RemoteSample {
   total: number;
   terms: number[];
-  grads: [name: string, values: Float32Array][];
+  /** Every trainable parameter's gradient end to end (ReplicaWorkerData.trainable's order; zeros where absent). */
+  grads: Float32Array;
+  /** 1 where the sample's loss reached the parameter, so that it has a gradient. */
+  reached: Uint8Array;
 }
 
 export type FromReplica =

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '@mim4d/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatLayout } from './flat-layout.ts';
 import type { ModuleCall } from './module-call.ts';
 import type { FromReplica, RemoteSample, ReplicaWorkerData, ToReplica } from './replica-messages.ts';
 
@@ -78,12 +79,17 @@ export class ReplicaPool {
   private constructor(private readonly threads: ReplicaThread[]) {}
 
   /** Starts `count` replicas on the main thread's backend; rejects with the first one's failure to start. */
-  static async start(count: number, task: ModuleCall, terms: readonly string[]): Promise<ReplicaPool> {
+  static async start(
+    count: number,
+    task: ModuleCall,
+    terms: readonly string[],
+    trainable: string[],
+  ): Promise<ReplicaPool> {
     const backend = CHOICES[tf.getBackend()];
     if (backend === undefined) throw new Error(`replica workers: unknown tfjs backend "${tf.getBackend()}"`);
     const threads = Array.from(
       { length: count },
-      (_, i) => new ReplicaThread({ index: i + 1, backend, task, terms: [...terms] }),
+      (_, i) => new ReplicaThread({ index: i + 1, backend, task, terms: [...terms], trainable }),
     );
     const pool = new ReplicaPool(threads);
     try {
@@ -101,9 +107,11 @@ export class ReplicaPool {
 
   /** Sends every parameter and buffer's values; the replicas take them before their next samples. */
   setWeights(entries: [string, tf.Variable][]): void {
-    const names = entries.map(([name]) => name);
-    const values = entries.map(([, v]) => v.dataSync() as Float32Array);
-    for (const t of this.threads) t.post({ kind: 'weights', names, values });
+    const layout = FlatLayout.of(entries);
+    const flat = layout.flatten(new Map(entries));
+    const values = flat.dataSync() as Float32Array;
+    flat.dispose();
+    for (const t of this.threads) t.post({ kind: 'weights', names: [...layout.names], values });
   }
 
   /** The samples of these seeds computed by replica `replica` (1-based), in order. */

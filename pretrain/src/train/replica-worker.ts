@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, SeededRandom } from '@mim4d/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatLayout } from './flat-layout.ts';
 import { callModule } from './module-call.ts';
 import type { FromReplica, RemoteSample, ReplicaWorkerData, ToReplica } from './replica-messages.ts';
 import { SampleStep } from './sample-gradients.ts';
@@ -14,6 +15,7 @@ const data = workerData as ReplicaWorkerData;
 const port = parentPort!;
 await initBackend({ prefer: data.backend });
 const step = new SampleStep(await callModule<TrainingTask>(data.task), data.terms);
+const gradients = layoutOf(data.trainable);
 // Sent by copy, not transferred: on the cpu backend a read-back array may be the backend's own storage.
 const send = (message: FromReplica) => port.postMessage(message);
 
@@ -37,26 +39,31 @@ async function handle(message: ToReplica): Promise<void> {
   }
 }
 
-function setWeights(names: string[], values: Float32Array[]): void {
-  names.forEach((name, i) => {
-    const v = step.task.params.get(name);
-    if (v.size !== values[i].length) {
-      throw new Error(`parameter ${name} has ${v.size} values here, ${values[i].length} on the main thread`);
-    }
-    tf.tidy(() => v.assign(tf.tensor(values[i], v.shape, 'float32')));
-  });
+function layoutOf(names: string[]): FlatLayout {
+  return FlatLayout.of(names.map((name) => [name, step.task.params.get(name)]));
+}
+
+function setWeights(names: string[], values: Float32Array): void {
+  const layout = layoutOf(names);
+  const total = layout.sizes.reduce((a, b) => a + b, 0);
+  if (total !== values.length) {
+    throw new Error(`the model here has ${total} values in the main thread's ${values.length}`);
+  }
+  const flat = tf.tensor1d(values, 'float32');
+  const parts = layout.unflatten(flat);
+  for (const [name, value] of parts) step.task.params.get(name).assign(value);
+  tf.dispose([flat, ...parts.values()]);
 }
 
 async function computeSamples(seeds: number[]): Promise<RemoteSample[]> {
   const samples: RemoteSample[] = [];
   for (const seed of seeds) {
     const s = await step.run(new SeededRandom(seed));
-    const grads: RemoteSample['grads'] = [...s.grads].map(([name, g]) => [
-      name,
-      g.dataSync() as Float32Array,
-    ]);
-    tf.dispose([...s.grads.values()]);
-    samples.push({ total: s.total, terms: s.terms, grads });
+    const flat = gradients.flatten(s.grads);
+    const grads = flat.dataSync() as Float32Array;
+    const reached = Uint8Array.from(gradients.names, (name) => (s.grads.has(name) ? 1 : 0));
+    tf.dispose([flat, ...s.grads.values()]);
+    samples.push({ total: s.total, terms: s.terms, grads, reached });
   }
   return samples;
 }

@@ -1,5 +1,6 @@
 import { SeededRandom } from '@mim4d/nn';
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatLayout } from './flat-layout.ts';
 import type { ModuleCall } from './module-call.ts';
 import type { RemoteSample } from './replica-messages.ts';
 import { ReplicaPool } from './replica-pool.ts';
@@ -29,11 +30,15 @@ export type StepGradients = SampleGradients;
  * main thread after each update (`sync`), so all replicas stay bit-identical.
  */
 export class StepGradientRunner {
+  private readonly layout: FlatLayout;
+
   private constructor(
     private readonly step: SampleStep,
     private readonly samplesPerStep: number,
     private readonly pool: ReplicaPool | null,
-  ) {}
+  ) {
+    this.layout = FlatLayout.of(step.trainable);
+  }
 
   static async start(
     task: TrainingTask,
@@ -53,8 +58,10 @@ export class StepGradientRunner {
     if (workers > 1 && replica === undefined) {
       throw new Error('this training task cannot run on worker threads (it names no replica builder)');
     }
-    const pool = workers > 1 ? await ReplicaPool.start(workers - 1, replica!, terms) : null;
-    const runner = new StepGradientRunner(new SampleStep(task, terms), samplesPerStep, pool);
+    const step = new SampleStep(task, terms);
+    const trainable = [...step.trainable.keys()];
+    const pool = workers > 1 ? await ReplicaPool.start(workers - 1, replica!, terms, trainable) : null;
+    const runner = new StepGradientRunner(step, samplesPerStep, pool);
     runner.sync();
     return runner;
   }
@@ -76,20 +83,44 @@ export class StepGradientRunner {
     // Awaited after the main thread's own samples; a worker failing meanwhile must not go unhandled.
     remote.catch(() => {});
     const own: SampleGradients[] = [];
-    const received: SampleGradients[] = [];
     try {
       await this.runOwn(dealt(0), own);
       const others = await remote;
-      const ordered = seeds.map((_, k) => {
+      const ordered = seeds.map((_, k): FlatSample => {
         const [replica, i] = [k % threads, Math.floor(k / threads)];
-        if (replica === 0) return own[i];
-        received.push(toTensors(others[replica - 1][i], this.step.trainable));
-        return received[received.length - 1];
+        if (replica !== 0) return others[replica - 1][i];
+        const s = own[i];
+        const reached = Uint8Array.from(this.layout.names, (name) => (s.grads.has(name) ? 1 : 0));
+        return { total: s.total, terms: s.terms, grads: this.layout.flatten(s.grads), reached };
       });
-      return average(ordered, [...this.step.trainable.keys()]);
+      return this.average(ordered);
     } finally {
-      for (const s of [...own, ...received]) tf.dispose([...s.grads.values()]);
+      for (const s of own) tf.dispose([...s.grads.values()]);
     }
+  }
+
+  /**
+   * The mean of the samples' terms and gradients (a parameter a sample's loss missed counts as zero for it; one no
+   * sample reached has no gradient). The vectors are summed in sample order, element by element, so the sum does
+   * not depend on which thread computed which sample.
+   */
+  private average(samples: FlatSample[]): StepGradients {
+    const S = samples.length;
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / S;
+    const flats = samples.map((s) => (s.grads instanceof Float32Array ? tf.tensor1d(s.grads) : s.grads));
+    const sum = tf.tidy(() => tf.div(tf.addN(flats), S)) as tf.Tensor1D;
+    const grads = this.layout.unflatten(sum);
+    tf.dispose([sum, ...flats]);
+    this.layout.names.forEach((name, i) => {
+      if (samples.some((s) => s.reached[i] === 1)) return;
+      grads.get(name)!.dispose();
+      grads.delete(name);
+    });
+    return {
+      total: mean(samples.map((s) => s.total)),
+      terms: samples[0].terms.map((_, t) => mean(samples.map((s) => s.terms[t]))),
+      grads,
+    };
   }
 
   async close(): Promise<void> {
@@ -115,32 +146,5 @@ export class StepGradientRunner {
   }
 }
 
-function toTensors(sample: RemoteSample, trainable: Map<string, tf.Variable>): SampleGradients {
-  return {
-    total: sample.total,
-    terms: sample.terms,
-    grads: new Map(
-      sample.grads.map(([name, values]) => [name, tf.tensor(values, trainable.get(name)!.shape)]),
-    ),
-  };
-}
-
-/** The mean of the samples' terms and gradients (a parameter a sample's loss missed counts as zero for it). */
-function average(samples: SampleGradients[], names: string[]): StepGradients {
-  const S = samples.length;
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / S;
-  const grads = new Map<string, tf.Tensor>();
-  for (const name of names) {
-    const parts = samples.flatMap((s) => s.grads.get(name) ?? []);
-    if (parts.length > 0)
-      grads.set(
-        name,
-        tf.tidy(() => tf.div(tf.addN(parts), S)),
-      );
-  }
-  return {
-    total: mean(samples.map((s) => s.total)),
-    terms: samples[0].terms.map((_, t) => mean(samples.map((s) => s.terms[t]))),
-    grads,
-  };
-}
+/** A sample's gradients as one vector (a worker's, read back, or the main thread's own). */
+type FlatSample = Omit<RemoteSample, 'grads'> & { grads: Float32Array | tf.Tensor1D };
