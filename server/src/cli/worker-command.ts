@@ -52,6 +52,7 @@ export function addWorkerCommand(program: Command, defaultData: string): void {
           expireInSeconds: opts.scoringTimeout * 60 + JOB_EXPIRY_MARGIN_S,
         });
         await jobs.work((id) => boards.scoreJob(id));
+        await jobs.workAbandoned((id, attempts) => boards.failAbandoned(id, attempts));
         process.stdout.write(
           `mim4d-zoo worker ${process.pid} waiting for jobs (database: ${postgres.where})\n`,
         );

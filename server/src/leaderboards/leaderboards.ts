@@ -184,6 +184,20 @@ export class Leaderboards {
       throw new Error(`stopped while scoring submission ${submissionId}; its job goes back to the queue`);
   }
 
+  /** Fails a submission whose scoring job ran out of retries: every worker that took it died before reporting. */
+  async failAbandoned(submissionId: string, attempts: number): Promise<void> {
+    this.log(
+      `submission ${submissionId}: ${attempts} scoring attempt(s) ended with their worker; failing it`,
+    );
+    await this.store.markFailed(submissionId, [
+      {
+        path: '$',
+        rule: `scoring failed on the server: the worker scoring it stopped ${attempts} time(s) (killed or out of memory); submit it again`,
+      },
+    ]);
+    await this.discard(submissionId);
+  }
+
   private async score(submission: Submission): Promise<void> {
     // A submission cut short by shutdown keeps its body and is queued again by the next resumeUnfinished.
     if (this.stopping) return;

@@ -2,9 +2,11 @@ import PgBoss from 'pg-boss';
 import type { ZooPostgres } from '../postgres/zoo-postgres.ts';
 
 const QUEUE = 'mim4d-scoring';
+/** Jobs whose workers all died: their submissions are failed rather than left `scoring` forever. */
+const ABANDONED = 'mim4d-scoring-abandoned';
 
 /** Attempts after the first: a job comes back only when its worker died (the handler settles scoring errors itself). */
-const RETRIES = 3;
+export const DEFAULT_SCORING_RETRIES = 3;
 
 interface ScoringJobData {
   submissionId: string;
@@ -19,13 +21,19 @@ export class ScoringJobs {
   private constructor(
     private readonly boss: PgBoss,
     private readonly expireInSeconds: number,
+    /** How many times a job whose worker died is handed out again. */
+    private readonly retries: number,
   ) {}
 
   /**
    * `expireInSeconds` bounds how long a job may stay with one worker before another gets it: longer than a scoring
    * may take (the worker's scoring timeout), or a slow scoring would be started twice.
    */
-  static async open(db: ZooPostgres, options: { expireInSeconds: number }): Promise<ScoringJobs> {
+  static async open(
+    db: ZooPostgres,
+    options: { expireInSeconds: number; retries?: number },
+  ): Promise<ScoringJobs> {
+    const retries = options.retries ?? DEFAULT_SCORING_RETRIES;
     const schema = (await db.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
     const boss = new PgBoss({
       db: { executeSql: (text, values) => db.query(text, values) },
@@ -37,15 +45,16 @@ export class ScoringJobs {
     });
     boss.on('error', (error) => process.stderr.write(`scoring jobs: ${error.message}\n`));
     await boss.start();
-    await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: RETRIES, retryDelay: 0 });
-    return new ScoringJobs(boss, Math.max(1, Math.ceil(options.expireInSeconds)));
+    await boss.createQueue(ABANDONED, { name: ABANDONED });
+    await boss.createQueue(QUEUE, { name: QUEUE, deadLetter: ABANDONED });
+    return new ScoringJobs(boss, Math.max(1, Math.ceil(options.expireInSeconds)), retries);
   }
 
   /** Queues the scoring of a submission whose body is complete. */
   async send(submissionId: string): Promise<void> {
     await this.boss.send(QUEUE, { submissionId } satisfies ScoringJobData, {
       expireInSeconds: this.expireInSeconds,
-      retryLimit: RETRIES,
+      retryLimit: this.retries,
       retryDelay: 0,
     });
   }
@@ -61,9 +70,19 @@ export class ScoringJobs {
     );
   }
 
-  /** Jobs not finished yet (queued, retrying or active). */
-  async pending(): Promise<number> {
-    return this.boss.getQueueSize(QUEUE, { before: 'completed' });
+  /**
+   * Hands `abandon` each submission whose job ran out of retries (its workers kept dying), with the number of attempts
+   * its sender allowed, until {@link stop}.
+   */
+  async workAbandoned(abandon: (submissionId: string, attempts: number) => Promise<void>): Promise<void> {
+    await this.boss.work<ScoringJobData>(
+      ABANDONED,
+      { batchSize: 1, pollingIntervalSeconds: 2, includeMetadata: true },
+      async (jobs) => {
+        // pg-boss copies the failed job's retry limit onto its dead letter.
+        for (const job of jobs) await abandon(job.data.submissionId, job.retryLimit + 1);
+      },
+    );
   }
 
   /** Stops taking jobs; `graceful` waits for the running one. */

@@ -57,38 +57,17 @@ async function spawnWorker(zoo: ZooFixture): Promise<Worker> {
   return { child, logged };
 }
 
-describe('scoring workers on the PostgreSQL job queue', function () {
-  // Two worker processes start (each loads the scorers) and a job waits out its expiry.
-  this.timeout(90_000);
-  let zoo: ZooFixture;
-  let submitter: string;
-  const workers: ChildProcess[] = [];
-
-  before(async () => {
-    zoo = await startZoo({
-      backend: 'postgres',
-      boards: { quota: null },
-      scoringJobs: { expireInSeconds: 3 },
-    });
-    const boards = zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
-    const gtFile = join(zoo.dataDir, 'gt-upload.json');
-    await writeFile(gtFile, JSON.stringify(devkitCase.gt));
-    const benchmark = await boards.store.getBenchmark('nuscenes-detection@v1');
-    assert.ok(benchmark);
-    await boards.groundTruth.install(benchmark, gtFile);
-    submitter = await zoo.token('read:team');
-  });
-  after(async () => {
-    for (const child of workers) child.kill('SIGKILL');
-    await zoo.close();
-  });
-
-  const submission = async (id: string) =>
-    (await (await zoo.request(`/api/v1/submissions/${id}`, { token: submitter })).json()) as Submission;
-
-  it('retries the job of a worker killed mid-job on another worker, and records one row', async () => {
-    const first = await spawnWorker(zoo);
-    workers.push(first.child);
+/** A PostgreSQL zoo whose submissions become jobs with these settings, with detection ground truth installed. */
+async function startJobsZoo(scoringJobs: { expireInSeconds: number; retries: number }) {
+  const zoo = await startZoo({ backend: 'postgres', boards: { quota: null }, scoringJobs });
+  const boards = zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
+  const gtFile = join(zoo.dataDir, 'gt-upload.json');
+  await writeFile(gtFile, JSON.stringify(devkitCase.gt));
+  const benchmark = await boards.store.getBenchmark('nuscenes-detection@v1');
+  assert.ok(benchmark);
+  await boards.groundTruth.install(benchmark, gtFile);
+  const submitter = await zoo.token('read:team');
+  const submit = async () => {
     const res = await zoo.request(`${DETECTION}/submissions?name=survivor`, {
       method: 'POST',
       token: submitter,
@@ -96,29 +75,72 @@ describe('scoring workers on the PostgreSQL job queue', function () {
       body: JSON.stringify({ meta: META, results: devkitCase.pred }),
     });
     assert.equal(res.status, 202);
-    const { submissionId } = (await res.json()) as { submissionId: string };
-    await first.logged(new RegExp(`scoring submission ${submissionId}`));
-    first.child.kill('SIGKILL');
-    assert.equal((await submission(submissionId)).status, 'scoring', 'killed mid-job');
-
-    const second = await spawnWorker(zoo);
-    workers.push(second.child);
-    await second.logged(new RegExp(`scoring submission ${submissionId}`));
-    let scored = await submission(submissionId);
-    for (let i = 0; i < 300 && scored.status === 'scoring'; i++) {
+    return ((await res.json()) as { submissionId: string }).submissionId;
+  };
+  const submission = async (id: string) =>
+    (await (await zoo.request(`/api/v1/submissions/${id}`, { token: submitter })).json()) as Submission;
+  /** Polls until the submission leaves `scoring` (or 30 s pass). */
+  const settled = async (id: string) => {
+    let current = await submission(id);
+    for (let i = 0; i < 300 && current.status === 'scoring'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      scored = await submission(submissionId);
+      current = await submission(id);
     }
+    return current;
+  };
+  return { zoo, submit, submission, settled };
+}
+
+describe('scoring workers on the PostgreSQL job queue', function () {
+  // Two worker processes start (each loads the scorers) and a job waits out its expiry.
+  this.timeout(90_000);
+  const workers: ChildProcess[] = [];
+  const closing: ZooFixture[] = [];
+  after(async () => {
+    for (const child of workers) child.kill('SIGKILL');
+    for (const zoo of closing) await zoo.close();
+  });
+
+  /** Starts a worker, submits, and kills the worker with SIGKILL once it is scoring the submission. */
+  async function killedMidJob(setup: Awaited<ReturnType<typeof startJobsZoo>>): Promise<string> {
+    const first = await spawnWorker(setup.zoo);
+    workers.push(first.child);
+    const id = await setup.submit();
+    await first.logged(new RegExp(`scoring submission ${id}`));
+    first.child.kill('SIGKILL');
+    assert.equal((await setup.submission(id)).status, 'scoring', 'killed mid-job');
+    return id;
+  }
+
+  it('retries the job of a worker killed mid-job on another worker, and records one row', async () => {
+    const setup = await startJobsZoo({ expireInSeconds: 3, retries: 3 });
+    closing.push(setup.zoo);
+    const id = await killedMidJob(setup);
+    const second = await spawnWorker(setup.zoo);
+    workers.push(second.child);
+    await second.logged(new RegExp(`scoring submission ${id}`));
+    const scored = await setup.settled(id);
     assert.equal(scored.status, 'verified');
     assert.ok(Math.abs((scored.metrics?.NDS ?? Number.NaN) - devkitCase.expected.nd_score) < 1e-9);
     const rows = async () =>
       (
-        (await (await zoo.request(`${DETECTION}/leaderboard`)).json()) as { rows: LeaderboardRow[] }
-      ).rows.filter((r) => r.provenance.submissionId === submissionId);
+        (await (await setup.zoo.request(`${DETECTION}/leaderboard`)).json()) as { rows: LeaderboardRow[] }
+      ).rows.filter((r) => r.provenance.submissionId === id);
     assert.equal((await rows()).length, 1);
 
     // The job of a worker that died after recording the outcome comes back too: it changes nothing.
-    await zoo.leaderboards?.scoreJob(submissionId);
+    await setup.zoo.leaderboards?.scoreJob(id);
     assert.equal((await rows()).length, 1);
+  });
+
+  it('fails a submission whose workers all died, saying so, instead of leaving it scoring', async () => {
+    const setup = await startJobsZoo({ expireInSeconds: 3, retries: 0 });
+    closing.push(setup.zoo);
+    const id = await killedMidJob(setup);
+    const second = await spawnWorker(setup.zoo);
+    workers.push(second.child);
+    const failed = await setup.settled(id);
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.errors[0].rule, /the worker scoring it stopped 1 time/);
   });
 });
