@@ -3,8 +3,8 @@
  *  - metadata requests/s and p99 latency (autocannon, N connections spread over the servers' URLs) on one
  *    `mim4d-zoo serve` over SQLite (the reference), one over PostgreSQL, and two replicas on one PostgreSQL database;
  *  - submission scoring throughput with one and with two `mim4d-zoo worker` processes on the PostgreSQL job queue.
- * Each line gives the servers' (or workers') CPU seconds beside wall time: on a shared machine, wall time alone
- * says more about the neighbours than about the zoo.
+ * Each line gives the servers' (or workers') CPU time beside wall time, and PostgreSQL's backends' for the metadata
+ * routes: on a shared machine, wall time alone says more about the neighbours than about the zoo.
  *
  *   npx tsx bench/zoo-scale.ts [--seconds 10] [--connections 32] [--models 100] [--submissions 6]
  *
@@ -74,24 +74,46 @@ interface Load {
   p99: number;
   errors: number;
   cpuUsPerRequest: number;
+  databaseCpuUsPerRequest: number;
 }
 
-/** Loads `path` on every URL at once (connections spread evenly) and sums the servers' CPU time. */
-async function load(urls: string[], path: string, pids: number[]): Promise<Load> {
+/** CPU seconds so far of each PostgreSQL backend of the bench's database (a local server: their /proc entries). */
+async function databaseCpu(admin: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await admin.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const each = await Promise.all(
+    rows.map(async (r) => [r.pid, await cpuSeconds(r.pid).catch(() => 0)] as const),
+  );
+  return new Map(each);
+}
+
+/** CPU seconds the backends alive at `after` used since `before`; those that ended meanwhile are not counted. */
+function databaseCpuUsed(before: Map<number, number>, after: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, seconds] of after) used += seconds - (before.get(pid) ?? 0);
+  return used;
+}
+
+/** Loads `path` on every URL at once (connections spread evenly); the servers' and the database's CPU time. */
+async function load(urls: string[], path: string, pids: number[], admin: pg.Client): Promise<Load> {
   const cpu = async () => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
   const before = await cpu();
+  const databaseBefore = await databaseCpu(admin);
   const result = await autocannon({
     url: targets(urls, path),
     connections: CONNECTIONS,
     duration: SECONDS,
   });
   const used = (await cpu()) - before;
+  const databaseUsed = databaseCpuUsed(databaseBefore, await databaseCpu(admin));
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
     cpuUsPerRequest: (used / result.requests.total) * 1e6,
+    databaseCpuUsPerRequest: (databaseUsed / result.requests.total) * 1e6,
   };
 }
 
@@ -213,7 +235,7 @@ try {
     `autocannon -c${CONNECTIONS} -d${SECONDS}s over loopback, ${MODELS} models; the connections are spread over the servers`,
   );
   console.log(
-    'route             setup                               req/s   p50 ms   p99 ms  errors  vs SQLite  servers CPU us/req',
+    'route             setup                               req/s   p50 ms   p99 ms  errors  vs SQLite  CPU us/req: servers  PostgreSQL',
   );
   for (const [route, path] of routes) {
     let reference: Load | undefined;
@@ -222,12 +244,13 @@ try {
         servers.map((s) => s.url),
         path,
         servers.map(pid),
+        admin,
       );
       reference ??= r;
       console.log(
         `${route.padEnd(17)} ${setup.padEnd(32)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ` +
           `${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)} ${(r.rps / reference.rps).toFixed(2).padStart(8)}x ` +
-          `${r.cpuUsPerRequest.toFixed(0).padStart(19)}`,
+          `${r.cpuUsPerRequest.toFixed(0).padStart(19)} ${r.databaseCpuUsPerRequest.toFixed(0).padStart(11)}`,
       );
     }
   }
