@@ -1,4 +1,14 @@
 import { type FileHandle, open } from 'node:fs/promises';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  isSpace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from 'nuscenes-eval-ts/json-bytes';
 
 /**
  * Reads a file holding one top-level JSON array of objects, record by record, without ever holding the whole
@@ -27,18 +37,7 @@ enum Top {
   AfterArray,
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
 const NEWLINE = 0x0a;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
-}
 
 /** A fault at a file offset; turned into a JsonFileError with line and column once the scan has stopped. */
 class Fault {
