@@ -9,5 +9,13 @@ export * from './map/maptr-vectors.ts';
 export * from './nuscenes/index.ts';
 // Token is also declared by map/expansion-types.ts; both are the same string key, this names the one exported.
 export type { Token } from './nuscenes/tables.ts';
+export {
+  type RoutePose,
+  routeLengthM,
+  type SceneRoute,
+  sceneRoutes,
+  yawChange,
+} from './preview/ego-route.ts';
+export { writeScenePreviews } from './preview/scene-preview.ts';
 export * from './splits/index.ts';
 export * from './synth/index.ts';

@@ -1,5 +1,6 @@
 // The options alone: the generator (and the rest of the package) loads only when a dataset is made.
 
+import { join } from 'node:path';
 import { integerOption } from '@mim4d/cli-options';
 import { MINI_SCENES, SYNTH_DEFAULTS, type SynthOptions } from '@mim4d/dataset/synth-options';
 import { SingleBar } from 'cli-progress';
@@ -59,6 +60,10 @@ export function registerDataCommand(program: Command): void {
       'write into a non-empty --out: replaces its samples/, sweeps/, maps/ and version folder, keeps all else',
       false,
     )
+    .option(
+      '--preview',
+      `also draw each scene's map and ego route from above into <out>/${PREVIEW_DIR}/<scene>.png`,
+    )
     .action(async (opts: SynthCliOptions, command: Command) => {
       const started = performance.now();
       const bar = new SingleBar({
@@ -106,11 +111,35 @@ export function registerDataCommand(program: Command): void {
           `  seconds:     ${seconds.toFixed(1)} (${summary.workers} worker${summary.workers > 1 ? 's' : ''})`,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
+        if (opts.preview) await writePreviews(summary.out, summary.version, join(summary.out, PREVIEW_DIR));
       } catch (error) {
         if (barStarted) bar.stop();
         command.error((error as Error).message, { exitCode: 1 });
       }
     });
+  data
+    .command('preview')
+    .description(
+      "draw each scene of a dataroot from above: its map expansion's layers around the ego's route, the route, and how far and how much the ego turned",
+    )
+    .requiredOption('--dataroot <dir>', 'nuScenes dataroot (synthetic or real, with maps/expansion)')
+    .option('--version <name>', 'version folder', SYNTH_DEFAULTS.version)
+    .option('--out <dir>', `where the pictures go (default: <dataroot>/${PREVIEW_DIR})`)
+    .action(async (opts: { dataroot: string; version: string; out?: string }, command: Command) => {
+      try {
+        await writePreviews(opts.dataroot, opts.version, opts.out ?? join(opts.dataroot, PREVIEW_DIR));
+      } catch (error) {
+        command.error((error as Error).message, { exitCode: 1 });
+      }
+    });
 }
 
-type SynthCliOptions = SynthOptions & { force: boolean; workers?: number };
+const PREVIEW_DIR = 'preview';
+
+async function writePreviews(dataroot: string, version: string, dir: string): Promise<void> {
+  const { writeScenePreviews } = await import('@mim4d/dataset');
+  const paths = await writeScenePreviews(dataroot, version, dir);
+  process.stdout.write(`  previews:    ${paths.length} scenes under ${dir}\n`);
+}
+
+type SynthCliOptions = SynthOptions & { force: boolean; workers?: number; preview?: boolean };

@@ -59,4 +59,35 @@ describe('mim4d data synth', () => {
     assert.match(stdout, /sample_data: +14\n/);
     assert.ok(existsSync(join(out, 'v1.0-mini', 'sample_data.json')));
   });
+
+  it('draws each scene from above with --preview, and again with data preview', async () => {
+    const out = join(work, 'data');
+    const { stdout } = await mim4d(
+      ...[
+        'data',
+        'synth',
+        '--out',
+        out,
+        '--scenes',
+        '2',
+        '--samples',
+        '2',
+        '--sweeps',
+        '0',
+        '--lidar-sweeps',
+        '0',
+      ],
+      ...['--width', '32', '--height', '18', '--workers', '1', '--preview'],
+    );
+    assert.match(stdout, /previews: +2 scenes under/);
+    for (const scene of ['scene-0061', 'scene-0553']) {
+      assert.deepEqual(
+        [...readFileSync(join(out, 'preview', `${scene}.png`)).subarray(1, 4)],
+        [0x50, 0x4e, 0x47],
+      );
+    }
+    const again = await mim4d('data', 'preview', '--dataroot', out, '--out', join(work, 'pictures'));
+    assert.match(again.stdout, /previews: +2 scenes under/);
+    assert.ok(existsSync(join(work, 'pictures', 'scene-0553.png')));
+  });
 });
