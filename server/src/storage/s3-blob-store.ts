@@ -124,6 +124,11 @@ class PartWriter {
     }
   }
 
+  /** How many bytes were taken since the last uploaded part. */
+  get tailBytes(): number {
+    return this.heldBytes;
+  }
+
   /** The bytes taken since the last uploaded part. */
   tail(): Buffer {
     return Buffer.concat(this.held, this.heldBytes);
@@ -188,7 +193,9 @@ interface PartialState {
  * tail. The state object is rewritten whole (one PUT, atomic) after every part and at the end of every append, so a
  * server killed mid-append resumes from the last part it uploaded. Its `offset` metadata answers
  * {@link partialLength} with a HEAD. The bytes of an unfinished multipart upload cannot be read back, hence the
- * saved hash state (hash-wasm's sha256, whose state can be saved, where Node's cannot).
+ * saved hash state (hash-wasm's sha256, whose state can be saved, where Node's cannot). Completing names each part
+ * by the ETag recorded when it was hashed, so bytes that changed under a state (two replicas appending to one upload
+ * at once, which the client never does) fail the completion rather than publish unhashed bytes.
  */
 export class S3BlobStore implements BlobStore {
   readonly bucket: string;
@@ -327,7 +334,7 @@ export class S3BlobStore implements BlobStore {
       await this.abort(writer.multipart);
       return { created: false };
     }
-    if (writer.tail().length > 0 || writer.multipart.parts.length === 0) await writer.uploadHeld();
+    if (writer.tailBytes > 0 || writer.multipart.parts.length === 0) await writer.uploadHeld();
     await this.s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: this.bucket,
