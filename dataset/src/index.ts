@@ -16,6 +16,5 @@ export {
   sceneRoutes,
   yawChange,
 } from './preview/ego-route.ts';
-export { writeScenePreviews } from './preview/scene-preview.ts';
 export * from './splits/index.ts';
 export * from './synth/index.ts';

@@ -137,7 +137,8 @@ export function registerDataCommand(program: Command): void {
 const PREVIEW_DIR = 'preview';
 
 async function writePreviews(dataroot: string, version: string, dir: string): Promise<void> {
-  const { writeScenePreviews } = await import('@mim4d/dataset');
+  // Its own entry point: the figure library it draws with stays out of the generator's memory.
+  const { writeScenePreviews } = await import('@mim4d/dataset/preview');
   const paths = await writeScenePreviews(dataroot, version, dir);
   process.stdout.write(`  previews:    ${paths.length} scenes under ${dir}\n`);
 }

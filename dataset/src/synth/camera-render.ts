@@ -1,4 +1,5 @@
 import { GROUND_RESOLUTION, type GroundRaster, MATERIAL_COLOURS } from './ground.ts';
+import type { Lighting } from './lighting.ts';
 import { BOX, BOX_STRIDE, faceNormal, type SceneBoxes, slab } from './scene-boxes.ts';
 
 /** A pinhole camera placed in the world: intrinsics in pixels, camera -> global rotation (row-major) and centre. */
@@ -15,11 +16,6 @@ export interface PlacedCamera {
   position: readonly [number, number, number];
 }
 
-export interface Lighting {
-  /** Unit vector towards the sun, global frame. */
-  sun: readonly [number, number, number];
-}
-
 export interface RenderedImage {
   /** RGBA, row-major, as the JPEG encoder takes it. */
   rgba: Uint8Array;
@@ -28,10 +24,6 @@ export interface RenderedImage {
   visible: Uint32Array;
 }
 
-const SKY_ZENITH = [0.42, 0.58, 0.85];
-const HORIZON = [0.82, 0.86, 0.9];
-/** Metres; the haze that makes far surfaces fade towards the horizon colour, a monocular depth cue. */
-const FOG_DISTANCE = 260;
 /** Metres; nothing farther is drawn. */
 const FAR = 400;
 const NEAR = 0.1;
@@ -159,6 +151,8 @@ export class CameraRenderer {
     }
     const normal = new Float64Array(3);
     const [sx, sy, sz] = lighting.sun;
+    const { sunColour, skyZenith: SKY_ZENITH, horizon: HORIZON, fogDistanceM: FOG_DISTANCE } = lighting;
+    const groundLight = sunColour.map((c) => lighting.groundAmbient + lighting.groundDirect * sz * c);
     const cells = ground.cells;
     for (let i = 0; i < n; i++) {
       const h = hit[i];
@@ -182,18 +176,18 @@ export class CameraRenderer {
             col >= 0 && row >= 0 && col < cells && row < cells ? ground.data[row * cells + col] : 0;
           const base = MATERIAL_COLOURS[material];
           const grain = 0.88 + 0.12 * cellNoise(col, row) + 0.1 * (smoothNoise(wx * 0.25, wy * 0.25) - 0.5);
-          const light = 0.45 + 0.55 * sz;
-          r = base[0] * grain * light;
-          g = base[1] * grain * light;
-          bl = base[2] * grain * light;
+          r = base[0] * grain * groundLight[0];
+          g = base[1] * grain * groundLight[1];
+          bl = base[2] * grain * groundLight[2];
         } else {
           const o = h * BOX_STRIDE;
           faceNormal(data, o, faces[i], normal);
           const lambert = Math.max(0, normal[0] * sx + normal[1] * sy + normal[2] * sz);
-          const shade = 0.3 + 0.15 * Math.max(0, normal[2]) + 0.6 * lambert;
-          r = data[o + BOX.r] * shade;
-          g = data[o + BOX.g] * shade;
-          bl = data[o + BOX.b] * shade;
+          const ambient = lighting.boxAmbient + 0.15 * Math.max(0, normal[2]);
+          const direct = lighting.boxDirect * lambert;
+          r = data[o + BOX.r] * (ambient + direct * sunColour[0]);
+          g = data[o + BOX.g] * (ambient + direct * sunColour[1]);
+          bl = data[o + BOX.b] * (ambient + direct * sunColour[2]);
           const owner = data[o + BOX.owner];
           if (owner >= 0) visible[owner]++;
         }

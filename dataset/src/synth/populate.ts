@@ -11,9 +11,18 @@ const REACH = 75;
  * Places the scene's agents around the ego's drive. Traffic is built so that nothing collides: vehicles in one
  * lane share the lane's speed (the ego's lane flows at the ego's base speed, with a gap around the ego), crossing
  * roads hold queues stopped at their stop lines, pedestrians walk in per-direction files on the sidewalks,
- * and parked cars, standing pedestrians, parked bicycles, cones and barriers keep to their own spots.
+ * and parked cars, standing pedestrians, parked bicycles, cones and barriers keep to their own spots. `density`
+ * (1: the town's usual) scales how close vehicles and pedestrians follow each other and how full the queues and
+ * carparks are; the gaps stay wide enough that nothing collides.
  */
-export function populateScene(town: Town, ego: EgoRoute, durationS: number, random: Random): Agent[] {
+export function populateScene(
+  town: Town,
+  ego: EgoRoute,
+  durationS: number,
+  random: Random,
+  density = 1,
+): Agent[] {
+  const fill = (chance: number) => Math.min(0.95, chance * density);
   const agents: Agent[] = [];
   const half = roadHalfWidth(town);
   const a = egoPose(ego, -1);
@@ -61,7 +70,7 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
           }
           const [x, y] = toXY(ego.axis, s, across);
           const size = add(kind, 'moving', x, y, headingOf(ego.axis, direction), speed);
-          s += size[1] + random.uniform(8, 35);
+          s += size[1] + random.uniform(8, 35) / density;
         }
       }
     }
@@ -77,7 +86,7 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
     const [sx, sy] = toXY(crossAxis, stopAlong, segment.centre);
     if (!inRegion(sx, sy)) continue;
     for (let lane = 0; lane < town.lanesPerDirection; lane++) {
-      if (!random.chance(0.55)) continue;
+      if (!random.chance(fill(0.55))) continue;
       const across = segment.centre + laneOffset(town, crossAxis, crossing.stopDirection, lane);
       let front = stopAlong - crossing.stopDirection * 1.2;
       const count = random.int(1, 3);
@@ -114,7 +123,7 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
     for (const row of carparkRows(area, carpark.baysAlongX)) {
       for (let bay = a0 + 1 + 1.35; bay + 1.35 <= a1 - 1; bay += 2.7) {
         const [x, y] = toXY(axis, bay, (row.lo + row.hi) / 2);
-        if (!inRegion(x, y) || !random.chance(0.55)) continue;
+        if (!inRegion(x, y) || !random.chance(fill(0.55))) continue;
         const acrossAxis = axis === 'x' ? 'y' : 'x';
         add('car', 'parked', x, y, headingOf(acrossAxis, random.chance(0.5) ? 1 : -1), 0);
       }
@@ -140,7 +149,7 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
         [0.3, -1],
       ] as const) {
         const speed = random.uniform(1.0, 1.5);
-        for (let s = from + random.uniform(0, 10); s < to; s += random.uniform(5, 25)) {
+        for (let s = from + random.uniform(0, 10); s < to; s += random.uniform(5, 25) / density) {
           // Walkers beside the ego's road cross side roads on the zebra, where traffic waits at the stop line;
           // beside a side road they would walk into moving traffic, so they stay on their stretch of sidewalk.
           const reach = [s - direction * speed, s + direction * speed * (durationS + 1)];
@@ -150,7 +159,7 @@ export function populateScene(town: Town, ego: EgoRoute, durationS: number, rand
           add('pedestrian', 'moving', x, y, headingOf(segment.axis, direction), speed);
         }
       }
-      for (let s = from + random.uniform(1.5, 15); s < to - 1.5; s += random.uniform(6, 30)) {
+      for (let s = from + random.uniform(1.5, 15); s < to - 1.5; s += random.uniform(6, 30) / density) {
         const [x, y] = toXY(segment.axis, s, at(1.3));
         if (random.chance(0.6)) {
           add('pedestrian', 'standing', x, y, random.uniform(-Math.PI, Math.PI), 0);

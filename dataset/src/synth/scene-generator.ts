@@ -19,6 +19,7 @@ import { type EgoRoute, egoPose, planEgoRoute } from './ego.ts';
 import { type GroundRaster, rasteriseGround } from './ground.ts';
 import { JpegEncoder } from './jpeg-encoder.ts';
 import { scanLidar } from './lidar-scan.ts';
+import { drawLighting, type Lighting } from './lighting.ts';
 import type { SynthOptions } from './options.ts';
 import type { DatasetFiles } from './output-folder.ts';
 import { populateScene } from './populate.ts';
@@ -157,14 +158,10 @@ async function renderScene(job: SceneJob): Promise<void> {
   const startUs = FIRST_SCENE_START_US + job.sceneIndex * SCENE_SPACING_US;
   const durationS = ((options.samples - 1) * KEY_FRAME_INTERVAL_US) / 1e6;
   const route = planEgoRoute(world.town, durationS, job.random.fork('ego'));
-  const agents = populateScene(world.town, route, durationS, job.random.fork('agents'));
-  const sunAzimuth = job.random.fork('light').uniform(-Math.PI, Math.PI);
-  const sunElevation = (50 * Math.PI) / 180;
-  const sun = [
-    Math.cos(sunElevation) * Math.cos(sunAzimuth),
-    Math.cos(sunElevation) * Math.sin(sunAzimuth),
-    Math.sin(sunElevation),
-  ] as const;
+  // From sparse to busy: traffic and pedestrians at 0.5x to 1.6x the town's usual spacing.
+  const density = job.random.fork('traffic').uniform(0.5, 1.6);
+  const agents = populateScene(world.town, route, durationS, job.random.fork('agents'), density);
+  const lighting = drawLighting(job.random.fork('light'));
   const lidarNoise = job.random.fork('lidar-noise');
   const date = new Date(startUs / 1000).toISOString();
   const logfile = `synth-${options.seed}-${date.slice(0, 10)}-${name}`;
@@ -185,7 +182,7 @@ async function renderScene(job: SceneJob): Promise<void> {
     first_sample_token: sampleTokens[0],
     last_sample_token: sampleTokens[options.samples - 1],
     name,
-    description: describeScene(route, agents),
+    description: describeScene(route, agents, lighting),
   } satisfies SceneRecord);
   for (const [i, t] of sampleTokens.entries()) {
     tables.sample.push({
@@ -260,7 +257,7 @@ async function renderScene(job: SceneJob): Promise<void> {
           },
           boxes,
           world.ground,
-          { sun },
+          lighting,
           agents.length,
         );
         if (capture.isKeyFrame) {
@@ -371,9 +368,9 @@ function annotate(
   tables.sample_annotation.push(...records);
 }
 
-function describeScene(route: EgoRoute, agents: readonly Agent[]): string {
+function describeScene(route: EgoRoute, agents: readonly Agent[], lighting: Lighting): string {
   const heading =
     route.axis === 'x' ? (route.direction > 0 ? 'east' : 'west') : route.direction > 0 ? 'north' : 'south';
   const moving = agents.filter((a) => a.state === 'moving').length;
-  return `Synthetic town, ego drives ${heading} at about ${route.baseSpeed.toFixed(1)} m/s, ${agents.length} agents (${moving} moving)`;
+  return `Synthetic town, ego drives ${heading} at about ${route.baseSpeed.toFixed(1)} m/s, ${agents.length} agents (${moving} moving), ${lighting.kind}`;
 }

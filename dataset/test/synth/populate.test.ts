@@ -41,7 +41,7 @@ const agentFootprint = (a: Agent, t: number) => {
 };
 
 describe('synthetic scene population', () => {
-  it('never lets two agents, or an agent and the ego, overlap during a scene (20 scenes)', () => {
+  it('never lets two agents, or an agent and the ego, overlap during a scene (20 scenes, sparse to busiest)', () => {
     const durationS = 9.5;
     for (let seed = 0; seed < 10; seed++) {
       for (const location of ['boston-seaport', 'singapore-onenorth'] as const) {
@@ -49,8 +49,10 @@ describe('synthetic scene population', () => {
         const town = buildTown(location, root.fork('town'));
         const scene = root.fork('scene');
         const ego = planEgoRoute(town, durationS, scene.fork('ego'));
-        const agents = populateScene(town, ego, durationS, scene.fork('agents'));
-        assert.ok(agents.length > 50, `${location} seed ${seed}: only ${agents.length} agents`);
+        // The generator draws densities from 0.5 to 1.6.
+        const density = [0.5, 1, 1.6][seed % 3];
+        const agents = populateScene(town, ego, durationS, scene.fork('agents'), density);
+        assert.ok(agents.length > 30, `${location} seed ${seed}: only ${agents.length} agents`);
         for (let t = 0; t <= durationS; t += 0.5) {
           const e = egoPose(ego, t);
           const egoBox = footprint(e.x, e.y, e.yaw, 1.9, 4.7);
@@ -73,6 +75,14 @@ describe('synthetic scene population', () => {
         }
       }
     }
+  });
+
+  it('places more agents in a busier scene', () => {
+    const root = new Random(5);
+    const town = buildTown('boston-seaport', root.fork('town'));
+    const ego = planEgoRoute(town, 9.5, root.fork('ego'));
+    const count = (density: number) => populateScene(town, ego, 9.5, root.fork('agents'), density).length;
+    assert.ok(count(1.6) > 1.3 * count(0.5), `${count(1.6)} vs ${count(0.5)}`);
   });
 
   it('populates every class the issue asks for, some moving and some not', () => {
