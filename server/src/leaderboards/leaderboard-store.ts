@@ -54,6 +54,8 @@ export interface LeaderboardStore {
   markScoring(id: string): Promise<void>;
   /** Puts submissions a stopped process was scoring back in the queue; returns the queue, oldest first. */
   requeueUnfinished(): Promise<Submission[]>;
+  /** Submissions waiting to be scored (or for their body), oldest first. */
+  queuedSubmissions(): Promise<Submission[]>;
   /**
    * markFailed and markScored leave a submission that is already verified or failed as it is, so a job retried after
    * its worker died once it had recorded the outcome adds no second row.

@@ -129,11 +129,14 @@ export class Leaderboards {
 
   /**
    * Queues the submissions a stopped server left unscored (their complete bodies are on disk) and fails those whose
-   * upload never finished. Only the serving process calls this: operator commands open the store alongside it.
+   * upload never finished. Only the serving process calls this: operator commands open the store alongside it. With
+   * jobs, it only sends the jobs a killed replica may have left unsent (see resendQueuedJobs).
    */
   async resumeUnfinished(): Promise<void> {
-    // Jobs outlive the process that queued them; another replica may be receiving the bodies of queued ones.
-    if (this.jobs) return;
+    if (this.jobs) {
+      await this.resendQueuedJobs(this.jobs);
+      return;
+    }
     for (const submission of await this.store.requeueUnfinished()) {
       if (existsSync(this.bodyPath(submission.id))) {
         void this.enqueue(submission);
@@ -143,6 +146,17 @@ export class Leaderboards {
         ]);
         await this.discard(submission.id);
       }
+    }
+  }
+
+  /**
+   * Sends a job again for each queued submission whose body is complete: a replica killed between storing a body
+   * and sending its job left it without one. Most already have a job; the second finds them scored and stops.
+   * Submissions still `scoring` belong to live workers, and bodies still arriving to live replicas: both are left be.
+   */
+  private async resendQueuedJobs(jobs: ScoringJobs): Promise<void> {
+    for (const submission of await this.store.queuedSubmissions()) {
+      if (existsSync(this.bodyPath(submission.id))) await jobs.send(submission.id);
     }
   }
 

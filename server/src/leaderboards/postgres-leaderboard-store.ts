@@ -190,15 +190,17 @@ export class PostgresLeaderboardStore implements LeaderboardStore {
   }
 
   async requeueUnfinished(): Promise<Submission[]> {
-    return this.db.transaction(async (client) => {
-      await client.query("UPDATE lb_submissions SET status = 'queued' WHERE status = 'scoring'");
-      const rows = (
-        await client.query<SubmissionRow>(
-          "SELECT * FROM lb_submissions WHERE status = 'queued' ORDER BY created_at, seq",
-        )
-      ).rows;
-      return rows.map(toSubmission);
-    });
+    await this.db.query("UPDATE lb_submissions SET status = 'queued' WHERE status = 'scoring'");
+    return this.queuedSubmissions();
+  }
+
+  async queuedSubmissions(): Promise<Submission[]> {
+    const rows = (
+      await this.db.query<SubmissionRow>(
+        "SELECT * FROM lb_submissions WHERE status = 'queued' ORDER BY created_at, seq",
+      )
+    ).rows;
+    return rows.map(toSubmission);
   }
 
   async markFailed(id: string, errors: SubmissionError[]): Promise<void> {

@@ -261,13 +261,15 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
   }
 
   async requeueUnfinished(): Promise<Submission[]> {
-    return this.db.transaction(() => {
-      this.db.prepare("UPDATE lb_submissions SET status = 'queued' WHERE status = 'scoring'").run();
-      const rows = this.db
-        .prepare("SELECT * FROM lb_submissions WHERE status = 'queued' ORDER BY created_at, rowid")
-        .all() as SubmissionRow[];
-      return rows.map(toSubmission);
-    })();
+    this.db.prepare("UPDATE lb_submissions SET status = 'queued' WHERE status = 'scoring'").run();
+    return this.queuedSubmissions();
+  }
+
+  async queuedSubmissions(): Promise<Submission[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM lb_submissions WHERE status = 'queued' ORDER BY created_at, rowid")
+      .all() as SubmissionRow[];
+    return rows.map(toSubmission);
   }
 
   async markFailed(id: string, errors: SubmissionError[]): Promise<void> {

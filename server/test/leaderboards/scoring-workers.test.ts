@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
+import { ScoringJobs } from '../../src/leaderboards/scoring-jobs.ts';
+import type { ZooPostgres } from '../../src/postgres/zoo-postgres.ts';
 import { startZoo, type ZooFixture } from '../helpers/zoo-fixture.ts';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'mim4d-zoo.js');
@@ -77,12 +79,11 @@ async function startJobsZoo(scoringJobs: { expireInSeconds: number; retries: num
     assert.equal(res.status, 202);
     return ((await res.json()) as { submissionId: string }).submissionId;
   };
-  const submission = async (id: string) =>
-    (await (await zoo.request(`/api/v1/submissions/${id}`, { token: submitter })).json()) as Submission;
-  /** Polls until the submission leaves `scoring` (or 30 s pass). */
-  const settled = async (id: string) => {
+  const submission = async (id: string) => (await boards.store.getSubmission(id)) as Submission;
+  /** Polls until the submission is neither `scoring` nor `waiting` (or 30 s pass). */
+  const settled = async (id: string, waiting: Submission['status'] = 'scoring') => {
     let current = await submission(id);
-    for (let i = 0; i < 300 && current.status === 'scoring'; i++) {
+    for (let i = 0; i < 300 && (current.status === 'scoring' || current.status === waiting); i++) {
       await new Promise((r) => setTimeout(r, 100));
       current = await submission(id);
     }
@@ -131,6 +132,29 @@ describe('scoring workers on the PostgreSQL job queue', function () {
     // The job of a worker that died after recording the outcome comes back too: it changes nothing.
     await setup.zoo.leaderboards?.scoreJob(id);
     assert.equal((await rows()).length, 1);
+  });
+
+  it('sends at start-up the job a replica killed after storing a body never sent', async () => {
+    const setup = await startJobsZoo({ expireInSeconds: 3, retries: 3 });
+    closing.push(setup.zoo);
+    const boards = setup.zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
+    const created = await boards.store.createSubmission(
+      { id: 'sub_orphan', benchmark: 'nuscenes-detection@v1', name: 'orphan', submittedBy: 'tok_x' },
+      null,
+    );
+    assert.equal(created.kind, 'created');
+    await mkdir(dirname(boards.bodyPath('sub_orphan')), { recursive: true });
+    await writeFile(boards.bodyPath('sub_orphan'), JSON.stringify({ meta: META, results: devkitCase.pred }));
+    await boards.resumeUnfinished();
+    // A worker in this process: what matters here is that a job exists.
+    const jobs = await ScoringJobs.open(setup.zoo.stores.postgres as ZooPostgres, { expireInSeconds: 3 });
+    try {
+      await jobs.work((id) => boards.scoreJob(id));
+      const scored = await setup.settled('sub_orphan', 'queued');
+      assert.equal(scored.status, 'verified');
+    } finally {
+      await jobs.stop({ graceful: true });
+    }
   });
 
   it('fails a submission whose workers all died, saying so, instead of leaving it scoring', async () => {
