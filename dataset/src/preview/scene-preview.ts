@@ -101,17 +101,8 @@ export function scenePreviewSpec(route: SceneRoute, features: readonly LayerFeat
       {
         data: { values: features.filter((f) => !polygonLayers.includes(f.properties.layer)) },
         mark: { type: 'geoshape', filled: false, clip: true, strokeWidth: 1.2 },
-        encoding: {
-          stroke: {
-            field: 'properties.layer',
-            type: 'nominal',
-            legend: null,
-            scale: {
-              domain: [...PREVIEW_LINE_LAYERS],
-              range: PREVIEW_LINE_LAYERS.map((l) => LAYER_COLOURS[l]),
-            },
-          },
-        },
+        // The polygons' colour scale, whose legend lists the lines too.
+        encoding: { color: { field: 'properties.layer', type: 'nominal' } },
       },
       {
         data: { values: [line(route.poses.map((p) => [p.x, p.y]))] },

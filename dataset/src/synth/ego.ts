@@ -1,11 +1,13 @@
 import type { Random } from './random.ts';
-import { laneOffset, type Town } from './town.ts';
+import { laneOffset, roadHalfWidth, type Town } from './town.ts';
 
 /**
- * The ego vehicle's drive: straight down one lane of one road, with a speed that swings smoothly around a base
- * speed (speed(t) = base + swing * sin(omega t + phase)) so that ego motion is not a constant to be memorised.
+ * The ego vehicle's drive: down one lane of one road and, in most scenes, through a junction with a quarter turn
+ * left or right into the same lane of the crossing road, with a speed that swings smoothly around a base speed
+ * (speed(t) = base + swing * sin(omega t + phase)) so that ego motion is not a constant to be memorised.
  */
 export interface EgoRoute {
+  /** The road the drive starts on. */
   axis: 'x' | 'y';
   direction: 1 | -1;
   /** Global cross-axis coordinate of the lane centre, metres. */
@@ -19,6 +21,17 @@ export interface EgoRoute {
   swing: number;
   omega: number;
   phase: number;
+  /** The junction turn, if the drive has one. */
+  turn?: EgoTurn;
+}
+
+/** A quarter circle from the first road's lane into the crossing road's lane. */
+export interface EgoTurn {
+  /** Distance driven from t = 0 to where the arc starts, metres. */
+  atM: number;
+  radiusM: number;
+  /** +1: left (counter-clockwise), -1: right. */
+  sign: 1 | -1;
 }
 
 /** Ego pose in the global frame at t seconds after the scene start: metres and radians. */
@@ -29,6 +42,12 @@ export interface PlanarPose {
 }
 
 const EDGE_MARGIN = 30;
+const TURN_CHANCE = 0.65;
+/** Tighter arcs than a city corner's (a car turns on 5-6 m at walking pace) would need the ego to crawl. */
+const MIN_TURN_RADIUS_M = 6;
+
+const headingOf = (axis: 'x' | 'y', direction: 1 | -1) =>
+  axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
 
 export function planEgoRoute(town: Town, durationS: number, random: Random): EgoRoute {
   const axis = random.chance(0.5) ? 'x' : 'y';
@@ -38,23 +57,66 @@ export function planEgoRoute(town: Town, durationS: number, random: Random): Ego
   const omega = (2 * Math.PI) / random.uniform(6, 12);
   const swing = random.uniform(0.5, 1.5);
   const phase = random.uniform(0, 2 * Math.PI);
+  const turning = random.chance(TURN_CHANCE);
+  const laneCoordinate = roadCentre + laneOffset(town, axis, direction, lane);
+  // Through a junction at a town's pace, slower than down a straight road.
+  const speed = turning ? random.uniform(3.5, 6.5) : random.uniform(4, 10);
   const room = town.size - 2 * EDGE_MARGIN - (4 * swing) / omega;
-  const baseSpeed = Math.min(random.uniform(4, 10), room / Math.max(durationS, 1e-6));
-  const travel = baseSpeed * durationS + (2 * swing) / omega;
-  const lo = EDGE_MARGIN + (direction > 0 ? 0 : travel);
-  const hi = town.size - EDGE_MARGIN - (direction > 0 ? travel : 0);
-  return {
+  const baseSpeed = Math.min(speed, room / Math.max(durationS, 1e-6));
+  const straight: EgoRoute = {
     axis,
     direction,
     lane,
     roadCentre,
-    laneCoordinate: roadCentre + laneOffset(town, axis, direction, lane),
-    start: random.uniform(lo, Math.max(lo, hi)),
+    laneCoordinate,
+    start: 0,
     baseSpeed,
     swing,
     omega,
     phase,
   };
+  const driven = egoDistance(straight, durationS) + (2 * swing) / omega;
+  const turn = turning ? planTurn(town, straight, driven, random) : undefined;
+  if (turn) return { ...straight, start: turn.start, turn: turn.turn };
+  const lo = EDGE_MARGIN + (direction > 0 ? 0 : driven);
+  const hi = town.size - EDGE_MARGIN - (direction > 0 ? driven : 0);
+  return { ...straight, start: random.uniform(lo, Math.max(lo, hi)) };
+}
+
+/**
+ * A junction to turn at, picked so the arc starts between a quarter and a half of the way through the drive and
+ * both the approach and the exit stay on the map. The arc enters the junction at its edge and ends in the same
+ * lane index of the crossing road, so its radius follows from the lanes: wide for a turn across the road, tight
+ * for one into the near lanes.
+ */
+function planTurn(
+  town: Town,
+  route: EgoRoute,
+  drivenM: number,
+  random: Random,
+): { start: number; turn: EgoTurn } | undefined {
+  const half = roadHalfWidth(town);
+  const sign: 1 | -1 = random.chance(0.5) ? 1 : -1;
+  const exitAxis = route.axis === 'x' ? 'y' : 'x';
+  // Turning left from +x heads +y; in general the exit heading is the entry heading rotated by sign * 90 degrees.
+  const yaw1 = headingOf(route.axis, route.direction) + (sign * Math.PI) / 2;
+  const exitDirection = (
+    exitAxis === 'x' ? Math.sign(Math.round(Math.cos(yaw1))) : Math.sign(Math.round(Math.sin(yaw1)))
+  ) as 1 | -1;
+  const atFraction = random.uniform(0.25, 0.5);
+  const options = town.roadCentres.flatMap((centre) => {
+    const exitLane = centre + laneOffset(town, exitAxis, exitDirection, route.lane);
+    const edge = centre - route.direction * half;
+    const radiusM = Math.max(MIN_TURN_RADIUS_M, route.direction * (exitLane - edge));
+    const arcStart = exitLane - route.direction * radiusM;
+    const atM = atFraction * drivenM;
+    const start = arcStart - route.direction * atM;
+    const exitStart = route.laneCoordinate + exitDirection * radiusM;
+    const exitEnd = exitStart + exitDirection * Math.max(0, drivenM - atM - (Math.PI / 2) * radiusM);
+    const onMap = (v: number) => v >= EDGE_MARGIN && v <= town.size - EDGE_MARGIN;
+    return onMap(start) && onMap(exitEnd) ? [{ start, turn: { atM, radiusM, sign } }] : [];
+  });
+  return options.length > 0 ? random.pick(options) : undefined;
 }
 
 /** Distance driven from t = 0 to t (negative before the start), metres. */
@@ -63,17 +125,33 @@ export function egoDistance(route: EgoRoute, t: number): number {
   return baseSpeed * t - (swing / omega) * (Math.cos(omega * t + phase) - Math.cos(phase));
 }
 
+/** Where the drive is after `s` metres (negative: before the start, back along the first road). */
+export function pathPose(route: EgoRoute, s: number): PlanarPose {
+  const yaw0 = headingOf(route.axis, route.direction);
+  const [hx, hy] = [Math.round(Math.cos(yaw0)), Math.round(Math.sin(yaw0))];
+  const x0 = route.axis === 'x' ? route.start : route.laneCoordinate;
+  const y0 = route.axis === 'x' ? route.laneCoordinate : route.start;
+  const turn = route.turn;
+  if (!turn || s <= turn.atM) return { x: x0 + s * hx, y: y0 + s * hy, yaw: yaw0 };
+  // Left normal of the entry heading; the arc's centre is R to the turning side of where it starts.
+  const [nx, ny] = [-hy, hx];
+  const { atM, radiusM: r, sign } = turn;
+  const [ax, ay] = [x0 + atM * hx, y0 + atM * hy];
+  const arcLength = (Math.PI / 2) * r;
+  if (s < atM + arcLength) {
+    const phi = (s - atM) / r;
+    const [cx, cy] = [ax + sign * r * nx, ay + sign * r * ny];
+    return {
+      x: cx + r * (-sign * nx * Math.cos(phi) + hx * Math.sin(phi)),
+      y: cy + r * (-sign * ny * Math.cos(phi) + hy * Math.sin(phi)),
+      yaw: yaw0 + sign * phi,
+    };
+  }
+  const rest = s - atM - arcLength;
+  const [bx, by] = [ax + r * hx + sign * r * nx, ay + r * hy + sign * r * ny];
+  return { x: bx + rest * sign * nx, y: by + rest * sign * ny, yaw: yaw0 + (sign * Math.PI) / 2 };
+}
+
 export function egoPose(route: EgoRoute, t: number): PlanarPose {
-  const along = route.start + route.direction * egoDistance(route, t);
-  const yaw =
-    route.axis === 'x'
-      ? route.direction > 0
-        ? 0
-        : Math.PI
-      : route.direction > 0
-        ? Math.PI / 2
-        : -Math.PI / 2;
-  return route.axis === 'x'
-    ? { x: along, y: route.laneCoordinate, yaw }
-    : { x: route.laneCoordinate, y: along, yaw };
+  return pathPose(route, egoDistance(route, t));
 }

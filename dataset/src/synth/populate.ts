@@ -1,5 +1,6 @@
-import { type Agent, type AgentKind, type AgentState, shapeAgent } from './agents.ts';
+import { type Agent, type AgentKind, type AgentState, agentPosition, shapeAgent } from './agents.ts';
 import { type EgoRoute, egoDistance, egoPose } from './ego.ts';
+import { footprint, footprintsOverlap } from './footprint.ts';
 import { carparkRows } from './ground.ts';
 import type { Random } from './random.ts';
 import { laneOffset, type Rect, roadHalfWidth, type Town, travelSideSign, walkwayExtent } from './town.ts';
@@ -193,8 +194,29 @@ export function populateScene(
     }
   }
   return agents
-    .filter((agent) => agentNearDrive(agent, ego, durationS))
+    .filter((agent) => agentNearDrive(agent, ego, durationS) && !agentMeetsEgo(agent, ego, durationS))
     .map((agent, id) => ({ ...agent, id }));
+}
+
+/** The ego's footprint (a mid-size car), widened by a safety margin, for keeping agents off its path. */
+export const EGO_WIDTH_M = 1.9;
+export const EGO_LENGTH_M = 4.7;
+const EGO_MARGIN_M = 0.6;
+
+/**
+ * Whether the agent would touch the ego during the scene (checked every 0.1 s). The lanes are built so that this
+ * never happens on a straight drive; a turning ego crosses lanes and crossings, and traffic or walkers that would
+ * be in its way there are left out rather than driven into.
+ */
+function agentMeetsEgo(agent: Agent, ego: EgoRoute, durationS: number): boolean {
+  for (let t = -0.5; t <= durationS + 0.5; t += 0.1) {
+    const e = egoPose(ego, t);
+    const [x, y] = agentPosition(agent, t);
+    if (Math.hypot(x - e.x, y - e.y) > 12 + Math.hypot(agent.size[0], agent.size[1])) continue;
+    const egoBox = footprint(e.x, e.y, e.yaw, EGO_WIDTH_M + EGO_MARGIN_M, EGO_LENGTH_M + EGO_MARGIN_M);
+    if (footprintsOverlap(egoBox, footprint(x, y, agent.yaw, agent.size[0], agent.size[1]))) return true;
+  }
+  return false;
 }
 
 function pickLaneVehicle(lane: number, random: Random): AgentKind {

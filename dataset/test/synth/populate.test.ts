@@ -1,39 +1,10 @@
 import assert from 'node:assert/strict';
 import { type Agent, agentPosition } from '../../src/synth/agents.ts';
 import { egoPose, planEgoRoute } from '../../src/synth/ego.ts';
-import { populateScene } from '../../src/synth/populate.ts';
+import { footprint, footprintsOverlap as overlap } from '../../src/synth/footprint.ts';
+import { EGO_LENGTH_M, EGO_WIDTH_M, populateScene } from '../../src/synth/populate.ts';
 import { Random } from '../../src/synth/random.ts';
 import { buildTown } from '../../src/synth/town.ts';
-
-type Corners = [number, number][];
-
-/** Footprint corners of a w x l box centred at (x, y) with heading yaw. */
-function footprint(x: number, y: number, yaw: number, w: number, l: number): Corners {
-  const c = Math.cos(yaw);
-  const s = Math.sin(yaw);
-  return [
-    [1, 1],
-    [1, -1],
-    [-1, -1],
-    [-1, 1],
-  ].map(([i, j]) => [x + (c * i * l) / 2 - (s * j * w) / 2, y + (s * i * l) / 2 + (c * j * w) / 2]);
-}
-
-/** Separating-axis test for two convex quadrilaterals. */
-function overlap(a: Corners, b: Corners): boolean {
-  for (const poly of [a, b]) {
-    for (let k = 0; k < 4; k++) {
-      const [x1, y1] = poly[k];
-      const [x2, y2] = poly[(k + 1) % 4];
-      const nx = y2 - y1;
-      const ny = x1 - x2;
-      const pa = a.map(([x, y]) => x * nx + y * ny);
-      const pb = b.map(([x, y]) => x * nx + y * ny);
-      if (Math.max(...pa) < Math.min(...pb) || Math.max(...pb) < Math.min(...pa)) return false;
-    }
-  }
-  return true;
-}
 
 const agentFootprint = (a: Agent, t: number) => {
   const [x, y] = agentPosition(a, t);
@@ -55,7 +26,7 @@ describe('synthetic scene population', () => {
         assert.ok(agents.length > 30, `${location} seed ${seed}: only ${agents.length} agents`);
         for (let t = 0; t <= durationS; t += 0.5) {
           const e = egoPose(ego, t);
-          const egoBox = footprint(e.x, e.y, e.yaw, 1.9, 4.7);
+          const egoBox = footprint(e.x, e.y, e.yaw, EGO_WIDTH_M, EGO_LENGTH_M);
           const near = agents.filter((a) => {
             const [x, y] = agentPosition(a, t);
             return Math.hypot(x - e.x, y - e.y) < 60;

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { egoDistance, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
+import { Random } from '../../src/synth/random.ts';
+import { buildTown, laneOffset } from '../../src/synth/town.ts';
+
+const DURATION_S = 9.5;
+
+function routes(count: number) {
+  return Array.from({ length: count }, (_, seed) => {
+    const root = new Random(seed);
+    const town = buildTown(seed % 2 === 0 ? 'boston-seaport' : 'singapore-onenorth', root.fork('town'));
+    return { town, route: planEgoRoute(town, DURATION_S, root.fork('ego')) };
+  });
+}
+
+const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
+
+describe('the ego drive', () => {
+  it('turns a quarter circle, left or right, at a junction in most scenes', () => {
+    const all = routes(40);
+    const turning = all.filter(({ route }) => route.turn !== undefined);
+    assert.ok(turning.length >= 15, `${turning.length} of 40`);
+    assert.ok(
+      turning.some(({ route }) => route.turn?.sign === 1) &&
+        turning.some(({ route }) => route.turn?.sign === -1),
+    );
+    for (const { route } of turning) {
+      const change = wrap(egoPose(route, DURATION_S).yaw - egoPose(route, 0).yaw);
+      assert.ok(Math.abs(change - (route.turn!.sign * Math.PI) / 2) < 1e-9, `${change}`);
+    }
+  });
+
+  it('moves without jumps: position and heading change smoothly and the distance matches the speed profile', () => {
+    for (const { route } of routes(20)) {
+      for (let t = 0; t < DURATION_S; t += 0.05) {
+        const [a, b] = [egoPose(route, t), egoPose(route, t + 0.05)];
+        const step = Math.hypot(b.x - a.x, b.y - a.y);
+        const driven = egoDistance(route, t + 0.05) - egoDistance(route, t);
+        // A chord is at most as long as its arc, and barely shorter over 5 cm of a 6 m radius.
+        assert.ok(step <= driven + 1e-9 && step > driven * 0.999, `t=${t}: ${step} vs ${driven}`);
+        // Turning no faster than along the tightest arc, 6 m.
+        assert.ok(
+          Math.abs(wrap(b.yaw - a.yaw)) <= driven / 6 + 1e-9,
+          `t=${t}: heading jumps ${b.yaw - a.yaw}`,
+        );
+      }
+    }
+  });
+
+  it('leaves the junction in the lane of the same index on the crossing road, and stays on the map', () => {
+    for (const { town, route } of routes(40)) {
+      const end = egoPose(route, DURATION_S);
+      for (const t of [0, DURATION_S]) {
+        const p = egoPose(route, t);
+        assert.ok(p.x > 0 && p.x < town.size && p.y > 0 && p.y < town.size, `${p.x}, ${p.y}`);
+      }
+      if (!route.turn) continue;
+      const exitAxis = route.axis === 'x' ? 'y' : 'x';
+      const across = exitAxis === 'x' ? end.y : end.x;
+      const heading = exitAxis === 'x' ? Math.sign(Math.cos(end.yaw)) : Math.sign(Math.sin(end.yaw));
+      const lanes = town.roadCentres.map(
+        (c) => c + laneOffset(town, exitAxis, heading as 1 | -1, route.lane),
+      );
+      assert.ok(
+        lanes.some((l) => Math.abs(l - across) < 1e-6),
+        `${across} not in ${lanes}`,
+      );
+    }
+  });
+});
