@@ -23,43 +23,95 @@ export function populateScene(
   random: Random,
   density = 1,
 ): Agent[] {
-  const fill = (chance: number) => Math.min(0.95, chance * density);
-  const agents: Agent[] = [];
-  const half = roadHalfWidth(town);
-  const a = egoPose(ego, -1);
-  const b = egoPose(ego, durationS + 1);
-  const region: Rect = {
-    x0: Math.min(a.x, b.x) - REACH,
-    y0: Math.min(a.y, b.y) - REACH,
-    x1: Math.max(a.x, b.x) + REACH,
-    y1: Math.max(a.y, b.y) + REACH,
-  };
-  const inRegion = (x: number, y: number) =>
-    x >= region.x0 && x <= region.x1 && y >= region.y0 && y <= region.y1;
-  const add = (kind: AgentKind, state: AgentState, x: number, y: number, yaw: number, speed: number) => {
-    const { size, parts } = shapeAgent(kind, random);
-    agents.push({ id: agents.length, kind, state, size, startX: x, startY: y, yaw, speed, parts });
-    return size;
-  };
-  const toXY = (axis: 'x' | 'y', along: number, across: number): [number, number] =>
-    axis === 'x' ? [along, across] : [across, along];
-  const headingOf = (axis: 'x' | 'y', direction: 1 | -1) =>
-    axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
-  const alongRange = (axis: 'x' | 'y') => (axis === 'x' ? [region.x0, region.x1] : [region.y0, region.y1]);
-  const acrossRange = (axis: 'x' | 'y') => (axis === 'x' ? [region.y0, region.y1] : [region.x0, region.x1]);
+  const scene = new Placement(town, ego, durationS, random, density);
+  placeLaneTraffic(scene);
+  placeCrossingQueues(scene);
+  placeParkedCars(scene);
+  placeSidewalkLife(scene);
+  return scene.agents
+    .filter((agent) => agentNearDrive(agent, ego, durationS) && !agentMeetsEgo(agent, ego, durationS))
+    .map((agent, id) => ({ ...agent, id }));
+}
 
-  // Moving traffic on the ego's road and the roads parallel to it.
+/** What every placement step shares: the scene, the region around the drive, and the agents placed so far. */
+class Placement {
+  readonly agents: Agent[] = [];
+  readonly half: number;
+  readonly region: Rect;
+
+  constructor(
+    readonly town: Town,
+    readonly ego: EgoRoute,
+    readonly durationS: number,
+    readonly random: Random,
+    readonly density: number,
+  ) {
+    this.half = roadHalfWidth(town);
+    const a = egoPose(ego, -1);
+    const b = egoPose(ego, durationS + 1);
+    this.region = {
+      x0: Math.min(a.x, b.x) - REACH,
+      y0: Math.min(a.y, b.y) - REACH,
+      x1: Math.max(a.x, b.x) + REACH,
+      y1: Math.max(a.y, b.y) + REACH,
+    };
+  }
+
+  fill(chance: number): number {
+    return Math.min(0.95, chance * this.density);
+  }
+
+  inRegion(x: number, y: number): boolean {
+    const r = this.region;
+    return x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1;
+  }
+
+  add(
+    kind: AgentKind,
+    state: AgentState,
+    x: number,
+    y: number,
+    yaw: number,
+    speed: number,
+  ): [number, number, number] {
+    const { size, parts } = shapeAgent(kind, this.random);
+    this.agents.push({ id: this.agents.length, kind, state, size, startX: x, startY: y, yaw, speed, parts });
+    return size;
+  }
+
+  alongRange(axis: 'x' | 'y'): [number, number] {
+    const r = this.region;
+    return axis === 'x' ? [r.x0, r.x1] : [r.y0, r.y1];
+  }
+
+  acrossRange(axis: 'x' | 'y'): [number, number] {
+    const r = this.region;
+    return axis === 'x' ? [r.y0, r.y1] : [r.x0, r.x1];
+  }
+}
+
+const toXY = (axis: 'x' | 'y', along: number, across: number): [number, number] =>
+  axis === 'x' ? [along, across] : [across, along];
+const headingOf = (axis: 'x' | 'y', direction: 1 | -1) =>
+  axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
+
+/**
+ * Moving traffic on the ego's road and the roads parallel to it: one speed per lane, the ego's lane at its base
+ * speed with a gap around the ego.
+ */
+function placeLaneTraffic(scene: Placement): void {
+  const { town, ego, durationS, random, density } = scene;
   const egoAlong0 = ego.start;
   const egoSlack = ego.swing / ego.omega + 14;
   for (const centre of town.roadCentres) {
-    const [c0, c1] = acrossRange(ego.axis);
+    const [c0, c1] = scene.acrossRange(ego.axis);
     if (centre < c0 || centre > c1) continue;
     for (const direction of [1, -1] as const) {
       for (let lane = 0; lane < town.lanesPerDirection; lane++) {
         const egoLane = centre === ego.roadCentre && direction === ego.direction && lane === ego.lane;
         const speed = egoLane ? ego.baseSpeed : lane === 0 ? random.uniform(7, 11) : random.uniform(4.5, 7.5);
         const across = centre + laneOffset(town, ego.axis, direction, lane);
-        const [r0, r1] = alongRange(ego.axis);
+        const [r0, r1] = scene.alongRange(ego.axis);
         // Start far enough upstream that the lane is full over the whole scene.
         const lo = Math.max(0, direction > 0 ? r0 - speed * durationS : r0);
         const hi = Math.min(town.size, direction > 0 ? r1 : r1 + speed * durationS);
@@ -70,14 +122,17 @@ export function populateScene(
             continue;
           }
           const [x, y] = toXY(ego.axis, s, across);
-          const size = add(kind, 'moving', x, y, headingOf(ego.axis, direction), speed);
+          const size = scene.add(kind, 'moving', x, y, headingOf(ego.axis, direction), speed);
           s += size[1] + random.uniform(8, 35) / density;
         }
       }
     }
   }
+}
 
-  // Queues stopped at the stop lines of the crossing roads.
+/** Queues stopped at the stop lines of the crossing roads. */
+function placeCrossingQueues(scene: Placement): void {
+  const { town, ego, random } = scene;
   const crossAxis = ego.axis === 'x' ? 'y' : 'x';
   for (const crossing of town.crossings) {
     const segment = town.segments[crossing.segmentId];
@@ -85,9 +140,9 @@ export function populateScene(
     const line = crossing.stopLine;
     const stopAlong = crossAxis === 'x' ? (line.x0 + line.x1) / 2 : (line.y0 + line.y1) / 2;
     const [sx, sy] = toXY(crossAxis, stopAlong, segment.centre);
-    if (!inRegion(sx, sy)) continue;
+    if (!scene.inRegion(sx, sy)) continue;
     for (let lane = 0; lane < town.lanesPerDirection; lane++) {
-      if (!random.chance(fill(0.55))) continue;
+      if (!random.chance(scene.fill(0.55))) continue;
       const across = segment.centre + laneOffset(town, crossAxis, crossing.stopDirection, lane);
       let front = stopAlong - crossing.stopDirection * 1.2;
       const count = random.int(1, 3);
@@ -97,8 +152,8 @@ export function populateScene(
         const centreAlong = front - (crossing.stopDirection * size[1]) / 2;
         const [x, y] = toXY(crossAxis, centreAlong, across);
         const yaw = headingOf(crossAxis, crossing.stopDirection);
-        agents.push({
-          id: agents.length,
+        scene.agents.push({
+          id: scene.agents.length,
           kind,
           state: 'stopped',
           size,
@@ -112,8 +167,11 @@ export function populateScene(
       }
     }
   }
+}
 
-  // Parked cars in the carparks' bays.
+/** Parked cars in the carparks' bays. */
+function placeParkedCars(scene: Placement): void {
+  const { town, random, region } = scene;
   for (const block of town.blocks) {
     const carpark = block.carpark;
     if (!carpark) continue;
@@ -124,17 +182,20 @@ export function populateScene(
     for (const row of carparkRows(area, carpark.baysAlongX)) {
       for (let bay = a0 + 1 + 1.35; bay + 1.35 <= a1 - 1; bay += 2.7) {
         const [x, y] = toXY(axis, bay, (row.lo + row.hi) / 2);
-        if (!inRegion(x, y) || !random.chance(fill(0.55))) continue;
+        if (!scene.inRegion(x, y) || !random.chance(scene.fill(0.55))) continue;
         const acrossAxis = axis === 'x' ? 'y' : 'x';
-        add('car', 'parked', x, y, headingOf(acrossAxis, random.chance(0.5) ? 1 : -1), 0);
+        scene.add('car', 'parked', x, y, headingOf(acrossAxis, random.chance(0.5) ? 1 : -1), 0);
       }
     }
   }
+}
 
+/** Sidewalks: walking files, standing pedestrians, parked bicycles, and the odd roadworks with cones and barriers. */
+function placeSidewalkLife(scene: Placement): void {
+  const { town, ego, durationS, random, half, density } = scene;
   const egoMiddle = ego.start + ego.direction * egoDistance(ego, durationS / 2);
-  // Sidewalks: walking files, standing pedestrians and parked bicycles, and the odd roadworks with cones/barriers.
   for (const segment of town.segments) {
-    const [r0, r1] = alongRange(segment.axis);
+    const [r0, r1] = scene.alongRange(segment.axis);
     const [walkFrom, walkTo] = walkwayExtent(town, segment);
     const from = Math.max(walkFrom, r0);
     const to = Math.min(walkTo, r1);
@@ -143,7 +204,7 @@ export function populateScene(
       const walkwayCentre = segment.centre + side * (half + town.walkwayWidth / 2);
       // Offsets across the walkway, positive away from the road.
       const at = (offset: number) => walkwayCentre + side * offset;
-      const [c0, c1] = acrossRange(segment.axis);
+      const [c0, c1] = scene.acrossRange(segment.axis);
       if (walkwayCentre < c0 || walkwayCentre > c1) continue;
       for (const [offset, direction] of [
         [-0.6, 1],
@@ -157,15 +218,15 @@ export function populateScene(
           const staysOnSidewalk = Math.min(...reach) > walkFrom + 0.5 && Math.max(...reach) < walkTo - 0.5;
           if (segment.axis !== ego.axis && !staysOnSidewalk) continue;
           const [x, y] = toXY(segment.axis, s, at(offset));
-          add('pedestrian', 'moving', x, y, headingOf(segment.axis, direction), speed);
+          scene.add('pedestrian', 'moving', x, y, headingOf(segment.axis, direction), speed);
         }
       }
       for (let s = from + random.uniform(1.5, 15); s < to - 1.5; s += random.uniform(6, 30) / density) {
         const [x, y] = toXY(segment.axis, s, at(1.3));
         if (random.chance(0.6)) {
-          add('pedestrian', 'standing', x, y, random.uniform(-Math.PI, Math.PI), 0);
+          scene.add('pedestrian', 'standing', x, y, random.uniform(-Math.PI, Math.PI), 0);
         } else {
-          add('bicycle', 'parked', x, y, headingOf(segment.axis, random.chance(0.5) ? 1 : -1), 0);
+          scene.add('bicycle', 'parked', x, y, headingOf(segment.axis, random.chance(0.5) ? 1 : -1), 0);
         }
       }
       // Roadworks: now and then anywhere, and always on the ego's kerb near the middle of its drive, so every
@@ -183,19 +244,16 @@ export function populateScene(
           : random.uniform(from, Math.max(from, to - length));
         const barrierYaw = headingOf(segment.axis === 'x' ? 'y' : 'x', 1);
         let [x, y] = toXY(segment.axis, start, at(-1.35));
-        add('barrier', 'static', x, y, barrierYaw, 0);
+        scene.add('barrier', 'static', x, y, barrierYaw, 0);
         for (let s = start + 2; s < start + length - 1.5; s += 2) {
           [x, y] = toXY(segment.axis, s, at(-1.35));
-          add('cone', 'static', x, y, 0, 0);
+          scene.add('cone', 'static', x, y, 0, 0);
         }
         [x, y] = toXY(segment.axis, start + length, at(-1.35));
-        add('barrier', 'static', x, y, barrierYaw, 0);
+        scene.add('barrier', 'static', x, y, barrierYaw, 0);
       }
     }
   }
-  return agents
-    .filter((agent) => agentNearDrive(agent, ego, durationS) && !agentMeetsEgo(agent, ego, durationS))
-    .map((agent, id) => ({ ...agent, id }));
 }
 
 /** The ego's footprint (a mid-size car), widened by a safety margin, for keeping agents off its path. */
