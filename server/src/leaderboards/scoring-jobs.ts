@@ -36,7 +36,7 @@ export class ScoringJobs {
     const retries = options.retries ?? DEFAULT_SCORING_RETRIES;
     const schema = (await db.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
     const boss = new PgBoss({
-      db: { executeSql: (text, values) => db.query(text, values) },
+      db: { executeSql: (text, values) => db.queryText(text, values) },
       schema,
       schedule: false,
       // Expired jobs are found by this sweep (any one process runs it per interval): a dead worker's job waits for

@@ -124,21 +124,20 @@ export class PostgresMetadataStore implements MetadataStore {
     return Object.fromEntries(rows.map((r) => [r.tag, r.revision]));
   }
 
+  // One round trip each: the model is found by name in the same query.
   async resolveRevision(model: ModelRef, rev: string): Promise<RevisionId | null> {
-    const row = await this.modelRow(model);
-    if (!row) return null;
-    if (isRevisionId(rev)) {
-      const hit = await this.db.query('SELECT 1 FROM revisions WHERE id = $1 AND model_id = $2', [
-        rev,
-        row.id,
-      ]);
-      return hit.rowCount ? rev : null;
-    }
-    const ref = await this.db.query<{ revision: RevisionId }>(
-      'SELECT revision FROM refs WHERE model_id = $1 AND tag = $2',
-      [row.id, rev],
-    );
-    return ref.rows[0]?.revision ?? null;
+    const found = isRevisionId(rev)
+      ? await this.db.query<{ revision: RevisionId }>(
+          `SELECT revisions.id AS revision FROM revisions JOIN models ON models.id = revisions.model_id
+             WHERE ${SAME_MODEL} AND revisions.id = $3`,
+          [model.namespace, model.name, rev],
+        )
+      : await this.db.query<{ revision: RevisionId }>(
+          `SELECT refs.revision FROM refs JOIN models ON models.id = refs.model_id
+             WHERE ${SAME_MODEL} AND refs.tag = $3`,
+          [model.namespace, model.name, rev],
+        );
+    return found.rows[0]?.revision ?? null;
   }
 
   async getRevision(id: RevisionId): Promise<RevisionRecord | null> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 
@@ -10,6 +11,8 @@ const types = {
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+const FEATURE_NOT_SUPPORTED = '0A000';
+
 /** Something that runs queries: the pool, or one client inside a transaction. */
 export interface Queryable {
   query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
@@ -20,6 +23,8 @@ export interface Queryable {
  * the connection's search_path, so `?options=-c%20search_path%3Dzoo` in the URL puts the zoo in its own schema.
  */
 export class ZooPostgres {
+  private readonly statementNames = new Map<string, string>();
+
   private constructor(
     readonly pool: pg.Pool,
     /** The URL without its password, for messages. */
@@ -48,8 +53,27 @@ export class ZooPostgres {
     return db;
   }
 
+  /**
+   * One statement, prepared once per connection under a name derived from its text: PostgreSQL then skips parsing
+   * and planning on every later call, most of a small query's cost.
+   */
   query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(sql, params);
+    let name = this.statementNames.get(sql);
+    if (name === undefined) {
+      name = `zoo_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      this.statementNames.set(sql, name);
+    }
+    return this.pool.query<R>({ name, text: sql, values: params }).catch((error: { code?: string }) => {
+      // A newer replica's migration changed a table under a statement this connection prepared ("cached plan must
+      // not change result type"): the statement runs unprepared instead.
+      if (error.code === FEATURE_NOT_SUPPORTED) return this.pool.query<R>(sql, params);
+      throw error;
+    });
+  }
+
+  /** Any SQL text, several statements included, unprepared: for pg-boss, which brings its own. */
+  queryText(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
+    return this.pool.query(sql, params);
   }
 
   /** Runs `body` in one transaction on one connection; rolls back if it throws. */
