@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -115,5 +115,26 @@ describe('compiled commands', () => {
       assert.equal(chooseEntry(pathToFileURL(file), name, 'unused').kind, 'bundle', name);
       assert.match(execFileSync(process.execPath, [file, '--help'], { encoding: 'utf8' }), /^Usage: /m);
     }
+    // A training command loads the whole tree (tfjs and its gradient registrations, the heads, onnxruntime) before
+    // it looks at its input, so a bundle that cannot load a module fails here rather than in a user's run.
+    const missing = path.join(tmpdir(), 'compiled-bins-no-such-dataroot');
+    const run = spawnSync(
+      process.execPath,
+      [
+        path.join(REPO, 'cli/bin/mim4d.js'),
+        'finetune',
+        'detection',
+        '--data',
+        missing,
+        '--backbone',
+        'none',
+        '--out',
+        missing,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.notEqual(run.status, 0);
+    assert.doesNotMatch(run.stderr, /Cannot find|ERR_MODULE|ERR_UNSUPPORTED/, run.stderr);
+    assert.match(run.stderr, /compiled-bins-no-such-dataroot/, run.stderr);
   });
 });

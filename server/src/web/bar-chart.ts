@@ -36,7 +36,7 @@ function barChartSpec(title: string, bars: readonly Bar[]): VegaLiteSpec {
     height: { step: 26 },
     data: { values: bars.map((bar, i) => ({ ...bar, label: labels[i] })) },
     encoding: {
-      y: { field: 'label', type: 'nominal', sort: labels, axis: { title: null, labelLimit: 280 } },
+      y: { field: 'label', type: 'nominal', sort: labels, axis: { title: null, labelLimit: 360 } },
       x: { field: 'value', type: 'quantitative', title, axis: { labels: false, ticks: false, grid: false } },
     },
     layer: [

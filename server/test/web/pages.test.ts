@@ -190,8 +190,9 @@ describe('web pages in headless Chromium', function () {
     assert.equal(await page.locator('table.self-reported-rows .badge.self-reported').count(), 1);
     assert.ok(rows[0].includes('UniPAD_C, voxel 0.075') && rows[0].includes('47.4'), rows[0]);
     assert.ok(rows.some((r) => r.includes('hustvl/MIM4D README') && r.includes('32.6')));
-    assert.equal(await page.locator('figure.chart svg g.bar').count(), 4);
-    assert.ok((await page.locator('figure.chart svg rect').first().boundingBox())?.width);
+    const bars = page.locator('figure.chart svg [aria-roledescription="bar"]');
+    assert.equal(await bars.count(), 4);
+    assert.ok((await bars.first().boundingBox())?.width);
     await page.screenshot({ path: join(tmpdir(), 'mim4d-web-leaderboard.png'), fullPage: true });
     assert.deepEqual(problems, []);
   });
