@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ZooClient } from '@mim4d/zoo';
 import { S3BlobStore } from '../src/storage/s3-blob-store.ts';
-import { s3ClientFor } from '../src/storage/s3-location.ts';
+import { s3ClientFor } from '../src/storage/s3-client.ts';
 import { CuttingProxy } from './client/cutting-proxy.ts';
 import { backboneRevision } from './helpers/backbone-files.ts';
 import { pythonWithHfHub } from './helpers/hf-python.ts';

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { LocatedInputError, NpyError } from 'nuscenes-eval-ts';
-import { Leaderboards } from '../leaderboards/leaderboards.ts';
-import { TASK_SCORING } from '../leaderboards/task-scoring.ts';
+import { TASK_FORMS } from '../leaderboards/task-forms.ts';
+
+/** The leaderboard service, loaded when a command runs: --help and option errors need none of it. */
+const openBoards = async (data: string) =>
+  (await import('../leaderboards/leaderboards.ts')).Leaderboards.open(resolve(data));
 
 /** `mim4d-zoo benchmark ...`: operator commands working on the data directory directly. */
 export function addBenchmarkCommands(program: Command, defaultData: string): void {
@@ -13,7 +15,7 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
     .description('list benchmarks and whether their ground truth is installed')
     .option('--data <dir>', 'data directory', defaultData)
     .action(async (opts: { data: string }) => {
-      const boards = await Leaderboards.open(resolve(opts.data));
+      const boards = await openBoards(opts.data);
       try {
         for (const b of await boards.store.listBenchmarks()) {
           const gt = await boards.currentGroundTruth(b);
@@ -29,13 +31,13 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
   benchmark
     .command('gt')
     .description(
-      `check ground truth and install it for a benchmark; detection: ${TASK_SCORING.detection.groundTruthForm}; hdmap: ${TASK_SCORING.hdmap.groundTruthForm}; bev-seg: ${TASK_SCORING['bev-seg'].groundTruthForm}`,
+      `check ground truth and install it for a benchmark; detection: ${TASK_FORMS.detection.groundTruthForm}; hdmap: ${TASK_FORMS.hdmap.groundTruthForm}; bev-seg: ${TASK_FORMS['bev-seg'].groundTruthForm}`,
     )
     .argument('<id>', 'benchmark id, e.g. nuscenes-detection@v1')
     .argument('<path>', 'ground truth: a JSON file, or for bev-seg a directory or stacked .npy')
     .option('--data <dir>', 'data directory', defaultData)
     .action(async (id: string, path: string, opts: { data: string }) => {
-      const boards = await Leaderboards.open(resolve(opts.data));
+      const boards = await openBoards(opts.data);
       try {
         const spec = await boards.store.getBenchmark(id);
         if (!spec) {
@@ -45,6 +47,7 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
         const installed = await boards.groundTruth.install(spec, resolve(path));
         process.stdout.write(`installed ${installed.entry}: ${installed.description}\n`);
       } catch (error) {
+        const { LocatedInputError, NpyError } = await import('nuscenes-eval-ts');
         if (error instanceof LocatedInputError || error instanceof NpyError)
           program.error(`ground truth refused: ${error.message}`);
         if (error instanceof Error && !('code' in error && error.code === 'commander.error'))

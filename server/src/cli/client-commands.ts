@@ -1,16 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import {
-  isRevisionId,
-  type LocalFile,
-  parseRepoRef,
-  placeFile,
-  type RevisionId,
-  type TransferProgress,
-  ZooClient,
-  type ZooClientOptions,
-  ZooError,
-} from '@mim4d/zoo';
+import type { LocalFile, RevisionId, TransferProgress, ZooClient, ZooClientOptions } from '@mim4d/zoo';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 
@@ -31,7 +21,11 @@ function withConnection(command: Command): Command {
     .option('--cache-dir <dir>', 'cache root (default: MIM4D_ZOO_CACHE or ~/.cache/mim4d/zoo)');
 }
 
-function clientFrom(opts: ConnectionOptions): ZooClient {
+/** The zoo client, loaded when a command runs: --help and option errors need none of it. */
+const zoo = () => import('@mim4d/zoo');
+
+async function clientFrom(opts: ConnectionOptions): Promise<ZooClient> {
+  const { ZooClient } = await zoo();
   const options: ZooClientOptions = {};
   if (opts.endpoint) options.endpoint = opts.endpoint;
   if (opts.token) options.token = opts.token;
@@ -84,8 +78,9 @@ function transferBars(enabled = process.stderr.isTTY): {
   };
 }
 
-function parentRevision(value: string): RevisionId | null {
+async function parentRevision(value: string): Promise<RevisionId | null> {
   if (value === 'none') return null;
+  const { isRevisionId } = await zoo();
   if (!isRevisionId(value)) throw new Error(`--parent "${value}" must be a 40-hex revision id or "none"`);
   return value;
 }
@@ -97,7 +92,7 @@ async function reporting(work: () => Promise<void>): Promise<void> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`mim4d-zoo: ${message}\n`);
-    if (error instanceof ZooError && error.code === 'DownloadInterrupted') {
+    if (error instanceof (await zoo()).ZooError && error.code === 'DownloadInterrupted') {
       process.stderr.write('mim4d-zoo: run the same command again to resume\n');
     }
     process.exitCode = 1;
@@ -147,8 +142,8 @@ export function addClientCommands(program: Command): void {
       .option('--offline', 'use only the cache (also MIM4D_ZOO_OFFLINE=1)'),
   ).action((model: string, opts: ConnectionOptions & { path?: string[]; out?: string; verify?: boolean }) =>
     reporting(async () => {
-      const { repo, revision } = parseRepoRef(model);
-      const client = clientFrom(opts);
+      const { repo, revision } = (await zoo()).parseRepoRef(model);
+      const client = await clientFrom(opts);
       const bars = transferBars();
       const fetchOptions = {
         ...(revision ? { revision } : {}),
@@ -177,6 +172,7 @@ export function addClientCommands(program: Command): void {
         bars.stop();
       }
       if (opts.out) {
+        const { placeFile } = await zoo();
         for (const f of files) await placeFile(f.localPath, join(opts.out, ...f.path.split('/')));
         // push takes the card from <dir>/card.json without uploading it as a file; pull puts it back there.
         const { card } = await client.manifest(repo, pinned);
@@ -220,7 +216,7 @@ export function addClientCommands(program: Command): void {
       },
     ) =>
       reporting(async () => {
-        const { repo, revision } = parseRepoRef(model);
+        const { repo, revision } = (await zoo()).parseRepoRef(model);
         if (revision)
           throw new Error(`push takes namespace/name without @${revision}; use --parent or --tag`);
         const cardPath = resolve(opts.card ?? join(dir, 'card.json'));
@@ -232,12 +228,12 @@ export function addClientCommands(program: Command): void {
         }
         const files = await filesUnder(resolve(dir), new Set([cardPath]));
         if (Object.keys(files).length === 0) throw new Error(`${dir}: no files to publish`);
-        const client = clientFrom(opts);
+        const client = await clientFrom(opts);
         const bars = transferBars();
         try {
           const result = await client.publish(repo, files, card, {
             tags: opts.tag,
-            ...(opts.parent ? { parentRevision: parentRevision(opts.parent) } : {}),
+            ...(opts.parent ? { parentRevision: await parentRevision(opts.parent) } : {}),
             ...(opts.message !== undefined ? { message: opts.message } : {}),
             ...(opts.private ? { private: true } : {}),
             ...(bars.onProgress ? { onProgress: bars.onProgress } : {}),
@@ -262,7 +258,7 @@ export function addClientCommands(program: Command): void {
       .option('--json', 'one JSON object per line'),
   ).action((query: string | undefined, opts: ConnectionOptions & { json?: boolean }) =>
     reporting(async () => {
-      const client = clientFrom(opts);
+      const client = await clientFrom(opts);
       let cursor: string | undefined;
       let shown = 0;
       do {
@@ -311,7 +307,7 @@ export function addClientCommands(program: Command): void {
       opts: ConnectionOptions & { name?: string; model?: string; idempotencyKey?: string; wait: boolean },
     ) =>
       reporting(async () => {
-        const client = clientFrom(opts);
+        const client = await clientFrom(opts);
         const { submissionId } = await client.submit(benchmark, resolve(path), {
           ...(opts.name ? { name: opts.name } : {}),
           ...(opts.model ? { model: opts.model } : {}),
@@ -340,7 +336,7 @@ export function addClientCommands(program: Command): void {
     .option('--endpoint <url>', 'zoo URL to save with it')
     .action((opts: { token: string; endpoint?: string }) =>
       reporting(async () => {
-        const path = await ZooClient.login({
+        const path = await (await zoo()).ZooClient.login({
           token: opts.token,
           ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
         });

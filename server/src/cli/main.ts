@@ -1,12 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { parseScopes } from '../auth/scopes.ts';
 import { createToken } from '../auth/tokens.ts';
-import { BlobIntegrity, type IntegrityReport } from '../blob-integrity.ts';
-import { DEFAULT_SUBMISSION_QUOTA, Leaderboards } from '../leaderboards/leaderboards.ts';
-import { ScoringJobs } from '../leaderboards/scoring-jobs.ts';
-import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/scoring-process.ts';
-import { startServer } from '../serve.ts';
-import { openZooStores } from '../zoo-stores.ts';
+import type { IntegrityReport } from '../blob-integrity.ts';
+import { DEFAULT_SCORING_MAX_MEMORY_MB, DEFAULT_SUBMISSION_QUOTA } from '../leaderboards/defaults.ts';
 import { addBenchmarkCommands } from './benchmark-commands.ts';
 import { BLOB_STORE_OPTION } from './blob-store-option.ts';
 import { addClientCommands } from './client-commands.ts';
@@ -15,6 +11,13 @@ import { positive } from './option-parsers.ts';
 import { addWorkerCommand } from './worker-command.ts';
 
 const DEFAULT_DATA = './zoo-data';
+
+// The stores, the server and the scoring code are loaded when a command runs, not at start-up: --help and option
+// errors need none of them (they cost most of a second).
+type StoreOptions = Parameters<typeof import('../zoo-stores.ts')['openZooStores']>[0];
+const openZooStores = async (options: StoreOptions) =>
+  (await import('../zoo-stores.ts')).openZooStores(options);
+const blobIntegrity = async () => (await import('../blob-integrity.ts')).BlobIntegrity;
 
 function port(value: string): number {
   const n = Number(value);
@@ -123,6 +126,11 @@ export function buildProgram(): Command {
         if (opts.redirectDownloads && opts.blobStore === undefined) {
           program.error('--redirect-downloads needs an object store: add --blob-store s3://bucket/prefix');
         }
+        const [{ ScoringJobs }, { Leaderboards }, { startServer }] = await Promise.all([
+          import('../leaderboards/scoring-jobs.ts'),
+          import('../leaderboards/leaderboards.ts'),
+          import('../serve.ts'),
+        ]);
         const stores = await openZooStores(opts);
         // With a shared database, `mim4d-zoo worker` processes score; without, this process does.
         const jobs =
@@ -255,7 +263,7 @@ export function buildProgram(): Command {
     .option(...BLOB_STORE_OPTION)
     .action(async (opts: { data: string; database?: string; blobStore?: string }) => {
       const stores = await openZooStores(opts);
-      const integrity = new BlobIntegrity(stores.blobs, stores.meta, (line) =>
+      const integrity = new (await blobIntegrity())(stores.blobs, stores.meta, (line) =>
         process.stderr.write(`${line}\n`),
       );
       const report = await integrity.check({ full: true });
@@ -275,7 +283,7 @@ export function buildProgram(): Command {
     .option('--older-than <hours>', 'keep younger blobs: their push may still be under way', count, 24)
     .action(async (opts: { data: string; database?: string; blobStore?: string; olderThan: number }) => {
       const stores = await openZooStores(opts);
-      const integrity = new BlobIntegrity(stores.blobs, stores.meta, (line) =>
+      const integrity = new (await blobIntegrity())(stores.blobs, stores.meta, (line) =>
         process.stderr.write(`${line}\n`),
       );
       const removed = await integrity.collectGarbage({ olderThanMs: opts.olderThan * 3_600_000 });

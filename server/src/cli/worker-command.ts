@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { Leaderboards } from '../leaderboards/leaderboards.ts';
-import { ScoringJobs } from '../leaderboards/scoring-jobs.ts';
-import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/scoring-process.ts';
-import { openZooStores } from '../zoo-stores.ts';
+import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/defaults.ts';
 import { DATABASE_OPTION, JOB_EXPIRY_MARGIN_S } from './database-option.ts';
 import { positive } from './option-parsers.ts';
 
@@ -39,6 +36,12 @@ export function addWorkerCommand(program: Command, defaultData: string): void {
           program.error('mim4d-zoo worker needs --database postgres://... (the servers queue jobs there)');
           return;
         }
+        // Loaded here, not at start-up: --help and option errors need none of it.
+        const [{ openZooStores }, { Leaderboards }, { ScoringJobs }] = await Promise.all([
+          import('../zoo-stores.ts'),
+          import('../leaderboards/leaderboards.ts'),
+          import('../leaderboards/scoring-jobs.ts'),
+        ]);
         const stores = await openZooStores(opts);
         const postgres = stores.postgres as NonNullable<typeof stores.postgres>;
         const log = (line: string) => process.stderr.write(`${line}\n`);

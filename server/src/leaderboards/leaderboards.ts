@@ -5,15 +5,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Benchmark, LeaderboardRow, Submission } from './benchmark.ts';
 import { BASELINE_ROWS, BENCHMARKS } from './catalogue.ts';
+import { DEFAULT_SCORING_MAX_MEMORY_MB, DEFAULT_SUBMISSION_QUOTA } from './defaults.ts';
 import { GroundTruthStore, type InstalledGroundTruth } from './ground-truth.ts';
 import type { LeaderboardStore, SubmissionQuota } from './leaderboard-store.ts';
 import type { ScoringJobs } from './scoring-jobs.ts';
-import {
-  DEFAULT_SCORING_MAX_MEMORY_MB,
-  type ScoringOutcome,
-  type ScoringProcess,
-  startScoringProcess,
-} from './scoring-process.ts';
+import { type ScoringOutcome, type ScoringProcess, startScoringProcess } from './scoring-process.ts';
 import { SqliteLeaderboardStore } from './sqlite-leaderboard-store.ts';
 
 function readToolkitVersion(): string {
@@ -40,8 +36,6 @@ export interface LeaderboardOptions {
 /** `word` as one POSIX shell word, so a printed command can be pasted as it is. */
 const shellWord = (word: string) =>
   /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-
-export const DEFAULT_SUBMISSION_QUOTA: SubmissionQuota = { max: 5, windowMs: 24 * 3600 * 1000 };
 
 /**
  * The leaderboard service: the store, the installed ground truth, the submissions' bodies under

@@ -26,8 +26,6 @@ export interface ScoringProcess {
 }
 
 /** The default memory cap of a scoring child: 5x the 407 MiB peak RSS of scoring a 0.8 GB detection submission. */
-export const DEFAULT_SCORING_MAX_MEMORY_MB = 2048;
-
 // What V8 prints before it aborts a process whose heap reached --max-old-space-size.
 const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory/;
 // Enough of the child's stderr to hold V8's last words.

@@ -14,6 +14,7 @@ import {
 import { describeDetectionGroundTruth, scoreDetectionFile } from './detection-scoring.ts';
 import { describeMapGroundTruth, scoreMapFile } from './hdmap-scoring.ts';
 import { submitterError } from './submission-errors.ts';
+import { TASK_FORMS, type TaskForms } from './task-forms.ts';
 
 export interface ScoringJob {
   task: BenchmarkTask;
@@ -27,11 +28,7 @@ export interface ScoringJob {
   maxUnpackedBytes: number;
 }
 
-export interface TaskScoring {
-  /** What `mim4d-zoo benchmark gt` takes for this task, in words. */
-  groundTruthForm: string;
-  /** What a submission's body is, in words (README and OpenAPI say the same). */
-  submissionForm: string;
+export interface TaskScoring extends TaskForms {
   /** Checks the operator's GT and says what it holds; throws naming the file and rule. */
   describeGroundTruth(path: string): Promise<string>;
   /** The files to copy into the server's GT directory, under which names. */
@@ -46,27 +43,21 @@ const jsonGroundTruth = (path: string) => [{ from: path, name: JSON_GT }];
 
 export const TASK_SCORING: Record<BenchmarkTask, TaskScoring> = {
   detection: {
-    groundTruthForm: 'EvalBoxes JSON (sample_token -> boxes with ego_translation and num_pts)',
-    submissionForm: 'a nuScenes detection submission, {"meta": ..., "results": {sample_token: [box, ...]}}',
+    ...TASK_FORMS.detection,
     describeGroundTruth: describeDetectionGroundTruth,
     groundTruthFiles: jsonGroundTruth,
     groundTruthEntry: (dir) => join(dir, JSON_GT),
     score: (job) => scoreDetectionFile(job.input, job.groundTruth),
   },
   hdmap: {
-    groundTruthForm: 'MapTR GT JSON ({"GTs": [{sample_token, vectors: [{pts, type}]}]})',
-    submissionForm:
-      'MapTR results, {"meta": ..., "results": [{sample_token, vectors: [{pts, type, confidence_level}]}]}',
+    ...TASK_FORMS.hdmap,
     describeGroundTruth: describeMapGroundTruth,
     groundTruthFiles: jsonGroundTruth,
     groundTruthEntry: (dir) => join(dir, JSON_GT),
     score: (job) => scoreMapFile(job.input, job.groundTruth),
   },
   'bev-seg': {
-    groundTruthForm:
-      'uint8 masks [6, H, W]: a directory with tokens.json and <token>.npy files, or NAME.npy [N, 6, H, W] beside NAME.tokens.json',
-    submissionForm:
-      'a tar archive (plain or gzip) of float32 probabilities: tokens.json and one <token>.npy [6, H, W] per sample, or NAME.npy [N, 6, H, W] with NAME.tokens.json, at the top level',
+    ...TASK_FORMS['bev-seg'],
     describeGroundTruth: async (path) => describeSegmentationGroundTruth(path),
     groundTruthFiles: segmentationGroundTruthFiles,
     groundTruthEntry: locateArraySet,

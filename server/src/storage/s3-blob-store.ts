@@ -29,7 +29,8 @@ import {
   type PartialProgress,
 } from './blob-store.ts';
 import { BLOCK_BYTES, BlockSummer, blockMatches, takeBlock } from './block-sums.ts';
-import { type S3Location, s3ClientFor } from './s3-location.ts';
+import { s3ClientFor } from './s3-client.ts';
+import type { S3Location } from './s3-location.ts';
 
 /** A resumable upload nobody touched for this long is abandoned (as in the filesystem store). */
 const PARTIAL_TTL_MS = 7 * 24 * 3600 * 1000;

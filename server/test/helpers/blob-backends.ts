@@ -6,7 +6,7 @@ import type { Sha256Hex } from '../../src/names.ts';
 import type { BlobStore } from '../../src/storage/blob-store.ts';
 import { FsBlobStore } from '../../src/storage/fs-blob-store.ts';
 import { S3BlobStore } from '../../src/storage/s3-blob-store.ts';
-import { s3ClientFor } from '../../src/storage/s3-location.ts';
+import { s3ClientFor } from '../../src/storage/s3-client.ts';
 import { testS3 } from './test-s3.ts';
 
 /** A blob store under test, with what a test needs to do behind its back. */

@@ -10,7 +10,8 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { parseS3Url, type S3Location, s3ClientFor } from '../../src/storage/s3-location.ts';
+import { s3ClientFor } from '../../src/storage/s3-client.ts';
+import { parseS3Url, type S3Location } from '../../src/storage/s3-location.ts';
 
 /**
  * The object store the S3 tests run against: `MIM4D_TEST_S3_URL` (`s3://bucket/prefix?endpoint=...`, credentials
