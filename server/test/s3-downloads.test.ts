@@ -45,10 +45,11 @@ describe('downloads from S3: proxied and redirected', function () {
     // The proxy rewrites Host, which a store that checks signatures would refuse: only the local one gets it. It
     // listens on another loopback address, as an object store is another host than the zoo (huggingface_hub follows
     // a redirect to the same host name, whatever the port, with the token).
-    const endpoint =
-      !process.env.MIM4D_TEST_S3_URL && s3.location.endpoint
-        ? await (recorder = new CuttingProxy(s3.location.endpoint)).start('127.0.0.2')
-        : s3.location.endpoint;
+    let endpoint = s3.location.endpoint;
+    if (!process.env.MIM4D_TEST_S3_URL && s3.location.endpoint) {
+      recorder = new CuttingProxy(s3.location.endpoint);
+      endpoint = await recorder.start('127.0.0.2');
+    }
     const client = s3ClientFor({ ...s3.location, ...(endpoint ? { endpoint } : {}) });
     redirecting = await startZoo({
       blobs: new S3BlobStore(client, s3.location, { redirectDownloads: true }),
