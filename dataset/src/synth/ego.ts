@@ -1,5 +1,5 @@
 import type { Random } from './random.ts';
-import { laneOffset, roadHalfWidth, type Town } from './town.ts';
+import { headingOf, laneOffset, roadHalfWidth, type Town } from './town.ts';
 
 /**
  * The ego vehicle's drive: down one lane of one road and, in most scenes, through a junction with a quarter turn
@@ -45,9 +45,6 @@ const EDGE_MARGIN = 30;
 const TURN_CHANCE = 0.65;
 /** Tighter arcs than a city corner's (a car turns on 5-6 m at walking pace) would need the ego to crawl. */
 const MIN_TURN_RADIUS_M = 6;
-
-const headingOf = (axis: 'x' | 'y', direction: 1 | -1) =>
-  axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
 
 export function planEgoRoute(town: Town, durationS: number, random: Random): EgoRoute {
   const axis = random.chance(0.5) ? 'x' : 'y';

@@ -3,7 +3,15 @@ import { type EgoRoute, egoDistance, egoPose } from './ego.ts';
 import { footprint, footprintsOverlap } from './footprint.ts';
 import { carparkRows } from './ground.ts';
 import type { Random } from './random.ts';
-import { laneOffset, type Rect, roadHalfWidth, type Town, travelSideSign, walkwayExtent } from './town.ts';
+import {
+  headingOf,
+  laneOffset,
+  type Rect,
+  roadHalfWidth,
+  type Town,
+  travelSideSign,
+  walkwayExtent,
+} from './town.ts';
 
 /** Agents are placed wherever they may come within this distance (metres) of the ego during the scene. */
 const REACH = 75;
@@ -92,9 +100,6 @@ class Placement {
 
 const toXY = (axis: 'x' | 'y', along: number, across: number): [number, number] =>
   axis === 'x' ? [along, across] : [across, along];
-const headingOf = (axis: 'x' | 'y', direction: 1 | -1) =>
-  axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
-
 /**
  * Moving traffic on the ego's road and the roads parallel to it: one speed per lane, the ego's lane at its base
  * speed with a gap around the ego.

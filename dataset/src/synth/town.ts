@@ -219,6 +219,11 @@ export function walkwayExtent(
   ];
 }
 
+/** Yaw of travel along `axis` in `direction`, radians counter-clockwise from +x. */
+export function headingOf(axis: 'x' | 'y', direction: 1 | -1): number {
+  return axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
+}
+
 /** Cross-axis offset from the road centreline of lane `lane` (0 = next to the centreline) travelling `direction`. */
 export function laneOffset(town: Town, axis: 'x' | 'y', direction: 1 | -1, lane: number): number {
   return travelSideSign(axis, direction, town.driveSide) * (lane + 0.5) * town.laneWidth;
