@@ -1,3 +1,4 @@
+import { addClientCommands } from '@mim4d/zoo/cli';
 import { Command, InvalidArgumentError } from 'commander';
 import { parseScopes } from '../auth/scopes.ts';
 import { createToken } from '../auth/tokens.ts';
@@ -5,7 +6,6 @@ import type { IntegrityReport } from '../blob-integrity.ts';
 import { DEFAULT_SCORING_MAX_MEMORY_MB, DEFAULT_SUBMISSION_QUOTA } from '../leaderboards/defaults.ts';
 import { addBenchmarkCommands } from './benchmark-commands.ts';
 import { BLOB_STORE_OPTION } from './blob-store-option.ts';
-import { addClientCommands } from './client-commands.ts';
 import { DATABASE_OPTION, JOB_EXPIRY_MARGIN_S } from './database-option.ts';
 import { positive } from './option-parsers.ts';
 import { addWorkerCommand } from './worker-command.ts';

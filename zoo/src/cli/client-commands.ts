@@ -1,8 +1,14 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { LocalFile, RevisionId, TransferProgress, ZooClient, ZooClientOptions } from '@mim4d/zoo';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import type {
+  LocalFile,
+  RevisionId,
+  TransferProgress,
+  ZooClient,
+  ZooClientOptions,
+} from '../client/index.ts';
 
 interface ConnectionOptions {
   endpoint?: string;
@@ -22,7 +28,7 @@ function withConnection(command: Command): Command {
 }
 
 /** The zoo client, loaded when a command runs: --help and option errors need none of it. */
-const zoo = () => import('@mim4d/zoo');
+const zoo = () => import('../client/index.ts');
 
 async function clientFrom(opts: ConnectionOptions): Promise<ZooClient> {
   const { ZooClient } = await zoo();
