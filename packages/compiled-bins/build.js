@@ -1,4 +1,5 @@
 // Plain JavaScript: it runs at install, before anything can compile TypeScript.
+import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -63,11 +64,12 @@ async function readPackage(dir) {
 /**
  * Bundles the `compiledBins` entries of one workspace package ({"mim4d-eval": "./src/cli/main.ts"}) into its
  * dist/ folder, one ES module per command plus shared chunks (subcommands imported on demand stay out of the
- * start-up path). The manifest is removed first and written last, so an interrupted build is never taken for a
- * fresh one.
- * @param {string} packageDir @param {string[]} ownPackageNames
+ * start-up path), and beside them `workerEntries` (absolute paths of TypeScript worker modules), whose bundles
+ * the manifest lists so the launcher can start workers without compiling them. The manifest is removed first and
+ * written last, so an interrupted build is never taken for a fresh one.
+ * @param {string} packageDir @param {string[]} ownPackageNames @param {string[]} [workerEntries]
  */
-export async function buildPackageBins(packageDir, ownPackageNames) {
+export async function buildPackageBins(packageDir, ownPackageNames, workerEntries = []) {
   const pkg = await readPackage(packageDir);
   const entries = pkg.compiledBins ?? {};
   if (Object.keys(entries).length === 0) return [];
@@ -77,9 +79,12 @@ export async function buildPackageBins(packageDir, ownPackageNames) {
   const isOwnPackage = (/** @type {string} */ specifier) =>
     ownPackageNames.some((name) => specifier === name || specifier.startsWith(`${name}/`));
   const result = await build({
-    entryPoints: Object.fromEntries(
-      Object.entries(entries).map(([name, source]) => [name, path.join(packageDir, source)]),
-    ),
+    entryPoints: {
+      ...Object.fromEntries(
+        Object.entries(entries).map(([name, source]) => [name, path.join(packageDir, source)]),
+      ),
+      ...Object.fromEntries(workerEntries.map((source) => [workerBundleName(source), source])),
+    },
     outdir,
     bundle: true,
     splitting: true,
@@ -97,8 +102,20 @@ export async function buildPackageBins(packageDir, ownPackageNames) {
   });
   const cwd = process.cwd();
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(cwd, input));
-  await writeFile(path.join(outdir, MANIFEST), JSON.stringify(manifestOf(inputs, packageDir)));
+  const workers = Object.fromEntries(
+    workerEntries.map((source) => [source, `${workerBundleName(source)}.js`]),
+  );
+  await writeFile(
+    path.join(outdir, MANIFEST),
+    JSON.stringify({ ...manifestOf(inputs, packageDir), workers }),
+  );
   return Object.keys(entries);
+}
+
+/** A worker's bundle name: its file name and a hash of its path (two packages may both have a `worker.ts`). */
+function workerBundleName(/** @type {string} */ source) {
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 8);
+  return `workers/${path.basename(source, '.ts')}-${hash}`;
 }
 
 /**
@@ -111,10 +128,15 @@ export async function buildWorkspaceBins(root) {
   const dirs = (rootPackage.workspaces ?? []).map((/** @type {string} */ workspace) =>
     path.join(root, workspace),
   );
-  const names = await Promise.all(dirs.map(async (dir) => (await readPackage(dir)).name));
+  const packages = await Promise.all(dirs.map(readPackage));
+  const names = packages.map((pkg) => pkg.name);
+  // Any command may start any workspace's workers, so every command package gets them all.
+  const workers = packages.flatMap((pkg, i) =>
+    (pkg.compiledWorkers ?? []).map((/** @type {string} */ entry) => path.join(dirs[i], entry)),
+  );
   /** @type {string[]} */
   const built = [];
-  for (const dir of dirs) built.push(...(await buildPackageBins(dir, names)));
+  for (const dir of dirs) built.push(...(await buildPackageBins(dir, names, workers)));
   return built;
 }
 

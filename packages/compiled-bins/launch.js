@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DIST, MANIFEST } from './layout.js';
-import { isFresh } from './manifest.js';
+import { freshManifest } from './manifest.js';
 
 /**
  * Which code a command runs: its bundle (built at install by `npm ci`, or `npm run build`) while that still matches
@@ -10,16 +10,32 @@ import { isFresh } from './manifest.js';
  * @param {string | URL} binUrl the command's bin/ file
  * @param {string} name the command, as in the package's `compiledBins`
  * @param {string} source its entry, relative to the package folder
- * @returns {{ kind: 'bundle' | 'source', url: string }}
+ * @returns {{ kind: 'bundle' | 'source', url: string, workers: Map<string, string> }} `workers`: compiled worker
+ *   entries, absolute source path -> absolute bundle path (empty when running from source)
  */
 export function chooseEntry(binUrl, name, source) {
   const packageDir = path.dirname(path.dirname(fileURLToPath(binUrl)));
   const dist = path.join(packageDir, DIST);
-  if (isFresh(path.join(dist, MANIFEST), packageDir)) {
-    return { kind: 'bundle', url: pathToFileURL(path.join(dist, `${name}.js`)).href };
+  const manifest = freshManifest(path.join(dist, MANIFEST), packageDir);
+  if (manifest) {
+    const workers = Object.entries(manifest.workers ?? {}).map(([entry, file]) => [
+      entry,
+      path.join(dist, file),
+    ]);
+    return {
+      kind: 'bundle',
+      url: pathToFileURL(path.join(dist, `${name}.js`)).href,
+      workers: new Map(/** @type {[string, string][]} */ (workers)),
+    };
   }
-  return { kind: 'source', url: pathToFileURL(path.join(packageDir, source)).href };
+  return { kind: 'source', url: pathToFileURL(path.join(packageDir, source)).href, workers: new Map() };
 }
+
+/**
+ * Where nuscenes-eval-ts's `startTypeScriptWorker` looks for compiled worker entries (it must stand alone, so it
+ * reads a registry under a global symbol rather than importing this package).
+ */
+export const COMPILED_WORKERS = Symbol.for('mim4d.compiled-workers');
 
 /**
  * Runs the command's `main(argv)` and sets the exit code from it.
@@ -27,6 +43,7 @@ export function chooseEntry(binUrl, name, source) {
  */
 export async function launch(binUrl, name, source) {
   const entry = chooseEntry(binUrl, name, source);
+  /** @type {Record<symbol, unknown>} */ (globalThis)[COMPILED_WORKERS] = entry.workers;
   if (entry.kind === 'source') {
     // Both hooks: the tfjs runtime registers its gradients with require() of modules only tsx can load.
     const [{ register: registerEsm }, { register: registerCommonJs }] = await Promise.all([

@@ -1,6 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -70,6 +79,19 @@ describe('compiled commands', () => {
     await buildPackageBins(dir, []);
     assert.equal(entryKind(bin), 'bundle');
     assert.deepEqual(run(bin), { stdout: 'ada read beside the source\n', status: 3 });
+  });
+
+  it('bundle the worker entries they are given and name each bundle by its source', async () => {
+    const { dir, bin } = built();
+    const worker = path.join(dir, 'src', 'worker.ts');
+    writeFileSync(
+      worker,
+      "import { parentPort } from 'node:worker_threads';\nparentPort?.postMessage(1 as number);\n",
+    );
+    await buildPackageBins(dir, [], [worker]);
+    const { workers } = chooseEntry(pathToFileURL(bin), 'hello', './src/main.ts');
+    assert.deepEqual([...workers.keys()], [worker]);
+    assert.ok(existsSync(workers.get(worker)!), workers.get(worker));
   });
 
   it('run from the sources when none was built', () => {

@@ -8,15 +8,24 @@
  * then took about 0.6 s of CPU to load the detection parser instead of 0.3 s. The price: modules a worker
  * loads must not use top-level await, which CommonJS cannot express (esbuild refuses to compile them).
  *
+ * A program running from compiled bundles (the mim4d commands, see packages/compiled-bins) registers bundles of
+ * its worker entries under the global symbol `mim4d.compiled-workers` (source path -> bundle path); those start
+ * directly, with nothing to compile.
+ *
  * It lives in nuscenes-eval-ts because that package must stand alone; other workspaces import it as
  * `nuscenes-eval-ts/typescript-worker`.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+const COMPILED_WORKERS = Symbol.for('mim4d.compiled-workers');
 
 /** A worker running the TypeScript module at `entry`; `execArgv` is cleared so tsx is not installed twice. */
 export function startTypeScriptWorker(entry: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
+  const compiled = (globalThis as { [COMPILED_WORKERS]?: ReadonlyMap<string, string> })[COMPILED_WORKERS];
+  const bundle = compiled?.get(fileURLToPath(entry));
+  if (bundle !== undefined) return new Worker(pathToFileURL(bundle), { ...options, execArgv: [] });
   const tsx = JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'));
   const bootstrap = `require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(entry))});`;
   return new Worker(bootstrap, { ...options, eval: true, execArgv: [] });
