@@ -23,6 +23,15 @@ export interface EgoRoute {
   phase: number;
   /** The junction turn, if the drive has one. */
   turn?: EgoTurn;
+  /** A halt at a stop line, if the drive has one (then the speed does not swing: swing is 0). */
+  stop?: EgoStop;
+}
+
+/** Braking from the base speed to a halt at a stop line, a wait, and pulling away again. */
+export interface EgoStop {
+  /** When braking starts, seconds after the scene start. */
+  brakeAtS: number;
+  holdS: number;
 }
 
 /** A quarter circle from the first road's lane into the crossing road's lane. */
@@ -43,6 +52,13 @@ export interface PlanarPose {
 
 const EDGE_MARGIN = 30;
 const TURN_CHANCE = 0.65;
+/** Of the drives that do not turn. */
+const STOP_CHANCE = 0.5;
+const BRAKE_MPS2 = 2.5;
+const PULL_AWAY_MPS2 = 1.5;
+/** The ego's footprint (a mid-size car). */
+export const EGO_WIDTH_M = 1.9;
+export const EGO_LENGTH_M = 4.7;
 /** Tighter arcs than a city corner's (a car turns on 5-6 m at walking pace) would need the ego to crawl. */
 const MIN_TURN_RADIUS_M = 6;
 
@@ -75,6 +91,9 @@ export function planEgoRoute(town: Town, durationS: number, random: Random): Ego
   const driven = egoDistance(straight, durationS) + (2 * swing) / omega;
   const turn = turning ? planTurn(town, straight, driven, random) : undefined;
   if (turn) return { ...straight, start: turn.start, turn: turn.turn };
+  const stopping =
+    !turning && random.chance(STOP_CHANCE) ? planStop(town, straight, durationS, random) : undefined;
+  if (stopping) return stopping;
   const lo = EDGE_MARGIN + (direction > 0 ? 0 : driven);
   const hi = town.size - EDGE_MARGIN - (direction > 0 ? driven : 0);
   return { ...straight, start: random.uniform(lo, Math.max(lo, hi)) };
@@ -116,10 +135,49 @@ function planTurn(
   return options.length > 0 ? random.pick(options) : undefined;
 }
 
+/**
+ * A halt at the stop line of the drive's own lane before a junction ahead: braking starts between 15 % and 45 % of
+ * the scene, the ego stands for 1-3 s with its front a metre short of the line, then pulls away. Undefined when no
+ * junction ahead leaves the drive on the map.
+ */
+function planStop(town: Town, route: EgoRoute, durationS: number, random: Random): EgoRoute | undefined {
+  const stop: EgoStop = { brakeAtS: random.uniform(0.15, 0.45) * durationS, holdS: random.uniform(1, 3) };
+  const stopping: EgoRoute = { ...route, swing: 0, stop };
+  const toHalt = egoDistance(stopping, stop.brakeAtS + route.baseSpeed / BRAKE_MPS2);
+  const driven = egoDistance(stopping, durationS + 1);
+  const onMap = (v: number) => v >= EDGE_MARGIN && v <= town.size - EDGE_MARGIN;
+  const starts = town.crossings.flatMap((crossing) => {
+    const segment = town.segments[crossing.segmentId];
+    if (segment.axis !== route.axis || segment.centre !== route.roadCentre) return [];
+    if (crossing.stopDirection !== route.direction) return [];
+    const line = crossing.stopLine;
+    const [lo, hi] = route.axis === 'x' ? [line.x0, line.x1] : [line.y0, line.y1];
+    const halt = (route.direction > 0 ? lo : hi) - route.direction * (EGO_LENGTH_M / 2 + 1);
+    const start = halt - route.direction * toHalt;
+    return onMap(start) && onMap(start + route.direction * driven) ? [start] : [];
+  });
+  return starts.length > 0 ? { ...stopping, start: random.pick(starts) } : undefined;
+}
+
 /** Distance driven from t = 0 to t (negative before the start), metres. */
 export function egoDistance(route: EgoRoute, t: number): number {
+  if (route.stop) return stoppingDistance(route.baseSpeed, route.stop, t);
   const { baseSpeed, swing, omega, phase } = route;
   return baseSpeed * t - (swing / omega) * (Math.cos(omega * t + phase) - Math.cos(phase));
+}
+
+/** Distance along a drive that halts: constant speed, constant braking, the wait, constant acceleration. */
+function stoppingDistance(v: number, stop: EgoStop, t: number): number {
+  const [brake, pull] = [v / BRAKE_MPS2, v / PULL_AWAY_MPS2];
+  const t1 = stop.brakeAtS;
+  const t2 = t1 + brake;
+  const t3 = t2 + stop.holdS;
+  const halt = v * t1 + (v * brake) / 2;
+  if (t <= t1) return v * t;
+  if (t <= t2) return v * t1 + v * (t - t1) - (BRAKE_MPS2 * (t - t1) ** 2) / 2;
+  if (t <= t3) return halt;
+  if (t <= t3 + pull) return halt + (PULL_AWAY_MPS2 * (t - t3) ** 2) / 2;
+  return halt + (v * pull) / 2 + v * (t - t3 - pull);
 }
 
 /** Where the drive is after `s` metres (negative: before the start, back along the first road). */

@@ -1,5 +1,5 @@
 import { type Agent, type AgentKind, type AgentState, agentPosition, shapeAgent } from './agents.ts';
-import { type EgoRoute, egoDistance, egoPose } from './ego.ts';
+import { EGO_LENGTH_M, EGO_WIDTH_M, type EgoRoute, egoDistance, egoPose } from './ego.ts';
 import { footprint, footprintsOverlap } from './footprint.ts';
 import { carparkRows } from './ground.ts';
 import type { Random } from './random.ts';
@@ -261,9 +261,7 @@ function placeSidewalkLife(scene: Placement): void {
   }
 }
 
-/** The ego's footprint (a mid-size car), widened by a safety margin, for keeping agents off its path. */
-export const EGO_WIDTH_M = 1.9;
-export const EGO_LENGTH_M = 4.7;
+/** Widens the ego's footprint for keeping agents off its path. */
 const EGO_MARGIN_M = 0.6;
 
 /**

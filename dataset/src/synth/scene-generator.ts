@@ -372,6 +372,10 @@ function describeScene(route: EgoRoute, agents: readonly Agent[], lighting: Ligh
   const heading =
     route.axis === 'x' ? (route.direction > 0 ? 'east' : 'west') : route.direction > 0 ? 'north' : 'south';
   const moving = agents.filter((a) => a.state === 'moving').length;
-  const turn = route.turn ? `, turns ${route.turn.sign > 0 ? 'left' : 'right'} at a junction,` : '';
+  const turn = route.turn
+    ? `, turns ${route.turn.sign > 0 ? 'left' : 'right'} at a junction,`
+    : route.stop
+      ? ', stops at a stop line,'
+      : '';
   return `Synthetic town, ego drives ${heading}${turn} at about ${route.baseSpeed.toFixed(1)} m/s, ${agents.length} agents (${moving} moving), ${lighting.kind}`;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { egoDistance, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
+import { EGO_LENGTH_M, egoDistance, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
 import { Random } from '../../src/synth/random.ts';
 import { buildTown, laneOffset } from '../../src/synth/town.ts';
 
@@ -30,6 +30,38 @@ describe('the ego drive', () => {
     }
   });
 
+  it('halts at the stop line of its own lane in some straight drives, braking and pulling away smoothly', () => {
+    const stopping = routes(60).filter(({ route }) => route.stop !== undefined);
+    assert.ok(stopping.length >= 8, `${stopping.length} of 60`);
+    for (const { town, route } of stopping) {
+      const stop = route.stop!;
+      const halted = egoPose(route, stop.brakeAtS + route.baseSpeed / 2.5 + stop.holdS / 2);
+      const along = route.axis === 'x' ? halted.x : halted.y;
+      const line = town.crossings
+        .filter(
+          (c) =>
+            c.stopDirection === route.direction && town.segments[c.segmentId].centre === route.roadCentre,
+        )
+        .map((c) => town.segments[c.segmentId].axis === route.axis && c.stopLine)
+        .filter((l) => l !== false)
+        .map((l) => (route.axis === 'x' ? [l.x0, l.x1] : [l.y0, l.y1]))
+        .map(([lo, hi]) => (route.direction > 0 ? lo : hi));
+      // The front bumper a metre short of one of its lane's stop lines.
+      const front = along + (route.direction * EGO_LENGTH_M) / 2;
+      assert.ok(
+        line.some((edge) => Math.abs(edge - front - route.direction) < 1e-6),
+        `${front} vs ${line}`,
+      );
+      let speed = egoDistance(route, 0.05) / 0.05;
+      for (let t = 0.05; t < DURATION_S; t += 0.05) {
+        const next = (egoDistance(route, t + 0.05) - egoDistance(route, t)) / 0.05;
+        assert.ok(next >= -1e-9, `t=${t}: backwards`);
+        assert.ok(Math.abs(next - speed) <= 2.5 * 0.05 + 1e-6, `t=${t}: speed jumps ${speed} -> ${next}`);
+        speed = next;
+      }
+    }
+  });
+
   it('moves without jumps: position and heading change smoothly and the distance matches the speed profile', () => {
     for (const { route } of routes(20)) {
       for (let t = 0; t < DURATION_S; t += 0.05) {
@@ -37,7 +69,7 @@ describe('the ego drive', () => {
         const step = Math.hypot(b.x - a.x, b.y - a.y);
         const driven = egoDistance(route, t + 0.05) - egoDistance(route, t);
         // A chord is at most as long as its arc, and barely shorter over 5 cm of a 6 m radius.
-        assert.ok(step <= driven + 1e-9 && step > driven * 0.999, `t=${t}: ${step} vs ${driven}`);
+        assert.ok(step <= driven + 1e-9 && step >= driven * 0.999 - 1e-12, `t=${t}: ${step} vs ${driven}`);
         // Turning no faster than along the tightest arc, 6 m.
         assert.ok(
           Math.abs(wrap(b.yaw - a.yaw)) <= driven / 6 + 1e-9,
