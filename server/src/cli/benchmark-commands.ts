@@ -1,10 +1,34 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { TASK_FORMS } from '../leaderboards/task-forms.ts';
+import { DATABASE_OPTION } from './database-option.ts';
 
-/** The leaderboard service, loaded when a command runs: --help and option errors need none of it. */
-const openBoards = async (data: string) =>
-  (await import('../leaderboards/leaderboards.ts')).Leaderboards.open(resolve(data));
+interface BoardOptions {
+  data: string;
+  database?: string;
+}
+
+/**
+ * The leaderboard service over the data directory, or over the PostgreSQL database replicas share; loaded when a
+ * command runs: --help and option errors need none of it. `close` releases the database too.
+ */
+async function openBoards(opts: BoardOptions): Promise<{ boards: Leaderboards; close(): Promise<void> }> {
+  const { Leaderboards } = await import('../leaderboards/leaderboards.ts');
+  if (opts.database === undefined) {
+    const boards = await Leaderboards.open(resolve(opts.data));
+    return { boards, close: () => boards.close() };
+  }
+  const stores = await (await import('../zoo-stores.ts')).openZooStores(opts);
+  const boards = await Leaderboards.open(stores.dataDir, { store: stores.openLeaderboardStore() });
+  return {
+    boards,
+    async close() {
+      await boards.close();
+      await stores.close();
+    },
+  };
+}
 
 /** `mim4d-zoo benchmark ...`: operator commands working on the data directory directly. */
 export function addBenchmarkCommands(program: Command, defaultData: string): void {
@@ -14,8 +38,9 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
     .command('list')
     .description('list benchmarks and whether their ground truth is installed')
     .option('--data <dir>', 'data directory', defaultData)
-    .action(async (opts: { data: string }) => {
-      const boards = await openBoards(opts.data);
+    .option(...DATABASE_OPTION)
+    .action(async (opts: BoardOptions) => {
+      const { boards, close } = await openBoards(opts);
       try {
         for (const b of await boards.store.listBenchmarks()) {
           const gt = await boards.currentGroundTruth(b);
@@ -24,7 +49,7 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
         }
         for (const notice of await boards.previousLayoutNotices()) process.stderr.write(`${notice}\n`);
       } finally {
-        await boards.close();
+        await close();
       }
     });
 
@@ -35,9 +60,10 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
     )
     .argument('<id>', 'benchmark id, e.g. nuscenes-detection@v1')
     .argument('<path>', 'ground truth: a JSON file, or for bev-seg a directory or stacked .npy')
-    .option('--data <dir>', 'data directory', defaultData)
-    .action(async (id: string, path: string, opts: { data: string }) => {
-      const boards = await openBoards(opts.data);
+    .option('--data <dir>', 'data directory (the ground truth is installed under it)', defaultData)
+    .option(...DATABASE_OPTION)
+    .action(async (id: string, path: string, opts: BoardOptions) => {
+      const { boards, close } = await openBoards(opts);
       try {
         const spec = await boards.store.getBenchmark(id);
         if (!spec) {
@@ -54,7 +80,7 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
           program.error(error.message);
         throw error;
       } finally {
-        await boards.close();
+        await close();
       }
     });
 }

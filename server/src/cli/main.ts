@@ -57,7 +57,9 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('serve the zoo from a data directory (SQLite metadata + content-addressed blobs)')
+    .description(
+      'serve the zoo: metadata in <data>/zoo.sqlite or a PostgreSQL database, blobs under <data> or in an S3-compatible store',
+    )
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
     .option(...DATABASE_OPTION)
     .option(...BLOB_STORE_OPTION)

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { writeNpy } from 'nuscenes-eval-ts';
 import { mapCase, segmentationCase, writeStackedMasks } from '../helpers/scoring-cases.ts';
+import { createTestSchema } from '../helpers/test-postgres.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/mim4d-zoo.js', import.meta.url));
 const exec = promisify(execFile);
@@ -40,6 +41,30 @@ describe('mim4d-zoo benchmark gt / list', function () {
     dir = await mkdtemp(join(tmpdir(), 'mim4d-benchmark-cli-'));
   });
   after(() => rm(dir, { recursive: true, force: true }));
+
+  it('lists the benchmarks of a PostgreSQL database and installs ground truth for them with --database', async () => {
+    const schema = await createTestSchema();
+    try {
+      const data = join(dir, 'pg-data');
+      await writeFile(join(dir, 'pg-gt.json'), JSON.stringify(gt));
+      const args = ['--data', data, '--database', schema.url];
+      assert.match((await zooCli('benchmark', 'list', ...args)).stdout, /nuscenes-detection@v1\t.*\tno GT/);
+      const installed = await zooCli(
+        'benchmark',
+        'gt',
+        'nuscenes-detection@v1',
+        join(dir, 'pg-gt.json'),
+        ...args,
+      );
+      assert.equal(installed.code, 0, installed.stderr);
+      assert.match(
+        (await zooCli('benchmark', 'list', ...args)).stdout,
+        /nuscenes-detection@v1\t.*\tGT installed/,
+      );
+    } finally {
+      await schema.drop();
+    }
+  });
 
   it('refuses bad ground truth naming the box, installs good ground truth, and list reports it', async () => {
     const data = join(dir, 'data');
