@@ -1,45 +1,14 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createToken } from '../src/auth/tokens.ts';
 import { BlobIntegrity } from '../src/blob-integrity.ts';
 import { openEmbeddedStores } from '../src/embedded-stores.ts';
 import { backboneRevision } from './helpers/backbone-files.ts';
+import { spawnServer, waitFor } from './helpers/spawned-server.ts';
 import { publishTo, sha256Hex, startZoo } from './helpers/zoo-fixture.ts';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'mim4d-zoo.js');
-
-/** Runs `mim4d-zoo serve` as its own process and resolves with its URL once it listens. */
-function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--port', '0', '--no-rate-limit'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr?.on('data', (c: Buffer) => {
-      err += c;
-    });
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('kill -9 during an upload', () => {
   it('leaves a store with no partial blob, intact revisions, and an upload that can be redone', async () => {

@@ -1,48 +1,19 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createToken } from '../src/auth/tokens.ts';
 import { BlobIntegrity } from '../src/blob-integrity.ts';
 import { openEmbeddedStores } from '../src/embedded-stores.ts';
 import type { Sha256Hex } from '../src/names.ts';
 import { S3BlobStore } from '../src/storage/s3-blob-store.ts';
+import { spawnServer, waitFor } from './helpers/spawned-server.ts';
 import { type TestS3, testS3 } from './helpers/test-s3.ts';
 import { sha256Hex, startZoo } from './helpers/zoo-fixture.ts';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'mim4d-zoo.js');
 const MiB = 2 ** 20;
-
-/** `mim4d-zoo serve --blob-store` as its own process, resolved with its URL once it listens. */
-function spawnServer(dataDir: string, s3: TestS3): Promise<{ child: ChildProcess; url: string }> {
-  const args = ['serve', '--data', dataDir, '--blob-store', s3.url, '--port', '0', '--no-rate-limit'];
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: s3.env });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr?.on('data', (c: Buffer) => {
-      err += c;
-    });
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('kill -9 of a server during an upload to S3', function () {
   this.timeout(120_000);
@@ -64,7 +35,7 @@ describe('kill -9 of a server during an upload to S3', function () {
     const { secret: token, stored } = createToken(stores.meta, 'crash', ['write:acme']);
     await stored;
     await stores.meta.close();
-    const { child, url } = await spawnServer(dataDir, s3);
+    const { child, url } = await spawnServer(dataDir, ['--blob-store', s3.url], s3.env);
 
     const big = randomBytes(20 * MiB);
     const bigSha = sha256Hex(big) as Sha256Hex;
@@ -123,7 +94,7 @@ describe('kill -9 of a server during an upload to S3', function () {
     const { secret: token, stored } = createToken(stores.meta, 'crash', ['write:acme']);
     await stored;
     await stores.meta.close();
-    const { child, url } = await spawnServer(dataDir, s3);
+    const { child, url } = await spawnServer(dataDir, ['--blob-store', s3.url], s3.env);
 
     const big = randomBytes(10 * MiB);
     const bigSha = sha256Hex(big) as Sha256Hex;
