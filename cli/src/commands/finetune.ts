@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { headCommit, positive, stepProgress } from './shared.ts';
+import { headCommit, positive, stepProgress, withDataParallelOptions } from './shared.ts';
 
 /** The flags every `mim4d finetune <task>` command takes. */
 interface FinetuneCliOptions {
@@ -106,8 +106,7 @@ function addTaskCommand(
   description: string,
   run: (prepared: PreparedRun) => Promise<void>,
 ): void {
-  finetune
-    .command(task)
+  withDataParallelOptions(finetune.command(task))
     .description(description)
     .option('--data <dir>', 'dataroot (nuScenes layout, e.g. from `mim4d data synth`)')
     .option('--version <name>', 'table folder under the dataroot', 'v1.0-mini')
@@ -137,20 +136,6 @@ function addTaskCommand(
       'zoo endpoint for a zoo --backbone (default: MIM4D_ZOO_ENDPOINT or the saved login)',
     )
     .option('--token <token>', 'zoo token (default: MIM4D_ZOO_TOKEN or the saved login)')
-    .option(
-      '--workers <n>',
-      "threads computing each step's samples, each with its own runtime and copy of the model (the wasm " +
-        'backend computes on one core per thread: 2 uses both cores of a 2-core machine; each thread needs ' +
-        'the memory of a step)',
-      positive('--workers'),
-      1,
-    )
-    .option(
-      '--samples-per-step <n>',
-      "samples whose gradients each step averages (default: the config's optim.samplesPerStep, raised to " +
-        '--workers: one sample per thread, as the released code takes one per GPU)',
-      positive('--samples-per-step'),
-    )
     .action(async (opts: FinetuneCliOptions, command: Command) => {
       const missing = (['data', 'backbone', 'out'] as const).find((k) => opts[k] === undefined);
       if (missing !== undefined) {

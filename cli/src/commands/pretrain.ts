@@ -1,6 +1,6 @@
 import type { Mim4dConfig, PretrainObjective } from '@mim4d/pretrain';
 import type { Command } from 'commander';
-import { headCommit, positive, stepProgress } from './shared.ts';
+import { headCommit, positive, stepProgress, withDataParallelOptions } from './shared.ts';
 
 interface PretrainCliOptions {
   data?: string;
@@ -46,7 +46,7 @@ wrote ${out.card}
         command.error(`mim4d pretrain export: ${(error as Error).message}`, { exitCode: 1 });
       }
     });
-  pretrainCommand
+  withDataParallelOptions(pretrainCommand)
     .description(
       'MIM4D pretraining on a nuScenes-layout dataset: masked multi-view video -> voxel volumes, dropped-frame ' +
         'reconstruction and SDF rendering losses. The last scene is held out: its depth error and PSNR are logged ' +
@@ -71,20 +71,6 @@ wrote ${out.card}
     .option('--resume', 'continue from the run directory checkpoint (same config and --steps)', false)
     .option('--checkpoint-every <n>', 'steps between checkpoints', positive('--checkpoint-every'), 50)
     .option('--backend <name>', 'auto, node, wasm or cpu', 'auto')
-    .option(
-      '--workers <n>',
-      "threads computing each step's samples, each with its own runtime and copy of the model (the wasm " +
-        'backend computes on one core per thread: 2 uses both cores of a 2-core machine; each thread needs ' +
-        'the memory of a step)',
-      positive('--workers'),
-      1,
-    )
-    .option(
-      '--samples-per-step <n>',
-      "samples whose gradients each step averages (default: the config's optim.samplesPerStep, raised to " +
-        '--workers: one sample per thread, as the released code takes one per GPU)',
-      positive('--samples-per-step'),
-    )
     .action(async (opts: PretrainCliOptions, command: Command) => {
       // Checked here, not as required options, so that `pretrain export` does not demand them.
       const { data, out } = opts;

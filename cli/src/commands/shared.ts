@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { integerOption } from '@mim4d/cli-options';
 import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
 
 /** Commit of this checkout, which a training command records as the code that trained a run. */
 export function headCommit(): string {
@@ -14,6 +15,25 @@ export function headCommit(): string {
 /** Commander parser of a positive-integer option (steps, seeds, workers, intervals). */
 export function positive(flag: string): (value: string) => number {
   return integerOption(flag, { min: 1 });
+}
+
+/** `--workers` and `--samples-per-step`, the data parallelism every training command takes. */
+export function withDataParallelOptions(command: Command): Command {
+  return command
+    .option(
+      '--workers <n>',
+      "threads computing each step's samples, each with its own runtime and copy of the model (the wasm " +
+        'backend computes on one core per thread: 2 uses both cores of a 2-core machine; each thread needs ' +
+        'the memory of a step)',
+      positive('--workers'),
+      1,
+    )
+    .option(
+      '--samples-per-step <n>',
+      "samples whose gradients each step averages (default: the config's optim.samplesPerStep, raised to " +
+        '--workers: one sample per thread, as the released code takes one per GPU)',
+      positive('--samples-per-step'),
+    );
 }
 
 /**
