@@ -1,3 +1,4 @@
+import { integerOption } from '@mim4d/cli-options';
 import { addClientCommands } from '@mim4d/zoo/cli';
 import { Command, InvalidArgumentError } from 'commander';
 import { parseScopes } from '../auth/scopes.ts';
@@ -7,7 +8,6 @@ import { DEFAULT_SCORING_MAX_MEMORY_MB, DEFAULT_SUBMISSION_QUOTA } from '../lead
 import { addBenchmarkCommands } from './benchmark-commands.ts';
 import { BLOB_STORE_OPTION } from './blob-store-option.ts';
 import { DATABASE_OPTION, JOB_EXPIRY_MARGIN_S } from './database-option.ts';
-import { positive } from './option-parsers.ts';
 import { addWorkerCommand } from './worker-command.ts';
 
 const DEFAULT_DATA = './zoo-data';
@@ -18,19 +18,6 @@ type StoreOptions = Parameters<typeof import('../zoo-stores.ts')['openZooStores'
 const openZooStores = async (options: StoreOptions) =>
   (await import('../zoo-stores.ts')).openZooStores(options);
 const blobIntegrity = async () => (await import('../blob-integrity.ts')).BlobIntegrity;
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
-  return n;
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a count is an integer from 0 up');
-  return n;
-}
 
 function bytes(value: string): number {
   const match = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
@@ -67,44 +54,48 @@ export function buildProgram(): Command {
       '--redirect-downloads',
       'answer downloads with a 302 to a presigned URL of the --blob-store object store instead of passing the bytes through',
     )
-    .option('--port <port>', 'TCP port (0 picks a free one)', port, 8080)
+    .option('--port <port>', 'TCP port (0 picks a free one)', integerOption('--port', { max: 65535 }), 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--max-upload <bytes>', 'largest accepted blob', bytes, 64 * 2 ** 30)
     .option('--no-rate-limit', 'turn rate limiting off')
     .option(
       '--body-timeout <seconds>',
       'time a request body other than an upload may take to arrive (then 408)',
-      positive,
+      integerOption('--body-timeout', { min: 1 }),
       30,
     )
     .option(
       '--max-connections-per-address <n>',
       'open connections one client address may hold (default 256; 0: no cap, the default with --trust-proxy)',
-      count,
+      integerOption('--max-connections-per-address'),
     )
     .option(
       '--scrub-every <hours>',
       're-hash every blob this often while serving, quarantining rotted ones (0: only at fsck)',
-      count,
+      integerOption('--scrub-every'),
       0,
     )
-    .option('--trust-proxy <hops>', 'number of reverse proxies in front (for client addresses)', port)
+    .option(
+      '--trust-proxy <hops>',
+      'number of reverse proxies in front (for client addresses)',
+      integerOption('--trust-proxy', { max: 65535 }),
+    )
     .option(
       '--submission-quota <n>',
       'scored submissions a token may make per benchmark in 24 h; failed ones do not count (0: no limit)',
-      count,
+      integerOption('--submission-quota'),
       DEFAULT_SUBMISSION_QUOTA.max,
     )
     .option(
       '--scoring-timeout <minutes>',
       'stop scoring a submission (and fail it) after this many minutes',
-      count,
+      integerOption('--scoring-timeout'),
       120,
     )
     .option(
       '--scoring-max-memory-mb <MiB>',
       'memory cap of the scoring process (its heap and resident size); a submission that needs more fails',
-      positive,
+      integerOption('--scoring-max-memory-mb', { min: 1 }),
       DEFAULT_SCORING_MAX_MEMORY_MB,
     )
     .action(
@@ -190,7 +181,11 @@ export function buildProgram(): Command {
     .description('create a bearer token; its secret is printed once and only its hash is stored')
     .requiredOption('--scopes <list>', 'comma-separated: read, read:<ns>, write:<ns>, admin')
     .option('--name <name>', 'what the token is for', 'operator')
-    .option('--expires <days>', 'the token stops working this many days from now (default: never)', positive)
+    .option(
+      '--expires <days>',
+      'the token stops working this many days from now (default: never)',
+      integerOption('--expires', { min: 1 }),
+    )
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
     .option(...DATABASE_OPTION)
     .action(
@@ -282,7 +277,12 @@ export function buildProgram(): Command {
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
     .option(...DATABASE_OPTION)
     .option(...BLOB_STORE_OPTION)
-    .option('--older-than <hours>', 'keep younger blobs: their push may still be under way', count, 24)
+    .option(
+      '--older-than <hours>',
+      'keep younger blobs: their push may still be under way',
+      integerOption('--older-than'),
+      24,
+    )
     .action(async (opts: { data: string; database?: string; blobStore?: string; olderThan: number }) => {
       const stores = await openZooStores(opts);
       const integrity = new (await blobIntegrity())(stores.blobs, stores.meta, (line) =>

@@ -1,7 +1,7 @@
+import { integerOption } from '@mim4d/cli-options';
 import type { Command } from 'commander';
 import { DEFAULT_SCORING_MAX_MEMORY_MB } from '../leaderboards/defaults.ts';
 import { DATABASE_OPTION, JOB_EXPIRY_MARGIN_S } from './database-option.ts';
-import { positive } from './option-parsers.ts';
 
 /**
  * `mim4d-zoo worker`: scores submissions that `serve --database` replicas queued, one at a time, on any machine that
@@ -16,13 +16,13 @@ export function addWorkerCommand(program: Command, defaultData: string): void {
     .option(
       '--scoring-timeout <minutes>',
       'stop scoring a submission (and fail it) after this many minutes; keep it equal to the servers',
-      positive,
+      integerOption('--scoring-timeout', { min: 1 }),
       120,
     )
     .option(
       '--scoring-max-memory-mb <MiB>',
       'memory cap of the scoring process (its heap and resident size); a submission that needs more fails',
-      positive,
+      integerOption('--scoring-max-memory-mb', { min: 1 }),
       DEFAULT_SCORING_MAX_MEMORY_MB,
     )
     .action(
