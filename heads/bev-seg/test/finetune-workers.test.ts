@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateSynthDataset } from '@mim4d/dataset';
 import { type FinetuneSplits, openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
+import { smallFinetuneDataroot } from '@mim4d/finetune/testing';
 import { initBackend } from '@mim4d/nn';
 import { loadBevSegConfig } from '../src/config.ts';
 import { finetuneBevSeg } from '../src/train/finetune-bev-seg.ts';
@@ -18,11 +18,7 @@ describe('BEV-seg fine-tuning on two worker threads (micro config)', function ()
   before(async () => {
     await initBackend();
     dir = mkdtempSync(path.join(tmpdir(), 'mim4d-bevseg-workers-'));
-    const dataroot = path.join(dir, 'data');
-    await generateSynthDataset(
-      { out: dataroot, scenes: 4, samples: 2, sweeps: 0, lidarSweeps: 0, width: 96, height: 54, seed: 5 },
-      { workers: 1 },
-    );
+    const dataroot = await smallFinetuneDataroot(dir, 2);
     splits = await openFinetuneSplits({
       dataroot,
       version: 'v1.0-mini',

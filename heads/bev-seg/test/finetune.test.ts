@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateSynthDataset } from '@mim4d/dataset';
 import { type FinetuneSplits, openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
+import { smallFinetuneDataroot } from '@mim4d/finetune/testing';
 import { initBackend, readSafetensors } from '@mim4d/nn';
 import { validateCard } from '@mim4d/zoo';
 import * as ort from 'onnxruntime-node';
@@ -13,16 +13,6 @@ import { bevGrid, groundTruthMasks } from '../src/data/ground-truth.ts';
 import { exportBevSeg } from '../src/export/export-bev-seg.ts';
 import { predictProbabilities } from '../src/predict.ts';
 import { finetuneBevSeg } from '../src/train/finetune-bev-seg.ts';
-
-/** Four scenes (three mini_train, one mini_val) of three small key frames each. */
-async function smallDataroot(dir: string): Promise<string> {
-  const out = path.join(dir, 'data');
-  await generateSynthDataset(
-    { out, scenes: 4, samples: 3, sweeps: 0, lidarSweeps: 0, width: 96, height: 54, seed: 5 },
-    { workers: 1 },
-  );
-  return out;
-}
 
 describe('BEV-seg fine-tuning (micro config)', function () {
   this.timeout(180_000);
@@ -35,7 +25,7 @@ describe('BEV-seg fine-tuning (micro config)', function () {
     await initBackend();
     dir = mkdtempSync(path.join(tmpdir(), 'mim4d-bevseg-finetune-'));
     splits = await openFinetuneSplits({
-      dataroot: await smallDataroot(dir),
+      dataroot: await smallFinetuneDataroot(dir),
       version: 'v1.0-mini',
       trainSplit: 'mini_train',
       valSplit: 'mini_val',

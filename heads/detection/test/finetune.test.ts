@@ -2,24 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateSynthDataset } from '@mim4d/dataset';
 import { openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
+import { smallFinetuneDataroot } from '@mim4d/finetune/testing';
 import { initBackend, readSafetensors } from '@mim4d/nn';
 import { validateCard } from '@mim4d/zoo';
 import * as ort from 'onnxruntime-node';
 import { loadDetectionConfig } from '../src/config.ts';
 import { exportDetector } from '../src/export/export-detector.ts';
 import { type FinetuneDetectionOptions, finetuneDetection } from '../src/train/finetune-detection.ts';
-
-/** Four scenes (three mini_train, one mini_val) of three small key frames each. */
-async function tinyDataroot(dir: string): Promise<string> {
-  const out = path.join(dir, 'data');
-  await generateSynthDataset(
-    { out, scenes: 4, samples: 3, sweeps: 0, lidarSweeps: 0, width: 96, height: 54, seed: 5 },
-    { workers: 1 },
-  );
-  return out;
-}
 
 describe('detection fine-tuning (micro config)', function () {
   this.timeout(120_000);
@@ -30,7 +20,7 @@ describe('detection fine-tuning (micro config)', function () {
   before(async () => {
     await initBackend();
     dir = mkdtempSync(path.join(tmpdir(), 'mim4d-finetune-'));
-    const dataroot = await tinyDataroot(dir);
+    const dataroot = await smallFinetuneDataroot(dir);
     options = {
       config: loadDetectionConfig('micro'),
       splits: await openFinetuneSplits({

@@ -2,14 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  generateSynthDataset,
-  lidarFrame,
-  MapExpansion,
-  mapTrGtVectors,
-  mapTrLidarToGlobal,
-} from '@mim4d/dataset';
+import { lidarFrame, MapExpansion, mapTrGtVectors, mapTrLidarToGlobal } from '@mim4d/dataset';
 import { type FinetuneSplits, openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
+import { smallFinetuneDataroot } from '@mim4d/finetune/testing';
 import { initBackend, readSafetensors } from '@mim4d/nn';
 import { validateCard } from '@mim4d/zoo';
 import { evaluateChamfer, lidarPolyline } from 'nuscenes-eval-ts';
@@ -30,11 +25,7 @@ describe('HD-map fine-tuning (micro config)', function () {
   before(async () => {
     await initBackend();
     dir = mkdtempSync(path.join(tmpdir(), 'mim4d-hdmap-finetune-'));
-    const dataroot = path.join(dir, 'data');
-    await generateSynthDataset(
-      { out: dataroot, scenes: 4, samples: 3, sweeps: 0, lidarSweeps: 0, width: 96, height: 54, seed: 5 },
-      { workers: 1 },
-    );
+    const dataroot = await smallFinetuneDataroot(dir);
     splits = await openFinetuneSplits({
       dataroot,
       version: 'v1.0-mini',
