@@ -8,13 +8,7 @@ import { type VegaLiteSpec, vegaLitePng } from '@mim4d/plots';
 import { MapExpansion } from '../map/map-expansion.ts';
 import { NuScenes } from '../nuscenes/database.ts';
 import { routeLengthM, type SceneRoute, sceneRoutes, yawChange } from './ego-route.ts';
-import {
-  type Bounds,
-  type LayerFeature,
-  mapLayerFeatures,
-  PREVIEW_LINE_LAYERS,
-  PREVIEW_POLYGON_LAYERS,
-} from './map-layers.ts';
+import { type Bounds, mapLayerFeatures, PREVIEW_LINE_LAYERS, PREVIEW_POLYGON_LAYERS } from './map-layers.ts';
 
 /** Map shown around the route, metres. */
 const MARGIN_M = 40;
@@ -42,8 +36,10 @@ function routeBounds(route: SceneRoute): Bounds {
   return { minX: cx - half, minY: cy - half, maxX: cx + half, maxY: cy + half };
 }
 
-export function scenePreviewSpec(route: SceneRoute, features: readonly LayerFeature[]): VegaLiteSpec {
+/** The scene's picture: the map's layers within the route's box, the route and its start. */
+export function scenePreviewSpec(route: SceneRoute, map: MapExpansion): VegaLiteSpec {
   const b = routeBounds(route);
+  const features = mapLayerFeatures(map, b);
   const turn = yawChange(route.poses);
   const frame = {
     type: 'Feature',
@@ -142,10 +138,7 @@ export async function writeScenePreviews(
       maps.set(route.location, map);
     }
     const path = join(outDir, `${route.name}.png`);
-    await writeFile(
-      path,
-      await vegaLitePng(scenePreviewSpec(route, mapLayerFeatures(map, routeBounds(route)))),
-    );
+    await writeFile(path, await vegaLitePng(scenePreviewSpec(route, map)));
     paths.push(path);
   }
   return paths;
