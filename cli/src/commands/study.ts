@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { StudyBudget } from '../study/budgets.ts';
-import { positive, stepProgress } from './shared.ts';
+import { positive } from './shared.ts';
 
 interface StudyCliOptions {
   data?: string;
@@ -14,6 +14,7 @@ interface StudyCliOptions {
   splitFile?: string;
   checkpointEvery: number;
   backend: string;
+  jobs: number;
 }
 
 const BUDGETS = ['smoke', 'quick', 'full'];
@@ -51,6 +52,13 @@ export function registerStudyCommand(program: Command): void {
     .option('--split-file <file>', 'JSON {split: [scene names]} for custom splits')
     .option('--checkpoint-every <n>', 'steps between checkpoints', positive('--checkpoint-every'), 50)
     .option('--backend <name>', 'auto, node, wasm or cpu', 'auto')
+    .option(
+      '--jobs <n>',
+      'units run at once, each in a process of its own on one core (2 on a 2-core machine; each needs the ' +
+        'memory of a training run); the results do not depend on it',
+      positive('--jobs'),
+      1,
+    )
     .action(async (opts: StudyCliOptions, command: Command) => {
       try {
         const nn = await import('@mim4d/nn');
@@ -60,7 +68,7 @@ export function registerStudyCommand(program: Command): void {
         const { writeReport, headlineTable } = await import('../study/study-report.ts');
         const { BUDGETS: plans } = await import('../study/budgets.ts');
         const out = opts.out as string;
-        let progress: ReturnType<typeof stepProgress> | null = null;
+        const log = (line: string) => process.stderr.write(`study ${line}\n`);
         const results = await runStudy({
           data: opts.data as string,
           testData: opts.testData as string,
@@ -72,21 +80,36 @@ export function registerStudyCommand(program: Command): void {
           budget: opts.budget,
           ...(opts.seeds === undefined ? {} : { runsPerArm: opts.seeds }),
           checkpointEvery: opts.checkpointEvery,
-          log: (line) => {
-            progress?.stop();
-            progress = null;
-            process.stderr.write(`study ${line}\n`);
-          },
-          onStep: (unit, steps) => {
-            progress = stepProgress(unit.id, steps);
-            return (record) => progress?.onStep(record);
-          },
+          jobs: opts.jobs,
+          backend: opts.backend,
+          log,
+          onStep: (unit, steps) => progressLines(unit.id, steps, log),
         });
-        (progress as ReturnType<typeof stepProgress> | null)?.stop();
         const report = await writeReport(results, out, plans[opts.budget].finetuneSteps);
         process.stdout.write(`wrote ${out}/report.md, report.json, figures/\n\n${headlineTable(report)}\n`);
       } catch (error) {
         command.error(`mim4d study: ${(error as Error).message}`, { exitCode: 1 });
       }
     });
+}
+
+/**
+ * A progress line at every tenth of a unit's steps, with its loss and speed since its first step here (a resumed
+ * unit starts part-way). Lines, not a bar: units running side by side would overwrite each other's bar.
+ */
+function progressLines(
+  id: string,
+  steps: number,
+  log: (line: string) => void,
+): (record: { step: number; total: number | null }) => void {
+  const every = Math.max(1, Math.ceil(steps / 10));
+  const t0 = performance.now();
+  let first: number | null = null;
+  return (record) => {
+    first ??= record.step - 1;
+    if (record.step % every !== 0 && record.step !== steps) return;
+    const rate = (record.step - first) / ((performance.now() - t0) / 1000);
+    const loss = record.total?.toFixed(4) ?? 'not finite';
+    log(`${id}: step ${record.step}/${steps}, loss ${loss}, ${rate.toFixed(2)} steps/s`);
+  };
 }

@@ -2,7 +2,7 @@
  * Each task as the study drives it: its head config for an arm and seed, its fine-tune (validated on the training
  * dataroot's validation split) and its test scoring on the held-out dataroot, plus the metrics the report shows.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAPTR_CLASSES, type NuScenes } from '@mim4d/dataset';
 import { detectionValidationScorer } from '@mim4d/eval';
@@ -183,7 +183,12 @@ export class StudyFinetuner {
   }
 }
 
-/** Writes the split file naming every scene of the test dataroot (the scorers read GT through a split). */
+/**
+ * Writes the split file naming every scene of the test dataroot (the scorers read GT through a split). Each process
+ * of a study writes it, so it is replaced whole: a reader never sees half of it.
+ */
 export function writeTestSplit(nusc: NuScenes, file: string, split: string): void {
-  writeFileSync(file, `${JSON.stringify({ [split]: nusc.tables.scene.map((s) => s.name) }, null, 1)}\n`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ [split]: nusc.tables.scene.map((s) => s.name) }, null, 1)}\n`);
+  renameSync(tmp, file);
 }

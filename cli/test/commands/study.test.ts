@@ -64,6 +64,23 @@ describe('mim4d study', function () {
     await rejectsWith(study(out, '--seeds', '2'), /other settings \(runsPerArm 1 -> 2\)/);
   });
 
+  it('gives the same results running two units at a time in child processes', async () => {
+    const out = join(work, 'study-jobs');
+    await study(out, '--jobs', '2');
+    // Everything a unit records but the time it took.
+    const untimed = (key: string, value: unknown) =>
+      key === 'seconds' || key === 'cpuSeconds' ? undefined : value;
+    const results = (dir: string) =>
+      ['pretrain', 'finetune'].flatMap((kind) =>
+        readdirSync(join(dir, kind))
+          .sort()
+          .map((unit) =>
+            JSON.parse(readFileSync(join(dir, kind, unit, 'study-result.json'), 'utf8'), untimed),
+          ),
+      );
+    assert.deepEqual(results(out), results(join(work, 'study')));
+  });
+
   it('refuses a test dataroot that is the training one, writing nothing', async () => {
     const out = join(work, 'same');
     await rejectsWith(

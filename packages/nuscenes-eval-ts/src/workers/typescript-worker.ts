@@ -21,12 +21,32 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 const COMPILED_WORKERS = Symbol.for('mim4d.compiled-workers');
 
+/** The bundle of `entry` when this program runs from compiled bundles and bundled it. */
+function compiledBundle(entry: URL): string | undefined {
+  const compiled = (globalThis as { [COMPILED_WORKERS]?: ReadonlyMap<string, string> })[COMPILED_WORKERS];
+  return compiled?.get(fileURLToPath(entry));
+}
+
+/** Script text that installs tsx's require hook and then loads `entry`. */
+function tsxBootstrap(entry: URL): string {
+  const tsx = JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'));
+  return `require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(entry))});`;
+}
+
 /** A worker running the TypeScript module at `entry`; `execArgv` is cleared so tsx is not installed twice. */
 export function startTypeScriptWorker(entry: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
-  const compiled = (globalThis as { [COMPILED_WORKERS]?: ReadonlyMap<string, string> })[COMPILED_WORKERS];
-  const bundle = compiled?.get(fileURLToPath(entry));
+  const bundle = compiledBundle(entry);
   if (bundle !== undefined) return new Worker(pathToFileURL(bundle), { ...options, execArgv: [] });
-  const tsx = JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'));
-  const bootstrap = `require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(entry))});`;
-  return new Worker(bootstrap, { ...options, eval: true, execArgv: [] });
+  return new Worker(tsxBootstrap(entry), { ...options, eval: true, execArgv: [] });
+}
+
+/**
+ * Node's arguments for a child process that runs the TypeScript module at `entry` (for work that needs its own
+ * process: its own CPU clock, memory, or crash domain): its bundle when there is one, else the sources through
+ * tsx's ESM loader. A process starts rarely, so the loader's hooks thread costs little here, and unlike the require
+ * hook it loads modules that use top-level await.
+ */
+export function typeScriptChildArgs(entry: URL): string[] {
+  const bundle = compiledBundle(entry);
+  return bundle !== undefined ? [bundle] : ['--import', import.meta.resolve('tsx'), fileURLToPath(entry)];
 }
