@@ -1,45 +1,5 @@
+import type { ErrorCode, ErrorItem, Problem } from '@mim4d/zoo';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-
-/**
- * Stable machine-readable error codes. Clients branch on these (and on `X-Error-Code`), never on `detail` text.
- * The first three match the Hugging Face Hub's codes so its client raises the matching exception.
- */
-export type ErrorCode =
-  | 'RevisionNotFound'
-  | 'EntryNotFound'
-  | 'RepoNotFound'
-  | 'BlobNotFound'
-  | 'RouteNotFound'
-  | 'BadRequest'
-  | 'MalformedJson'
-  | 'InvalidName'
-  | 'InvalidRange'
-  | 'PreconditionFailed'
-  | 'Unauthorized'
-  | 'Forbidden'
-  | 'PayloadTooLarge'
-  | 'LengthRequired'
-  | 'UploadNotDeclared'
-  | 'SizeMismatch'
-  | 'DigestMismatch'
-  | 'InvalidCommit'
-  | 'InvalidCard'
-  | 'InvalidOnnx'
-  | 'OnnxMismatch'
-  | 'MissingBlob'
-  | 'StaleParent'
-  | 'RateLimited'
-  | 'BlobCorrupt'
-  | 'BenchmarkNotFound'
-  | 'SubmissionNotFound'
-  | 'InvalidSubmission'
-  | 'ScoringUnavailable'
-  | 'QuotaExceeded'
-  | 'OffsetMismatch'
-  | 'TokenNotFound'
-  | 'RequestTimeout'
-  | 'HeadersTooLarge'
-  | 'Internal';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -64,11 +24,21 @@ export class ProblemError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     readonly detail: string,
-    readonly extra: Record<string, unknown> = {},
+    readonly extra: { errors?: ErrorItem[]; retryAt?: string; [member: string]: unknown } = {},
   ) {
     super(detail);
     this.name = 'ProblemError';
   }
+}
+
+function problemDocument(problem: ProblemError): Problem {
+  return {
+    type: `urn:mim4d-zoo:error:${problem.code}`,
+    title: TITLES[problem.status] ?? 'Error',
+    status: problem.status,
+    detail: problem.detail,
+    code: problem.code,
+  };
 }
 
 /** Writes a problem+json response with `X-Error-Code` (and, as the HF client reads it, `X-Error-Message`). */
@@ -86,13 +56,10 @@ export function sendProblem(res: Response, problem: ProblemError): void {
   res.setHeader('X-Error-Code', problem.code);
   res.setHeader('X-Error-Message', problem.detail.replace(/[^\x20-\x7e]/g, '?').slice(0, 300));
   res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
-  const body = {
-    type: `urn:mim4d-zoo:error:${problem.code}`,
-    title: TITLES[problem.status] ?? 'Error',
-    status: problem.status,
-    detail: problem.detail,
-    code: problem.code,
-    requestId: res.getHeader('X-Request-Id'),
+  const requestId = res.getHeader('X-Request-Id');
+  const body: Problem = {
+    ...problemDocument(problem),
+    ...(requestId === undefined ? {} : { requestId: String(requestId) }),
     ...problem.extra,
   };
   res.end(JSON.stringify(body));
@@ -103,13 +70,7 @@ export function sendProblem(res: Response, problem: ProblemError): void {
  * unparsable requests); the connection closes after it.
  */
 export function rawProblemResponse(problem: ProblemError): string {
-  const body = JSON.stringify({
-    type: `urn:mim4d-zoo:error:${problem.code}`,
-    title: TITLES[problem.status] ?? 'Error',
-    status: problem.status,
-    detail: problem.detail,
-    code: problem.code,
-  });
+  const body = JSON.stringify(problemDocument(problem));
   return [
     `HTTP/1.1 ${problem.status} ${TITLES[problem.status] ?? 'Error'}`,
     'Content-Type: application/problem+json; charset=utf-8',

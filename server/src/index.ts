@@ -1,10 +1,10 @@
+export type { ErrorCode } from '@mim4d/zoo';
 export { createApp, type ZooApp, type ZooAppOptions } from './app.ts';
 export type { Principal, Scope } from './auth/scopes.ts';
 export { parseScopes } from './auth/scopes.ts';
 export { createToken } from './auth/tokens.ts';
 export { BlobIntegrity, type IntegrityReport } from './blob-integrity.ts';
 export { type EmbeddedStores, openEmbeddedStores } from './embedded-stores.ts';
-export type { ErrorCode } from './errors.ts';
 export { Leaderboards } from './leaderboards/leaderboards.ts';
 export type { MetadataStore } from './metadata/metadata-store.ts';
 export { SqliteMetadataStore } from './metadata/sqlite-metadata-store.ts';

@@ -1,27 +1,13 @@
-import { modelCardSchema } from '@mim4d/zoo';
+import { WIRE_SCHEMAS } from '@mim4d/zoo';
 import { leaderboardPaths } from './leaderboards/openapi-paths.ts';
+import { auth, json, jsonBody, pathParam, problem, ref } from './openapi-helpers.ts';
 
-const problem = (description: string) => ({
-  description,
-  headers: { 'X-Error-Code': { schema: { type: 'string' } }, 'X-Request-Id': { schema: { type: 'string' } } },
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-const json = (description: string, schema: object) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const pathParam = (name: string, description: string, pattern?: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: { type: 'string', ...(pattern ? { pattern } : {}) },
-});
 const ns = pathParam('ns', 'namespace');
 const name = pathParam('name', 'model name');
 const rev = pathParam('rev', 'revision id (40 lowercase hex) or tag');
-const auth = [{ bearer: [] }];
+// Publishing's shapes are not part of the wire contract (yet): components of this document only.
+const fileSpec = { $ref: '#/components/schemas/FileSpec' };
+const manifest = { $ref: '#/components/schemas/Manifest' };
 
 const fileHeaders = {
   ETag: { description: 'strong; the quoted sha256 hex', schema: { type: 'string' } },
@@ -63,22 +49,7 @@ export const openApiDocument = {
       bearer: { type: 'http', scheme: 'bearer', description: 'scopes: read, read:<ns>, write:<ns>, admin' },
     },
     schemas: {
-      Problem: {
-        type: 'object',
-        required: ['type', 'title', 'status', 'detail', 'code'],
-        properties: {
-          type: { type: 'string' },
-          title: { type: 'string' },
-          status: { type: 'integer' },
-          detail: { type: 'string' },
-          code: { type: 'string' },
-          requestId: { type: 'string' },
-          errors: {
-            type: 'array',
-            items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
-          },
-        },
-      },
+      ...WIRE_SCHEMAS,
       FileSpec: {
         type: 'object',
         required: ['path', 'sha256', 'size'],
@@ -96,19 +67,7 @@ export const openApiDocument = {
           parent: { type: ['string', 'null'] },
           createdAt: { type: 'string', format: 'date-time' },
           message: { type: 'string' },
-          files: { type: 'array', items: ref('FileSpec') },
-        },
-      },
-      ModelCard: modelCardSchema,
-      Token: {
-        type: 'object',
-        required: ['id', 'name', 'scopes', 'createdAt'],
-        properties: {
-          id: { type: 'string' },
-          name: { type: 'string' },
-          scopes: { type: 'array', items: { type: 'string' } },
-          createdAt: { type: 'string', format: 'date-time' },
-          revokedAt: { type: 'string', format: 'date-time' },
+          files: { type: 'array', items: fileSpec },
         },
       },
     },
@@ -187,12 +146,7 @@ export const openApiDocument = {
           { name: 'cursor', in: 'query', schema: { type: 'string' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
         ],
-        responses: {
-          '200': json('a page; Link rel=next when there is more', {
-            type: 'object',
-            properties: { models: { type: 'array' }, nextCursor: { type: ['string', 'null'] } },
-          }),
-        },
+        responses: { '200': json('a page; Link rel=next when there is more', ref('ModelList')) },
       },
     },
     '/api/v1/models/{ns}/{name}': {
@@ -200,17 +154,7 @@ export const openApiDocument = {
         summary: 'model, its card at main (or the head) and its tags',
         parameters: [ns, name],
         responses: {
-          '200': json('model', {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              private: { type: 'boolean' },
-              head: { type: 'string' },
-              revision: { type: 'string' },
-              card: ref('ModelCard'),
-              refs: { type: 'object', additionalProperties: { type: 'string' } },
-            },
-          }),
+          '200': json('model', ref('ModelInfo')),
           '404': problem('RepoNotFound'),
         },
       },
@@ -227,7 +171,7 @@ export const openApiDocument = {
         summary: 'files of a revision with sizes and sha256; strong ETag, immutable for ids',
         parameters: [ns, name, rev],
         responses: {
-          '200': json('manifest', ref('Manifest')),
+          '200': json('manifest', manifest),
           '304': { description: 'not modified' },
           '404': problem('RepoNotFound, RevisionNotFound'),
         },
@@ -241,7 +185,7 @@ export const openApiDocument = {
         requestBody: {
           content: {
             'application/json': {
-              schema: { type: 'object', properties: { files: { type: 'array', items: ref('FileSpec') } } },
+              schema: { type: 'object', properties: { files: { type: 'array', items: fileSpec } } },
             },
           },
         },
@@ -333,7 +277,7 @@ export const openApiDocument = {
                 properties: {
                   parentRevision: { type: ['string', 'null'] },
                   card: ref('ModelCard'),
-                  files: { type: 'array', items: ref('FileSpec') },
+                  files: { type: 'array', items: fileSpec },
                   tags: { type: 'array', items: { type: 'string' } },
                   message: { type: 'string' },
                   private: { type: 'boolean' },
@@ -356,13 +300,10 @@ export const openApiDocument = {
         summary: 'point a tag at a revision',
         security: auth,
         parameters: [ns, name, pathParam('tag', 'tag name')],
-        requestBody: {
-          content: {
-            'application/json': { schema: { type: 'object', properties: { revision: { type: 'string' } } } },
-          },
-        },
+        requestBody: jsonBody(ref('TagRequest')),
         responses: {
-          '200': json('moved', { type: 'object' }),
+          '200': json('moved', ref('Tag')),
+          '400': problem('BadRequest: errors[] names the field'),
           '404': problem('RepoNotFound, RevisionNotFound'),
         },
       },
@@ -373,10 +314,7 @@ export const openApiDocument = {
           'tokens (admin: all; any other token: itself), without secrets; revoked ones carry revokedAt',
         security: auth,
         responses: {
-          '200': json('tokens', {
-            type: 'object',
-            properties: { tokens: { type: 'array', items: ref('Token') } },
-          }),
+          '200': json('tokens', ref('TokenList')),
           '401': problem('Unauthorized'),
         },
       },

@@ -17,3 +17,4 @@ export { isModelNamePart, isSafeRepoPath, isTagName } from './names.ts';
 export { type DeclaredIo, matchIo } from './onnx/match-io.ts';
 export { OnnxFormatError, readOnnxIo } from './onnx/read-io.ts';
 export { type Dim, ONNX_DTYPES, type OnnxDtype, type OnnxIo, type TensorSpec } from './onnx/tensor-spec.ts';
+export * from './wire/index.ts';

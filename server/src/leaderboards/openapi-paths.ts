@@ -1,109 +1,14 @@
 /** The leaderboard routes' part of the OpenAPI document (merged into `paths` by openapi.ts). */
-import { SUBMISSION_STATUSES } from './benchmark.ts';
+import { BENCHMARK_ID_PATTERN, ROW_STATUSES } from '@mim4d/zoo';
+import { auth, json, jsonBody, problem, ref } from '../openapi-helpers.ts';
 import { TASK_SCORING } from './task-scoring.ts';
 
-const problem = (description: string) => ({
-  description,
-  headers: { 'X-Error-Code': { schema: { type: 'string' } } },
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-const json = (description: string, schema: object) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const id = {
   name: 'id',
   in: 'path',
   required: true,
   description: 'benchmark id, `<name>@v<version>`',
-  schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*@v[0-9]+$' },
-};
-const auth = [{ bearer: [] }];
-
-const metrics = {
-  type: 'object',
-  description: 'metric key -> value; fractions (0.326), not percent',
-  additionalProperties: { type: 'number' },
-};
-const benchmark = {
-  type: 'object',
-  required: ['id', 'task', 'dataset', 'metrics', 'primaryMetric'],
-  properties: {
-    id: { type: 'string' },
-    title: { type: 'string' },
-    task: { enum: ['detection', 'hdmap', 'bev-seg'] },
-    dataset: {
-      type: 'object',
-      properties: { name: { type: 'string' }, version: { type: 'string' }, split: { type: 'string' } },
-    },
-    metrics: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          key: { type: 'string' },
-          description: { type: 'string' },
-          higherIsBetter: { type: 'boolean' },
-          unit: { enum: ['fraction', 'metres', 'radians', 'metres-per-second'] },
-        },
-      },
-    },
-    primaryMetric: { type: 'string' },
-    groundTruth: { type: 'string' },
-    groundTruthInstalled: { type: 'boolean', description: 'whether submissions can be scored here' },
-    submissionFormat: { type: 'string', description: 'what a submission body is, in words' },
-    submissionQuota: {
-      type: ['object', 'null'],
-      description: 'submissions a token may make per benchmark within the window (failed ones do not count)',
-      properties: { max: { type: 'integer' }, windowSeconds: { type: 'integer' } },
-    },
-  },
-};
-const row = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    benchmark: { type: 'string' },
-    name: { type: 'string' },
-    model: { type: 'string', description: '`ns/name` of a zoo model' },
-    metrics,
-    status: { enum: ['verified', 'self-reported', 'baseline'] },
-    provenance: {
-      type: 'object',
-      properties: {
-        source: { type: 'string' },
-        sourceUrl: { type: 'string' },
-        submittedBy: { type: 'string', description: 'token id' },
-        submissionId: { type: 'string' },
-        date: { type: 'string' },
-        toolkitVersion: { type: 'string' },
-      },
-    },
-  },
-};
-const error = { type: 'object', properties: { path: { type: 'string' }, rule: { type: 'string' } } };
-const submission = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    benchmark: { type: 'string' },
-    name: { type: 'string' },
-    model: { type: 'string' },
-    submittedBy: { type: 'string' },
-    status: {
-      enum: SUBMISSION_STATUSES,
-      description: 'queued -> scoring -> verified (row added) or failed (errors say why)',
-    },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
-    metrics,
-    errors: {
-      type: 'array',
-      items: error,
-      description: 'why it failed: path is a JSON path in the file, an archive member or $ (the whole body)',
-    },
-    rowId: { type: 'string', description: 'the verified leaderboard row, once scored' },
-  },
+  schema: { type: 'string', pattern: BENCHMARK_ID_PATTERN },
 };
 
 export const leaderboardPaths = {
@@ -111,10 +16,7 @@ export const leaderboardPaths = {
     get: {
       summary: 'list benchmarks',
       responses: {
-        '200': json('benchmarks', {
-          type: 'object',
-          properties: { benchmarks: { type: 'array', items: benchmark } },
-        }),
+        '200': json('benchmarks', ref('BenchmarkList')),
       },
     },
   },
@@ -122,7 +24,7 @@ export const leaderboardPaths = {
     get: {
       summary: 'one benchmark: dataset, split, metric set, primary metric and direction',
       parameters: [id],
-      responses: { '200': json('the benchmark', benchmark), '404': problem('BenchmarkNotFound') },
+      responses: { '200': json('the benchmark', ref('Benchmark')), '404': problem('BenchmarkNotFound') },
     },
   },
   '/api/v1/benchmarks/{id}/leaderboard': {
@@ -135,18 +37,11 @@ export const leaderboardPaths = {
         {
           name: 'status',
           in: 'query',
-          schema: { enum: ['verified', 'self-reported', 'baseline'] },
+          schema: { enum: ROW_STATUSES },
         },
       ],
       responses: {
-        '200': json('leaderboard', {
-          type: 'object',
-          properties: {
-            benchmark: { type: 'string' },
-            primaryMetric: { type: 'string' },
-            rows: { type: 'array', items: row },
-          },
-        }),
+        '200': json('leaderboard', ref('Leaderboard')),
         '400': problem('BadRequest: unknown status'),
         '404': problem('BenchmarkNotFound'),
       },
@@ -158,10 +53,7 @@ export const leaderboardPaths = {
       security: auth,
       parameters: [id],
       responses: {
-        '200': json('submissions', {
-          type: 'object',
-          properties: { submissions: { type: 'array', items: submission } },
-        }),
+        '200': json('submissions', ref('SubmissionList')),
         '401': problem('Unauthorized'),
         '404': problem('BenchmarkNotFound'),
       },
@@ -206,14 +98,7 @@ export const leaderboardPaths = {
           description:
             'stored and queued; Location points at the submission, whose status says how scoring went',
           headers: { Location: { schema: { type: 'string' } } },
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                properties: { submissionId: { type: 'string' }, status: { type: 'string' } },
-              },
-            },
-          },
+          content: { 'application/json': { schema: ref('SubmissionAccepted') } },
         },
         '400': problem('MalformedJson, BadRequest'),
         '401': problem('Unauthorized'),
@@ -239,28 +124,13 @@ export const leaderboardPaths = {
         'to; it counts against the submission quota',
       security: auth,
       parameters: [id],
-      requestBody: {
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['model', 'source', 'metrics'],
-              properties: {
-                name: { type: 'string' },
-                model: { type: 'string' },
-                source: { type: 'string' },
-                metrics,
-              },
-            },
-          },
-        },
-      },
+      requestBody: jsonBody(ref('SelfReportedRowRequest')),
       responses: {
-        '201': json('the row', row),
+        '201': json('the row', ref('LeaderboardRow')),
         '401': problem('Unauthorized'),
         '403': problem('Forbidden: the token lacks write:<ns> of the model'),
         '422': problem(
-          'InvalidSubmission: errors[] of {path, rule} with JSON pointers (/metrics/NDS, /model)',
+          'InvalidSubmission: errors[] of {path, message} with JSON pointers (/metrics/NDS, /model)',
         ),
         '429': problem('QuotaExceeded (retryAt)'),
       },
@@ -271,7 +141,7 @@ export const leaderboardPaths = {
       summary: "a submission's state, metrics and errors (its submitter's token or admin only)",
       security: auth,
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': json('the submission', submission), '404': problem('SubmissionNotFound') },
+      responses: { '200': json('the submission', ref('Submission')), '404': problem('SubmissionNotFound') },
     },
   },
 } as const;

@@ -31,7 +31,7 @@ export async function writableModelRef(
 ): Promise<string | undefined> {
   if ((value === undefined || value === '') && required) {
     throw new ProblemError(422, 'InvalidSubmission', `${field} must name the zoo model the numbers are for`, {
-      errors: [{ path: field, rule: 'a "namespace/name" of a model your token may write to' }],
+      errors: [{ path: field, message: 'a "namespace/name" of a model your token may write to' }],
     });
   }
   if (value === undefined || value === '') return undefined;
@@ -51,7 +51,7 @@ export function rowName(value: unknown, field: string, fallback?: string): strin
       'InvalidSubmission',
       `${field} must be a non-empty string of at most 200 characters`,
       {
-        errors: [{ path: field, rule: 'a non-empty string of at most 200 characters' }],
+        errors: [{ path: field, message: 'a non-empty string of at most 200 characters' }],
       },
     );
   }

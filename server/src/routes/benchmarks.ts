@@ -1,4 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import {
+  type BenchmarkList,
+  type ErrorItem,
+  type Leaderboard,
+  type SelfReportedRowRequest,
+  selfReportedRowRequestSchema,
+  type Benchmark as WireBenchmark,
+} from '@mim4d/zoo';
 import { Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
 import type { ZooContext } from '../context.ts';
@@ -14,36 +22,38 @@ import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { visibleRows } from '../leaderboards/row-visibility.ts';
 import { TASK_SCORING } from '../leaderboards/task-scoring.ts';
 import { findBenchmark, rowName, writableModelRef } from './benchmark-lookup.ts';
+import { bodyChecker } from './body-schema.ts';
 import { anyToken, jsonBody } from './request-bodies.ts';
 
-/** Self-reported metrics: only the benchmark's metric keys, finite numbers, fractions within [0, 1]. */
-function parseMetrics(benchmark: Benchmark, value: unknown): Record<string, number> {
-  const errors: { path: string; rule: string }[] = [];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    errors.push({ path: '/metrics', rule: 'must be an object of metric name -> number' });
-  } else {
-    const entries = Object.entries(value as Record<string, unknown>);
-    for (const [key, v] of entries) {
-      const spec = benchmark.metrics.find((m) => m.key === key);
-      const path = `/metrics/${key}`;
-      if (!spec)
-        errors.push({
-          path,
-          rule: `not a metric of ${benchmark.id}: use ${benchmark.metrics.map((m) => m.key).join(', ')}`,
-        });
-      else if (typeof v !== 'number' || !Number.isFinite(v))
-        errors.push({ path, rule: 'must be a finite number' });
-      else if (spec.unit === 'fraction' && (v < 0 || v > 1))
-        errors.push({ path, rule: 'is a fraction in [0, 1] (0.47, not 47)' });
-      else if (v < 0) errors.push({ path, rule: 'cannot be negative' });
-    }
-    if (!(benchmark.primaryMetric in (value as object)))
-      errors.push({ path: `/metrics/${benchmark.primaryMetric}`, rule: 'the primary metric is required' });
+const selfReportedRow = bodyChecker<SelfReportedRowRequest>(selfReportedRowRequestSchema, {
+  status: 422,
+  code: 'InvalidSubmission',
+  detail: 'a self-reported row is {model, source, metrics, name?}',
+});
+
+/** Self-reported metrics (numbers, by the schema): only the benchmark's metric keys, fractions within [0, 1]. */
+function checkMetrics(benchmark: Benchmark, metrics: Record<string, number>): Record<string, number> {
+  const errors: ErrorItem[] = [];
+  for (const [key, v] of Object.entries(metrics)) {
+    const spec = benchmark.metrics.find((m) => m.key === key);
+    const path = `/metrics/${key}`;
+    if (!spec)
+      errors.push({
+        path,
+        message: `not a metric of ${benchmark.id}: use ${benchmark.metrics.map((m) => m.key).join(', ')}`,
+      });
+    // JSON reads 1e400 as Infinity.
+    else if (!Number.isFinite(v)) errors.push({ path, message: 'must be a finite number' });
+    else if (spec.unit === 'fraction' && (v < 0 || v > 1))
+      errors.push({ path, message: 'is a fraction in [0, 1] (0.47, not 47)' });
+    else if (v < 0) errors.push({ path, message: 'cannot be negative' });
   }
+  if (!(benchmark.primaryMetric in metrics))
+    errors.push({ path: `/metrics/${benchmark.primaryMetric}`, message: 'the primary metric is required' });
   if (errors.length > 0) {
     throw new ProblemError(422, 'InvalidSubmission', `the metrics do not fit ${benchmark.id}`, { errors });
   }
-  return value as Record<string, number>;
+  return metrics;
 }
 
 function parseStatus(value: unknown): RowStatus | undefined {
@@ -58,7 +68,7 @@ function parseStatus(value: unknown): RowStatus | undefined {
 export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
   const router = Router();
 
-  const describe = async (benchmark: Benchmark) => ({
+  const describe = async (benchmark: Benchmark): Promise<WireBenchmark> => ({
     ...benchmark,
     groundTruthInstalled: (await boards.currentGroundTruth(benchmark)) !== null,
     submissionFormat: TASK_SCORING[benchmark.task].submissionForm,
@@ -69,7 +79,8 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
 
   router.get('/api/v1/benchmarks', async (_req, res) => {
     const benchmarks = await boards.store.listBenchmarks();
-    res.json({ benchmarks: await Promise.all(benchmarks.map(describe)) });
+    const list: BenchmarkList = { benchmarks: await Promise.all(benchmarks.map(describe)) };
+    res.json(list);
   });
 
   router.get('/api/v1/benchmarks/:id', async (req, res) => {
@@ -82,11 +93,12 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
     const listed = await boards.store.listRows(benchmark.id, status);
     const rows = status ? listed : listed.filter(rankedByDefault);
     res.setHeader('Cache-Control', 'no-cache');
-    res.json({
+    const board: Leaderboard = {
       benchmark: benchmark.id,
       primaryMetric: benchmark.primaryMetric,
       rows: await visibleRows(ctx.meta, principalOf(res), rows),
-    });
+    };
+    res.json(board);
   });
 
   router.post(
@@ -99,18 +111,16 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
       if (principal.kind === 'anonymous') {
         throw new ProblemError(401, 'Unauthorized', 'reporting results needs a bearer token');
       }
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const body = selfReportedRow(req.body);
       // Only the model's authors may report numbers for it, and each report uses the submission quota.
       const model = await writableModelRef(ctx, res, body.model, '/model', true);
-      const source = body.source;
-      if (typeof source !== 'string' || source.trim().length === 0 || source.length > 500) {
+      const source = body.source.trim();
+      if (source.length === 0) {
         throw new ProblemError(
           422,
           'InvalidSubmission',
           'source must say where the numbers come from (paper, run log)',
-          {
-            errors: [{ path: '/source', rule: 'a non-empty string of at most 500 characters' }],
-          },
+          { errors: [{ path: '/source', message: 'a non-empty string of at most 500 characters' }] },
         );
       }
       const row: LeaderboardRow = {
@@ -118,9 +128,9 @@ export function benchmarkRoutes(ctx: ZooContext, boards: Leaderboards): Router {
         benchmark: benchmark.id,
         name: rowName(body.name, '/name', model),
         ...(model ? { model } : {}),
-        metrics: parseMetrics(benchmark, body.metrics),
+        metrics: checkMetrics(benchmark, body.metrics),
         status: 'self-reported',
-        provenance: { source: source.trim(), submittedBy: principal.tokenId, date: new Date().toISOString() },
+        provenance: { source, submittedBy: principal.tokenId, date: new Date().toISOString() },
       };
       const retryAt = await boards.store.addSelfReportedRow(row, boards.quota);
       if (retryAt) {

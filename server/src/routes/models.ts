@@ -1,15 +1,30 @@
 import { createHash } from 'node:crypto';
+import {
+  type ModelInfo,
+  type ModelList,
+  type ModelSummary,
+  type Tag,
+  type TagRequest,
+  tagRequestSchema,
+} from '@mim4d/zoo';
 import { type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
 import { privateVisibility } from '../auth/scopes.ts';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import type { ModelRecord } from '../metadata/metadata-store.ts';
-import { checkTag, isRevisionId } from '../names.ts';
+import { checkTag, type RevisionId } from '../names.ts';
+import { bodyChecker } from './body-schema.ts';
 import { findRevision, findVisibleModel, revisionCacheControl } from './lookup.ts';
 import { jsonBody, writerOfNamespace } from './request-bodies.ts';
 
 const MAX_PAGE = 100;
+
+const tagRequest = bodyChecker<TagRequest>(tagRequestSchema, {
+  status: 400,
+  code: 'BadRequest',
+  detail: 'body must be {"revision": "<40 hex revision id>"}',
+});
 
 /** Sends JSON with a strong ETag of its bytes, answering 304 when the caller already has them. */
 function sendJsonWithEtag(
@@ -26,7 +41,7 @@ function sendJsonWithEtag(
   res.type('application/json').send(text);
 }
 
-function modelSummary(model: ModelRecord) {
+function modelSummary(model: ModelRecord): ModelSummary {
   return {
     id: `${model.namespace}/${model.name}`,
     private: model.private,
@@ -73,7 +88,8 @@ export function modelRoutes(ctx: ZooContext): Router {
       const params = new URLSearchParams({ ...(q ? { q } : {}), limit: String(limit), cursor: nextCursor });
       res.setHeader('Link', `</api/v1/models?${params}>; rel="next"`);
     }
-    res.json({ models: page.models.map(modelSummary), nextCursor });
+    const list: ModelList = { models: page.models.map(modelSummary), nextCursor };
+    res.json(list);
   });
 
   router.get('/api/v1/models/:ns/:name', async (req, res) => {
@@ -81,7 +97,12 @@ export function modelRoutes(ctx: ZooContext): Router {
     const refs = await ctx.meta.getRefs(model);
     const shown = await ctx.meta.getRevision(refs.main ?? model.head);
     res.setHeader('Cache-Control', 'no-cache');
-    res.json({ ...modelSummary(model), revision: shown?.id, card: shown?.card, refs });
+    const info: ModelInfo = {
+      ...modelSummary(model),
+      ...(shown ? { revision: shown.id, card: shown.card } : {}),
+      refs,
+    };
+    res.json(info);
   });
 
   router.get('/api/v1/models/:ns/:name/refs', async (req, res) => {
@@ -108,10 +129,8 @@ export function modelRoutes(ctx: ZooContext): Router {
   router.post('/api/v1/models/:ns/:name/tags/:tag', writerOfNamespace, jsonBody(ctx), async (req, res) => {
     const model = await findVisibleModel(ctx, res, req.params.ns, req.params.name);
     checkTag(req.params.tag);
-    const revision = (req.body as { revision?: unknown } | undefined)?.revision;
-    if (typeof revision !== 'string' || !isRevisionId(revision)) {
-      throw new ProblemError(400, 'BadRequest', 'body must be {"revision": "<40 hex revision id>"}');
-    }
+    // The schema's pattern is isRevisionId's.
+    const revision = tagRequest(req.body).revision as RevisionId;
     if ((await ctx.meta.resolveRevision(model, revision)) !== revision) {
       throw new ProblemError(
         404,
@@ -120,7 +139,8 @@ export function modelRoutes(ctx: ZooContext): Router {
       );
     }
     await ctx.meta.setTag(model, req.params.tag, revision);
-    res.json({ tag: req.params.tag, revision });
+    const tag: Tag = { tag: req.params.tag, revision };
+    res.json(tag);
   });
 
   return router;

@@ -4,6 +4,7 @@ import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { SubmissionAccepted, SubmissionList, Submission as WireSubmission } from '@mim4d/zoo';
 import { type Request, type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
 import { seesSubmissionsOf } from '../auth/scopes.ts';
@@ -32,14 +33,23 @@ async function saveBody(req: Request, file: string, maxBytes: number): Promise<v
   await pipeline(req, limit, createWriteStream(file));
   if (bytes === 0) {
     throw new ProblemError(422, 'InvalidSubmission', 'the request body is empty; send the result file', {
-      errors: [{ path: '$', rule: 'the result file (or archive) is required' }],
+      errors: [{ path: '$', message: 'the result file (or archive) is required' }],
     });
   }
 }
 
 function accepted(res: Response, submission: Submission): void {
   res.setHeader('Location', `/api/v1/submissions/${submission.id}`);
-  res.status(202).json({ submissionId: submission.id, status: submission.status });
+  const answer: SubmissionAccepted = { submissionId: submission.id, status: submission.status };
+  res.status(202).json(answer);
+}
+
+/** A stored submission as the API sends it: each error's rule is its message (and `rule`, for older clients). */
+function wireSubmission(submission: Submission): WireSubmission {
+  return {
+    ...submission,
+    errors: submission.errors.map((e) => ({ path: e.path, message: e.rule, rule: e.rule })),
+  };
 }
 
 /**
@@ -124,7 +134,9 @@ export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router 
       throw new ProblemError(401, 'Unauthorized', 'listing submissions needs a bearer token');
     }
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ submissions: await boards.store.listSubmissions(benchmark.id, whose, LISTED_SUBMISSIONS) });
+    const listed = await boards.store.listSubmissions(benchmark.id, whose, LISTED_SUBMISSIONS);
+    const list: SubmissionList = { submissions: listed.map(wireSubmission) };
+    res.json(list);
   });
 
   router.get('/api/v1/submissions/:id', async (req, res) => {
@@ -138,7 +150,7 @@ export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router 
       );
     }
     res.setHeader('Cache-Control', 'no-store');
-    res.json(submission);
+    res.json(wireSubmission(submission));
   });
 
   return router;

@@ -1,3 +1,4 @@
+import type { Token, TokenList } from '@mim4d/zoo';
 import { Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
 import type { ZooContext } from '../context.ts';
@@ -21,7 +22,8 @@ export function tokenRoutes(ctx: ZooContext): Router {
     const { id, admin } = caller(res);
     const tokens = admin ? await ctx.meta.listTokens() : [await ctx.meta.getToken(id)];
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ tokens });
+    const list: TokenList = { tokens: tokens.filter((t) => t !== null) };
+    res.json(list);
   });
 
   router.delete('/api/v1/tokens/:id', async (req, res) => {
@@ -36,7 +38,8 @@ export function tokenRoutes(ctx: ZooContext): Router {
       );
     }
     res.setHeader('Cache-Control', 'no-store');
-    res.json(revoked);
+    const answer: Token = revoked;
+    res.json(answer);
   });
 
   return router;

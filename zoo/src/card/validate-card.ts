@@ -1,13 +1,12 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import type { ErrorItem } from '../wire/problem.ts';
+import { schemaErrorItems } from '../wire/schema-errors.ts';
 import type { ModelCard } from './model-card.ts';
 import { modelCardSchema } from './schema.ts';
 
 /** One schema violation: a JSON Pointer into the card (`/artifacts/0/io/inputs/1/dtype`) and what is wrong. */
-export interface CardError {
-  path: string;
-  message: string;
-}
+export type CardError = ErrorItem;
 
 export type CardValidation = { ok: true; card: ModelCard } | { ok: false; errors: CardError[] };
 
@@ -60,21 +59,7 @@ function detectionLabelProblems(card: ModelCard): CardError[] {
 
 /** Checks a parsed JSON value against the model-card schema, reporting every violation, not only the first. */
 export function validateCard(value: unknown): CardValidation {
-  if (!check(value)) {
-    // An `if` failure only repeats the error its `then` branch already reported.
-    const errors = (check.errors ?? [])
-      .filter((e) => e.keyword !== 'if')
-      .map((e) => {
-        const missing =
-          e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '';
-        const extra =
-          e.keyword === 'additionalProperties'
-            ? `: unexpected property "${(e.params as { additionalProperty: string }).additionalProperty}"`
-            : '';
-        return { path: `${e.instancePath}${missing}` || '/', message: `${e.message ?? 'invalid'}${extra}` };
-      });
-    return { ok: false, errors };
-  }
+  if (!check(value)) return { ok: false, errors: schemaErrorItems(check.errors ?? []) };
   const card = value as unknown as ModelCard;
   const errors = [...duplicatePaths(card), ...detectionLabelProblems(card)];
   return errors.length > 0 ? { ok: false, errors } : { ok: true, card };

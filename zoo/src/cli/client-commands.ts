@@ -2,43 +2,12 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type {
-  LocalFile,
-  RevisionId,
-  TransferProgress,
-  ZooClient,
-  ZooClientOptions,
-} from '../client/index.ts';
-
-interface ConnectionOptions {
-  endpoint?: string;
-  token?: string;
-  cacheDir?: string;
-  offline?: boolean;
-}
-
-function withConnection(command: Command): Command {
-  return command
-    .option(
-      '--endpoint <url>',
-      'zoo URL (default: MIM4D_ZOO_ENDPOINT, the saved login, http://127.0.0.1:8080)',
-    )
-    .option('--token <token>', 'bearer token (default: MIM4D_ZOO_TOKEN, then the saved login)')
-    .option('--cache-dir <dir>', 'cache root (default: MIM4D_ZOO_CACHE or ~/.cache/mim4d/zoo)');
-}
-
-/** The zoo client, loaded when a command runs: --help and option errors need none of it. */
-const zoo = () => import('../client/index.ts');
-
-async function clientFrom(opts: ConnectionOptions): Promise<ZooClient> {
-  const { ZooClient } = await zoo();
-  const options: ZooClientOptions = {};
-  if (opts.endpoint) options.endpoint = opts.endpoint;
-  if (opts.token) options.token = opts.token;
-  if (opts.cacheDir) options.cacheDir = opts.cacheDir;
-  if (opts.offline) options.offline = true;
-  return new ZooClient(options);
-}
+import type { LocalFile, RevisionId, TransferProgress } from '../client/index.ts';
+import { errorLine } from '../wire/problem.ts';
+import { addBenchmarkCommands } from './benchmark-commands.ts';
+import { type ConnectionOptions, clientFrom, reporting, withConnection, zoo } from './connection.ts';
+import { addTagCommand } from './tag-command.ts';
+import { addTokenCommands } from './token-commands.ts';
 
 function humanBytes(n: number): string {
   if (n < 2 ** 10) return `${n} B`;
@@ -91,20 +60,6 @@ async function parentRevision(value: string): Promise<RevisionId | null> {
   return value;
 }
 
-/** Runs a command body; a failure prints one clear line (no stack) and sets exit code 1. */
-async function reporting(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`mim4d-zoo: ${message}\n`);
-    if (error instanceof (await zoo()).ZooError && error.code === 'DownloadInterrupted') {
-      process.stderr.write('mim4d-zoo: run the same command again to resume\n');
-    }
-    process.exitCode = 1;
-  }
-}
-
 /** Every regular file under `dir` as a repository path; hidden entries are skipped and named. */
 async function filesUnder(dir: string, skip: Set<string>): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
@@ -132,7 +87,10 @@ function summarize(files: LocalFile[]): string {
   );
 }
 
-/** Adds `pull`, `push`, `ls` and `login` (the zoo client) to the `mim4d-zoo` program. */
+/**
+ * Adds the zoo client's commands to the `mim4d-zoo` program: `pull`, `push`, `ls`, `submit`, `login`, `benchmarks`,
+ * `leaderboard`, `tag`, `tokens` and `revoke-token`.
+ */
 export function addClientCommands(program: Command): void {
   withConnection(
     program
@@ -329,7 +287,7 @@ export function addClientCommands(program: Command): void {
             process.stdout.write(`${key}\t${value}\n`);
           return;
         }
-        for (const e of done.errors.slice(0, 20)) process.stderr.write(`  ${e.path}: ${e.rule}\n`);
+        for (const e of done.errors.slice(0, 20)) process.stderr.write(`  ${errorLine(e)}\n`);
         if (done.errors.length > 20) process.stderr.write(`  ... ${done.errors.length - 20} more\n`);
         throw new Error(`${done.id} failed`);
       }),
@@ -349,4 +307,8 @@ export function addClientCommands(program: Command): void {
         process.stderr.write(`token accepted; saved to ${path}\n`);
       }),
     );
+
+  addBenchmarkCommands(program);
+  addTagCommand(program);
+  addTokenCommands(program);
 }

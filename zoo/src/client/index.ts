@@ -22,18 +22,10 @@ export {
   type Sha256Hex,
 } from './names.ts';
 export type { PublishOptions, PublishResult, PublishSource } from './publish.ts';
-export {
-  SUBMISSION_STATUSES,
-  type Submission,
-  type SubmissionError,
-  type SubmissionStatus,
-  type SubmitOptions,
-} from './submit.ts';
+export type { SubmitOptions } from './submit.ts';
 export {
   type FetchOptions,
   type LocalFile,
-  type ModelInfo,
-  type ModelSummary,
   type Repo,
   type Snapshot,
   ZooClient,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { create } from 'tar';
+import type { Submission, SubmissionAccepted } from '../wire/submissions.ts';
 import { ZooError } from './zoo-error.ts';
 import { encodePath, type ZooHttp } from './zoo-http.ts';
 
@@ -18,31 +19,6 @@ export interface SubmitOptions {
   model?: string;
   /** A retry with the same key returns the first submission instead of making another. */
   idempotencyKey?: string;
-}
-
-/** queued -> scoring -> verified (a leaderboard row was added) or failed (with `errors`). */
-export type SubmissionStatus = 'queued' | 'scoring' | 'verified' | 'failed';
-export const SUBMISSION_STATUSES: readonly SubmissionStatus[] = ['queued', 'scoring', 'verified', 'failed'];
-
-export interface SubmissionError {
-  /** JSON path inside the submitted file (`results["tok"][3].size`), an archive member, or `$` for the whole body. */
-  path: string;
-  rule: string;
-}
-
-/** A submission as the server's API answers it. */
-export interface Submission {
-  id: string;
-  benchmark: string;
-  name: string;
-  model?: string;
-  status: SubmissionStatus;
-  createdAt: string;
-  updatedAt: string;
-  metrics?: Record<string, number>;
-  errors: SubmissionError[];
-  /** The verified row created when scoring finished. */
-  rowId?: string;
 }
 
 /** Packs the top-level files of `dir` as a gzip tar in a fresh temporary folder; returns the archive. */
@@ -87,7 +63,7 @@ export async function submit(
         duplex: 'half',
       } as RequestInit & { what: string; duplex: 'half' },
     );
-    const body = (await answer.json()) as { submissionId?: unknown };
+    const body = (await answer.json()) as Partial<SubmissionAccepted>;
     if (typeof body.submissionId !== 'string') {
       throw new ZooError('InvalidResponse', `${what}: the answer has no submissionId`, answer.status);
     }

@@ -1,4 +1,16 @@
 import { ZooCache } from '../cache/zoo-cache.ts';
+import type {
+  Benchmark,
+  Leaderboard,
+  LeaderboardRow,
+  RowStatus,
+  SelfReportedRowRequest,
+} from '../wire/benchmarks.ts';
+import type { ModelInfo, ModelList } from '../wire/models.ts';
+import type { Submission } from '../wire/submissions.ts';
+import type { Tag } from '../wire/tags.ts';
+import type { Token } from '../wire/tokens.ts';
+import { getBenchmark, getLeaderboard, listBenchmarks, reportResults } from './benchmarks.ts';
 import { type ClientSettings, defaultConfigPath, resolveSettings, writeConfig } from './client-config.ts';
 import { type FetchedBlob, fetchBlob, type TransferProgress } from './fetch-blob.ts';
 import { findFile, type Manifest, type ManifestFile, parseManifest } from './manifest.ts';
@@ -12,7 +24,9 @@ import {
   repoString,
 } from './names.ts';
 import { type PublishOptions, type PublishResult, type PublishSource, publish } from './publish.ts';
-import { getSubmission, type Submission, type SubmitOptions, submit, waitForSubmission } from './submit.ts';
+import { getSubmission, type SubmitOptions, submit, waitForSubmission } from './submit.ts';
+import { setTag } from './tags.ts';
+import { listTokens, revokeToken } from './tokens.ts';
 import { ZooError } from './zoo-error.ts';
 import { encodePath, ZooHttp } from './zoo-http.ts';
 
@@ -32,20 +46,6 @@ export interface ZooClientOptions {
 }
 
 export type Repo = RepoId | string;
-
-export interface ModelSummary {
-  id: string;
-  private: boolean;
-  head: RevisionId;
-  createdAt: string;
-}
-
-export interface ModelInfo extends ModelSummary {
-  /** The revision whose card is shown: `main`, or the head when there is no `main`. */
-  revision?: RevisionId;
-  card?: unknown;
-  refs: Record<string, RevisionId>;
-}
 
 export interface FetchOptions {
   /** Tag or revision id. Default `main`. */
@@ -101,9 +101,7 @@ export class ZooClient {
   }
 
   /** One page of the models visible to this token, ordered by id; pass `nextCursor` back for the next page. */
-  async listModels(
-    query: { q?: string; limit?: number; cursor?: string } = {},
-  ): Promise<{ models: ModelSummary[]; nextCursor: string | null }> {
+  async listModels(query: { q?: string; limit?: number; cursor?: string } = {}): Promise<ModelList> {
     const params = new URLSearchParams();
     if (query.q) params.set('q', query.q);
     if (query.limit !== undefined) params.set('limit', String(query.limit));
@@ -252,6 +250,39 @@ export class ZooClient {
     options: { intervalMs?: number; onStatus?: (submission: Submission) => void } = {},
   ): Promise<Submission> {
     return waitForSubmission(this.online(`submission ${id}`), id, options);
+  }
+
+  async listBenchmarks(): Promise<Benchmark[]> {
+    return listBenchmarks(this.online('list benchmarks'));
+  }
+
+  async benchmark(id: string): Promise<Benchmark> {
+    return getBenchmark(this.online(`benchmark ${id}`), id);
+  }
+
+  /** Rows ranked by the primary metric: verified rows and baselines, or only the rows of one `status`. */
+  async leaderboard(id: string, status?: RowStatus): Promise<Leaderboard> {
+    return getLeaderboard(this.online(`leaderboard of ${id}`), id, status);
+  }
+
+  /** Adds a self-reported row (ranked apart from verified ones); it counts against the submission quota. */
+  async reportResults(id: string, row: SelfReportedRowRequest): Promise<LeaderboardRow> {
+    return reportResults(this.online(`report results on ${id}`), id, row);
+  }
+
+  /** Points `tag` at a revision of the model (the token needs write:<ns>). */
+  async setTag(repo: Repo, tag: string, revision: string): Promise<Tag> {
+    const id = toRepo(repo);
+    return setTag(this.online(`tag ${repoString(id)}`), id, tag, revision);
+  }
+
+  /** Every token for an admin token; this token alone for any other. */
+  async listTokens(): Promise<Token[]> {
+    return listTokens(this.online('list tokens'));
+  }
+
+  async revokeToken(id: string): Promise<Token> {
+    return revokeToken(this.online(`revoke token ${id}`), id);
   }
 
   /** Checks that `token` is accepted by `endpoint`, then saves both (0600) for later clients; returns the file. */

@@ -1,3 +1,5 @@
+import { errorLine, type Problem } from '../wire/problem.ts';
+
 /**
  * Codes a caller can branch on: the server's problem+json codes (RepoNotFound, RevisionNotFound, EntryNotFound,
  * Unauthorized, StaleParent, ...) pass through unchanged; the client adds its own for what only it can see.
@@ -38,15 +40,17 @@ export async function errorFromResponse(response: Response, what: string): Promi
   let detail = response.statusText || `HTTP ${response.status}`;
   const text = await response.text().catch(() => '');
   try {
-    const problem = JSON.parse(text) as { code?: unknown; detail?: unknown; errors?: unknown };
+    // Whatever proxy answered may not send the zoo's problem documents: every member is checked before use.
+    const problem = JSON.parse(text) as Partial<Record<keyof Problem, unknown>>;
     if (typeof problem.code === 'string') code = problem.code;
     if (typeof problem.detail === 'string') detail = problem.detail;
     if (Array.isArray(problem.errors) && problem.errors.length > 0) {
-      const listed = problem.errors
+      const listed = (problem.errors as Partial<Record<'path' | 'message', unknown>>[])
         .slice(0, 5)
-        .map(
-          (e: { path?: unknown; message?: unknown }) =>
-            `  ${e.path ?? ''}: ${e.message ?? JSON.stringify(e)}`,
+        .map((e) =>
+          typeof e.message === 'string'
+            ? `  ${errorLine({ path: String(e.path ?? ''), message: e.message })}`
+            : `  ${JSON.stringify(e)}`,
         );
       detail = `${detail}\n${listed.join('\n')}`;
     }
