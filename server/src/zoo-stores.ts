@@ -8,9 +8,12 @@ import { PostgresMetadataStore } from './metadata/postgres-metadata-store.ts';
 import { PostgresRateLimitStore } from './postgres/postgres-rate-limit-store.ts';
 import { ZooPostgres } from './postgres/zoo-postgres.ts';
 import type { RateLimitStoreFactory } from './rate-limits.ts';
+import type { BlobStore } from './storage/blob-store.ts';
 import { type BlobStoreOptions, openBlobStore } from './storage/open-blob-store.ts';
 
-export interface ZooStores extends EmbeddedStores {
+export interface ZooStores extends Omit<EmbeddedStores, 'dataDir'> {
+  /** The data directory; null for a process that needs none (PostgreSQL and an object store). */
+  dataDir: string | null;
   /** The shared PostgreSQL database when `--database` named one; absent for the embedded SQLite. */
   postgres?: ZooPostgres;
   /** Rate-limit counters in the shared database; absent: each server counts in its own memory. */
@@ -24,11 +27,21 @@ export interface ZooStores extends EmbeddedStores {
 /**
  * The stores a server or an operator command works on: metadata in `<data>/zoo.sqlite` by default, or in the
  * PostgreSQL database at `database` (a postgres:// URL), which every replica of a scaled-out zoo shares. Blobs go
- * under `<data>/blobs/`, or to the object store `blobStore` names (see {@link openBlobStore}).
+ * under `<data>/blobs/`, or to the object store `blobStore` names (see {@link openBlobStore}). `data` may be left
+ * out only when both others are given.
  */
 export async function openZooStores(
-  options: { data: string; database?: string } & BlobStoreOptions,
+  options: { data?: string; database?: string } & BlobStoreOptions,
 ): Promise<ZooStores> {
+  if (options.data === undefined) {
+    if (options.database === undefined || options.blobStore === undefined) {
+      throw new Error(
+        'without --data, give both --database and --blob-store (they would live under the data directory)',
+      );
+    }
+    const postgres = await ZooPostgres.open(options.database);
+    return sharedStores(postgres, await openBlobStore(options, ''), null);
+  }
   if (options.database === undefined) {
     const embedded = await openEmbeddedStores(options.data);
     return {
@@ -41,9 +54,13 @@ export async function openZooStores(
   const dataDir = resolve(options.data);
   await mkdir(dataDir, { recursive: true });
   const postgres = await ZooPostgres.open(options.database);
+  return sharedStores(postgres, await openBlobStore(options, dataDir), dataDir);
+}
+
+function sharedStores(postgres: ZooPostgres, blobs: BlobStore, dataDir: string | null): ZooStores {
   return {
     dataDir,
-    blobs: await openBlobStore(options, dataDir),
+    blobs,
     meta: new PostgresMetadataStore(postgres),
     postgres,
     rateLimitStore: (bucket) => new PostgresRateLimitStore(postgres, bucket),

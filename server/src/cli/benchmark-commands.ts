@@ -2,25 +2,27 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
 import { TASK_FORMS } from '../leaderboards/task-forms.ts';
+import { BLOB_STORE_OPTION } from './blob-store-option.ts';
 import { DATABASE_OPTION } from './database-option.ts';
 
 interface BoardOptions {
   data: string;
   database?: string;
+  blobStore?: string;
 }
 
 /**
- * The leaderboard service over the data directory, or over the PostgreSQL database replicas share; loaded when a
- * command runs: --help and option errors need none of it. `close` releases the database too.
+ * The leaderboard service over the data directory, or over the PostgreSQL database and blob store replicas share;
+ * loaded when a command runs: --help and option errors need none of it. `close` releases the stores too.
  */
 async function openBoards(opts: BoardOptions): Promise<{ boards: Leaderboards; close(): Promise<void> }> {
   const { Leaderboards } = await import('../leaderboards/leaderboards.ts');
-  if (opts.database === undefined) {
-    const boards = await Leaderboards.open(resolve(opts.data));
-    return { boards, close: () => boards.close() };
-  }
   const stores = await (await import('../zoo-stores.ts')).openZooStores(opts);
-  const boards = await Leaderboards.open(stores.dataDir, { store: stores.openLeaderboardStore() });
+  const boards = await Leaderboards.open(stores.dataDir, {
+    store: stores.openLeaderboardStore(),
+    blobs: stores.blobs,
+    meta: stores.meta,
+  });
   return {
     boards,
     async close() {
@@ -39,6 +41,7 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
     .description('list benchmarks and whether their ground truth is installed')
     .option('--data <dir>', 'data directory', defaultData)
     .option(...DATABASE_OPTION)
+    .option(...BLOB_STORE_OPTION)
     .action(async (opts: BoardOptions) => {
       const { boards, close } = await openBoards(opts);
       try {
@@ -60,8 +63,13 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
     )
     .argument('<id>', 'benchmark id, e.g. nuscenes-detection@v1')
     .argument('<path>', 'ground truth: a JSON file, or for bev-seg a directory or stacked .npy')
-    .option('--data <dir>', 'data directory (the ground truth is installed under it)', defaultData)
+    .option(
+      '--data <dir>',
+      'data directory (with no --blob-store the ground truth is stored in its blobs/)',
+      defaultData,
+    )
     .option(...DATABASE_OPTION)
+    .option(...BLOB_STORE_OPTION)
     .action(async (id: string, path: string, opts: BoardOptions) => {
       const { boards, close } = await openBoards(opts);
       try {
@@ -71,7 +79,8 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
           program.error(`benchmark ${id} does not exist; known: ${known}`);
         }
         const installed = await boards.groundTruth.install(spec, resolve(path));
-        process.stdout.write(`installed ${installed.entry}: ${installed.description}\n`);
+        const files = installed.files.map((f) => `${f.name} (sha256 ${f.sha256})`).join(', ');
+        process.stdout.write(`installed ${installed.installId}: ${installed.description}; ${files}\n`);
       } catch (error) {
         const { LocatedInputError, NpyError } = await import('nuscenes-eval-ts');
         if (error instanceof LocatedInputError || error instanceof NpyError)

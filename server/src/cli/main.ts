@@ -133,6 +133,8 @@ export function buildProgram(): Command {
           }));
         const leaderboards = await Leaderboards.open(stores.dataDir, {
           store: stores.openLeaderboardStore(),
+          blobs: stores.blobs,
+          meta: stores.meta,
           ...(jobs ? { jobs } : {}),
           log: (line) => process.stderr.write(`${line}\n`),
           quota:
@@ -295,7 +297,7 @@ export function buildProgram(): Command {
     });
 
   addBenchmarkCommands(program, DEFAULT_DATA);
-  addWorkerCommand(program, DEFAULT_DATA);
+  addWorkerCommand(program);
   addClientCommands(program);
   return program;
 }

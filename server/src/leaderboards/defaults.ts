@@ -8,3 +8,6 @@ export const DEFAULT_SUBMISSION_QUOTA: SubmissionQuota = { max: 5, windowMs: 24 
 
 /** Memory cap of a scoring process, MiB (its heap and resident size). */
 export const DEFAULT_SCORING_MAX_MEMORY_MB = 2048;
+
+/** A scoring job whose worker has written no heartbeat for this long goes to another worker. */
+export const DEFAULT_STALE_AFTER_S = 30;

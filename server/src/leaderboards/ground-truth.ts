@@ -1,12 +1,15 @@
 /**
- * The ground truth a server scores against: `<data>/benchmarks/<id>/gt-<random>/` holds one install's copy and
- * `ground-truth.json` beside it names the current one. A new install is copied in full, then the pointer is swapped
- * with a rename, so a scoring run sees either the old GT or the new one, never a mix.
+ * The ground truth a server scores against: each installed file is a blob in the zoo's blob store, and the database
+ * names a benchmark's current install (its files, by name and sha256). A new install stores every file, then replaces
+ * the record in one step, so a scoring run sees either the old GT or the new one, never a mix; the old install's
+ * blobs are released to gc. Scorers read a local copy, fetched once per install into a cache directory.
  */
 import { randomBytes } from 'node:crypto';
-import { access, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Benchmark } from './benchmark.ts';
+import type { LeaderboardBlobs } from './leaderboard-blobs.ts';
+import type { GroundTruthFile, LeaderboardStore, StoredGroundTruth } from './leaderboard-store.ts';
 import { TASK_SCORING } from './task-scoring.ts';
 
 /** Benchmark ids are used as directory names, so they are checked before touching the file system. */
@@ -16,40 +19,115 @@ export function isBenchmarkId(id: string): boolean {
   return BENCHMARK_ID.test(id);
 }
 
-interface Pointer {
+function checkedBenchmarkId(benchmark: string): string {
+  if (!isBenchmarkId(benchmark))
+    throw new Error(`"${benchmark}" is not a benchmark id such as nuscenes-detection@v1`);
+  return benchmark;
+}
+
+/** What holds an install's blobs from garbage collection. */
+const holderOf = (benchmark: string, installId: string) => `ground-truth/${benchmark}/${installId}`;
+
+/** The pointer of the files layout (before ground truth moved into the blob store). */
+interface FilesLayoutPointer {
   dir: string;
   description: string;
   installedAt: string;
 }
 
-export interface InstalledGroundTruth extends Pointer {
-  /** What to score against: the file, directory or stacked .npy inside the install. */
-  entry: string;
-}
-
 export class GroundTruthStore {
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly store: LeaderboardStore,
+    private readonly blobs: LeaderboardBlobs,
+    /** The data directory an earlier mim4d-zoo kept ground truth under; null where there is none. */
+    private readonly dataDir: string | null,
+  ) {}
 
-  benchmarkDir(benchmark: string): string {
-    if (!isBenchmarkId(benchmark))
-      throw new Error(`"${benchmark}" is not a benchmark id such as nuscenes-detection@v1`);
-    return join(this.root, benchmark);
+  current(benchmark: Benchmark): Promise<StoredGroundTruth | null> {
+    return this.store.getGroundTruth(benchmark.id);
   }
 
-  private pointerPath(benchmark: string): string {
-    return join(this.benchmarkDir(benchmark), 'ground-truth.json');
+  /** Checks `path` is valid GT for the benchmark's task, stores its files and makes them current. */
+  async install(benchmark: Benchmark, path: string): Promise<StoredGroundTruth> {
+    const task = TASK_SCORING[benchmark.task];
+    const description = await task.describeGroundTruth(path);
+    return this.installFiles(benchmark, task.groundTruthFiles(path), description, new Date().toISOString());
   }
 
-  async current(benchmark: Benchmark): Promise<InstalledGroundTruth | null> {
-    let pointer: Pointer;
+  private async installFiles(
+    benchmark: Benchmark,
+    files: readonly { from: string; name: string }[],
+    description: string,
+    installedAt: string,
+  ): Promise<StoredGroundTruth> {
+    const installId = `gt-${randomBytes(6).toString('hex')}`;
+    const holder = holderOf(checkedBenchmarkId(benchmark.id), installId);
+    let previous: StoredGroundTruth | null;
+    const stored: GroundTruthFile[] = [];
+    const gt: StoredGroundTruth = {
+      benchmark: benchmark.id,
+      installId,
+      files: stored,
+      description,
+      installedAt,
+    };
     try {
-      pointer = JSON.parse(await readFile(this.pointerPath(benchmark.id), 'utf8')) as Pointer;
+      for (const file of files)
+        stored.push({ name: file.name, ...(await this.blobs.store(file.from, holder)) });
+      previous = await this.store.setGroundTruth(gt);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      await this.blobs.release(holder);
       throw error;
     }
-    const dir = join(this.benchmarkDir(benchmark.id), pointer.dir);
-    return { ...pointer, entry: TASK_SCORING[benchmark.task].groundTruthEntry(dir) };
+    if (previous) await this.blobs.release(holderOf(benchmark.id, previous.installId));
+    return gt;
+  }
+
+  /**
+   * The path to score against in a local copy of `gt` under `cacheDir` (`<cacheDir>/<benchmark>/<installId>/`),
+   * fetched from the blob store unless this cache has it; copies of the benchmark's earlier installs are removed.
+   * One caller at a time per cache directory.
+   */
+  async localEntry(benchmark: Benchmark, gt: StoredGroundTruth, cacheDir: string): Promise<string> {
+    const base = join(cacheDir, checkedBenchmarkId(benchmark.id));
+    const dir = join(base, gt.installId);
+    if (!(await exists(dir))) {
+      await rm(base, { recursive: true, force: true });
+      const partial = `${dir}.partial`;
+      await mkdir(partial, { recursive: true });
+      for (const file of gt.files) await this.blobs.fetch(file.sha256, join(partial, file.name));
+      await rename(partial, dir);
+    }
+    return TASK_SCORING[benchmark.task].groundTruthEntry(dir);
+  }
+
+  /**
+   * Moves ground truth installed by an earlier mim4d-zoo under `<data>/benchmarks/<id>/` (a `ground-truth.json`
+   * pointer beside its `gt-*` directory) into the blob store, unless the database has an install already; the old
+   * files are removed once the new install is recorded. True when it moved one.
+   */
+  async importFilesLayout(benchmark: Benchmark): Promise<boolean> {
+    if (this.dataDir === null || (await this.current(benchmark))) return false;
+    const base = join(this.dataDir, 'benchmarks', checkedBenchmarkId(benchmark.id));
+    const pointerFile = join(base, 'ground-truth.json');
+    let pointer: FilesLayoutPointer;
+    try {
+      pointer = JSON.parse(await readFile(pointerFile, 'utf8')) as FilesLayoutPointer;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new Error(`${pointerFile}: ${(error as Error).message}`);
+    }
+    const dir = join(base, pointer.dir);
+    const names = await readdir(dir);
+    await this.installFiles(
+      benchmark,
+      names.map((name) => ({ from: join(dir, name), name })),
+      pointer.description,
+      pointer.installedAt,
+    );
+    await rm(pointerFile, { force: true });
+    await rm(dir, { recursive: true, force: true });
+    return true;
   }
 
   /**
@@ -57,39 +135,17 @@ export class GroundTruthStore {
    * longer reads it, so an operator who upgraded must install it again. Null when there is no such file.
    */
   async previousLayoutFile(benchmark: string): Promise<string | null> {
-    const file = join(this.benchmarkDir(benchmark), 'gt.json');
-    try {
-      await access(file);
-      return file;
-    } catch {
-      return null;
-    }
+    if (this.dataDir === null) return null;
+    const file = join(this.dataDir, 'benchmarks', checkedBenchmarkId(benchmark), 'gt.json');
+    return (await exists(file)) ? file : null;
   }
+}
 
-  /** Checks `path` is valid GT for the benchmark's task, copies it and makes it current. */
-  async install(benchmark: Benchmark, path: string): Promise<InstalledGroundTruth> {
-    const task = TASK_SCORING[benchmark.task];
-    const description = await task.describeGroundTruth(path);
-    const base = this.benchmarkDir(benchmark.id);
-    const previous = await this.current(benchmark);
-    const pointer: Pointer = {
-      dir: `gt-${randomBytes(6).toString('hex')}`,
-      description,
-      installedAt: new Date().toISOString(),
-    };
-    const dir = join(base, pointer.dir);
-    const partialPointer = `${this.pointerPath(benchmark.id)}.${pointer.dir}.partial`;
-    try {
-      await mkdir(dir, { recursive: true });
-      for (const file of task.groundTruthFiles(path)) await copyFile(file.from, join(dir, file.name));
-      await writeFile(partialPointer, JSON.stringify(pointer));
-      await rename(partialPointer, this.pointerPath(benchmark.id));
-    } catch (error) {
-      await rm(dir, { recursive: true, force: true });
-      await rm(partialPointer, { force: true });
-      throw error;
-    }
-    if (previous) await rm(join(base, previous.dir), { recursive: true, force: true });
-    return { ...pointer, entry: task.groundTruthEntry(dir) };
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,3 +1,4 @@
+import type { Sha256Hex } from '../names.ts';
 import type { Benchmark, LeaderboardRow, RowStatus, Submission, SubmissionError } from './benchmark.ts';
 
 export interface NewSubmission {
@@ -8,6 +9,23 @@ export interface NewSubmission {
   submittedBy: string;
   /** With `submittedBy`, makes a retried POST return the first submission. */
   idempotencyKey?: string;
+}
+
+/** One file of an installed ground truth, stored as a blob. */
+export interface GroundTruthFile {
+  /** Its name inside the install (what the task's scorer looks for). */
+  name: string;
+  sha256: Sha256Hex;
+  sizeBytes: number;
+}
+
+/** A benchmark's current ground truth: its files in the blob store, held by `ground-truth/<benchmark>/<installId>`. */
+export interface StoredGroundTruth {
+  benchmark: string;
+  installId: string;
+  files: GroundTruthFile[];
+  description: string;
+  installedAt: string;
 }
 
 /** At most `max` submissions that did not fail per token and benchmark within any `windowMs`. */
@@ -51,6 +69,10 @@ export interface LeaderboardStore {
   getSubmission(id: string): Promise<Submission | null>;
   /** Newest first; `submittedBy` null lists everyone's. */
   listSubmissions(benchmark: string, submittedBy: string | null, limit: number): Promise<Submission[]>;
+  /** Records the blob holding a submission's complete body. */
+  recordSubmissionBody(id: string, sha256: Sha256Hex): Promise<void>;
+  /** The blob of a submission's complete body; null while it arrives (or when it never did). */
+  submissionBody(id: string): Promise<Sha256Hex | null>;
   markScoring(id: string): Promise<void>;
   /** Puts submissions a stopped process was scoring back in the queue; returns the queue, oldest first. */
   requeueUnfinished(): Promise<Submission[]>;
@@ -63,6 +85,10 @@ export interface LeaderboardStore {
   markFailed(id: string, errors: SubmissionError[]): Promise<void>;
   /** Records the metrics and the verified row in one transaction. */
   markScored(id: string, metrics: Record<string, number>, row: LeaderboardRow): Promise<void>;
+
+  getGroundTruth(benchmark: string): Promise<StoredGroundTruth | null>;
+  /** Makes `gt` its benchmark's current ground truth in one step; returns the one it replaced. */
+  setGroundTruth(gt: StoredGroundTruth): Promise<StoredGroundTruth | null>;
 
   close(): Promise<void>;
 }

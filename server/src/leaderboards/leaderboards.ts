@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { MetadataStore } from '../metadata/metadata-store.ts';
+import { SqliteMetadataStore } from '../metadata/sqlite-metadata-store.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { FsBlobStore } from '../storage/fs-blob-store.ts';
 import type { Benchmark, LeaderboardRow, Submission } from './benchmark.ts';
 import { BASELINE_ROWS, BENCHMARKS } from './catalogue.ts';
 import { DEFAULT_SCORING_MAX_MEMORY_MB, DEFAULT_SUBMISSION_QUOTA } from './defaults.ts';
-import { GroundTruthStore, type InstalledGroundTruth } from './ground-truth.ts';
-import type { LeaderboardStore, SubmissionQuota } from './leaderboard-store.ts';
+import { GroundTruthStore } from './ground-truth.ts';
+import { LeaderboardBlobs } from './leaderboard-blobs.ts';
+import type { LeaderboardStore, StoredGroundTruth, SubmissionQuota } from './leaderboard-store.ts';
 import type { ScoringJobs } from './scoring-jobs.ts';
 import { type ScoringOutcome, type ScoringProcess, startScoringProcess } from './scoring-process.ts';
 import { SqliteLeaderboardStore } from './sqlite-leaderboard-store.ts';
@@ -33,19 +39,34 @@ export interface LeaderboardOptions {
   jobs?: ScoringJobs;
 }
 
+/** Where the leaderboards keep things; each left out is the embedded default under the data directory. */
+export interface LeaderboardStorage {
+  /** Benchmarks, rows and submissions. Default: `<data>/zoo.sqlite`. */
+  store?: LeaderboardStore;
+  /** Submission bodies and ground truth, as blobs. Default: `<data>/blobs/`. */
+  blobs?: BlobStore;
+  /** The blob records and holds (the metadata store's). Default: `<data>/zoo.sqlite`. */
+  meta?: MetadataStore;
+}
+
+/** What holds a submission's body from garbage collection until it is scored. */
+const bodyHolder = (id: string) => `submission/${id}`;
+
 /** `word` as one POSIX shell word, so a printed command can be pasted as it is. */
 const shellWord = (word: string) =>
   /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 
 /**
- * The leaderboard service: the store, the installed ground truth, the submissions' bodies under
- * `<data>/submissions/<id>/` and a queue that scores one submission at a time in a child process (scoring is
- * CPU-bound; two at once would only both be slower).
+ * The leaderboard service: the store, the installed ground truth and the submissions' bodies (blobs in the blob
+ * store, so any replica or worker reaches them), and a queue that scores one submission at a time in a child process
+ * (scoring is CPU-bound; two at once would only both be slower). A body arrives in the scratch directory, moves to
+ * the blob store once complete, and is fetched back into the scratch directory of whichever process scores it.
  */
 export class Leaderboards {
   readonly toolkitVersion = readToolkitVersion();
   readonly groundTruth: GroundTruthStore;
   readonly quota: SubmissionQuota | null;
+  private readonly blobs: LeaderboardBlobs;
   private readonly log: (line: string) => void;
   private readonly maxUnpackedBytes: number;
   private readonly scoringTimeoutMs: number;
@@ -55,14 +76,22 @@ export class Leaderboards {
   private running: ScoringProcess | undefined;
   private stopping = false;
 
-  constructor(
+  private constructor(
     readonly store: LeaderboardStore,
-    readonly dataDir: string,
-    options: LeaderboardOptions = {},
+    /** The data directory: scratch space, and where an earlier mim4d-zoo kept bodies and GT. Null: none. */
+    readonly dataDir: string | null,
+    /** Bodies arriving, scoring work and the ground-truth cache; removed on close when it is a temporary one. */
+    private readonly scratchDir: string,
+    blobs: BlobStore,
+    meta: MetadataStore,
+    /** What close() releases besides the store. */
+    private readonly owned: { meta?: MetadataStore; scratch?: string },
+    options: LeaderboardOptions,
   ) {
-    this.groundTruth = new GroundTruthStore(join(dataDir, 'benchmarks'));
-    this.quota = options.quota === undefined ? DEFAULT_SUBMISSION_QUOTA : options.quota;
     this.log = options.log ?? (() => {});
+    this.blobs = new LeaderboardBlobs(blobs, meta, this.log);
+    this.groundTruth = new GroundTruthStore(store, this.blobs, dataDir);
+    this.quota = options.quota === undefined ? DEFAULT_SUBMISSION_QUOTA : options.quota;
     this.maxUnpackedBytes = options.maxUnpackedBytes ?? 64 * 2 ** 30;
     this.scoringTimeoutMs = options.scoringTimeoutMs ?? 2 * 3600 * 1000;
     this.scoringMaxMemoryMb = options.scoringMaxMemoryMb ?? DEFAULT_SCORING_MAX_MEMORY_MB;
@@ -70,20 +99,45 @@ export class Leaderboards {
   }
 
   /**
-   * Opens `store` (default: the one in `<data>/zoo.sqlite`) and seeds the catalogue benchmarks and baselines missing
-   * from it.
+   * Opens the storage (each part left out: the embedded default under `dataDir`), seeds the catalogue benchmarks and
+   * baselines missing from it, and moves ground truth an earlier mim4d-zoo kept under `dataDir` into the blob store.
+   * Without a data directory every part must be given, and scratch space is a temporary directory.
    */
   static async open(
-    dataDir: string,
-    options: LeaderboardOptions & { store?: LeaderboardStore } = {},
+    dataDir: string | null,
+    options: LeaderboardOptions & LeaderboardStorage = {},
   ): Promise<Leaderboards> {
-    await mkdir(dataDir, { recursive: true });
-    const store = options.store ?? new SqliteLeaderboardStore(join(dataDir, 'zoo.sqlite'));
+    const embedded = (part: string) => {
+      if (dataDir === null) throw new Error(`leaderboards without a data directory need their ${part}`);
+      return dataDir;
+    };
+    if (dataDir !== null) await mkdir(dataDir, { recursive: true });
+    const store = options.store ?? new SqliteLeaderboardStore(join(embedded('store'), 'zoo.sqlite'));
+    const blobs = options.blobs ?? (await FsBlobStore.open(embedded('blob store')));
+    const ownedMeta = options.meta
+      ? undefined
+      : new SqliteMetadataStore(join(embedded('metadata'), 'zoo.sqlite'));
+    const meta = options.meta ?? (ownedMeta as MetadataStore);
+    const scratch = dataDir === null ? await mkdtemp(join(tmpdir(), 'mim4d-zoo-scratch-')) : undefined;
+    const boards = new Leaderboards(
+      store,
+      dataDir,
+      scratch ?? join(dataDir as string, 'scoring'),
+      blobs,
+      meta,
+      { ...(ownedMeta ? { meta: ownedMeta } : {}), ...(scratch ? { scratch } : {}) },
+      options,
+    );
     await store.seed(BENCHMARKS, BASELINE_ROWS);
-    return new Leaderboards(store, dataDir, options);
+    for (const benchmark of await store.listBenchmarks()) {
+      if (await boards.groundTruth.importFilesLayout(benchmark)) {
+        boards.log(`moved the ground truth of ${benchmark.id} from ${dataDir} into the blob store`);
+      }
+    }
+    return boards;
   }
 
-  async currentGroundTruth(benchmark: Benchmark): Promise<InstalledGroundTruth | null> {
+  async currentGroundTruth(benchmark: Benchmark): Promise<StoredGroundTruth | null> {
     return this.groundTruth.current(benchmark);
   }
 
@@ -97,32 +151,61 @@ export class Leaderboards {
       const file = await this.groundTruth.previousLayoutFile(benchmark.id);
       if (!file || (await this.currentGroundTruth(benchmark))) continue;
       notices.push(
-        `${file} is ground truth in the layout of an earlier mim4d-zoo, which is not read any more: ${benchmark.id} scores no submissions until you run: mim4d-zoo benchmark gt ${benchmark.id} ${shellWord(file)} --data ${shellWord(this.dataDir)}`,
+        `${file} is ground truth in the layout of an earlier mim4d-zoo, which is not read any more: ${benchmark.id} scores no submissions until you run: mim4d-zoo benchmark gt ${benchmark.id} ${shellWord(file)} --data ${shellWord(this.dataDir ?? '')}`,
       );
     }
     return notices;
   }
 
-  /** Where a submission's body is written while it arrives; {@link bodyPath} once complete. */
+  /** Where a submission's body is written while it arrives, until {@link storeBody} moves it to the blob store. */
   partialBodyPath(id: string): string {
-    return `${this.bodyPath(id)}.partial`;
+    return join(this.scratchDir, 'incoming', id);
   }
 
-  bodyPath(id: string): string {
-    return join(this.submissionDir(id), 'body');
+  /** Moves the complete body at {@link partialBodyPath} into the blob store and records it for the scorers. */
+  async storeBody(id: string): Promise<void> {
+    await this.storeBodyFrom(id, this.partialBodyPath(id));
   }
 
-  private submissionDir(id: string): string {
-    return join(this.dataDir, 'submissions', id);
+  private async storeBodyFrom(id: string, path: string): Promise<void> {
+    const { sha256 } = await this.blobs.store(path, bodyHolder(id));
+    await this.store.recordSubmissionBody(id, sha256);
+    await rm(path, { force: true });
   }
 
-  /** Removes what a submission left on disk (its body, unpacked files). */
-  async discard(id: string): Promise<void> {
-    await rm(this.submissionDir(id), { recursive: true, force: true });
+  /** Where an earlier mim4d-zoo kept a submission's complete body: `<data>/submissions/<id>/body`. */
+  private filesLayoutDir(id: string): string | null {
+    return this.dataDir === null ? null : join(this.dataDir, 'submissions', id);
+  }
+
+  private workDir(id: string): string {
+    return join(this.scratchDir, 'work', id);
   }
 
   /**
-   * Queues the submissions a stopped server left unscored (their complete bodies are on disk) and fails those whose
+   * Whether the submission's complete body is stored; one an earlier mim4d-zoo left under the data directory is
+   * moved into the blob store first.
+   */
+  private async hasBody(id: string): Promise<boolean> {
+    if (await this.store.submissionBody(id)) return true;
+    const old = this.filesLayoutDir(id);
+    if (old === null || !existsSync(join(old, 'body'))) return false;
+    await this.storeBodyFrom(id, join(old, 'body'));
+    await rm(old, { recursive: true, force: true });
+    return true;
+  }
+
+  /** Removes what a submission left (a partial body, scoring work) and releases its body to gc. */
+  async discard(id: string): Promise<void> {
+    await rm(this.partialBodyPath(id), { force: true });
+    await rm(this.workDir(id), { recursive: true, force: true });
+    const old = this.filesLayoutDir(id);
+    if (old !== null) await rm(old, { recursive: true, force: true });
+    await this.blobs.release(bodyHolder(id));
+  }
+
+  /**
+   * Queues the submissions a stopped server left unscored (their complete bodies are stored) and fails those whose
    * upload never finished. Only the serving process calls this: operator commands open the store alongside it. With
    * jobs, it only sends the jobs a killed replica may have left unsent (see resendQueuedJobs).
    */
@@ -132,7 +215,7 @@ export class Leaderboards {
       return;
     }
     for (const submission of await this.store.requeueUnfinished()) {
-      if (existsSync(this.bodyPath(submission.id))) {
+      if (await this.hasBody(submission.id)) {
         void this.enqueue(submission);
       } else {
         await this.store.markFailed(submission.id, [
@@ -150,7 +233,7 @@ export class Leaderboards {
    */
   private async resendQueuedJobs(jobs: ScoringJobs): Promise<void> {
     for (const submission of await this.store.queuedSubmissions()) {
-      if (existsSync(this.bodyPath(submission.id))) await jobs.send(submission.id);
+      if (await this.hasBody(submission.id)) await jobs.send(submission.id);
     }
   }
 
@@ -231,18 +314,37 @@ export class Leaderboards {
     await this.discard(submission.id);
   }
 
-  private async evaluate(submission: Submission): Promise<ScoringOutcome> {
+  /** Local copies of the submission's body and its benchmark's ground truth, or why there are none. */
+  private async fetchInputs(
+    submission: Submission,
+  ): Promise<{ task: Benchmark['task']; input: string; groundTruth: string } | { error: string }> {
     const benchmark = await this.store.getBenchmark(submission.benchmark);
     const gt = benchmark && (await this.currentGroundTruth(benchmark));
-    if (!benchmark || !gt) {
-      return { kind: 'error', message: `${submission.benchmark} has no ground truth installed any more` };
+    if (!benchmark || !gt) return { error: `${submission.benchmark} has no ground truth installed any more` };
+    const body = await this.store.submissionBody(submission.id);
+    if (!body) return { error: 'its body was never stored' };
+    const input = join(this.workDir(submission.id), 'body');
+    try {
+      await mkdir(dirname(input), { recursive: true });
+      await this.blobs.fetch(body, input);
+      const groundTruth = await this.groundTruth.localEntry(
+        benchmark,
+        gt,
+        join(this.scratchDir, 'ground-truth'),
+      );
+      return { task: benchmark.task, input, groundTruth };
+    } catch (error) {
+      return { error: `reading it from the blob store failed: ${(error as Error).message}` };
     }
+  }
+
+  private async evaluate(submission: Submission): Promise<ScoringOutcome> {
+    const inputs = await this.fetchInputs(submission);
+    if ('error' in inputs) return { kind: 'error', message: inputs.error };
     this.running = startScoringProcess(
       {
-        task: benchmark.task,
-        input: this.bodyPath(submission.id),
-        groundTruth: gt.entry,
-        workDir: join(this.submissionDir(submission.id), 'work'),
+        ...inputs,
+        workDir: join(this.workDir(submission.id), 'unpacked'),
         maxUnpackedBytes: this.maxUnpackedBytes,
       },
       this.scoringMaxMemoryMb,
@@ -285,10 +387,12 @@ export class Leaderboards {
     };
   }
 
-  /** Waits for the queue to finish scoring, then closes the store. */
+  /** Waits for the queue to finish scoring, then closes the store (and what open() opened for itself). */
   async close(): Promise<void> {
     await this.queue;
     await this.store.close();
+    await this.owned.meta?.close();
+    if (this.owned.scratch) await rm(this.owned.scratch, { recursive: true, force: true });
   }
 
   /** Stops at once: the running child is killed and unscored submissions stay queued for the next start. */

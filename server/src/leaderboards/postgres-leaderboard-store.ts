@@ -1,13 +1,23 @@
+import type { Sha256Hex } from '../names.ts';
 import type { Queryable, ZooPostgres } from '../postgres/zoo-postgres.ts';
 import type { Benchmark, LeaderboardRow, RowStatus, Submission, SubmissionError } from './benchmark.ts';
 import type {
   CreatedSubmission,
   LeaderboardStore,
   NewSubmission,
+  StoredGroundTruth,
   SubmissionQuota,
 } from './leaderboard-store.ts';
 import { rankRows } from './rank-rows.ts';
-import { type RowRow, type SubmissionRow, toRow, toSubmission } from './stored-rows.ts';
+import {
+  type GroundTruthRow,
+  groundTruthParams,
+  type RowRow,
+  type SubmissionRow,
+  toGroundTruth,
+  toRow,
+  toSubmission,
+} from './stored-rows.ts';
 
 const INSERT_ROW = `INSERT INTO lb_rows (id, benchmark, name, model, metrics, status, provenance)
   VALUES ($1, $2, $3, $4, $5, $6, $7)`;
@@ -180,6 +190,45 @@ export class PostgresLeaderboardStore implements LeaderboardStore {
     const row = (await this.db.query<SubmissionRow>('SELECT * FROM lb_submissions WHERE id = $1', [id]))
       .rows[0];
     return row ? toSubmission(row) : null;
+  }
+
+  async recordSubmissionBody(id: string, sha256: Sha256Hex): Promise<void> {
+    await this.db.query('UPDATE lb_submissions SET body_sha256 = $1 WHERE id = $2', [sha256, id]);
+  }
+
+  async submissionBody(id: string): Promise<Sha256Hex | null> {
+    const row = (
+      await this.db.query<{ body_sha256: Sha256Hex | null }>(
+        'SELECT body_sha256 FROM lb_submissions WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
+    return row?.body_sha256 ?? null;
+  }
+
+  async getGroundTruth(benchmark: string): Promise<StoredGroundTruth | null> {
+    const row = (
+      await this.db.query<GroundTruthRow>('SELECT * FROM lb_ground_truth WHERE benchmark = $1', [benchmark])
+    ).rows[0];
+    return row ? toGroundTruth(row) : null;
+  }
+
+  async setGroundTruth(gt: StoredGroundTruth): Promise<StoredGroundTruth | null> {
+    return this.db.transaction(async (client) => {
+      const previous = (
+        await client.query<GroundTruthRow>('SELECT * FROM lb_ground_truth WHERE benchmark = $1 FOR UPDATE', [
+          gt.benchmark,
+        ])
+      ).rows[0];
+      await client.query(
+        `INSERT INTO lb_ground_truth (benchmark, install_id, files, description, installed_at)
+           VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (benchmark) DO UPDATE SET install_id = excluded.install_id, files = excluded.files,
+           description = excluded.description, installed_at = excluded.installed_at`,
+        groundTruthParams(gt),
+      );
+      return previous ? toGroundTruth(previous) : null;
+    });
   }
 
   async markScoring(id: string): Promise<void> {

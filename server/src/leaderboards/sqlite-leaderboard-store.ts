@@ -1,14 +1,24 @@
 import type Database from 'better-sqlite3';
+import type { Sha256Hex } from '../names.ts';
 import { openZooDatabase } from '../zoo-database.ts';
 import type { Benchmark, LeaderboardRow, RowStatus, Submission, SubmissionError } from './benchmark.ts';
 import type {
   CreatedSubmission,
   LeaderboardStore,
   NewSubmission,
+  StoredGroundTruth,
   SubmissionQuota,
 } from './leaderboard-store.ts';
 import { rankRows } from './rank-rows.ts';
-import { type RowRow, type SubmissionRow, toRow, toSubmission } from './stored-rows.ts';
+import {
+  type GroundTruthRow,
+  groundTruthParams,
+  type RowRow,
+  type SubmissionRow,
+  toGroundTruth,
+  toRow,
+  toSubmission,
+} from './stored-rows.ts';
 
 /**
  * Append-only schema steps. The metadata store owns SQLite's `user_version`, so these are counted in their own
@@ -74,6 +84,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE lb_submissions_v2 RENAME TO lb_submissions;
   CREATE INDEX lb_submissions_quota ON lb_submissions (submitted_by, benchmark, created_at);
   UPDATE lb_benchmarks SET spec = json_remove(spec, '$.scoring');
+  `,
+  // Submission bodies and ground truth move from the data directory into the blob store (held there, see
+  // blob_holds): a submission names its body's blob, a benchmark its installed ground-truth files.
+  `
+  ALTER TABLE lb_submissions ADD COLUMN body_sha256 TEXT;
+  CREATE TABLE lb_ground_truth (
+    benchmark TEXT PRIMARY KEY REFERENCES lb_benchmarks(id),
+    install_id TEXT NOT NULL,
+    files TEXT NOT NULL,
+    description TEXT NOT NULL,
+    installed_at TEXT NOT NULL
+  );
   `,
 ];
 
@@ -252,6 +274,39 @@ export class SqliteLeaderboardStore implements LeaderboardStore {
       | SubmissionRow
       | undefined;
     return row ? toSubmission(row) : null;
+  }
+
+  async recordSubmissionBody(id: string, sha256: Sha256Hex): Promise<void> {
+    this.db.prepare('UPDATE lb_submissions SET body_sha256 = ? WHERE id = ?').run(sha256, id);
+  }
+
+  async submissionBody(id: string): Promise<Sha256Hex | null> {
+    const row = this.db.prepare('SELECT body_sha256 FROM lb_submissions WHERE id = ?').get(id) as
+      | { body_sha256: Sha256Hex | null }
+      | undefined;
+    return row?.body_sha256 ?? null;
+  }
+
+  async getGroundTruth(benchmark: string): Promise<StoredGroundTruth | null> {
+    const row = this.db.prepare('SELECT * FROM lb_ground_truth WHERE benchmark = ?').get(benchmark) as
+      | GroundTruthRow
+      | undefined;
+    return row ? toGroundTruth(row) : null;
+  }
+
+  async setGroundTruth(gt: StoredGroundTruth): Promise<StoredGroundTruth | null> {
+    return this.db.transaction(() => {
+      const previous = this.db
+        .prepare('SELECT * FROM lb_ground_truth WHERE benchmark = ?')
+        .get(gt.benchmark) as GroundTruthRow | undefined;
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO lb_ground_truth (benchmark, install_id, files, description, installed_at)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(...groundTruthParams(gt));
+      return previous ? toGroundTruth(previous) : null;
+    })();
   }
 
   async markScoring(id: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { LeaderboardRow, RowStatus, Submission, SubmissionError } from './benchmark.ts';
+import type { GroundTruthFile, StoredGroundTruth } from './leaderboard-store.ts';
 
-/** Rows of `lb_rows` and `lb_submissions` as both backends store them, and the records they become. */
+/** Rows of `lb_rows`, `lb_submissions` and `lb_ground_truth` as both backends store them, and the records they become. */
 export interface RowRow {
   id: string;
   benchmark: string;
@@ -48,3 +49,27 @@ export const toSubmission = (r: SubmissionRow): Submission => ({
   errors: JSON.parse(r.errors) as SubmissionError[],
   ...(r.row_id ? { rowId: r.row_id } : {}),
 });
+
+export interface GroundTruthRow {
+  benchmark: string;
+  install_id: string;
+  files: string;
+  description: string;
+  installed_at: string;
+}
+
+export const toGroundTruth = (r: GroundTruthRow): StoredGroundTruth => ({
+  benchmark: r.benchmark,
+  installId: r.install_id,
+  files: JSON.parse(r.files) as GroundTruthFile[],
+  description: r.description,
+  installedAt: r.installed_at,
+});
+
+export const groundTruthParams = (gt: StoredGroundTruth) => [
+  gt.benchmark,
+  gt.installId,
+  JSON.stringify(gt.files),
+  gt.description,
+  gt.installedAt,
+];

@@ -114,13 +114,21 @@ export interface MetadataStore {
   findVisibleBlob(sha256: Sha256Hex, visibility: Visibility): Promise<VisibleBlob | null>;
   recordBlob(blob: BlobRecord): Promise<void>;
   listBlobs(): Promise<BlobRecord[]>;
-  /** Blobs some revision refers to. */
+  /** Blobs some revision refers to or some holder holds. */
   referencedBlobs(): Promise<Sha256Hex[]>;
   /**
-   * Deletes the record of a blob (who uploaded and declared it too) if no revision names it, atomically, so a commit naming it
-   * at the same time either lands first (and the blob stays) or fails with MissingBlob. True when deleted.
+   * Deletes the record of a blob (who uploaded and declared it too) if no revision names it and nothing holds it,
+   * atomically, so a commit naming it at the same time either lands first (and the blob stays) or fails with
+   * MissingBlob. True when deleted.
    */
   forgetUnreferencedBlob(sha256: Sha256Hex): Promise<boolean>;
+  /**
+   * Keeps recorded blobs from garbage collection for `holder` (a name such as `submission/<id>`): what the
+   * leaderboards store in the blob store besides checkpoints. Holding a blob twice is a no-op.
+   */
+  holdBlobs(holder: string, sha256s: readonly Sha256Hex[]): Promise<void>;
+  /** Ends every hold of `holder`; its blobs become garbage unless something else names them. */
+  releaseBlobs(holder: string): Promise<void>;
 
   /** Records that the token sent the blob's bytes (so it may commit the blob without seeing a model naming it). */
   recordUploader(sha256: Sha256Hex, tokenId: string): Promise<void>;

@@ -73,4 +73,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tokens ADD COLUMN expires_at TEXT;
   `,
+  // Blobs that something besides a revision keeps (a submission's body, a benchmark's ground truth): gc leaves them.
+  `
+  CREATE TABLE blob_holds (
+    holder TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    held_at TEXT NOT NULL,
+    PRIMARY KEY (holder, sha256)
+  );
+  CREATE INDEX blob_holds_sha256 ON blob_holds (sha256);
+  `,
 ];

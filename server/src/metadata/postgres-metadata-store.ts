@@ -2,6 +2,7 @@ import type { Scope } from '../auth/scopes.ts';
 import type { RevisionId, Sha256Hex } from '../names.ts';
 import { isRevisionId } from '../names.ts';
 import type { Queryable, ZooPostgres } from '../postgres/zoo-postgres.ts';
+import { unrecordedHold } from './blob-holds.ts';
 import type {
   BlobRecord,
   CommitOutcome,
@@ -305,9 +306,31 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async referencedBlobs(): Promise<Sha256Hex[]> {
     const rows = (
-      await this.db.query<{ sha256: Sha256Hex }>('SELECT DISTINCT sha256 FROM revision_files ORDER BY sha256')
+      await this.db.query<{ sha256: Sha256Hex }>(
+        'SELECT sha256 FROM revision_files UNION SELECT sha256 FROM blob_holds ORDER BY sha256',
+      )
     ).rows;
     return rows.map((r) => r.sha256);
+  }
+
+  async holdBlobs(holder: string, sha256s: readonly Sha256Hex[]): Promise<void> {
+    const wanted = [...new Set(sha256s)];
+    await this.db.transaction(async (client) => {
+      // FOR SHARE makes a gc deleting one of these records wait, and then see the hold (as commits do).
+      const recorded = await client.query('SELECT sha256 FROM blobs WHERE sha256 = ANY($1) FOR SHARE', [
+        wanted,
+      ]);
+      if (recorded.rowCount !== wanted.length) throw unrecordedHold(holder, wanted, recorded.rows);
+      await client.query(
+        `INSERT INTO blob_holds (holder, sha256, held_at) SELECT $1, unnest($2::text[]), $3
+           ON CONFLICT DO NOTHING`,
+        [holder, wanted, new Date().toISOString()],
+      );
+    });
+  }
+
+  async releaseBlobs(holder: string): Promise<void> {
+    await this.db.query('DELETE FROM blob_holds WHERE holder = $1', [holder]);
   }
 
   async forgetUnreferencedBlob(sha256: Sha256Hex): Promise<boolean> {
@@ -316,7 +339,8 @@ export class PostgresMetadataStore implements MetadataStore {
       const held = await client.query('SELECT 1 FROM blobs WHERE sha256 = $1 FOR UPDATE', [sha256]);
       if (held.rowCount === 0) return false;
       const deleted = await client.query(
-        'DELETE FROM blobs WHERE sha256 = $1 AND NOT EXISTS (SELECT 1 FROM revision_files WHERE sha256 = $1)',
+        `DELETE FROM blobs WHERE sha256 = $1 AND NOT EXISTS (SELECT 1 FROM revision_files WHERE sha256 = $1)
+           AND NOT EXISTS (SELECT 1 FROM blob_holds WHERE sha256 = $1)`,
         [sha256],
       );
       if (deleted.rowCount === 0) return false;

@@ -3,6 +3,7 @@ import type { Scope } from '../auth/scopes.ts';
 import type { RevisionId, Sha256Hex } from '../names.ts';
 import { isRevisionId } from '../names.ts';
 import { openZooDatabase } from '../zoo-database.ts';
+import { unrecordedHold } from './blob-holds.ts';
 import type {
   BlobRecord,
   CommitOutcome,
@@ -279,17 +280,38 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async referencedBlobs(): Promise<Sha256Hex[]> {
     return (
-      this.stmt('SELECT DISTINCT sha256 FROM revision_files ORDER BY sha256').all() as {
+      this.stmt(
+        'SELECT sha256 FROM revision_files UNION SELECT sha256 FROM blob_holds ORDER BY sha256',
+      ).all() as {
         sha256: Sha256Hex;
       }[]
     ).map((r) => r.sha256);
   }
 
+  async holdBlobs(holder: string, sha256s: readonly Sha256Hex[]): Promise<void> {
+    const wanted = [...new Set(sha256s)];
+    const recorded = this.stmt('SELECT sha256 FROM blobs WHERE sha256 = ?');
+    const hold = this.stmt('INSERT OR IGNORE INTO blob_holds (holder, sha256, held_at) VALUES (?, ?, ?)');
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      const found = wanted.flatMap(
+        (sha256) => (recorded.get(sha256) as { sha256: string } | undefined) ?? [],
+      );
+      if (found.length !== wanted.length) throw unrecordedHold(holder, wanted, found);
+      for (const sha256 of wanted) hold.run(holder, sha256, now);
+    })();
+  }
+
+  async releaseBlobs(holder: string): Promise<void> {
+    this.stmt('DELETE FROM blob_holds WHERE holder = ?').run(holder);
+  }
+
   async forgetUnreferencedBlob(sha256: Sha256Hex): Promise<boolean> {
     return this.db.transaction(() => {
       const deleted = this.stmt(
-        'DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM revision_files WHERE sha256 = ?)',
-      ).run(sha256, sha256).changes;
+        `DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM revision_files WHERE sha256 = ?)
+           AND NOT EXISTS (SELECT 1 FROM blob_holds WHERE sha256 = ?)`,
+      ).run(sha256, sha256, sha256).changes;
       if (deleted > 0) {
         this.stmt('DELETE FROM blob_uploaders WHERE sha256 = ?').run(sha256);
         this.stmt('DELETE FROM upload_declarations WHERE sha256 = ?').run(sha256);

@@ -104,4 +104,28 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     reset_at timestamptz NOT NULL
   );
   `,
+  // Submission bodies and ground truth live in the blob store, held from gc by blob_holds; a scoring worker writes a
+  // heartbeat per job, so a dead worker's job is retried within seconds instead of after its expiry.
+  `
+  CREATE TABLE blob_holds (
+    holder text NOT NULL,
+    sha256 text NOT NULL,
+    held_at text NOT NULL,
+    PRIMARY KEY (holder, sha256)
+  );
+  CREATE INDEX blob_holds_sha256 ON blob_holds (sha256);
+  ALTER TABLE lb_submissions ADD COLUMN body_sha256 text;
+  CREATE TABLE lb_ground_truth (
+    benchmark text PRIMARY KEY REFERENCES lb_benchmarks(id),
+    install_id text NOT NULL,
+    files text NOT NULL,
+    description text NOT NULL,
+    installed_at text NOT NULL
+  );
+  CREATE TABLE scoring_heartbeats (
+    job_id text PRIMARY KEY,
+    submission_id text NOT NULL,
+    beat_at timestamptz NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -116,7 +116,7 @@ export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router 
     }
     try {
       await saveBody(req, boards.partialBodyPath(submission.id), ctx.limits.maxUploadBytes);
-      await rename(boards.partialBodyPath(submission.id), boards.bodyPath(submission.id));
+      await boards.storeBody(submission.id);
     } catch (error) {
       const rule = error instanceof ProblemError ? error.detail : 'the server could not read the upload';
       await boards.store.markFailed(submission.id, [{ path: '$', rule }]);

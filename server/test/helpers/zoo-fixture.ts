@@ -6,7 +6,7 @@ import type { ModelCard } from '@mim4d/zoo';
 import type { Scope } from '../../src/auth/scopes.ts';
 import { createToken } from '../../src/auth/tokens.ts';
 import { type LeaderboardOptions, Leaderboards } from '../../src/leaderboards/leaderboards.ts';
-import { ScoringJobs } from '../../src/leaderboards/scoring-jobs.ts';
+import { type ScoringJobOptions, ScoringJobs } from '../../src/leaderboards/scoring-jobs.ts';
 import { type RunningServer, startServer } from '../../src/serve.ts';
 import { openZooStores, type ZooStores } from '../../src/zoo-stores.ts';
 import { createTestSchema } from './test-postgres.ts';
@@ -57,7 +57,7 @@ export async function startZoo(
     /** Serves leaderboards from the fixture's own database, with these options (the fixture closes them). */
     boards?: LeaderboardOptions;
     /** PostgreSQL only: `boards` hand scoring to worker processes through jobs expiring after this long. */
-    scoringJobs?: { expireInSeconds: number };
+    scoringJobs?: ScoringJobOptions;
   } = {},
 ): Promise<ZooFixture> {
   const {
@@ -79,6 +79,8 @@ export async function startZoo(
     ? await Leaderboards.open(dataDir, {
         ...boards,
         store: stores.openLeaderboardStore(),
+        blobs: stores.blobs,
+        meta: stores.meta,
         ...(jobs ? { jobs } : {}),
       })
     : undefined;

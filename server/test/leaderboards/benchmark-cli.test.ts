@@ -136,7 +136,10 @@ describe('mim4d-zoo benchmark gt / list', function () {
     const masks = await writeStackedMasks(join(dir, 'masks'), seg);
     const bevSeg = await zooCli('benchmark', 'gt', 'nuscenes-bev-seg@v1', masks, '--data', data);
     assert.equal(bevSeg.code, 0, bevSeg.stderr);
-    assert.match(bevSeg.stdout, /masks\.npy: 5 samples of \[6,20,20\] masks/);
+    assert.match(
+      bevSeg.stdout,
+      /: 5 samples of \[6,20,20\] masks; masks\.npy \(sha256 [0-9a-f]{64}\), masks\.tokens\.json/,
+    );
     const listed = (await zooCli('benchmark', 'list', '--data', data)).stdout;
     assert.match(listed, /nuscenes-hdmap@v1\t.*\tGT installed/);
     assert.match(listed, /nuscenes-bev-seg@v1\t.*\tGT installed .*: 5 samples/);

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
 import { Leaderboards } from '../../src/leaderboards/leaderboards.ts';
 import { backboneRevision } from '../helpers/backbone-files.ts';
+import { storeBody } from '../helpers/stored-bodies.ts';
 import { startZoo, type ZooFixture } from '../helpers/zoo-fixture.ts';
 
 interface DevkitCase {
@@ -270,14 +271,13 @@ describe('leaderboards API', function () {
     const gtFile = join(dir, 'gt-upload.json');
     await writeFile(gtFile, JSON.stringify(devkitCase.gt));
     await first.groundTruth.install(benchmark, gtFile);
-    for (const [id, body] of [
-      ['sub_received', first.bodyPath('sub_received')],
-      ['sub_cut', first.partialBodyPath('sub_cut')],
-    ]) {
+    const body = JSON.stringify({ meta: META, results: devkitCase.pred });
+    for (const id of ['sub_received', 'sub_cut']) {
       await first.store.createSubmission({ id, benchmark: benchmark.id, name: id, submittedBy: 'tok' }, null);
-      await mkdir(dirname(body), { recursive: true });
-      await writeFile(body, JSON.stringify({ meta: META, results: devkitCase.pred }));
     }
+    await storeBody(first, 'sub_received', body);
+    await mkdir(dirname(first.partialBodyPath('sub_cut')), { recursive: true });
+    await writeFile(first.partialBodyPath('sub_cut'), body.slice(0, 100));
     await first.store.markScoring('sub_received');
     await first.close();
 

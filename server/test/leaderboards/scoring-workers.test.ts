@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
 import { ScoringJobs } from '../../src/leaderboards/scoring-jobs.ts';
 import type { ZooPostgres } from '../../src/postgres/zoo-postgres.ts';
+import { storeBody } from '../helpers/stored-bodies.ts';
 import { startZoo, type ZooFixture } from '../helpers/zoo-fixture.ts';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'mim4d-zoo.js');
@@ -143,8 +144,7 @@ describe('scoring workers on the PostgreSQL job queue', function () {
       null,
     );
     assert.equal(created.kind, 'created');
-    await mkdir(dirname(boards.bodyPath('sub_orphan')), { recursive: true });
-    await writeFile(boards.bodyPath('sub_orphan'), JSON.stringify({ meta: META, results: devkitCase.pred }));
+    await storeBody(boards, 'sub_orphan', JSON.stringify({ meta: META, results: devkitCase.pred }));
     await boards.resumeUnfinished();
     // A worker in this process: what matters here is that a job exists.
     const jobs = await ScoringJobs.open(setup.zoo.stores.postgres as ZooPostgres, { expireInSeconds: 3 });

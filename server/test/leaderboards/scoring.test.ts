@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
 import { Leaderboards } from '../../src/leaderboards/leaderboards.ts';
 import {
@@ -10,6 +10,7 @@ import {
   writeProbabilityArchive,
   writeStackedMasks,
 } from '../helpers/scoring-cases.ts';
+import { storeBody } from '../helpers/stored-bodies.ts';
 import { startZoo, type ZooFixture } from '../helpers/zoo-fixture.ts';
 
 const HDMAP = 'nuscenes-hdmap@v1';
@@ -109,10 +110,11 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
       assert.match(failed.errors[0].rule, rule);
     }
     assert.deepEqual(
-      await readdir(join(zoo.dataDir, 'submissions')),
+      await readdir(join(zoo.dataDir, 'scoring', 'work')),
       [],
-      'bodies and unpacked files are removed',
+      'fetched bodies and unpacked files are removed',
     );
+    assert.deepEqual(await readdir(join(zoo.dataDir, 'scoring', 'incoming')), [], 'arrived bodies moved on');
   });
 
   it('keeps answering requests while a submission is being scored', async () => {
@@ -153,13 +155,16 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
   });
 
   it('stops a scoring run that takes longer than the time limit and fails its submission', async () => {
-    const hasty = new Leaderboards(boards.store, zoo.dataDir, { quota: null, scoringTimeoutMs: 1 });
+    const hasty = await Leaderboards.open(zoo.dataDir, {
+      store: boards.store,
+      quota: null,
+      scoringTimeoutMs: 1,
+    });
     const { submission } = (await boards.store.createSubmission(
       { id: 'sub_slow', benchmark: HDMAP, name: 'slow', submittedBy: 'tok' },
       null,
     )) as { submission: Submission };
-    await mkdir(dirname(hasty.bodyPath(submission.id)), { recursive: true });
-    await writeFile(hasty.bodyPath(submission.id), JSON.stringify(map.results));
+    await storeBody(hasty, submission.id, JSON.stringify(map.results));
     await hasty.enqueue(submission);
     const stopped = await boards.store.getSubmission('sub_slow');
     assert.equal(stopped?.status, 'failed');
@@ -167,7 +172,11 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
   });
 
   it('fails a submission whose scoring process needs more than its memory cap, saying so', async () => {
-    const cramped = new Leaderboards(boards.store, zoo.dataDir, { quota: null, scoringMaxMemoryMb: 16 });
+    const cramped = await Leaderboards.open(zoo.dataDir, {
+      store: boards.store,
+      quota: null,
+      scoringMaxMemoryMb: 16,
+    });
     const { submission } = (await boards.store.createSubmission(
       { id: 'sub_oom', benchmark: HDMAP, name: 'oom', submittedBy: 'tok' },
       null,
@@ -177,8 +186,7 @@ describe('server-side scoring of HD-map and BEV-segmentation submissions, in a c
       ...map.results,
       results: map.results.results.map((r) => ({ ...r, vectors: Array(1500).fill(r.vectors).flat() })),
     };
-    await mkdir(dirname(cramped.bodyPath(submission.id)), { recursive: true });
-    await writeFile(cramped.bodyPath(submission.id), JSON.stringify(bloated));
+    await storeBody(cramped, submission.id, JSON.stringify(bloated));
     await cramped.enqueue(submission);
     const failed = await boards.store.getSubmission('sub_oom');
     assert.equal(failed?.status, 'failed');

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobIntegrity } from '../blob-integrity.ts';
+import type { MetadataStore } from '../metadata/metadata-store.ts';
+import type { Sha256Hex } from '../names.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+
+export interface StoredFile {
+  sha256: Sha256Hex;
+  sizeBytes: number;
+}
+
+async function hashFile(path: string): Promise<StoredFile> {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    sizeBytes += chunk.length;
+  }
+  return { sha256: hash.digest('hex') as Sha256Hex, sizeBytes };
+}
+
+/**
+ * The files the leaderboards keep (submission bodies, ground truth) as blobs in the zoo's blob store, so that every
+ * replica and worker reaches them through the store alone. They are kept as checkpoints are: stored under their
+ * sha256 once the bytes matched it, recorded with the store's fingerprint, checked against it before a read and hashed
+ * again on the way out; a hold (`holder`) keeps them from garbage collection while the leaderboards need them.
+ */
+export class LeaderboardBlobs {
+  private readonly integrity: BlobIntegrity;
+
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly meta: MetadataStore,
+    log: (line: string) => void,
+  ) {
+    this.integrity = new BlobIntegrity(blobs, meta, log);
+  }
+
+  /** Stores the bytes of the local file `path` as a blob held by `holder`. */
+  async store(path: string, holder: string): Promise<StoredFile> {
+    const file = await hashFile(path);
+    await this.blobs.putVerified(createReadStream(path), file);
+    await this.integrity.recordVerified(file.sha256);
+    await this.meta.holdBlobs(holder, [file.sha256]);
+    return file;
+  }
+
+  /** Ends `holder`'s holds: its blobs go at the next gc unless something else names them. */
+  release(holder: string): Promise<void> {
+    return this.meta.releaseBlobs(holder);
+  }
+
+  /**
+   * Writes the blob's bytes to the local file `path` (through a temporary name beside it, so `path` never holds a
+   * part); throws when the blob is missing or its bytes no longer hash to its name.
+   */
+  async fetch(sha256: Sha256Hex, path: string): Promise<void> {
+    await this.integrity.assertServable(sha256);
+    const partial = `${path}.partial`;
+    const hash = createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(this.blobs.readStream(sha256), hashing, createWriteStream(partial));
+      const actual = hash.digest('hex');
+      if (actual !== sha256) throw new Error(`blob ${sha256} read back as ${actual}`);
+      await rename(partial, path);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+}
