@@ -5,4 +5,6 @@ export {
   type DetectionValidationScorer,
   detectionValidationScorer,
 } from './detection/validation-scorer.ts';
+export { runModelBevSeg } from './model/run-model-bev-seg.ts';
 export { runModelDetection } from './model/run-model-detection.ts';
+export { runModelHdMap } from './model/run-model-hdmap.ts';

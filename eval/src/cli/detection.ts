@@ -8,6 +8,7 @@ interface DetectionFlags {
   results?: string;
   model?: string;
   resultsOut?: string;
+  gtOut?: string;
   batch?: number;
   threads?: number;
   endpoint?: string;
@@ -23,9 +24,10 @@ interface DetectionFlags {
   loadWorkers?: number;
 }
 
-const MODEL_ONLY = ['resultsOut', 'batch', 'threads', 'endpoint', 'token'] as const;
+const MODEL_ONLY = ['resultsOut', 'gtOut', 'batch', 'threads', 'endpoint', 'token'] as const;
 const FLAG_NAMES: Record<(typeof MODEL_ONLY)[number], string> = {
   resultsOut: '--results-out',
+  gtOut: '--gt-out',
   batch: '--batch',
   threads: '--threads',
   endpoint: '--endpoint',
@@ -70,6 +72,10 @@ export function detectionCommand(): Command {
     .option(
       '--results-out <file>',
       'with --model: write the submission here instead of <output-dir>/results_nusc.json',
+    )
+    .option(
+      '--gt-out <file>',
+      'with --model: also write the ground truth scored against (EvalBoxes JSON), as `mim4d-zoo benchmark gt` installs it',
     )
     .addOption(
       new Option('--plots', 'also write precision-recall and TP-error curves as PNG files under plots/'),

@@ -14,6 +14,7 @@ interface HdmapOptions {
   split?: string;
   splitFile?: string;
   resultsOut?: string;
+  gtOut?: string;
   batch?: number;
   threads?: number;
   endpoint?: string;
@@ -26,6 +27,7 @@ interface HdmapOptions {
 
 const MODEL_ONLY = {
   resultsOut: '--results-out',
+  gtOut: '--gt-out',
   batch: '--batch',
   threads: '--threads',
   endpoint: '--endpoint',
@@ -109,6 +111,10 @@ export function hdmapCommand(out: (text: string) => void = (t) => process.stdout
     .option(
       '--results-out <file>',
       'with --model: write the results here instead of <output-dir>/results_maptr.json',
+    )
+    .option(
+      '--gt-out <file>',
+      'with --model: also write the ground truth scored against (MapTR GT JSON), as `mim4d-zoo benchmark gt` installs it',
     )
     .option(
       '--plots',

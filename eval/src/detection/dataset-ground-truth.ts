@@ -2,10 +2,18 @@
  * Ground truth and filter inputs from a nuScenes dataroot (the devkit's `load_gt` + `add_center_dist` +
  * bike-rack lookup), read with @mim4d/dataset and handed to nuscenes-eval-ts as plain data.
  */
-import { BICYCLE_RACK_CATEGORY, detectionGroundTruth, sampleGroundTruth } from '@mim4d/dataset';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  BICYCLE_RACK_CATEGORY,
+  detectionGroundTruth,
+  type NuScenes,
+  sampleGroundTruth,
+} from '@mim4d/dataset';
 import {
   attributeCode,
   classCode,
+  type DetectionBoxJson,
   type EvalBoxes,
   EvalBoxesBuilder,
   type GlobalOrientedBox,
@@ -35,14 +43,7 @@ export async function loadDatasetGroundTruth(
   const builder = new EvalBoxesBuilder();
   const context = new Map<string, SampleFilterContext>();
   for (const sample of samples) {
-    let truth: ReturnType<typeof sampleGroundTruth>;
-    let boxes: ReturnType<typeof detectionGroundTruth<'global'>>;
-    try {
-      truth = sampleGroundTruth(nusc, sample.token);
-      boxes = detectionGroundTruth(truth.global);
-    } catch (err) {
-      throw new InputError((err as Error).message);
-    }
+    const { truth, boxes } = sampleDetectionBoxes(nusc, sample.token);
     boxes.forEach((box, index) => {
       builder.push({
         centerX: box.center[0],
@@ -74,6 +75,49 @@ export async function loadDatasetGroundTruth(
   }
   return { gt: builder.build(), context };
 }
+
+/** A sample's ground truth and its detection boxes (global frame), errors named as input errors. */
+function sampleDetectionBoxes(nusc: NuScenes, token: string) {
+  try {
+    const truth = sampleGroundTruth(nusc, token);
+    return { truth, boxes: detectionGroundTruth(truth.global) };
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
+}
+
+/**
+ * Writes the split's ground truth as the devkit's EvalBoxes JSON (`{sample_token: [box]}` with `ego_translation`,
+ * the box centre minus the ego position as the devkit's `add_center_dist` sets it, and `num_pts`): the form
+ * `mim4d-zoo benchmark gt` installs for a detection benchmark.
+ */
+export async function writeDatasetGroundTruth(
+  spec: DatasetSplit,
+  file: string,
+  opened?: OpenedSplit,
+): Promise<void> {
+  const { nusc, samples } = opened ?? (await openDatasetSplit(spec));
+  const out: Record<string, DetectionBoxJson[]> = {};
+  for (const sample of samples) {
+    const { truth, boxes } = sampleDetectionBoxes(nusc, sample.token);
+    const ego = truth.egoTranslation;
+    out[sample.token] = boxes.map((box) => ({
+      sample_token: sample.token,
+      translation: [box.center[0], box.center[1], box.center[2]],
+      size: [box.size[0], box.size[1], box.size[2]],
+      rotation: box.rotation.toArray(),
+      velocity: [finiteOrNull(box.velocity[0]), finiteOrNull(box.velocity[1])],
+      ego_translation: [box.center[0] - ego[0], box.center[1] - ego[1], box.center[2] - ego[2]],
+      num_pts: box.numPts,
+      detection_name: box.detectionName,
+      attribute_name: box.attributeName,
+    }));
+  }
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(out));
+}
+
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
 function attributeCodeOf(name: string, annotationToken: string): number {
   const code = attributeCode.get(name);

@@ -16,15 +16,10 @@ import {
   loadPredictionFile,
   type MetricDataList,
   serializeMetricData,
-} from 'nuscenes-eval-ts';
+} from 'nuscenes-eval-ts/detection';
 import { InputError } from '../cli/shared/exit-codes.ts';
 import { progressBar, toJson, writeJsonFile } from '../cli/shared/output.ts';
-import {
-  type DatasetGroundTruth,
-  type DatasetSplit,
-  loadDatasetGroundTruth,
-} from './dataset-ground-truth.ts';
-import { writeDetectionPlots } from './plots.ts';
+import type { DatasetGroundTruth, DatasetSplit } from './dataset-ground-truth.ts';
 import { formatDetectionSummary } from './summary-table.ts';
 
 export interface DetectionRunOptions {
@@ -119,6 +114,9 @@ export async function runDetection(
       ),
     );
   } else {
+    // Loaded on demand, as the plots below: the dataset reader and the plotting stack take longer to load
+    // than a validation-sized submission takes to score.
+    const { loadDatasetGroundTruth } = await import('./dataset-ground-truth.ts');
     const loaded = await loadDatasetGroundTruth(options.dataset!);
     gt = loaded.gt;
     filterContext = loaded.context;
@@ -197,6 +195,7 @@ export async function scoreDetection(
     await writeJsonFile(options.outputDir, 'metrics_details.json', details),
   ];
   if (options.plots) {
+    const { writeDetectionPlots } = await import('./plots.ts');
     files.push(...(await writeDetectionPlots(evaluation.summary, evaluation.metricData, options.outputDir)));
   }
 

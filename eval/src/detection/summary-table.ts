@@ -1,5 +1,5 @@
 /** The devkit's terminal summary (`DetectionEval.main`), character for character where values agree. */
-import { type DETECTION_NAMES, type DetectionMetricsSummary, TP_METRICS } from 'nuscenes-eval-ts';
+import { type DETECTION_NAMES, type DetectionMetricsSummary, TP_METRICS } from 'nuscenes-eval-ts/detection';
 
 const ERROR_LABELS: Record<(typeof TP_METRICS)[number], string> = {
   trans_err: 'mATE',

@@ -2,6 +2,8 @@
  * MapTR GT vectors of a nuScenes split, built from the dataroot's map expansion with @mim4d/dataset
  * (eval-protocols.md B2): per sample, the lidar pose `ego2global · lidar2ego` and the map of its log.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   lidarFrame,
   MAPTR_PATCH_SIZE,
@@ -48,4 +50,17 @@ export async function loadDatasetMapGroundTruth(
     }
   }
   return gt;
+}
+
+/** Writes GT vectors as a MapTR GT file `{GTs: [{sample_token, vectors: [{pts, type}]}]}`, the form `mim4d-zoo benchmark gt` installs. */
+export async function writeMapGroundTruth(gt: MapGroundTruth, file: string): Promise<void> {
+  const GTs = [...gt].map(([token, vectors]) => ({
+    sample_token: token,
+    vectors: vectors.map((v) => ({
+      pts: Array.from({ length: v.pts.length / 2 }, (_, i) => [v.pts[2 * i], v.pts[2 * i + 1]]),
+      type: v.classId,
+    })),
+  }));
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify({ GTs }));
 }

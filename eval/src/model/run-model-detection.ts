@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CAMERA_ONLY_META } from '@mim4d/head-detection';
 import { DETECTION_CVPR_2019 } from 'nuscenes-eval-ts';
 import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
-import { loadDatasetGroundTruth } from '../detection/dataset-ground-truth.ts';
+import { loadDatasetGroundTruth, writeDatasetGroundTruth } from '../detection/dataset-ground-truth.ts';
 import {
   type DetectionRunIo,
   type DetectionRunOptions,
@@ -33,6 +33,8 @@ export interface ModelDetectionOptions
   dataset: DatasetSplit;
   /** Where the submission goes; default `<outputDir>/results_nusc.json`. */
   resultsOut?: string;
+  /** Also write the GT scored against here, as `mim4d-zoo benchmark gt` installs it (EvalBoxes JSON). */
+  groundTruthOut?: string;
   /** Samples per graph run. */
   batch: number;
   /** onnxruntime intra-op threads. */
@@ -81,6 +83,9 @@ export async function runModelDetection(
   const opened = await openDatasetSplit(options.dataset);
   let scoreStart = performance.now();
   const gt = await loadDatasetGroundTruth(options.dataset, opened);
+  if (options.groundTruthOut !== undefined) {
+    await writeDatasetGroundTruth(options.dataset, options.groundTruthOut, opened);
+  }
   let scoring = seconds(scoreStart);
 
   const tokens = opened.samples.map((s) => s.token);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { HDMAP_ROLE, topVectors } from '@mim4d/head-hdmap';
 import { type ChamferResult, lidarPolyline, MAPTR_CLASSES, type MapVectorPrediction } from 'nuscenes-eval-ts';
 import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
-import { loadDatasetMapGroundTruth } from '../hdmap/dataset-ground-truth.ts';
+import { loadDatasetMapGroundTruth, writeMapGroundTruth } from '../hdmap/dataset-ground-truth.ts';
 import { MapResultsWriter } from '../hdmap/results-writer.ts';
 import { scoreMapResults } from '../hdmap/score-results.ts';
 import { type VectorPicture, writeVectorPictures } from '../hdmap/vector-plots.ts';
@@ -34,6 +34,8 @@ export interface ModelHdMapOptions {
   zoo?: ZooConnection;
   /** Where the results go; default `<outputDir>/results_maptr.json`. */
   resultsOut?: string;
+  /** Also write the GT scored against here, as `mim4d-zoo benchmark gt` installs it. */
+  groundTruthOut?: string;
   /** The precision-recall charts, and a picture per chosen sample under `<outputDir>/samples/`. */
   plots?: boolean;
   /** Which samples get a picture: every one when absent. */
@@ -68,6 +70,7 @@ export async function runModelHdMap(
   const pictured = options.plots ? chosenSamples(tokens, options.plotSamples) : new Set<string>();
   let start = performance.now();
   const gt = await loadDatasetMapGroundTruth(options.dataset, model.patch);
+  if (options.groundTruthOut !== undefined) await writeMapGroundTruth(gt, options.groundTruthOut);
   const groundTruth = seconds(start);
 
   log(

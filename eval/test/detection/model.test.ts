@@ -175,6 +175,30 @@ describe('mim4d-eval detection --model (a detector run over a dataroot)', functi
     assert.deepEqual(readdirSync(out).sort(), ['metrics_details.json', 'metrics_summary.json']);
   });
 
+  it('writes the ground truth it scored against with --gt-out, which scores a submission as the dataroot does', async () => {
+    const resultsOut = join(root, 'gt-out', 'det.json');
+    const gtOut = join(root, 'gt-out', 'gt.json');
+    const run = await evaluate(exportDir, outDir(), '--results-out', resultsOut, '--gt-out', gtOut, '--json');
+    assert.equal(run.code, 0, run.stderr);
+    const score = async (...source: string[]) => {
+      const scored = await runCli([
+        'detection',
+        '--results',
+        resultsOut,
+        ...source,
+        '--output-dir',
+        outDir(),
+        '--json',
+      ]);
+      assert.equal(scored.code, 0, scored.stderr);
+      const { eval_time: _time, ...summary } = JSON.parse(scored.stdout);
+      return summary;
+    };
+    const fromFile = await score('--gt', gtOut);
+    assert.ok(fromFile.mean_dist_aps.car > 0.5, `AP car ${fromFile.mean_dist_aps.car}`);
+    assert.deepEqual(fromFile, await score('--dataroot', dataroot, '--version', VERSION, '--split', SPLIT));
+  });
+
   it('leaves nothing behind when a sample cannot be decoded', async () => {
     const poisoned = await detectorGraph(dataroot, { nanSample: 3 });
     const dir = join(root, 'export-nan');

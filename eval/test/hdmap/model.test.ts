@@ -131,6 +131,15 @@ describe('mim4d-eval hdmap --model (an HD-map model run over a dataroot)', funct
     assert.deepEqual(readdirSync(join(out, 'samples')), [`${splits.val[0]}.png`]);
   });
 
+  it("writes the GT in the card's patch with --gt-out, which scores the results as the run did", async () => {
+    const out = outDir();
+    const gtOut = join(out, 'gt', 'gt.json');
+    const run = await evaluate(exportDir, out, '--gt-out', gtOut);
+    assert.equal(run.code, 0, run.stderr);
+    const rescored = await evaluateChamferFiles(join(out, 'results_maptr.json'), gtOut);
+    assert.deepEqual(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')), rescored.metrics);
+  });
+
   it('refuses a card of another task and --gt with --model, naming them, and writes nothing', async () => {
     const card = JSON.parse(readFileSync(join(exportDir, 'card.json'), 'utf8'));
     const other = join(root, 'other');

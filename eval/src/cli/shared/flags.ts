@@ -17,6 +17,7 @@ export interface ModelRunFlags {
   splitFile?: string;
   outputDir: string;
   resultsOut?: string;
+  gtOut?: string;
   batch?: number;
   threads?: number;
   plots?: boolean;
@@ -46,6 +47,7 @@ export function modelRunOptions(flags: ModelRunFlags, why: string) {
     },
     outputDir: flags.outputDir,
     resultsOut: flags.resultsOut,
+    groundTruthOut: flags.gtOut,
     batch: flags.batch ?? DEFAULT_BATCH,
     // One core stays with image decoding, which runs beside onnxruntime (measured faster on 2 cores).
     threads: flags.threads ?? Math.max(1, availableParallelism() - 1),
