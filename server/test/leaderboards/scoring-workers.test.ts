@@ -5,12 +5,12 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
-import { ScoringJobs } from '../../src/leaderboards/scoring-jobs.ts';
+import { type ScoringJobOptions, ScoringJobs } from '../../src/leaderboards/scoring-jobs.ts';
 import type { ZooPostgres } from '../../src/postgres/zoo-postgres.ts';
+import { spawnWorker } from '../helpers/spawned-worker.ts';
 import { storeBody } from '../helpers/stored-bodies.ts';
 import { startZoo, type ZooFixture } from '../helpers/zoo-fixture.ts';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'mim4d-zoo.js');
 const DETECTION = '/api/v1/benchmarks/nuscenes-detection@v1';
 const META = { use_camera: true, use_lidar: false, use_radar: false, use_map: false, use_external: false };
 
@@ -24,44 +24,8 @@ const devkitCase = (
   ) as { cases: { gt: unknown; pred: unknown; expected: { nd_score: number } }[] }
 ).cases[0];
 
-interface Worker {
-  child: ChildProcess;
-  /** Resolves when the worker's log has a line matching `pattern`. */
-  logged(pattern: RegExp): Promise<void>;
-}
-
-/** Starts `mim4d-zoo worker` as its own process, resolving once it waits for jobs. */
-async function spawnWorker(zoo: ZooFixture): Promise<Worker> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'worker', '--data', zoo.dataDir, '--database', zoo.database as string],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  const waiting: { pattern: RegExp; resolve: () => void }[] = [];
-  const onOutput = (chunk: Buffer) => {
-    log += chunk;
-    for (const w of waiting.filter((w) => w.pattern.test(log))) {
-      waiting.splice(waiting.indexOf(w), 1);
-      w.resolve();
-    }
-  };
-  child.stdout?.on('data', onOutput);
-  child.stderr?.on('data', onOutput);
-  const logged = (pattern: RegExp) =>
-    new Promise<void>((resolve, reject) => {
-      if (pattern.test(log)) return resolve();
-      waiting.push({ pattern, resolve });
-      child.once('exit', (code, signal) =>
-        reject(new Error(`worker ended (${signal ?? code}) before ${pattern}: ${log}`)),
-      );
-    });
-  await logged(/waiting for jobs/);
-  return { child, logged };
-}
-
 /** A PostgreSQL zoo whose submissions become jobs with these settings, with detection ground truth installed. */
-async function startJobsZoo(scoringJobs: { expireInSeconds: number; retries: number }) {
+async function startJobsZoo(scoringJobs: ScoringJobOptions) {
   const zoo = await startZoo({ backend: 'postgres', boards: { quota: null }, scoringJobs });
   const boards = zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
   const gtFile = join(zoo.dataDir, 'gt-upload.json');
@@ -103,9 +67,11 @@ describe('scoring workers on the PostgreSQL job queue', function () {
     for (const zoo of closing) await zoo.close();
   });
 
+  const workerArgs = (zoo: ZooFixture) => ['--data', zoo.dataDir, '--database', zoo.database as string];
+
   /** Starts a worker, submits, and kills the worker with SIGKILL once it is scoring the submission. */
   async function killedMidJob(setup: Awaited<ReturnType<typeof startJobsZoo>>): Promise<string> {
-    const first = await spawnWorker(setup.zoo);
+    const first = await spawnWorker(workerArgs(setup.zoo));
     workers.push(first.child);
     const id = await setup.submit();
     await first.logged(new RegExp(`scoring submission ${id}`));
@@ -118,7 +84,7 @@ describe('scoring workers on the PostgreSQL job queue', function () {
     const setup = await startJobsZoo({ expireInSeconds: 3, retries: 3 });
     closing.push(setup.zoo);
     const id = await killedMidJob(setup);
-    const second = await spawnWorker(setup.zoo);
+    const second = await spawnWorker(workerArgs(setup.zoo));
     workers.push(second.child);
     await second.logged(new RegExp(`scoring submission ${id}`));
     const scored = await setup.settled(id);
@@ -133,6 +99,23 @@ describe('scoring workers on the PostgreSQL job queue', function () {
     // The job of a worker that died after recording the outcome comes back too: it changes nothing.
     await setup.zoo.leaderboards?.scoreJob(id);
     assert.equal((await rows()).length, 1);
+  });
+
+  it('hands the job of a worker killed mid-job to another within seconds by its heartbeat, long before its expiry', async () => {
+    // The job would wait 10 minutes for its expiry; the heartbeat goes stale after 3 s.
+    const setup = await startJobsZoo({ expireInSeconds: 600, retries: 3, staleAfterSeconds: 3 });
+    closing.push(setup.zoo);
+    const id = await killedMidJob(setup);
+    const killedAt = Date.now();
+    const second = await spawnWorker([...workerArgs(setup.zoo), '--stale-after', '3']);
+    workers.push(second.child);
+    const scored = await setup.settled(id);
+    assert.equal(scored.status, 'verified', JSON.stringify(scored.errors));
+    assert.ok(Date.now() - killedAt < 60_000, `scored ${(Date.now() - killedAt) / 1000} s after the kill`);
+    const rows = (
+      (await (await setup.zoo.request(`${DETECTION}/leaderboard`)).json()) as { rows: LeaderboardRow[] }
+    ).rows.filter((r) => r.provenance.submissionId === id);
+    assert.equal(rows.length, 1);
   });
 
   it('sends at start-up the job a replica killed after storing a body never sent', async () => {
@@ -161,7 +144,7 @@ describe('scoring workers on the PostgreSQL job queue', function () {
     const setup = await startJobsZoo({ expireInSeconds: 3, retries: 0 });
     closing.push(setup.zoo);
     const id = await killedMidJob(setup);
-    const second = await spawnWorker(setup.zoo);
+    const second = await spawnWorker(workerArgs(setup.zoo));
     workers.push(second.child);
     const failed = await setup.settled(id);
     assert.equal(failed.status, 'failed');
