@@ -256,7 +256,11 @@ try {
   }
 
   const stores = await openZooStores({ data: pgData, database });
-  const boards = await Leaderboards.open(stores.dataDir, { store: stores.openLeaderboardStore() });
+  const boards = await Leaderboards.open(stores.dataDir, {
+    store: stores.openLeaderboardStore(),
+    blobs: stores.blobs,
+    meta: stores.meta,
+  });
   const gtFile = join(work, 'gt.json');
   await writeFile(gtFile, JSON.stringify(devkitCase.gt));
   const benchmark = await boards.store.getBenchmark(BENCHMARK);

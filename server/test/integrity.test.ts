@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BlobIntegrity } from '../src/blob-integrity.ts';
 import { backboneRevision } from './helpers/backbone-files.ts';
+import { mapCase } from './helpers/scoring-cases.ts';
+import { storeBody } from './helpers/stored-bodies.ts';
 import { BACKENDS, sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
 
 /** Overwrites a stored blob in place, same size, as bit rot or a careless operator would. */
@@ -205,6 +207,36 @@ for (const backend of BACKENDS) {
         assert.equal(await zoo.stores.meta.getBlob(orphan as never), null);
         const clean = await integrity.check({ full: true });
         assert.deepEqual([clean.corrupt, clean.missing], [[], []]);
+      } finally {
+        await zoo.close();
+      }
+    });
+  });
+
+  describe(`gc and the leaderboards' blobs (${backend})`, () => {
+    it('keeps the blobs of installed ground truth and of submissions not yet scored, and removes a released one', async () => {
+      const zoo = await startZoo({ backend, boards: { quota: null } });
+      try {
+        const boards = zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
+        const hdmap = await boards.store.getBenchmark('nuscenes-hdmap@v1');
+        assert.ok(hdmap);
+        const gtFile = join(zoo.dataDir, 'map-gt.json');
+        await writeFile(gtFile, JSON.stringify(mapCase().gt));
+        const gt = await boards.groundTruth.install(hdmap, gtFile);
+        for (const id of ['sub_waiting', 'sub_scored']) {
+          await boards.store.createSubmission(
+            { id, benchmark: hdmap.id, name: id, submittedBy: 'tok' },
+            null,
+          );
+          await storeBody(boards, id, `the body of ${id}`);
+        }
+        await boards.discard('sub_scored');
+        const integrity = new BlobIntegrity(zoo.stores.blobs, zoo.stores.meta, () => {});
+        const removed = await integrity.collectGarbage({ olderThanMs: 0 });
+        assert.deepEqual(removed, [sha256Hex('the body of sub_scored')]);
+        for (const kept of [gt.files[0].sha256, sha256Hex('the body of sub_waiting')]) {
+          assert.ok(await zoo.stores.blobs.stat(kept as never), kept);
+        }
       } finally {
         await zoo.close();
       }

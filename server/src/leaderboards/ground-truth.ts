@@ -5,7 +5,7 @@
  * blobs are released to gc. Scorers read a local copy, fetched once per install into a cache directory.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Benchmark } from './benchmark.ts';
 import type { LeaderboardBlobs } from './leaderboard-blobs.ts';
@@ -86,17 +86,26 @@ export class GroundTruthStore {
   /**
    * The path to score against in a local copy of `gt` under `cacheDir` (`<cacheDir>/<benchmark>/<installId>/`),
    * fetched from the blob store unless this cache has it; copies of the benchmark's earlier installs are removed.
-   * One caller at a time per cache directory.
+   * Processes sharing the cache fetch into directories of their own and the first to finish publishes its copy.
    */
   async localEntry(benchmark: Benchmark, gt: StoredGroundTruth, cacheDir: string): Promise<string> {
     const base = join(cacheDir, checkedBenchmarkId(benchmark.id));
     const dir = join(base, gt.installId);
     if (!(await exists(dir))) {
-      await rm(base, { recursive: true, force: true });
-      const partial = `${dir}.partial`;
-      await mkdir(partial, { recursive: true });
-      for (const file of gt.files) await this.blobs.fetch(file.sha256, join(partial, file.name));
-      await rename(partial, dir);
+      await mkdir(base, { recursive: true });
+      const partial = await mkdtemp(`${dir}.partial-`);
+      try {
+        for (const file of gt.files) await this.blobs.fetch(file.sha256, join(partial, file.name));
+        await rename(partial, dir).catch(async (error: NodeJS.ErrnoException) => {
+          // Another process published the same install first.
+          if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+        });
+      } finally {
+        await rm(partial, { recursive: true, force: true });
+      }
+      for (const name of await readdir(base)) {
+        if (!name.startsWith(gt.installId)) await rm(join(base, name), { recursive: true, force: true });
+      }
     }
     return TASK_SCORING[benchmark.task].groundTruthEntry(dir);
   }

@@ -178,10 +178,6 @@ export class Leaderboards {
     return this.dataDir === null ? null : join(this.dataDir, 'submissions', id);
   }
 
-  private workDir(id: string): string {
-    return join(this.scratchDir, 'work', id);
-  }
-
   /**
    * Whether the submission's complete body is stored; one an earlier mim4d-zoo left under the data directory is
    * moved into the blob store first.
@@ -195,10 +191,9 @@ export class Leaderboards {
     return true;
   }
 
-  /** Removes what a submission left (a partial body, scoring work) and releases its body to gc. */
+  /** Removes what a submission left (a partial body, an old body) and releases its stored body to gc. */
   async discard(id: string): Promise<void> {
     await rm(this.partialBodyPath(id), { force: true });
-    await rm(this.workDir(id), { recursive: true, force: true });
     const old = this.filesLayoutDir(id);
     if (old !== null) await rm(old, { recursive: true, force: true });
     await this.blobs.release(bodyHolder(id));
@@ -314,18 +309,21 @@ export class Leaderboards {
     await this.discard(submission.id);
   }
 
-  /** Local copies of the submission's body and its benchmark's ground truth, or why there are none. */
+  /**
+   * Local copies of the submission's body (in `workDir`) and its benchmark's ground truth (in the cache), or why
+   * there are none.
+   */
   private async fetchInputs(
     submission: Submission,
+    workDir: string,
   ): Promise<{ task: Benchmark['task']; input: string; groundTruth: string } | { error: string }> {
     const benchmark = await this.store.getBenchmark(submission.benchmark);
     const gt = benchmark && (await this.currentGroundTruth(benchmark));
     if (!benchmark || !gt) return { error: `${submission.benchmark} has no ground truth installed any more` };
     const body = await this.store.submissionBody(submission.id);
     if (!body) return { error: 'its body was never stored' };
-    const input = join(this.workDir(submission.id), 'body');
+    const input = join(workDir, 'body');
     try {
-      await mkdir(dirname(input), { recursive: true });
       await this.blobs.fetch(body, input);
       const groundTruth = await this.groundTruth.localEntry(
         benchmark,
@@ -339,14 +337,21 @@ export class Leaderboards {
   }
 
   private async evaluate(submission: Submission): Promise<ScoringOutcome> {
-    const inputs = await this.fetchInputs(submission);
+    // A directory of this run's own: workers sharing a scratch folder may both be scoring one submission.
+    await mkdir(join(this.scratchDir, 'work'), { recursive: true });
+    const workDir = await mkdtemp(join(this.scratchDir, 'work', `${submission.id}-`));
+    try {
+      return await this.evaluateIn(submission, workDir);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  private async evaluateIn(submission: Submission, workDir: string): Promise<ScoringOutcome> {
+    const inputs = await this.fetchInputs(submission, workDir);
     if ('error' in inputs) return { kind: 'error', message: inputs.error };
     this.running = startScoringProcess(
-      {
-        ...inputs,
-        workDir: join(this.workDir(submission.id), 'unpacked'),
-        maxUnpackedBytes: this.maxUnpackedBytes,
-      },
+      { ...inputs, workDir: join(workDir, 'unpacked'), maxUnpackedBytes: this.maxUnpackedBytes },
       this.scoringMaxMemoryMb,
     );
     const running = this.running;
