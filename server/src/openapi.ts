@@ -5,9 +5,6 @@ import { auth, json, jsonBody, pathParam, problem, ref } from './openapi-helpers
 const ns = pathParam('ns', 'namespace');
 const name = pathParam('name', 'model name');
 const rev = pathParam('rev', 'revision id (40 lowercase hex) or tag');
-// Publishing's shapes are not part of the wire contract (yet): components of this document only.
-const fileSpec = { $ref: '#/components/schemas/FileSpec' };
-const manifest = { $ref: '#/components/schemas/Manifest' };
 
 const fileHeaders = {
   ETag: { description: 'strong; the quoted sha256 hex', schema: { type: 'string' } },
@@ -50,26 +47,6 @@ export const openApiDocument = {
     },
     schemas: {
       ...WIRE_SCHEMAS,
-      FileSpec: {
-        type: 'object',
-        required: ['path', 'sha256', 'size'],
-        properties: {
-          path: { type: 'string' },
-          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-          size: { type: 'integer', minimum: 0 },
-        },
-      },
-      Manifest: {
-        type: 'object',
-        required: ['revision', 'parent', 'createdAt', 'files'],
-        properties: {
-          revision: { type: 'string' },
-          parent: { type: ['string', 'null'] },
-          createdAt: { type: 'string', format: 'date-time' },
-          message: { type: 'string' },
-          files: { type: 'array', items: fileSpec },
-        },
-      },
     },
   },
   paths: {
@@ -171,7 +148,7 @@ export const openApiDocument = {
         summary: 'files of a revision with sizes and sha256; strong ETag, immutable for ids',
         parameters: [ns, name, rev],
         responses: {
-          '200': json('manifest', manifest),
+          '200': json('manifest', ref('Manifest')),
           '304': { description: 'not modified' },
           '404': problem('RepoNotFound, RevisionNotFound'),
         },
@@ -182,15 +159,9 @@ export const openApiDocument = {
         summary: 'declare files; learn which blobs must be uploaded',
         security: auth,
         parameters: [ns, name],
-        requestBody: {
-          content: {
-            'application/json': {
-              schema: { type: 'object', properties: { files: { type: 'array', items: fileSpec } } },
-            },
-          },
-        },
+        requestBody: jsonBody(ref('UploadRequest')),
         responses: {
-          '200': json('per file: exists, or an uploadUrl', { type: 'object' }),
+          '200': json('per file: exists, or an uploadUrl', ref('UploadPlan')),
           '401': problem('Unauthorized'),
           '403': problem('Forbidden'),
           '413': problem('PayloadTooLarge'),
@@ -268,26 +239,9 @@ export const openApiDocument = {
         summary: 'publish a revision (parentRevision null creates the model); tags default to ["main"]',
         security: auth,
         parameters: [ns, name],
-        requestBody: {
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['parentRevision', 'card', 'files'],
-                properties: {
-                  parentRevision: { type: ['string', 'null'] },
-                  card: ref('ModelCard'),
-                  files: { type: 'array', items: fileSpec },
-                  tags: { type: 'array', items: { type: 'string' } },
-                  message: { type: 'string' },
-                  private: { type: 'boolean' },
-                },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(ref('CommitRequest')),
         responses: {
-          '201': json('created', { type: 'object', properties: { revision: { type: 'string' } } }),
+          '201': json('created', ref('CommitCreated')),
           '409': problem('StaleParent (body has the current head)'),
           '422': problem(
             'InvalidCommit, InvalidCard (errors[] of JSON Pointers), InvalidOnnx, OnnxMismatch, MissingBlob',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { WIRE_SCHEMAS } from '@mim4d/zoo';
+import { assertWireShape } from '@mim4d/zoo/testing';
 import { backboneRevision } from './helpers/backbone-files.ts';
-import { startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
+import { sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
 
 interface Problem {
   code: string;
@@ -43,6 +44,26 @@ describe('the wire contract on the server', () => {
     const names = new Set(Object.keys(doc.components.schemas).map((n) => `#/components/schemas/${n}`));
     const dangling = refsIn(doc).filter((ref) => !names.has(ref) && !ids.has(ref));
     assert.deepEqual(dangling, []);
+  });
+
+  it("answers publishing's declarations and manifests in the contract's shapes", async () => {
+    const { files, card } = backboneRevision({ depth: 34 });
+    const declared = Object.entries(files).map(([path, bytes]) => ({
+      path,
+      sha256: sha256Hex(bytes),
+      size: bytes.length,
+    }));
+    const plan = await zoo.request('/api/v1/models/team/shapes/uploads', {
+      method: 'POST',
+      token: writer,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ files: declared }),
+    });
+    assert.equal(plan.status, 200);
+    assertWireShape('UploadPlan', await plan.json());
+    const revision = await zoo.publish('team/shapes', files, { token: writer, card });
+    const manifest = await zoo.request(`/api/v1/models/team/shapes/revisions/${revision}/manifest`);
+    assertWireShape('Manifest', await manifest.json());
   });
 
   it('refuses a tag body that breaks its schema with 400, naming the field', async () => {

@@ -1,4 +1,5 @@
 import {
+  type CommitCreated,
   cardFileProblems,
   type ModelCard,
   OnnxFormatError,
@@ -140,7 +141,8 @@ export function commitRoutes(ctx: ZooContext): Router {
       tags: commit.tags,
     });
     if (outcome.ok) {
-      res.status(201).json({ revision: outcome.revision });
+      const created: CommitCreated = { revision: outcome.revision };
+      res.status(201).json(created);
       return;
     }
     switch (outcome.reason) {

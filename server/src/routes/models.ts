@@ -3,6 +3,7 @@ import {
   type ModelInfo,
   type ModelList,
   type ModelSummary,
+  type RevisionManifest,
   type Tag,
   type TagRequest,
   tagRequestSchema,
@@ -116,14 +117,15 @@ export function modelRoutes(ctx: ZooContext): Router {
     const { revision, byId } = await findRevision(ctx, model, req.params.rev);
     res.setHeader('Cache-Control', revisionCacheControl(byId, !model.private));
     res.setHeader('X-Zoo-Revision', revision.id);
-    sendJsonWithEtag(req, res, {
+    const manifest: RevisionManifest = {
       revision: revision.id,
       parent: revision.parent,
       createdAt: revision.createdAt,
       message: revision.message,
       files: revision.files.map((f) => ({ path: f.path, size: f.sizeBytes, sha256: f.sha256 })),
       card: revision.card,
-    });
+    };
+    sendJsonWithEtag(req, res, manifest);
   });
 
   router.post('/api/v1/models/:ns/:name/tags/:tag', writerOfNamespace, jsonBody(ctx), async (req, res) => {

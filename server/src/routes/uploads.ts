@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { UploadPlan } from '@mim4d/zoo';
 import { Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
 import { canWriteSomewhere } from '../auth/scopes.ts';
@@ -142,7 +143,7 @@ export function uploadRoutes(ctx: ZooContext): Router {
     checkModelName(ns, name);
     const files = parseFileList(req.body, ctx.limits.maxUploadBytes);
     const principal = principalOf(res);
-    const answer = [];
+    const answer: UploadPlan['files'] = [];
     for (const f of files) {
       if (await mayReuseStoredBlob(ctx, principal, f.sha256, f.size)) {
         answer.push({ ...f, exists: true });

@@ -6,6 +6,7 @@ import { sha256File } from '../cache/hash-file.ts';
 import { cardFileProblems, onnxIoMismatches } from '../card/card-files.ts';
 import { type CardError, validateCard } from '../card/validate-card.ts';
 import { OnnxFormatError } from '../onnx/read-io.ts';
+import type { CommitCreated, CommitRequest, UploadPlan, UploadRequest } from '../wire/publishing.ts';
 import type { TransferProgress } from './fetch-blob.ts';
 import {
   checkRepoPath,
@@ -144,15 +145,13 @@ export async function publish(
   await checkBeforeUpload(id, card, declared);
   const list = declared.map(({ path, sha256, size }) => ({ path, sha256, size }));
   const base = `api/v1/models/${encodePath(repo.namespace, repo.name)}`;
-  const plan = await http.json<{ files: { path: string; exists: boolean; uploadUrl?: string }[] }>(
-    `${base}/uploads`,
-    {
-      what: `declare uploads to ${id}`,
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ files: list }),
-    },
-  );
+  const declaration: UploadRequest = { files: list };
+  const plan = await http.json<Partial<UploadPlan>>(`${base}/uploads`, {
+    what: `declare uploads to ${id}`,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(declaration),
+  });
   const uploaded: string[] = [];
   const deduplicated: string[] = [];
   for (const file of declared) {
@@ -174,18 +173,19 @@ export async function publish(
   }
   const parentRevision =
     options.parentRevision !== undefined ? options.parentRevision : await currentHead(http, repo);
-  const commit = await http.json<{ revision?: unknown }>(`${base}/commits`, {
+  const request: CommitRequest = {
+    parentRevision,
+    card,
+    files: list,
+    ...(options.tags ? { tags: options.tags } : {}),
+    ...(options.message !== undefined ? { message: options.message } : {}),
+    ...(options.private !== undefined ? { private: options.private } : {}),
+  };
+  const commit = await http.json<Partial<CommitCreated>>(`${base}/commits`, {
     what: `commit to ${id}`,
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      parentRevision,
-      card,
-      files: list,
-      ...(options.tags ? { tags: options.tags } : {}),
-      ...(options.message !== undefined ? { message: options.message } : {}),
-      ...(options.private !== undefined ? { private: options.private } : {}),
-    }),
+    body: JSON.stringify(request),
   });
   if (typeof commit.revision !== 'string' || !isRevisionId(commit.revision)) {
     throw new ZooError('InvalidResponse', `commit to ${id}: the answer has no revision id`);

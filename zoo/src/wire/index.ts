@@ -13,6 +13,14 @@ import {
 } from './benchmarks.ts';
 import { modelInfoSchema, modelListSchema, modelSummarySchema } from './models.ts';
 import { errorItemSchema, problemSchema } from './problem.ts';
+import {
+  commitCreatedSchema,
+  commitRequestSchema,
+  fileSpecSchema,
+  manifestSchema,
+  uploadPlanSchema,
+  uploadRequestSchema,
+} from './publishing.ts';
 import { submissionAcceptedSchema, submissionListSchema, submissionSchema } from './submissions.ts';
 import { tagRequestSchema, tagSchema } from './tags.ts';
 import { tokenListSchema, tokenSchema } from './tokens.ts';
@@ -21,6 +29,7 @@ export * from './benchmarks.ts';
 export * from './error-codes.ts';
 export * from './models.ts';
 export * from './problem.ts';
+export * from './publishing.ts';
 export * from './schema-errors.ts';
 export * from './submissions.ts';
 export * from './tags.ts';
@@ -45,5 +54,11 @@ export const WIRE_SCHEMAS = {
   ModelSummary: modelSummarySchema,
   ModelList: modelListSchema,
   ModelInfo: modelInfoSchema,
+  FileSpec: fileSpecSchema,
+  UploadRequest: uploadRequestSchema,
+  UploadPlan: uploadPlanSchema,
+  CommitRequest: commitRequestSchema,
+  CommitCreated: commitCreatedSchema,
+  Manifest: manifestSchema,
   ModelCard: modelCardSchema,
 } as const;

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ModelCard } from '../card/model-card.ts';
-import { modelCardSchema } from '../card/schema.ts';
+import { cardRef, type WithCardRef } from './card-ref.ts';
 
 const revisionId = { type: 'string', pattern: '^[0-9a-f]{40}$' } as const;
 
@@ -34,7 +34,7 @@ export const modelInfoSchema = {
   properties: {
     ...modelSummarySchema.properties,
     revision: { ...revisionId, description: 'the revision whose card is shown' },
-    card: { $ref: modelCardSchema.$id },
+    card: cardRef,
     refs: { type: 'object', additionalProperties: revisionId, description: 'tag -> revision id' },
   },
 } as const;
@@ -42,4 +42,4 @@ export const modelInfoSchema = {
 export type ModelSummary = FromSchema<typeof modelSummarySchema>;
 export type ModelList = FromSchema<typeof modelListSchema>;
 /** The card is the model-card schema's, typed as {@link ModelCard}. */
-export type ModelInfo = Omit<FromSchema<typeof modelInfoSchema>, 'card'> & { card?: ModelCard };
+export type ModelInfo = Omit<FromSchema<typeof modelInfoSchema, WithCardRef>, 'card'> & { card?: ModelCard };
