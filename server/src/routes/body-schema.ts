@@ -1,5 +1,4 @@
-import type { ErrorCode } from '@mim4d/zoo';
-import { schemaErrorItems } from '@mim4d/zoo';
+import { type ErrorCode, schemaErrorItems } from '@mim4d/zoo';
 import { Ajv } from 'ajv';
 import { ProblemError } from '../errors.ts';
 
