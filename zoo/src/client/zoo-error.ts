@@ -1,4 +1,4 @@
-import { errorLine, type Problem } from '../wire/problem.ts';
+import { type ErrorItem, errorLine, type Problem } from '../wire/problem.ts';
 
 /**
  * Codes a caller can branch on: the server's problem+json codes (RepoNotFound, RevisionNotFound, EntryNotFound,
@@ -27,31 +27,32 @@ export class ZooError extends Error {
     readonly status?: number,
     /** The server's X-Request-Id, to quote when reporting a problem. */
     readonly requestId?: string,
+    /** What the server found wrong, by field: its problem document's `errors[]`. */
+    readonly errors: ErrorItem[] = [],
   ) {
     super(message);
     this.name = 'ZooError';
   }
 }
 
+const isErrorItem = (value: unknown): value is ErrorItem =>
+  typeof (value as ErrorItem | null)?.path === 'string' && typeof (value as ErrorItem).message === 'string';
+
 /** Builds the error for a non-2xx answer from its problem+json body (or, failing that, its status line). */
 export async function errorFromResponse(response: Response, what: string): Promise<ZooError> {
   const requestId = response.headers.get('X-Request-Id') ?? undefined;
   let code = response.headers.get('X-Error-Code') ?? `Http${response.status}`;
   let detail = response.statusText || `HTTP ${response.status}`;
+  let errors: ErrorItem[] = [];
   const text = await response.text().catch(() => '');
   try {
     // Whatever proxy answered may not send the zoo's problem documents: every member is checked before use.
     const problem = JSON.parse(text) as Partial<Record<keyof Problem, unknown>>;
     if (typeof problem.code === 'string') code = problem.code;
     if (typeof problem.detail === 'string') detail = problem.detail;
-    if (Array.isArray(problem.errors) && problem.errors.length > 0) {
-      const listed = (problem.errors as Partial<Record<'path' | 'message', unknown>>[])
-        .slice(0, 5)
-        .map((e) =>
-          typeof e.message === 'string'
-            ? `  ${errorLine({ path: String(e.path ?? ''), message: e.message })}`
-            : `  ${JSON.stringify(e)}`,
-        );
+    if (Array.isArray(problem.errors)) errors = problem.errors.filter(isErrorItem);
+    if (errors.length > 0) {
+      const listed = errors.slice(0, 5).map((e) => `  ${errorLine(e)}`);
       detail = `${detail}\n${listed.join('\n')}`;
     }
   } catch {
@@ -63,5 +64,6 @@ export async function errorFromResponse(response: Response, what: string): Promi
     `${what}: ${response.status} ${code}: ${detail}${request}`,
     response.status,
     requestId,
+    errors,
   );
 }

@@ -25,6 +25,26 @@ describe('errors from server answers', () => {
     );
   });
 
+  it('hands the error items over by field, and leaves out what is not one', async () => {
+    const response = new Response(
+      JSON.stringify({
+        code: 'InvalidSubmission',
+        detail: 'the metrics do not fit nuscenes-detection@v1',
+        errors: [{ path: '/metrics/NDS', message: 'is a fraction in [0, 1] (0.47, not 47)' }, 'stray text'],
+      }),
+      { status: 422, headers: { 'Content-Type': 'application/problem+json' } },
+    );
+    const error = await errorFromResponse(response, 'report results');
+    assert.deepEqual(error.errors, [
+      { path: '/metrics/NDS', message: 'is a fraction in [0, 1] (0.47, not 47)' },
+    ]);
+    assert.equal(
+      error.message,
+      'report results: 422 InvalidSubmission: the metrics do not fit nuscenes-detection@v1\n' +
+        '  /metrics/NDS: is a fraction in [0, 1] (0.47, not 47)',
+    );
+  });
+
   it('falls back to X-Error-Code and the body text when the body is not a problem document', async () => {
     const response = new Response('upstream proxy timeout', {
       status: 504,
