@@ -78,7 +78,7 @@ export function registerFinetuneCommand(program: Command): void {
         const codeCommit = opts.codeCommit ?? headCommit();
         const runtime = await loadRuntime();
         await runtime.nn.initBackend();
-        const out = exportRun(runtime, runDir, codeCommit);
+        const out = await exportRun(runtime, runDir, codeCommit);
         process.stdout.write(
           `wrote ${out.onnx}\nwrote ${out.weights}\nwrote ${out.card}\n  parameters: ${out.params}\n`,
         );
@@ -89,14 +89,10 @@ export function registerFinetuneCommand(program: Command): void {
 }
 
 /** Exports a run as its finetune.json's task says. */
-function exportRun(runtime: Runtime, runDir: string, codeCommit: string) {
+async function exportRun(runtime: Runtime, runDir: string, codeCommit: string) {
   const { task } = runtime.finetune.readFinetuneRecord(runDir);
-  const exporters = {
-    detection: runtime.detection.exportDetector,
-    'bev-seg': runtime.bevSeg.exportBevSeg,
-    hdmap: runtime.hdmap.exportHdMap,
-  } as const;
-  return exporters[task](runDir, codeCommit);
+  const { HEAD_EXPORTERS } = await import('../head-exporters.ts');
+  return HEAD_EXPORTERS[task](runDir, codeCommit);
 }
 
 /** `mim4d finetune <task>` with the flags every task shares; `run` trains once the run is prepared. */

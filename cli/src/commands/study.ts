@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { StudyBudget } from '../study/budgets.ts';
-import { positive } from './shared.ts';
+import { headCommit, positive } from './shared.ts';
 
 interface StudyCliOptions {
   data?: string;
@@ -15,6 +15,10 @@ interface StudyCliOptions {
   checkpointEvery: number;
   backend: string;
   jobs: number;
+  publish?: string;
+  endpoint?: string;
+  token?: string;
+  codeCommit?: string;
 }
 
 const BUDGETS = ['smoke', 'quick', 'full'];
@@ -59,6 +63,21 @@ export function registerStudyCommand(program: Command): void {
       positive('--jobs'),
       1,
     )
+    .option(
+      '--publish <namespace>',
+      'once the study is done: export each fine-tuned model, run it with onnxruntime over the test split, push it ' +
+        "to the zoo as <namespace>/study-<budget>-<unit> and submit its predictions to its task's benchmark (the " +
+        "zoo must hold the test split's ground truth: the command says how to install it); resumable",
+    )
+    .option('--endpoint <url>', 'zoo for --publish (default: MIM4D_ZOO_ENDPOINT or the saved login)')
+    .option(
+      '--token <token>',
+      'zoo token for --publish, with write:<namespace> (default: MIM4D_ZOO_TOKEN or the saved login)',
+    )
+    .option(
+      '--code-commit <sha>',
+      'with --publish: commit recorded in the cards (default: this checkout HEAD)',
+    )
     .action(async (opts: StudyCliOptions, command: Command) => {
       try {
         const nn = await import('@mim4d/nn');
@@ -87,6 +106,40 @@ export function registerStudyCommand(program: Command): void {
         });
         const report = await writeReport(results, out, plans[opts.budget].finetuneSteps);
         process.stdout.write(`wrote ${out}/report.md, report.json, figures/\n\n${headlineTable(report)}\n`);
+        if (opts.publish !== undefined) {
+          const { publishStudy } = await import('../study/study-publish.ts');
+          const { planStudy } = await import('../study/study-plan.ts');
+          const { ZooClient } = await import('@mim4d/zoo');
+          const units = planStudy(out, plans[opts.budget], results.settings.runsPerArm).filter(
+            (u) => u.kind === 'finetune',
+          );
+          const published = await publishStudy({
+            out,
+            testData: opts.testData as string,
+            version: opts.version,
+            budget: opts.budget,
+            units,
+            namespace: opts.publish,
+            client: new ZooClient({
+              ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
+              ...(opts.token === undefined ? {} : { token: opts.token }),
+            }),
+            codeCommit: opts.codeCommit ?? headCommit(),
+            log: (line) => log(`publish ${line}`),
+          });
+          const verified = published.filter((p) => p.status === 'verified').length;
+          process.stdout.write(
+            `published ${published.length} models to ${opts.publish}: ${verified} rows verified\n`,
+          );
+          if (verified < published.length) {
+            throw new Error(
+              `some submissions failed (see ${out}/publish.json): ${published
+                .filter((p) => p.status !== 'verified')
+                .map((p) => `${p.unit}: ${(p.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ')}`)
+                .join(' | ')}`,
+            );
+          }
+        }
       } catch (error) {
         command.error(`mim4d study: ${(error as Error).message}`, { exitCode: 1 });
       }

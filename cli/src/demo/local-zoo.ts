@@ -1,5 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import {
   createToken,
   Leaderboards,
@@ -7,12 +6,13 @@ import {
   type RunningServer,
   startServer,
 } from '@mim4d/server';
-import type { ZooClient } from '@mim4d/zoo';
 
 /** A zoo server on a free loopback port over `dataDir`, with a token that may publish under `namespace`. */
 export interface LocalZoo {
   url: string;
   token: string;
+  /** Its leaderboards, for what an operator does on the zoo's machine (installing ground truth). */
+  leaderboards: Leaderboards;
   close(): Promise<void>;
 }
 
@@ -41,24 +41,13 @@ export async function startLocalZoo(dataDir: string, namespace: string): Promise
   return {
     url: running.url,
     token,
+    leaderboards,
     async close() {
       await running.close();
       await leaderboards.shutdown();
       await stores.meta.close();
     },
   };
-}
-
-/** Publishes an export folder (its card.json and every other file) as `repo`, tagged main; returns the revision. */
-export async function publishFolder(client: ZooClient, repo: string, folder: string): Promise<string> {
-  const card = JSON.parse(readFileSync(path.join(folder, 'card.json'), 'utf8'));
-  const files = Object.fromEntries(
-    readdirSync(folder)
-      .filter((f) => f !== 'card.json' && !f.endsWith('.md'))
-      .map((f) => [f, path.join(folder, f)]),
-  );
-  const { revision } = await client.publish(repo, files, card, { tags: ['main'] });
-  return revision;
 }
 
 export interface BaselineRow {

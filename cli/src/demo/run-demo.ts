@@ -11,7 +11,8 @@ import {
 import { openFinetuneSplits, resolveBackbone } from '@mim4d/finetune';
 import { exportDetector, finetuneDetection, loadDetectionConfig } from '@mim4d/head-detection';
 import { ZooClient } from '@mim4d/zoo';
-import { baselineRows, publishFolder, startLocalZoo } from './local-zoo.ts';
+import { publishFolder } from '../publish-folder.ts';
+import { baselineRows, startLocalZoo } from './local-zoo.ts';
 
 /** The MIM4D backbone shipped with the project (models/README.md says how it was made). */
 export const SHIPPED_BACKBONE = path.resolve(import.meta.dirname, '../../../models/mim4d-micro-synth');

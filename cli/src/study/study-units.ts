@@ -48,7 +48,9 @@ export type OnStep = (record: { step: number; total: number | null }) => void;
 
 /** What a unit leaves in its folder when it finished. */
 export const RESULT_FILE = 'study-result.json';
-const TEST_SPLIT = 'study_test';
+/** The split of the test dataroot's `test-split.json` (every scene of it). */
+export const TEST_SPLIT = 'study_test';
+export const TEST_SPLIT_FILE = 'test-split.json';
 
 export interface PretrainResult {
   id: string;
@@ -150,7 +152,7 @@ async function openTestSet(options: StudyOptions, samples: number | null): Promi
     samples,
   );
   if (tokens.length === 0) throw new Error(`--test-data ${options.testData}: no samples`);
-  const splitFile = path.join(options.out, 'test-split.json');
+  const splitFile = path.join(options.out, TEST_SPLIT_FILE);
   writeTestSplit(nusc, splitFile, TEST_SPLIT);
   return { dataroot: options.testData, version: options.version, nusc, tokens, splitFile, split: TEST_SPLIT };
 }

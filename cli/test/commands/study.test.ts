@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generateSynthDataset } from '@mim4d/dataset';
 import { initBackend } from '@mim4d/nn';
 import { registerStudyCommand } from '../../src/commands/study.ts';
+import { startLocalZoo } from '../../src/demo/local-zoo.ts';
 import type { StudyReport } from '../../src/study/study-report.ts';
 import { rejectsWith, runMim4d } from '../helpers/run-mim4d.ts';
 
@@ -62,6 +63,51 @@ describe('mim4d study', function () {
     await study(out);
     assert.equal(readFileSync(join(out, 'report.json'), 'utf8'), before);
     await rejectsWith(study(out, '--seeds', '2'), /other settings \(runsPerArm 1 -> 2\)/);
+  });
+
+  it('publishes the fine-tuned models to a zoo, which scores each one on the test split once it holds its ground truth', async () => {
+    const zoo = await startLocalZoo(join(work, 'zoo'), 'lab');
+    try {
+      const publish = () =>
+        study(
+          join(work, 'study'),
+          '--publish',
+          'lab',
+          '--endpoint',
+          zoo.url,
+          '--token',
+          zoo.token,
+          '--code-commit',
+          'abc1234',
+        );
+      await rejectsWith(
+        publish(),
+        /no ground truth installed\); its operator installs the study's test ground truth with\n {2}mim4d-zoo benchmark gt nuscenes-detection@v1 \S+detection\.json/,
+      );
+      const gt = join(work, 'study', 'publish', 'ground-truth');
+      for (const [id, form] of [
+        ['nuscenes-detection@v1', 'detection.json'],
+        ['nuscenes-bev-seg@v1', 'bev-seg'],
+        ['nuscenes-hdmap@v1', 'hdmap.json'],
+      ]) {
+        const benchmark = await zoo.leaderboards.store.getBenchmark(id);
+        assert.ok(benchmark, id);
+        await zoo.leaderboards.groundTruth.install(benchmark, join(gt, form));
+      }
+      const { stdout } = await publish();
+      assert.match(stdout, /published 12 models to lab: 12 rows verified/);
+      const board = await fetch(`${zoo.url}/api/v1/benchmarks/nuscenes-hdmap@v1/leaderboard`);
+      const { rows } = (await board.json()) as { rows: { name: string; model?: string }[] };
+      assert.deepEqual(
+        rows
+          .filter((r) => r.name.startsWith('study smoke'))
+          .map((r) => r.model)
+          .sort(),
+        ['mim4d', 'random', 'random-lr1', 'spatial'].map((arm) => `lab/study-smoke-hdmap-${arm}-run1`).sort(),
+      );
+    } finally {
+      await zoo.close();
+    }
   });
 
   it('gives the same results running two units at a time in child processes', async () => {
