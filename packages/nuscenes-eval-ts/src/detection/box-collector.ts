@@ -3,11 +3,14 @@
  * rule, and storing them in columns. Used by the file loaders (on worker threads too) and for objects in memory.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { BoxBytesReader } from './box-bytes.ts';
 import { attributeCode, classCode } from './config.ts';
 import { type EvalBoxes, EvalBoxesBuilder } from './data-classes.ts';
 import { DetectionInputError } from './errors.ts';
 import { quaternionYaw } from './quaternion.ts';
+import { isBoxList, parseSampleList } from './sample-list.ts';
 
 const schemaDir = new URL('../../schemas/', import.meta.url);
 
@@ -17,9 +20,13 @@ function readSchema(name: string): Record<string, unknown> {
 
 let compiledBox: ValidateFunction | undefined;
 
-/** The compiled validator of schemas/detection-box.json, built on first use. */
+/**
+ * The compiled validator of schemas/detection-box.json, built on first use: boxes in the usual form are read
+ * without it (box-bytes.ts), and loading and compiling it took longer than reading 40 MB of boxes.
+ */
 function boxValidator(): ValidateFunction {
   if (!compiledBox) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
     const ajv = new Ajv({ allErrors: false, strict: true });
     compiledBox = ajv.compile(readSchema('detection-box.json'));
   }
@@ -106,7 +113,7 @@ export interface BoxSourceOptions {
 
 /** Validates sample lists one at a time and stores their boxes. */
 export class BoxCollector {
-  private readonly validate = boxValidator();
+  private readonly bytesReader = new BoxBytesReader();
 
   /** `builder` receives the boxes; by default columns of their own, grown as needed. */
   constructor(
@@ -134,9 +141,46 @@ export class BoxCollector {
     this.builder.endSample(token);
   }
 
+  /**
+   * A sample's list as the scanner cut it out (see parseSampleList): boxes in the usual form are read from
+   * the bytes (box-bytes.ts); at the first that is not, the whole sample goes through JSON.parse and the
+   * schema instead, so whatever they accept is accepted and every problem is reported as they report it.
+   */
+  addSampleBytes(
+    token: string,
+    bytes: Uint8Array,
+    boxStarts: ArrayLike<number>,
+    boxEnds: ArrayLike<number>,
+  ): void {
+    if (this.readSampleBytes(token, bytes, boxStarts, boxEnds)) {
+      this.builder.endSample(token);
+      return;
+    }
+    this.builder.discardOpenSample();
+    this.addSample(token, parseSampleList(bytes, boxStarts, boxEnds, this.samplePath(token)));
+  }
+
+  private readSampleBytes(
+    token: string,
+    bytes: Uint8Array,
+    boxStarts: ArrayLike<number>,
+    boxEnds: ArrayLike<number>,
+  ): boolean {
+    const n = boxStarts.length;
+    const max = this.options.maxBoxesPerSample;
+    if ((max !== undefined && n > max) || !isBoxList(bytes, boxStarts, boxEnds)) return false;
+    for (let k = 0; k < n; k++) {
+      const box = this.bytesReader.read(bytes, boxStarts[k], boxEnds[k], token, k);
+      if (box === undefined) return false;
+      this.builder.push(box);
+    }
+    return true;
+  }
+
   private addBox(token: string, index: number, box: unknown): void {
-    if (!this.validate(box)) {
-      const { path, rule } = describe(this.validate.errors![0], box);
+    const validate = boxValidator();
+    if (!validate(box)) {
+      const { path, rule } = describe(validate.errors![0], box);
       throw new DetectionInputError(this.boxWhere(token, index, path), rule);
     }
     const b = box as BoxJson;

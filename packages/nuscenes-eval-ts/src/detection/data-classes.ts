@@ -176,6 +176,11 @@ export class EvalBoxesBuilder {
     f.sourceIndex[i] = box.sourceIndex;
   }
 
+  /** Drops the boxes pushed since the last `endSample`. */
+  discardOpenSample(): void {
+    this.n = this.offsets[this.offsets.length - 1];
+  }
+
   /** Closes the current sample: the boxes pushed since the previous call belong to `token`. */
   endSample(token: string): void {
     this.tokens.push(token);

@@ -6,7 +6,6 @@
 import { BoxCollector, type BoxSourceOptions } from './box-collector.ts';
 import { type BoxStorage, EvalBoxesBuilder } from './data-classes.ts';
 import { DetectionInputError } from './errors.ts';
-import { parseSampleList } from './sample-list.ts';
 import type { CapturedSample } from './sample-scanner.ts';
 
 export interface SampleBatch {
@@ -124,13 +123,12 @@ export function parseSampleBatch(
   try {
     for (let s = 0; s < batch.tokens.length; s++) {
       const token = batch.tokens[s];
-      const boxes = parseSampleList(
+      collector.addSampleBytes(
+        token,
         batch.bytes.subarray(textStart, batch.textEnds[s]),
         batch.boxStarts.subarray(startAt, startAt + batch.boxCounts[s]),
         batch.boxEnds.subarray(endAt, endAt + batch.endCounts[s]),
-        collector.samplePath(token),
       );
-      collector.addSample(token, boxes);
       textStart = batch.textEnds[s];
       startAt += batch.boxCounts[s];
       endAt += batch.endCounts[s];

@@ -40,6 +40,25 @@ function isSeparator(bytes: Uint8Array, from: number, to: number, comma: boolean
 }
 
 /**
+ * Whether a sample's list (`bytes` from `[` to `]`) is a plain non-empty list of objects, given where its
+ * objects start and end: only separators between them.
+ */
+export function isBoxList(
+  bytes: Uint8Array,
+  boxStarts: ArrayLike<number>,
+  boxEnds: ArrayLike<number>,
+): boolean {
+  const n = boxStarts.length;
+  let plain = n > 0 && boxEnds.length === n;
+  for (let k = 0; plain && k <= n; k++) {
+    const from = k === 0 ? 1 : boxEnds[k - 1];
+    const to = k === n ? bytes.length - 1 : boxStarts[k];
+    plain = isSeparator(bytes, from, to, k > 0 && k < n);
+  }
+  return plain;
+}
+
+/**
  * A sample's list (`bytes` from `[` to `]`) parsed box by box, given where its objects start and end: V8
  * allocates strings over ~100 KB in large-object space, which made decoding whole 500-box samples the slowest
  * step. Anything but a plain list of objects is parsed whole, so its errors are reported exactly as JSON.parse
@@ -52,14 +71,8 @@ export function parseSampleList(
   where: string,
 ): unknown {
   const n = boxStarts.length;
-  let plain = n > 0 && boxEnds.length === n;
-  for (let k = 0; plain && k <= n; k++) {
-    const from = k === 0 ? 1 : boxEnds[k - 1];
-    const to = k === n ? bytes.length - 1 : boxStarts[k];
-    plain = isSeparator(bytes, from, to, k > 0 && k < n);
-  }
   const ascii = isAscii(bytes);
-  if (!plain) return parseText(decode(bytes, 0, bytes.length, ascii), where);
+  if (!isBoxList(bytes, boxStarts, boxEnds)) return parseText(decode(bytes, 0, bytes.length, ascii), where);
   const boxes = new Array<unknown>(n);
   for (let k = 0; k < n; k++) {
     boxes[k] = parseText(decode(bytes, boxStarts[k], boxEnds[k], ascii), `${where}[${k}]`);

@@ -1,0 +1,260 @@
+/**
+ * Reading one box straight from its JSON bytes into the values the loader stores, without JSON.parse and the
+ * schema validator: at validation size that pair was most of the time spent loading a submission.
+ *
+ * Only the usual form is read here: an object of the known fields, each once, ASCII strings without escapes,
+ * values of the right types and lengths. Anything else (an extra or repeated field, an escape, a wrong type, a
+ * missing field, malformed JSON) is declined, and the caller passes the sample to JSON.parse and the schema,
+ * which accept or reject it, and word the problem, exactly as before. A box read here is one they accept, with
+ * the same values: numbers round as JSON.parse rounds them (number-reader.ts).
+ */
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isSpace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from '../json/bytes.ts';
+import { JsonNumberReader } from '../json/number-reader.ts';
+import { ATTRIBUTE_NAMES, DETECTION_NAMES } from './config.ts';
+import type { StoredBox } from './data-classes.ts';
+import { quaternionYaw } from './quaternion.ts';
+
+const NULL_BYTES = [0x6e, 0x75, 0x6c, 0x6c];
+
+const ascii = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+
+enum Field {
+  SampleToken,
+  Translation,
+  Size,
+  Rotation,
+  Velocity,
+  EgoTranslation,
+  NumPts,
+  DetectionName,
+  DetectionScore,
+  AttributeName,
+}
+const FIELD_NAMES: readonly Uint8Array[] = [
+  'sample_token',
+  'translation',
+  'size',
+  'rotation',
+  'velocity',
+  'ego_translation',
+  'num_pts',
+  'detection_name',
+  'detection_score',
+  'attribute_name',
+].map(ascii);
+const REQUIRED =
+  (1 << Field.SampleToken) |
+  (1 << Field.Translation) |
+  (1 << Field.Size) |
+  (1 << Field.Rotation) |
+  (1 << Field.Velocity) |
+  (1 << Field.DetectionName) |
+  (1 << Field.AttributeName);
+
+const CLASS_NAMES = DETECTION_NAMES.map(ascii);
+/** Attribute codes: 0 for `""`, 1 + index for the named ones. */
+const ATTRIBUTES = ['', ...ATTRIBUTE_NAMES].map(ascii);
+
+/** Index of the name equal to bytes[from, to), or -1. */
+function indexOfName(names: readonly Uint8Array[], bytes: Uint8Array, from: number, to: number): number {
+  const length = to - from;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k];
+    if (name.length !== length) continue;
+    let j = 0;
+    while (j < length && name[j] === bytes[from + j]) j++;
+    if (j === length) return k;
+  }
+  return -1;
+}
+
+/** Reads boxes of one form; declining (undefined) is never an error here, only a cue for the full path. */
+export class BoxBytesReader {
+  private readonly numbers = new JsonNumberReader();
+  /** Array values of the field being read. */
+  private readonly items = new Float64Array(4);
+  /** Where the last string read starts and ends (quotes excluded). */
+  private stringFrom = 0;
+  private stringTo = 0;
+  private readonly box: StoredBox = {
+    centerX: 0,
+    centerY: 0,
+    centerZ: 0,
+    width: 0,
+    length: 0,
+    height: 0,
+    yaw: 0,
+    velocityX: 0,
+    velocityY: 0,
+    score: 0,
+    classCode: 0,
+    attributeCode: 0,
+    numPts: 0,
+    sourceIndex: 0,
+  };
+
+  /**
+   * The box whose JSON is bytes[from, to) (from `{` to just past `}`), listed under `token` at position
+   * `index`, or undefined when it is not in the form read here. The box object is reused by the next call.
+   */
+  read(bytes: Uint8Array, from: number, to: number, token: string, index: number): StoredBox | undefined {
+    const box = this.box;
+    let i = skipSpace(bytes, from, to);
+    if (bytes[i] !== OPEN_BRACE) return undefined;
+    let seen = 0;
+    let rotationW = 0;
+    let rotationX = 0;
+    let rotationY = 0;
+    let rotationZ = 0;
+    box.numPts = -1;
+    box.score = -1;
+    for (;;) {
+      i = skipSpace(bytes, i + 1, to);
+      i = this.string(bytes, i, to);
+      if (i < 0) return undefined;
+      const field = indexOfName(FIELD_NAMES, bytes, this.stringFrom, this.stringTo);
+      if (field < 0 || (seen & (1 << field)) !== 0) return undefined;
+      seen |= 1 << field;
+      i = skipSpace(bytes, i, to);
+      if (bytes[i] !== COLON) return undefined;
+      i = skipSpace(bytes, i + 1, to);
+      const items = this.items;
+      switch (field) {
+        case Field.SampleToken:
+          i = this.string(bytes, i, to);
+          if (i < 0 || !equalsText(bytes, this.stringFrom, this.stringTo, token)) return undefined;
+          break;
+        case Field.Translation:
+        case Field.Size:
+        case Field.EgoTranslation:
+          i = this.numberList(bytes, i, to, 3, false);
+          if (i < 0) return undefined;
+          if (field === Field.Translation) {
+            box.centerX = items[0];
+            box.centerY = items[1];
+            box.centerZ = items[2];
+          } else if (field === Field.Size) {
+            box.width = items[0];
+            box.length = items[1];
+            box.height = items[2];
+          }
+          break;
+        case Field.Rotation:
+          i = this.numberList(bytes, i, to, 4, false);
+          if (i < 0) return undefined;
+          rotationW = items[0];
+          rotationX = items[1];
+          rotationY = items[2];
+          rotationZ = items[3];
+          break;
+        case Field.Velocity:
+          i = this.numberList(bytes, i, to, 2, true);
+          if (i < 0) return undefined;
+          box.velocityX = items[0];
+          box.velocityY = items[1];
+          break;
+        case Field.NumPts:
+        case Field.DetectionScore:
+          i = this.number(bytes, i, to);
+          if (i < 0) return undefined;
+          if (field === Field.NumPts) box.numPts = Math.trunc(this.numbers.value);
+          else box.score = this.numbers.value;
+          break;
+        case Field.DetectionName:
+        case Field.AttributeName: {
+          i = this.string(bytes, i, to);
+          if (i < 0) return undefined;
+          const names = field === Field.DetectionName ? CLASS_NAMES : ATTRIBUTES;
+          const code = indexOfName(names, bytes, this.stringFrom, this.stringTo);
+          if (code < 0) return undefined;
+          if (field === Field.DetectionName) box.classCode = code;
+          else box.attributeCode = code;
+          break;
+        }
+      }
+      i = skipSpace(bytes, i, to);
+      if (bytes[i] === COMMA) continue;
+      if (bytes[i] !== CLOSE_BRACE) return undefined;
+      break;
+    }
+    if ((seen & REQUIRED) !== REQUIRED || skipSpace(bytes, i + 1, to) !== to) return undefined;
+    box.yaw = quaternionYaw([rotationW, rotationX, rotationY, rotationZ]);
+    box.sourceIndex = index;
+    return box;
+  }
+
+  /** A string without escapes or non-ASCII bytes at bytes[i]; its content's range is left in stringFrom/To. */
+  private string(bytes: Uint8Array, start: number, to: number): number {
+    if (bytes[start] !== QUOTE) return -1;
+    let i = start + 1;
+    this.stringFrom = i;
+    for (; i < to; i++) {
+      const c = bytes[i];
+      if (c === QUOTE) {
+        this.stringTo = i;
+        return i + 1;
+      }
+      if (c === BACKSLASH || c < 0x20 || c >= 0x80) return -1;
+    }
+    return -1;
+  }
+
+  /** A finite number at bytes[i] (a larger one is left to the full path to judge). */
+  private number(bytes: Uint8Array, i: number, to: number): number {
+    const end = this.numbers.read(bytes, i, to);
+    return end >= 0 && Number.isFinite(this.numbers.value) ? end : -1;
+  }
+
+  /** `[` exactly `count` numbers (or nulls, read as NaN, when `nulls`) `]`, into `items`. */
+  private numberList(bytes: Uint8Array, start: number, to: number, count: number, nulls: boolean): number {
+    if (bytes[start] !== OPEN_BRACKET) return -1;
+    let i = start;
+    for (let k = 0; k < count; k++) {
+      i = skipSpace(bytes, i + 1, to);
+      if (nulls && isNull(bytes, i, to)) {
+        this.items[k] = Number.NaN;
+        i += 4;
+      } else {
+        i = this.number(bytes, i, to);
+        if (i < 0) return -1;
+        this.items[k] = this.numbers.value;
+      }
+      i = skipSpace(bytes, i, to);
+      if (bytes[i] !== (k === count - 1 ? CLOSE_BRACKET : COMMA)) return -1;
+    }
+    return i + 1;
+  }
+}
+
+function skipSpace(bytes: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to && isSpace(bytes[i])) i++;
+  return i;
+}
+
+function isNull(bytes: Uint8Array, i: number, to: number): boolean {
+  return (
+    i + 4 <= to &&
+    bytes[i] === NULL_BYTES[0] &&
+    bytes[i + 1] === NULL_BYTES[1] &&
+    bytes[i + 2] === NULL_BYTES[2] &&
+    bytes[i + 3] === NULL_BYTES[3]
+  );
+}
+
+/** Whether bytes[from, to) (ASCII) spell `text`. */
+function equalsText(bytes: Uint8Array, from: number, to: number, text: string): boolean {
+  if (to - from !== text.length) return false;
+  for (let j = 0; j < text.length; j++) if (bytes[from + j] !== text.charCodeAt(j)) return false;
+  return true;
+}

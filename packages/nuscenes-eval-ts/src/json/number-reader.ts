@@ -1,0 +1,150 @@
+/**
+ * Reading a JSON number straight from bytes to the double `JSON.parse` gives (the correctly rounded value),
+ * without making a string: submissions write every coordinate with up to 17 significant digits, and going
+ * through a string per number cost more than JSON.parse itself.
+ *
+ * Up to 15 significant digits and a power of ten up to 1e22 are exact doubles, so one multiplication or
+ * division rounds correctly (Clinger's fast path). 16 to 19 digits divided by 10^1..10^22 are done in
+ * double-double arithmetic: the quotient q = hi / 10^k is rounded once, the exact remainder says whether the
+ * true value lies nearer q or a neighbour. Anything else (more digits, larger exponents, a remainder too close
+ * to halfway to call) goes through `Number()` of the text, which rounds correctly too.
+ */
+
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+/** 10^0 .. 10^22: every one an exact double. */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Dekker's splitter for exact products without fused multiply-add. */
+const SPLITTER = 134217729; // 2^27 + 1
+/** How much the computed remainder may be off, relative to the terms it was summed from. */
+const REMAINDER_SLACK = 2 ** -48;
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const HIGH = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LOW = 1 - HIGH;
+
+/** The rounding error of a * b (whose rounded product is p), exactly. */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const aHi = t - (t - a);
+  const aLo = a - aHi;
+  t = SPLITTER * b;
+  const bHi = t - (t - b);
+  const bLo = b - bHi;
+  return aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
+}
+
+export class JsonNumberReader {
+  /** The number read by the last successful `read`. */
+  value = 0;
+
+  /**
+   * Reads the JSON number at bytes[from], not past `to`; returns the index after it, or -1 when no valid
+   * JSON number starts there. What follows the number is the caller's to check.
+   */
+  read(bytes: Uint8Array, from: number, to: number): number {
+    let i = from;
+    const negative = i < to && bytes[i] === MINUS;
+    if (negative) i++;
+    const integerStart = i;
+    let integerEnd = -1;
+    // The first 15 significant digits, the next up to 4, and how many there were (past 19: Number()).
+    let head = 0;
+    let tail = 0;
+    let tailDigits = 0;
+    let digits = 0;
+    let exponent = 0;
+    let runStart = i;
+    for (; i < to; i++) {
+      const d = bytes[i] - ZERO;
+      if (d < 0 || d > 9) {
+        if (bytes[i] !== DOT || integerEnd >= 0 || i === runStart) break;
+        integerEnd = i;
+        runStart = i + 1;
+        continue;
+      }
+      if (integerEnd >= 0) exponent--;
+      if (digits === 0 && d === 0) continue;
+      if (digits < 15) head = head * 10 + d;
+      else if (digits < 19) {
+        tail = tail * 10 + d;
+        tailDigits++;
+      }
+      digits++;
+    }
+    if (integerEnd < 0) integerEnd = i;
+    // JSON wants digits on both sides of a point, and no leading zero before others.
+    if (i === runStart || (bytes[integerStart] === ZERO && integerEnd - integerStart > 1)) return -1;
+    if (i < to && (bytes[i] === LOWER_E || bytes[i] === UPPER_E)) {
+      i++;
+      const exponentSign = i < to && bytes[i] === MINUS ? -1 : 1;
+      if (i < to && (bytes[i] === PLUS || bytes[i] === MINUS)) i++;
+      const first = i;
+      let written = 0;
+      for (; i < to; i++) {
+        const d = bytes[i] - ZERO;
+        if (d < 0 || d > 9) break;
+        if (written < 100000) written = written * 10 + d;
+      }
+      if (i === first) return -1;
+      exponent += exponentSign * written;
+    }
+    const magnitude =
+      digits === 0 ? 0 : digits > 19 ? Number.NaN : this.magnitude(head, tail, tailDigits, exponent);
+    this.value = Number.isNaN(magnitude) ? Number(textOf(bytes, from, i)) : negative ? -magnitude : magnitude;
+    return i;
+  }
+
+  /** head * 10^tailDigits + tail, times 10^exponent, correctly rounded; NaN when it cannot tell here. */
+  private magnitude(head: number, tail: number, tailDigits: number, exponent: number): number {
+    if (tailDigits === 0) {
+      if (exponent >= 0 && exponent <= 22) return head * POW10[exponent];
+      if (exponent < 0 && exponent >= -22) return head / POW10[-exponent];
+      return Number.NaN;
+    }
+    if (exponent > 0 || exponent < -22) return Number.NaN;
+    // The significand exactly, as hi + lo.
+    const scale = POW10[tailDigits];
+    const p = head * scale;
+    const pe = productError(head, scale, p);
+    const s = p + tail;
+    const back = s - p;
+    const se = p - (s - back) + (tail - back);
+    const small = se + pe; // both are integers below 2^12: exact
+    const hi = s + small;
+    const lo = small - (hi - s);
+    if (exponent === 0) return hi;
+    const divisor = POW10[-exponent];
+    const q = hi / divisor;
+    const qp = q * divisor;
+    const qpe = productError(q, divisor, qp);
+    const r1 = hi - qp; // exact: qp is within a factor of 2 of hi
+    const remainder = r1 - qpe + lo;
+    bits[0] = q;
+    const high = words[HIGH];
+    const biased = high >>> 20;
+    if (biased <= 53 || ((high & 0xfffff) === 0 && words[LOW] === 0)) return Number.NaN;
+    words[HIGH] = (biased - 52) << 20;
+    words[LOW] = 0;
+    const ulp = bits[0];
+    const half = ulp * divisor * 0.5;
+    const slack = REMAINDER_SLACK * (Math.abs(r1) + Math.abs(qpe) + Math.abs(lo));
+    const distance = Math.abs(remainder);
+    if (distance < half - slack) return q;
+    if (distance > half + slack && distance < 2 * half - slack) return remainder > 0 ? q + ulp : q - ulp;
+    return Number.NaN;
+  }
+}
+
+/** bytes[from, to) as text: only ever ASCII digits, signs, `.` and `e` here. */
+function textOf(bytes: Uint8Array, from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i++) text += String.fromCharCode(bytes[i]);
+  return text;
+}
