@@ -29,15 +29,18 @@ const words = new Uint32Array(bits.buffer);
 const HIGH = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LOW = 1 - HIGH;
 
-/** The rounding error of a * b (whose rounded product is p), exactly. */
-function productError(a: number, b: number, p: number): number {
-  let t = SPLITTER * a;
-  const aHi = t - (t - a);
-  const aLo = a - aHi;
-  t = SPLITTER * b;
-  const bHi = t - (t - b);
-  const bLo = b - bHi;
-  return aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
+/** Dekker's halves of each power of ten, for exact products with it. */
+const POW10_HIGH = POW10.map((p) => SPLITTER * p - (SPLITTER * p - p));
+const POW10_LOW = POW10.map((p, i) => p - POW10_HIGH[i]);
+
+/** The rounding error of a * 10^k (whose rounded product is p), exactly. */
+function productError(a: number, k: number, p: number): number {
+  const t = SPLITTER * a;
+  const aHigh = t - (t - a);
+  const aLow = a - aHigh;
+  const bHigh = POW10_HIGH[k];
+  const bLow = POW10_LOW[k];
+  return aHigh * bHigh - p + aHigh * bLow + aLow * bHigh + aLow * bLow;
 }
 
 export class JsonNumberReader {
@@ -112,7 +115,7 @@ export class JsonNumberReader {
     // The significand exactly, as hi + lo.
     const scale = POW10[tailDigits];
     const p = head * scale;
-    const pe = productError(head, scale, p);
+    const pe = productError(head, tailDigits, p);
     const s = p + tail;
     const back = s - p;
     const se = p - (s - back) + (tail - back);
@@ -123,7 +126,7 @@ export class JsonNumberReader {
     const divisor = POW10[-exponent];
     const q = hi / divisor;
     const qp = q * divisor;
-    const qpe = productError(q, divisor, qp);
+    const qpe = productError(q, -exponent, qp);
     const r1 = hi - qp; // exact: qp is within a factor of 2 of hi
     const remainder = r1 - qpe + lo;
     bits[0] = q;
