@@ -1,23 +1,37 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, utimes } from 'node:fs/promises';
+import { utimes } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { BlobIntegrity } from '../src/blob-integrity.ts';
-import { BACKENDS, sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
+import type { Sha256Hex } from '../src/names.ts';
+import { type StoredState, storedState } from './helpers/stored-state.ts';
+import { type TestS3, testS3 } from './helpers/test-s3.ts';
+import { STORAGE_SETUPS, sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
 
-for (const backend of BACKENDS) {
-  describe(`resumable uploads (HEAD for the offset, PATCH to append) (${backend})`, () => {
+for (const { backend, blobs } of STORAGE_SETUPS) {
+  describe(`resumable uploads (HEAD for the offset, PATCH to append) (${backend}, ${blobs})`, () => {
     let zoo: ZooFixture;
     let writer: string;
-    const storedBlobs = async () => readdir(join(zoo.dataDir, 'blobs', 'sha256'));
-    const partials = async () => readdir(join(zoo.dataDir, 'uploads'));
+    let s3: TestS3 | undefined;
+    let stored: StoredState;
+    const storedBlobs = () => stored.blobs();
+    const partials = () => stored.partialUploads();
 
-    before(async () => {
-      zoo = await startZoo({ backend });
+    before(async function () {
+      if (blobs === 's3') {
+        const found = await testS3();
+        if ('skip' in found) this.skip();
+        s3 = found as TestS3;
+      }
+      zoo = await startZoo({ backend, ...(s3 ? { s3 } : {}) });
+      stored = storedState(zoo, s3);
       writer = await zoo.token('write:acme');
     });
-    after(() => zoo.close());
+    after(async () => {
+      await zoo?.close();
+      await s3?.close();
+    });
 
     const declared = async (bytes: Uint8Array) => {
       const sha256 = sha256Hex(bytes);
@@ -73,15 +87,13 @@ for (const backend of BACKENDS) {
         offset: bytes.length,
         complete: '?1',
       });
-      assert.equal(sha256Hex(await readFile(join(zoo.dataDir, 'blobs', 'sha256', sha256))), sha256);
+      assert.equal(sha256Hex(await zoo.stores.blobs.readAll(sha256 as Sha256Hex)), sha256);
       assert.deepEqual(await partials(), []);
     });
 
-    it('keeps the bytes of a stalled PATCH, and a newer PATCH from the held offset takes over', async () => {
-      const bytes = new Uint8Array(randomBytes(4 << 20));
-      const sha256 = await declared(bytes);
-      const url = new URL(`${zoo.url}/api/v1/uploads/${sha256}`);
-      const cut = httpRequest(url, {
+    /** A PATCH of all of `bytes` that sends only the first MiB and then goes silent, its connection left open. */
+    const stalledPatch = (sha256: string, bytes: Uint8Array) => {
+      const cut = httpRequest(new URL(`${zoo.url}/api/v1/uploads/${sha256}`), {
         method: 'PATCH',
         headers: {
           Authorization: `Bearer ${writer}`,
@@ -91,8 +103,17 @@ for (const backend of BACKENDS) {
         },
       });
       cut.on('error', () => {});
-      const cutClosed = new Promise((resolve) => cut.on('close', resolve));
+      const closed = new Promise((resolve) => cut.on('close', resolve));
       cut.write(bytes.subarray(0, 1 << 20));
+      return closed;
+    };
+
+    it('keeps the bytes of a stalled PATCH, and a newer PATCH from the held offset takes over', async function () {
+      // The object store keeps the bytes after its last full part only when a connection ends (see below).
+      if (s3) this.skip();
+      const bytes = new Uint8Array(randomBytes(4 << 20));
+      const sha256 = await declared(bytes);
+      const cutClosed = stalledPatch(sha256, bytes);
       let held = 0;
       while (held < 1 << 20) {
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -106,6 +127,26 @@ for (const backend of BACKENDS) {
       await cutClosed; // the server closed the stalled connection; this side never did
       assert.ok((await storedBlobs()).includes(sha256));
       assert.equal((await zoo.request('/api/v1/models')).status, 200, 'the server kept serving');
+    });
+
+    it('keeps the bytes of a stalled PATCH once a newer PATCH cuts it, and says where to continue', async function () {
+      if (!s3) this.skip();
+      const bytes = new Uint8Array(randomBytes(4 << 20));
+      const sha256 = await declared(bytes);
+      const cutClosed = stalledPatch(sha256, bytes);
+      // Below one part, nothing is held while the connection stays open.
+      assert.equal((await head(sha256, bytes.length)).offset, 0);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const retried = await patch(sha256, bytes.length, 0, bytes);
+      await cutClosed;
+      // The stalled PATCH's bytes were kept when it was cut, so the server names the offset to continue from.
+      assert.equal(retried.status, 409, await retried.clone().text());
+      const held = Number(retried.headers.get('Upload-Offset'));
+      assert.ok(held > 0 && held <= 1 << 20, `held ${held}`);
+      assert.equal((await head(sha256, bytes.length)).offset, held);
+      const rest = await patch(sha256, bytes.length, held, bytes.subarray(held));
+      assert.equal(rest.status, 201);
+      assert.equal(sha256Hex(await zoo.stores.blobs.readAll(sha256 as Sha256Hex)), sha256);
     });
 
     it('refuses a completed upload whose bytes do not hash to the declared sha256, keeping nothing', async () => {
@@ -125,7 +166,9 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await partials(), []);
     });
 
-    it('keeps fresh partial uploads at start-up, and removes week-old ones and those whose blob is stored', async () => {
+    it('keeps fresh partial uploads at start-up, and removes week-old ones and those whose blob is stored', async function () {
+      // The object store dates its objects itself: a week-old upload cannot be made here.
+      if (s3) this.skip();
       const fresh = new Uint8Array(randomBytes(10_000));
       const stale = new Uint8Array(randomBytes(10_000));
       const done = new Uint8Array(randomBytes(10_000));

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { Sha256Hex } from '../src/names.ts';
 import { backboneRevision } from './helpers/backbone-files.ts';
 import { rawRequest } from './helpers/raw-http.ts';
-import { BACKENDS, sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
+import { type StoredState, storedState } from './helpers/stored-state.ts';
+import { type TestS3, testS3 } from './helpers/test-s3.ts';
+import { STORAGE_SETUPS, sha256Hex, startZoo, type ZooFixture } from './helpers/zoo-fixture.ts';
 
 async function declare(
   zoo: ZooFixture,
@@ -18,18 +19,34 @@ async function declare(
   });
 }
 
-for (const backend of BACKENDS) {
-  describe(`uploads (${backend})`, () => {
+for (const { backend, blobs } of STORAGE_SETUPS) {
+  describe(`uploads (${backend}, ${blobs})`, () => {
     let zoo: ZooFixture;
     let writer: string;
-    const storedBlobs = async () => readdir(join(zoo.dataDir, 'blobs', 'sha256'));
-    const tempFiles = async () => readdir(join(zoo.dataDir, 'tmp'));
+    let s3: TestS3 | undefined;
+    let stored: StoredState;
+    const storedBlobs = () => stored.blobs();
+    const tempFiles = () => stored.unfinishedWrites();
 
-    before(async () => {
-      zoo = await startZoo({ backend, maxUploadBytes: 1 << 20, maxJsonBytes: 64 << 10 });
+    before(async function () {
+      if (blobs === 's3') {
+        const found = await testS3();
+        if ('skip' in found) this.skip();
+        s3 = found as TestS3;
+      }
+      zoo = await startZoo({
+        backend,
+        maxUploadBytes: 1 << 20,
+        maxJsonBytes: 64 << 10,
+        ...(s3 ? { s3 } : {}),
+      });
+      stored = storedState(zoo, s3);
       writer = await zoo.token('write:acme');
     });
-    after(() => zoo.close());
+    after(async () => {
+      await zoo?.close();
+      await s3?.close();
+    });
 
     it('tells which blobs are new, stores a verified upload, then reports it as existing', async () => {
       const bytes = new TextEncoder().encode('weights v1');
@@ -183,7 +200,7 @@ for (const backend of BACKENDS) {
         assert.equal(r.status, 200);
         assert.equal(sha256Hex(new Uint8Array(await r.arrayBuffer())), sha256Hex(files['backbone.onnx']));
       }
-      assert.equal(sha256Hex(await readFile(join(zoo.dataDir, 'blobs', 'sha256', sha))), sha);
+      assert.equal(sha256Hex(await zoo.stores.blobs.readAll(sha as Sha256Hex)), sha);
       assert.deepEqual(await tempFiles(), []);
     });
   });

@@ -10,6 +10,7 @@ import { type ScoringJobOptions, ScoringJobs } from '../../src/leaderboards/scor
 import { type RunningServer, startServer } from '../../src/serve.ts';
 import { openZooStores, type ZooStores } from '../../src/zoo-stores.ts';
 import { createTestSchema } from './test-postgres.ts';
+import type { TestS3 } from './test-s3.ts';
 
 export const sha256Hex = (bytes: Uint8Array | string): string =>
   createHash('sha256').update(bytes).digest('hex');
@@ -17,6 +18,14 @@ export const sha256Hex = (bytes: Uint8Array | string): string =>
 /** Where metadata lives: the embedded SQLite beside the blobs, or a PostgreSQL schema of the test's own. */
 export type Backend = 'sqlite' | 'postgres';
 export const BACKENDS: readonly Backend[] = ['sqlite', 'postgres'];
+
+/** Where blobs live: files under the data directory, or the test object store (S3: moto or MIM4D_TEST_S3_URL). */
+export type BlobBackend = 'filesystem' | 's3';
+/** The metadata backends on the filesystem store, and SQLite on the object store: the upload tests run on each. */
+export const STORAGE_SETUPS: readonly { backend: Backend; blobs: BlobBackend }[] = [
+  ...BACKENDS.map((backend) => ({ backend, blobs: 'filesystem' as const })),
+  { backend: 'sqlite', blobs: 's3' },
+];
 
 export interface ZooFixture {
   url: string;
@@ -58,6 +67,8 @@ export async function startZoo(
     boards?: LeaderboardOptions;
     /** PostgreSQL only: `boards` hand scoring to worker processes through jobs expiring after this long. */
     scoringJobs?: ScoringJobOptions;
+    /** Blobs on this prefix of the test object store instead of under the data directory; the caller closes it. */
+    s3?: TestS3;
   } = {},
 ): Promise<ZooFixture> {
   const {
@@ -66,13 +77,18 @@ export async function startZoo(
     replicaOf,
     boards,
     scoringJobs,
+    s3,
     ...serverOptions
   } = options;
   const backend = replicaOf?.backend ?? givenBackend ?? 'sqlite';
   const dataDir = replicaOf?.dataDir ?? givenDir ?? (await mkdtemp(join(tmpdir(), 'mim4d-zoo-test-')));
   const schema = backend === 'postgres' && !replicaOf ? await createTestSchema() : undefined;
   const database = replicaOf?.database ?? schema?.url;
-  const stores = await openZooStores({ data: dataDir, ...(database ? { database } : {}) });
+  const stores = await openZooStores({
+    data: dataDir,
+    ...(database ? { database } : {}),
+    ...(s3 ? { blobStore: s3.url } : {}),
+  });
   const jobs =
     scoringJobs && stores.postgres ? await ScoringJobs.open(stores.postgres, scoringJobs) : undefined;
   const leaderboards = boards
