@@ -27,7 +27,7 @@ import { Random } from './random.ts';
 import { CAMERA_MOUNTS, LIDAR_CHANNEL, LIDAR_TO_EGO, scaledIntrinsics } from './rig.ts';
 import { sceneBoxesAt, townBoxes } from './scene-boxes.ts';
 import { attributeName, visibilityToken } from './taxonomy.ts';
-import { KEY_FRAME_INTERVAL_US, sceneCaptures } from './timeline.ts';
+import { type Capture, KEY_FRAME_INTERVAL_US, sceneCaptures } from './timeline.ts';
 import { type TokenFactory, tokenFactory } from './tokens.ts';
 import { buildTown, type Town } from './town.ts';
 
@@ -153,16 +153,51 @@ export async function generateScene(
   return tables;
 }
 
+/**
+ * One scene: its random content first (route, traffic, light), then its records and files in the order the tables
+ * list them: log, scene and samples, calibration, each capture with its ego pose, and the annotations.
+ */
 async function renderScene(job: SceneJob): Promise<void> {
-  const { options, files, token, tables, name, world } = job;
-  const startUs = FIRST_SCENE_START_US + job.sceneIndex * SCENE_SPACING_US;
-  const durationS = ((options.samples - 1) * KEY_FRAME_INTERVAL_US) / 1e6;
-  const route = planEgoRoute(world.town, durationS, job.random.fork('ego'));
+  const content = drawSceneContent(job);
+  const timeline = recordTimeline(job, content);
+  const calibration = recordCalibration(job);
+  const seen = await captureSensors(job, content, timeline, calibration);
+  annotate(job, content.route, content.agents, timeline.sampleTokens, seen);
+}
+
+/** What a scene shows, drawn from its own random streams: the ego's route, traffic, light and LiDAR noise. */
+interface SceneContent {
+  route: EgoRoute;
+  agents: Agent[];
+  lighting: Lighting;
+  lidarNoise: Random;
+}
+
+function drawSceneContent(job: SceneJob): SceneContent {
+  const durationS = ((job.options.samples - 1) * KEY_FRAME_INTERVAL_US) / 1e6;
+  const route = planEgoRoute(job.world.town, durationS, job.random.fork('ego'));
   // From sparse to busy: traffic and pedestrians at 0.5x to 1.6x the town's usual spacing.
   const density = job.random.fork('traffic').uniform(0.5, 1.6);
-  const agents = populateScene(world.town, route, durationS, job.random.fork('agents'), density);
-  const lighting = drawLighting(job.random.fork('light'));
-  const lidarNoise = job.random.fork('lidar-noise');
+  const agents = populateScene(job.world.town, route, durationS, job.random.fork('agents'), density);
+  return {
+    route,
+    agents,
+    lighting: drawLighting(job.random.fork('light')),
+    lidarNoise: job.random.fork('lidar-noise'),
+  };
+}
+
+/** When the scene was recorded and under which names. */
+interface SceneTimeline {
+  startUs: number;
+  logfile: string;
+  sampleTokens: string[];
+}
+
+/** The scene's log, scene and sample records. */
+function recordTimeline(job: SceneJob, content: SceneContent): SceneTimeline {
+  const { options, token, tables, name } = job;
+  const startUs = FIRST_SCENE_START_US + job.sceneIndex * SCENE_SPACING_US;
   const date = new Date(startUs / 1000).toISOString();
   const logfile = `synth-${options.seed}-${date.slice(0, 10)}-${name}`;
   tables.log.push({
@@ -182,7 +217,7 @@ async function renderScene(job: SceneJob): Promise<void> {
     first_sample_token: sampleTokens[0],
     last_sample_token: sampleTokens[options.samples - 1],
     name,
-    description: describeScene(route, agents, lighting),
+    description: describeScene(content.route, content.agents, content.lighting),
   } satisfies SceneRecord);
   for (const [i, t] of sampleTokens.entries()) {
     tables.sample.push({
@@ -193,7 +228,12 @@ async function renderScene(job: SceneJob): Promise<void> {
       scene_token: sceneToken,
     } satisfies SampleRecord);
   }
+  return { startUs, logfile, sampleTokens };
+}
 
+/** The scene's calibrated_sensor records (six cameras at the output size, the LiDAR); channel -> token. */
+function recordCalibration(job: SceneJob): Map<string, string> {
+  const { options, token, tables, name } = job;
   const calibration = new Map<string, string>();
   for (const mount of CAMERA_MOUNTS) {
     const t = token('calibrated_sensor', name, mount.channel);
@@ -215,16 +255,34 @@ async function renderScene(job: SceneJob): Promise<void> {
     rotation: LIDAR_TO_EGO.rotation.toArray(),
     camera_intrinsic: [],
   } satisfies CalibratedSensorRecord);
+  return calibration;
+}
 
-  // Per key frame and agent: pixels covered / visible over the six key-frame images, and LiDAR points on it.
-  const covered = Array.from({ length: options.samples }, () => new Float64Array(agents.length));
-  const visible = Array.from({ length: options.samples }, () => new Float64Array(agents.length));
-  const lidarPoints: Uint32Array[] = [];
+/** Per key frame and agent: pixels covered / visible over the six key-frame images, and LiDAR points on it. */
+interface AgentVisibility {
+  covered: Float64Array[];
+  visible: Float64Array[];
+  lidarPoints: Uint32Array[];
+}
 
+/** Every camera image and LiDAR sweep of the scene, each with its ego pose and sample_data record. */
+async function captureSensors(
+  job: SceneJob,
+  content: SceneContent,
+  timeline: SceneTimeline,
+  calibration: ReadonlyMap<string, string>,
+): Promise<AgentVisibility> {
+  const { options, token, tables, name, world } = job;
+  const { route, agents } = content;
+  const { startUs, logfile, sampleTokens } = timeline;
+  const seen: AgentVisibility = {
+    covered: Array.from({ length: options.samples }, () => new Float64Array(agents.length)),
+    visible: Array.from({ length: options.samples }, () => new Float64Array(agents.length)),
+    lidarPoints: [],
+  };
   const captures = sceneCaptures(startUs, options.samples, options.sweeps, options.lidarSweeps);
   for (const [channel, list] of captures) {
     const mount = CAMERA_MOUNTS.find((m) => m.channel === channel);
-    const intrinsics = mount ? scaledIntrinsics(mount, options.width, options.height) : undefined;
     const tokens = list.map((c) => token('sample_data', name, channel, c.timestampUs));
     for (const [k, capture] of list.entries()) {
       const t = (capture.timestampUs - startUs) / 1e6;
@@ -241,52 +299,10 @@ async function renderScene(job: SceneJob): Promise<void> {
       } satisfies EgoPoseRecord);
       const boxes = sceneBoxesAt(world.buildings, agents, t);
       const folderName = capture.isKeyFrame ? 'samples' : 'sweeps';
-      let filename: string;
-      if (mount && intrinsics) {
-        const cameraToGlobal = mount.cameraToEgo.andThen(egoToGlobal);
-        const image = job.renderer.render(
-          {
-            width: options.width,
-            height: options.height,
-            fx: intrinsics[0][0],
-            fy: intrinsics[1][1],
-            cx: intrinsics[0][2],
-            cy: intrinsics[1][2],
-            rotation: cameraToGlobal.rotation.rotationMatrix(),
-            position: [...cameraToGlobal.translation] as [number, number, number],
-          },
-          boxes,
-          world.ground,
-          lighting,
-          agents.length,
-        );
-        if (capture.isKeyFrame) {
-          for (let a = 0; a < agents.length; a++) {
-            covered[capture.sampleIndex][a] += image.covered[a];
-            visible[capture.sampleIndex][a] += image.visible[a];
-          }
-        }
-        filename = `${folderName}/${channel}/${logfile}__${channel}__${capture.timestampUs}.jpg`;
-        files.write(filename, await job.jpeg.encode(image.rgba, options.width, options.height));
-      } else {
-        const lidarToGlobal = LIDAR_TO_EGO.andThen(egoToGlobal);
-        const sweep = scanLidar(
-          {
-            rotation: lidarToGlobal.rotation.rotationMatrix(),
-            position: [...lidarToGlobal.translation] as [number, number, number],
-          },
-          boxes,
-          world.ground,
-          agents.length,
-          lidarNoise,
-        );
-        if (capture.isKeyFrame) lidarPoints[capture.sampleIndex] = sweep.pointsPerAgent;
-        filename = `${folderName}/${channel}/${logfile}__${channel}__${capture.timestampUs}.pcd.bin`;
-        files.write(
-          filename,
-          new Uint8Array(sweep.points.buffer, sweep.points.byteOffset, sweep.points.byteLength),
-        );
-      }
+      const stem = `${folderName}/${channel}/${logfile}__${channel}__${capture.timestampUs}`;
+      const filename = mount
+        ? await captureCamera(job, content, mount, egoToGlobal, boxes, capture, seen, `${stem}.jpg`)
+        : captureLidar(job, content, egoToGlobal, boxes, capture, seen, `${stem}.pcd.bin`);
       tables.sample_data.push({
         token: tokens[k],
         sample_token: sampleTokens[capture.sampleIndex],
@@ -306,8 +322,79 @@ async function renderScene(job: SceneJob): Promise<void> {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
+  return seen;
+}
 
-  annotate(job, route, agents, sampleTokens, covered, visible, lidarPoints);
+type SceneBoxes = ReturnType<typeof sceneBoxesAt>;
+type CameraMount = (typeof CAMERA_MOUNTS)[number];
+
+/** Renders and writes one camera image; a key frame's counts what each agent covers and shows. */
+async function captureCamera(
+  job: SceneJob,
+  content: SceneContent,
+  mount: CameraMount,
+  egoToGlobal: RigidTransform<'ego', 'global'>,
+  boxes: SceneBoxes,
+  capture: Capture,
+  seen: AgentVisibility,
+  filename: string,
+): Promise<string> {
+  const { options } = job;
+  const intrinsics = scaledIntrinsics(mount, options.width, options.height);
+  const cameraToGlobal = mount.cameraToEgo.andThen(egoToGlobal);
+  const image = job.renderer.render(
+    {
+      width: options.width,
+      height: options.height,
+      fx: intrinsics[0][0],
+      fy: intrinsics[1][1],
+      cx: intrinsics[0][2],
+      cy: intrinsics[1][2],
+      rotation: cameraToGlobal.rotation.rotationMatrix(),
+      position: [...cameraToGlobal.translation] as [number, number, number],
+    },
+    boxes,
+    job.world.ground,
+    content.lighting,
+    content.agents.length,
+  );
+  if (capture.isKeyFrame) {
+    for (let a = 0; a < content.agents.length; a++) {
+      seen.covered[capture.sampleIndex][a] += image.covered[a];
+      seen.visible[capture.sampleIndex][a] += image.visible[a];
+    }
+  }
+  job.files.write(filename, await job.jpeg.encode(image.rgba, options.width, options.height));
+  return filename;
+}
+
+/** Scans and writes one LiDAR sweep; a key frame's counts the points on each agent. */
+function captureLidar(
+  job: SceneJob,
+  content: SceneContent,
+  egoToGlobal: RigidTransform<'ego', 'global'>,
+  boxes: SceneBoxes,
+  capture: Capture,
+  seen: AgentVisibility,
+  filename: string,
+): string {
+  const lidarToGlobal = LIDAR_TO_EGO.andThen(egoToGlobal);
+  const sweep = scanLidar(
+    {
+      rotation: lidarToGlobal.rotation.rotationMatrix(),
+      position: [...lidarToGlobal.translation] as [number, number, number],
+    },
+    boxes,
+    job.world.ground,
+    content.agents.length,
+    content.lidarNoise,
+  );
+  if (capture.isKeyFrame) seen.lidarPoints[capture.sampleIndex] = sweep.pointsPerAgent;
+  job.files.write(
+    filename,
+    new Uint8Array(sweep.points.buffer, sweep.points.byteOffset, sweep.points.byteLength),
+  );
+  return filename;
 }
 
 function annotate(
@@ -315,9 +402,7 @@ function annotate(
   route: EgoRoute,
   agents: readonly Agent[],
   sampleTokens: readonly string[],
-  covered: readonly Float64Array[],
-  visible: readonly Float64Array[],
-  lidarPoints: readonly Uint32Array[],
+  { covered, visible, lidarPoints }: AgentVisibility,
 ): void {
   const { token, tables, name } = job;
   const chains = new Map<number, string[]>();
