@@ -78,117 +78,178 @@ export interface TrainingLoopResult<E> {
 export async function trainingLoop<C, E extends StepRecord>(
   options: TrainingLoopOptions<C, E>,
 ): Promise<TrainingLoopResult<E>> {
-  const { config, optim, steps, outDir, task, terms } = options;
+  const { optim, steps, outDir, task, terms } = options;
   if (!(Number.isInteger(steps) && steps >= 1))
     throw new Error(`steps must be a positive integer, got ${steps}`);
   mkdirSync(outDir, { recursive: true });
-  const logFile = path.join(outDir, LOOP_FILES.lossLog);
-  const evalFile = path.join(outDir, LOOP_FILES.evalLog);
-  const trainable = task.params.trainable();
-  const adam = new AdamW(trainable, (name) => task.lrMult(name), {
+  const files = runFiles(outDir);
+  const adam = new AdamW(task.params.trainable(), (name) => task.lrMult(name), {
     beta1: optim.beta1,
     beta2: optim.beta2,
     eps: optim.eps,
     weightDecay: optim.weightDecay,
   });
   const rng = new SeededRandom(options.seed);
-  let step = 0;
   const resuming = options.resume === true && hasCheckpoint(outDir);
-  if (!resuming) refuseFinishedRun(outDir);
-  if (resuming) {
-    const ckpt = loadCheckpoint<C>(outDir, options.checkpointFormat);
-    refuseOtherConfig(ckpt.meta.config, config, outDir);
-    if (ckpt.meta.totalSteps !== steps) {
-      throw new Error(
-        `${outDir}: the checkpoint's schedule spans ${ckpt.meta.totalSteps} steps, not ${steps}`,
-      );
-    }
-    task.params.load(ckpt.params, outDir);
-    for (const [name, v] of adam.m) v.assign(tf.tensor(mustGet(ckpt.adamM, name, outDir).data, v.shape));
-    for (const [name, v] of adam.v) v.assign(tf.tensor(mustGet(ckpt.adamV, name, outDir).data, v.shape));
-    adam.step = ckpt.meta.optimizerStep;
-    rng.setState(ckpt.meta.rngState);
-    step = ckpt.meta.step;
-    truncateRecords(logFile, step);
-    truncateRecords(evalFile, step);
-  } else {
-    writeFileSync(logFile, '');
-    writeFileSync(evalFile, '');
-    writeFileSync(path.join(outDir, LOOP_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
-  }
+  let step = resuming ? restoreRun(options, adam, rng, files) : startRun(options, files);
   const evaluate = async () => {
     if (options.evaluate === undefined) return;
     const record = await options.evaluate(step);
-    appendRecord(evalFile, record);
+    appendRecord(files.evalLog, record);
     options.onEval?.(record);
   };
-  const checkpoint = () =>
-    saveCheckpoint(
-      outDir,
-      options.checkpointFormat,
-      { step, totalSteps: steps, rngState: rng.getState(), optimizerStep: adam.step, config },
-      task.params.entries(),
-      [...adam.m],
-      [...adam.v],
-    );
   const stopAt = Math.min(steps, options.stopAfter === undefined ? steps : step + options.stopAfter);
   const checkpointEvery = options.checkpointEvery ?? 50;
   const evaluateEvery = options.evaluateEvery ?? 0;
-  let badSteps = 0;
+  const divergence = new DivergenceGuard(outDir);
   let runner: StepGradientRunner | null = null;
   try {
     runner = await StepGradientRunner.start(task, terms, optim.samplesPerStep, options.parallelism);
     if (step === 0) await evaluate();
     while (step < stopAt) {
-      const started = Date.now();
-      const sampled = await runner.run(rng);
-      const clipped = clipGradNorm(sampled.grads, optim.clipNorm);
-      const lr = learningRate(optim, step, steps);
-      const { total } = sampled;
-      const finite = Number.isFinite(total) && Number.isFinite(clipped.norm);
-      if (finite) {
-        adam.apply(clipped.grads, lr);
-        badSteps = 0;
-      } else if (++badSteps >= MAX_NON_FINITE_STEPS) {
-        throw new Error(
-          `${outDir}: the loss or gradient was not finite for ${badSteps} steps in a row (step ${step + 1}); the run diverged`,
-        );
-      }
-      // Also after a skipped update: the step's forward pass moved the buffers.
-      runner.sync();
-      const record: StepLossRecord = {
-        step: step + 1,
-        total: finiteOrNull(total),
-        ...Object.fromEntries(terms.map((t, i) => [t, finiteOrNull(sampled.terms[i])])),
-        lr,
-        gradNorm: finite ? clipped.norm : null,
-        ...(finite ? {} : { skipped: true }),
-        seconds: (Date.now() - started) / 1000,
-      };
-      tf.dispose([...sampled.grads.values(), ...clipped.grads.values()]);
+      const record = await optimisationStep(runner, adam, rng, options, step, divergence);
       step++;
-      appendRecord(logFile, record);
+      appendRecord(files.lossLog, record);
       options.onStep?.(record);
       if (step === steps || (evaluateEvery > 0 && step % evaluateEvery === 0)) await evaluate();
-      if (step % checkpointEvery === 0 || step === stopAt) {
-        checkpoint();
-        await writeLossCurve(
-          readLossRecords(logFile, terms),
-          ['total', ...terms],
-          path.join(outDir, LOOP_FILES.lossCurve),
-        );
-      }
+      if (step % checkpointEvery === 0 || step === stopAt)
+        await saveProgress(options, adam, rng, step, files);
     }
   } finally {
     await runner?.close();
     adam.dispose();
   }
   return {
-    records: readLossRecords(logFile, terms),
-    evals: readRecords<E>(evalFile, []),
+    records: readLossRecords(files.lossLog, terms),
+    evals: readRecords<E>(files.evalLog, []),
     step,
     started: !resuming,
   };
+}
+
+/** The run folder's logs. */
+function runFiles(outDir: string) {
+  return {
+    lossLog: path.join(outDir, LOOP_FILES.lossLog),
+    evalLog: path.join(outDir, LOOP_FILES.evalLog),
+    lossCurve: path.join(outDir, LOOP_FILES.lossCurve),
+  };
+}
+type RunFiles = ReturnType<typeof runFiles>;
+
+/** A new run: empty logs and the config, in a folder that holds no earlier run. Returns the step it starts at. */
+function startRun<C, E extends StepRecord>(options: TrainingLoopOptions<C, E>, files: RunFiles): number {
+  refuseFinishedRun(options.outDir);
+  writeFileSync(files.lossLog, '');
+  writeFileSync(files.evalLog, '');
+  writeFileSync(path.join(options.outDir, LOOP_FILES.config), `${JSON.stringify(options.config, null, 2)}\n`);
+  return 0;
+}
+
+/**
+ * A resumed run: weights, Adam moments and the random stream from the checkpoint, logs cut back to its step (a run
+ * killed after its last checkpoint logged steps it will redo). Returns the checkpoint's step.
+ */
+function restoreRun<C, E extends StepRecord>(
+  options: TrainingLoopOptions<C, E>,
+  adam: AdamW,
+  rng: SeededRandom,
+  files: RunFiles,
+): number {
+  const { outDir, steps, task } = options;
+  const ckpt = loadCheckpoint<C>(outDir, options.checkpointFormat);
+  refuseOtherConfig(ckpt.meta.config, options.config, outDir);
+  if (ckpt.meta.totalSteps !== steps) {
+    throw new Error(`${outDir}: the checkpoint's schedule spans ${ckpt.meta.totalSteps} steps, not ${steps}`);
+  }
+  task.params.load(ckpt.params, outDir);
+  for (const [name, v] of adam.m) v.assign(tf.tensor(mustGet(ckpt.adamM, name, outDir).data, v.shape));
+  for (const [name, v] of adam.v) v.assign(tf.tensor(mustGet(ckpt.adamV, name, outDir).data, v.shape));
+  adam.step = ckpt.meta.optimizerStep;
+  rng.setState(ckpt.meta.rngState);
+  truncateRecords(files.lossLog, ckpt.meta.step);
+  truncateRecords(files.evalLog, ckpt.meta.step);
+  return ckpt.meta.step;
+}
+
+/** Stops a run whose loss or gradient stayed non-finite for five steps in a row (single ones are skipped). */
+class DivergenceGuard {
+  private badSteps = 0;
+  constructor(private readonly outDir: string) {}
+
+  record(finite: boolean, step: number): void {
+    if (finite) {
+      this.badSteps = 0;
+      return;
+    }
+    if (++this.badSteps >= MAX_NON_FINITE_STEPS) {
+      throw new Error(
+        `${this.outDir}: the loss or gradient was not finite for ${this.badSteps} steps in a row (step ${step + 1}); the run diverged`,
+      );
+    }
+  }
+}
+
+/** Step `step + 1`: the samples' gradients, clipping, the AdamW update (skipped when not finite); its log record. */
+async function optimisationStep<C, E extends StepRecord>(
+  runner: StepGradientRunner,
+  adam: AdamW,
+  rng: SeededRandom,
+  options: TrainingLoopOptions<C, E>,
+  step: number,
+  divergence: DivergenceGuard,
+): Promise<StepLossRecord> {
+  const { optim, terms } = options;
+  const started = Date.now();
+  const sampled = await runner.run(rng);
+  const clipped = clipGradNorm(sampled.grads, optim.clipNorm);
+  const lr = learningRate(optim, step, options.steps);
+  const { total } = sampled;
+  const finite = Number.isFinite(total) && Number.isFinite(clipped.norm);
+  if (finite) adam.apply(clipped.grads, lr);
+  divergence.record(finite, step);
+  // Also after a skipped update: the step's forward pass moved the buffers.
+  runner.sync();
+  const record: StepLossRecord = {
+    step: step + 1,
+    total: finiteOrNull(total),
+    ...Object.fromEntries(terms.map((t, i) => [t, finiteOrNull(sampled.terms[i])])),
+    lr,
+    gradNorm: finite ? clipped.norm : null,
+    ...(finite ? {} : { skipped: true }),
+    seconds: (Date.now() - started) / 1000,
+  };
+  tf.dispose([...sampled.grads.values(), ...clipped.grads.values()]);
+  return record;
+}
+
+/** An atomic checkpoint of everything a resume needs, and the loss curve redrawn from the log. */
+async function saveProgress<C, E extends StepRecord>(
+  options: TrainingLoopOptions<C, E>,
+  adam: AdamW,
+  rng: SeededRandom,
+  step: number,
+  files: RunFiles,
+): Promise<void> {
+  saveCheckpoint(
+    options.outDir,
+    options.checkpointFormat,
+    {
+      step,
+      totalSteps: options.steps,
+      rngState: rng.getState(),
+      optimizerStep: adam.step,
+      config: options.config,
+    },
+    options.task.params.entries(),
+    [...adam.m],
+    [...adam.v],
+  );
+  await writeLossCurve(
+    readLossRecords(files.lossLog, options.terms),
+    ['total', ...options.terms],
+    files.lossCurve,
+  );
 }
 
 /** A new run never overwrites an earlier one's checkpoint and logs. */
