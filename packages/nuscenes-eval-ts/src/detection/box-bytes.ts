@@ -21,12 +21,12 @@ import {
 } from '../json/bytes.ts';
 import { JsonNumberReader } from '../json/number-reader.ts';
 import { ATTRIBUTE_NAMES, DETECTION_NAMES } from './config.ts';
-import type { StoredBox } from './data-classes.ts';
+import type { EvalBoxesBuilder, StoredBox } from './data-classes.ts';
 import { quaternionYaw } from './quaternion.ts';
 
-const NULL_BYTES = [0x6e, 0x75, 0x6c, 0x6c];
-
 const ascii = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+const NULL_BYTES = ascii('null');
+const NAN_BYTES = ascii('NaN');
 
 enum Field {
   SampleToken,
@@ -86,7 +86,8 @@ export class BoxBytesReader {
   /** Where the last string read starts and ends (quotes excluded). */
   private stringFrom = 0;
   private stringTo = 0;
-  private readonly box: StoredBox = {
+  /** The values of the box last read; overwritten by the next. */
+  readonly box: StoredBox = {
     centerX: 0,
     centerY: 0,
     centerZ: 0,
@@ -104,13 +105,13 @@ export class BoxBytesReader {
   };
 
   /**
-   * The box whose JSON is bytes[from, to) (from `{` to just past `}`), listed under `token` at position
-   * `index`, or undefined when it is not in the form read here. The box object is reused by the next call.
+   * Reads the box at bytes[from] (its `{`), listed under `token` at position `index`, not past `to`: the
+   * index just past its `}`, with the values in `box`, or -1 when it is not in the form read here.
    */
-  read(bytes: Uint8Array, from: number, to: number, token: string, index: number): StoredBox | undefined {
+  read(bytes: Uint8Array, from: number, to: number, token: string, index: number): number {
     const box = this.box;
-    let i = skipSpace(bytes, from, to);
-    if (bytes[i] !== OPEN_BRACE) return undefined;
+    let i = from;
+    if (i >= to || bytes[i] !== OPEN_BRACE) return -1;
     let seen = 0;
     let rotationW = 0;
     let rotationX = 0;
@@ -121,24 +122,24 @@ export class BoxBytesReader {
     for (;;) {
       i = skipSpace(bytes, i + 1, to);
       i = this.string(bytes, i, to);
-      if (i < 0) return undefined;
+      if (i < 0) return -1;
       const field = indexOfName(FIELD_NAMES, bytes, this.stringFrom, this.stringTo);
-      if (field < 0 || (seen & (1 << field)) !== 0) return undefined;
+      if (field < 0 || (seen & (1 << field)) !== 0) return -1;
       seen |= 1 << field;
       i = skipSpace(bytes, i, to);
-      if (bytes[i] !== COLON) return undefined;
+      if (bytes[i] !== COLON) return -1;
       i = skipSpace(bytes, i + 1, to);
       const items = this.items;
       switch (field) {
         case Field.SampleToken:
           i = this.string(bytes, i, to);
-          if (i < 0 || !equalsText(bytes, this.stringFrom, this.stringTo, token)) return undefined;
+          if (i < 0 || !equalsText(bytes, this.stringFrom, this.stringTo, token)) return -1;
           break;
         case Field.Translation:
         case Field.Size:
         case Field.EgoTranslation:
           i = this.numberList(bytes, i, to, 3, false);
-          if (i < 0) return undefined;
+          if (i < 0) return -1;
           if (field === Field.Translation) {
             box.centerX = items[0];
             box.centerY = items[1];
@@ -151,7 +152,7 @@ export class BoxBytesReader {
           break;
         case Field.Rotation:
           i = this.numberList(bytes, i, to, 4, false);
-          if (i < 0) return undefined;
+          if (i < 0) return -1;
           rotationW = items[0];
           rotationX = items[1];
           rotationY = items[2];
@@ -159,24 +160,24 @@ export class BoxBytesReader {
           break;
         case Field.Velocity:
           i = this.numberList(bytes, i, to, 2, true);
-          if (i < 0) return undefined;
+          if (i < 0) return -1;
           box.velocityX = items[0];
           box.velocityY = items[1];
           break;
         case Field.NumPts:
         case Field.DetectionScore:
           i = this.number(bytes, i, to);
-          if (i < 0) return undefined;
+          if (i < 0) return -1;
           if (field === Field.NumPts) box.numPts = Math.trunc(this.numbers.value);
           else box.score = this.numbers.value;
           break;
         case Field.DetectionName:
         case Field.AttributeName: {
           i = this.string(bytes, i, to);
-          if (i < 0) return undefined;
+          if (i < 0) return -1;
           const names = field === Field.DetectionName ? CLASS_NAMES : ATTRIBUTES;
           const code = indexOfName(names, bytes, this.stringFrom, this.stringTo);
-          if (code < 0) return undefined;
+          if (code < 0) return -1;
           if (field === Field.DetectionName) box.classCode = code;
           else box.attributeCode = code;
           break;
@@ -184,13 +185,41 @@ export class BoxBytesReader {
       }
       i = skipSpace(bytes, i, to);
       if (bytes[i] === COMMA) continue;
-      if (bytes[i] !== CLOSE_BRACE) return undefined;
+      if (bytes[i] !== CLOSE_BRACE) return -1;
       break;
     }
-    if ((seen & REQUIRED) !== REQUIRED || skipSpace(bytes, i + 1, to) !== to) return undefined;
+    if ((seen & REQUIRED) !== REQUIRED || i >= to) return -1;
     box.yaw = quaternionYaw([rotationW, rotationX, rotationY, rotationZ]);
     box.sourceIndex = index;
-    return box;
+    return i + 1;
+  }
+
+  /**
+   * Reads a whole sample list at bytes[from] (its `[`), not past `limit`, pushing its boxes into `builder`:
+   * the index just past its `]`, or -1 when any of it is not in the form read here (or more than `maxBoxes`
+   * boxes, or the builder is full), in which case the boxes pushed are the caller's to discard.
+   */
+  readList(
+    bytes: Uint8Array,
+    from: number,
+    limit: number,
+    token: string,
+    maxBoxes: number,
+    builder: EvalBoxesBuilder,
+  ): number {
+    if (from >= limit || bytes[from] !== OPEN_BRACKET) return -1;
+    let i = from;
+    for (let k = 0; ; k++) {
+      i = skipSpace(bytes, i + 1, limit);
+      if (k === maxBoxes || builder.full) return -1;
+      i = this.read(bytes, i, limit, token, k);
+      if (i < 0) return -1;
+      builder.push(this.box);
+      i = skipSpace(bytes, i, limit);
+      if (i >= limit) return -1;
+      if (bytes[i] === CLOSE_BRACKET) return i + 1;
+      if (bytes[i] !== COMMA) return -1;
+    }
   }
 
   /** A string without escapes or non-ASCII bytes at bytes[i]; its content's range is left in stringFrom/To. */
@@ -221,9 +250,10 @@ export class BoxBytesReader {
     let i = start;
     for (let k = 0; k < count; k++) {
       i = skipSpace(bytes, i + 1, to);
-      if (nulls && isNull(bytes, i, to)) {
+      const missing = nulls ? missingNumber(bytes, i, to) : 0;
+      if (missing > 0) {
         this.items[k] = Number.NaN;
-        i += 4;
+        i += missing;
       } else {
         i = this.number(bytes, i, to);
         if (i < 0) return -1;
@@ -242,14 +272,19 @@ function skipSpace(bytes: Uint8Array, from: number, to: number): number {
   return i;
 }
 
-function isNull(bytes: Uint8Array, i: number, to: number): boolean {
-  return (
-    i + 4 <= to &&
-    bytes[i] === NULL_BYTES[0] &&
-    bytes[i + 1] === NULL_BYTES[1] &&
-    bytes[i + 2] === NULL_BYTES[2] &&
-    bytes[i + 3] === NULL_BYTES[3]
-  );
+/**
+ * Bytes of a missing number at bytes[i]: `null`, or Python's bare `NaN` as the file has it before the scanner
+ * writes it as null (lists read in place); 0 if neither.
+ */
+function missingNumber(bytes: Uint8Array, i: number, to: number): number {
+  if (startsWith(bytes, i, to, NULL_BYTES)) return NULL_BYTES.length;
+  return startsWith(bytes, i, to, NAN_BYTES) ? NAN_BYTES.length : 0;
+}
+
+function startsWith(bytes: Uint8Array, i: number, to: number, word: Uint8Array): boolean {
+  if (i + word.length > to) return false;
+  for (let j = 0; j < word.length; j++) if (bytes[i + j] !== word[j]) return false;
+  return true;
 }
 
 /** Whether bytes[from, to) (ASCII) spell `text`. */

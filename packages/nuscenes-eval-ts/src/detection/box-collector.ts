@@ -170,9 +170,8 @@ export class BoxCollector {
     const max = this.options.maxBoxesPerSample;
     if ((max !== undefined && n > max) || !isBoxList(bytes, boxStarts, boxEnds)) return false;
     for (let k = 0; k < n; k++) {
-      const box = this.bytesReader.read(bytes, boxStarts[k], boxEnds[k], token, k);
-      if (box === undefined) return false;
-      this.builder.push(box);
+      if (this.bytesReader.read(bytes, boxStarts[k], boxEnds[k], token, k) !== boxEnds[k]) return false;
+      this.builder.push(this.bytesReader.box);
     }
     return true;
   }

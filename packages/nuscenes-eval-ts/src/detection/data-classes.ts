@@ -143,6 +143,11 @@ export class EvalBoxesBuilder {
     return this.n;
   }
 
+  /** Whether a fixed range of storage has no room left (own columns grow instead). */
+  get full(): boolean {
+    return this.fixed && this.n === this.capacity;
+  }
+
   get sampleCount(): number {
     return this.tokens.length;
   }

@@ -3,17 +3,20 @@
  * (sample_token -> boxes), from files (streamed) or from objects already in memory. Every rule of the devkit's
  * loader is enforced (box-collector.ts), each failure naming the JSON path and the rule.
  *
- * A file is read in this thread by the byte scanner, which cuts it into samples; the samples are parsed and
- * validated in batches on worker threads meanwhile, since parsing costs about three times what scanning does.
+ * A file is read in this thread by the byte scanner, which offers each sample's list to the box reader
+ * (box-bytes.ts) first: a list in the usual form is read from the file's bytes into the columns in one pass.
+ * The others (another form, a problem, a list straddling two chunks) are cut out and parsed by JSON.parse and
+ * the schema in batches, on worker threads once a whole batch of them is waiting.
  */
 import { stat } from 'node:fs/promises';
 import { reusedChunks } from '../json/reused-chunks.ts';
+import { BoxBytesReader } from './box-bytes.ts';
 import { BoxCollector, type BoxSourceOptions, SHORTEST_BOX_BYTES } from './box-collector.ts';
 import { DETECTION_CVPR_2019 } from './config.ts';
 import type { EvalBoxes } from './data-classes.ts';
 import { DetectionInputError } from './errors.ts';
 import { OrderedBatchParser } from './ordered-batch-parser.ts';
-import { type SampleBatch, SampleBatchWriter } from './sample-batch.ts';
+import { SampleBatchWriter } from './sample-batch.ts';
 import { SampleScanner } from './sample-scanner.ts';
 
 export interface LoadFileOptions {
@@ -38,6 +41,8 @@ export const DEFAULT_LOAD_WORKERS = 2;
 const WORKER_MIN_FILE_BYTES = 4 << 20;
 /** About 3000 boxes: large enough that handing a batch over costs little next to parsing it. */
 const BATCH_BYTES = 1 << 20;
+/** Bytes read at a time. Samples are read in place unless they straddle two chunks: few do in large ones. */
+export const LOAD_CHUNK_BYTES = 8 << 20;
 
 function fileError(err: unknown, path: string): unknown {
   const code = (err as NodeJS.ErrnoException).code;
@@ -78,37 +83,46 @@ async function loadBoxesFile(
     size < WORKER_MIN_FILE_BYTES ? 0 : workers,
     (spent) => writer.recycle(spent),
   );
-  const ready: SampleBatch[] = [];
   const topLevel = new Map<string, unknown>();
+  const reader = new BoxBytesReader();
+  const maxBoxes = boxOptions.maxBoxesPerSample ?? Number.POSITIVE_INFINITY;
+  // Samples read in place leave the batches to the few that are not (those straddling two chunks, say), so a
+  // batch is handed to the workers only once full: a file whose samples mostly need JSON.parse.
+  const handOver = () => {
+    const batch = writer.take();
+    if (batch) parser.enqueue(batch, true);
+  };
   const scanner = new SampleScanner(
     { samplesAt, source: path, maxBoxesPerSample: boxOptions.maxBoxesPerSample },
     {
       topLevel: (key, value) => topLevel.set(key, value),
       sample: (sample) => {
         const full = writer.add(sample);
-        if (full) ready.push(full);
+        if (full) parser.enqueue(full);
+      },
+      readSample: (token, bytes, at) => {
+        // Samples captured before this one take their places in the columns first.
+        handOver();
+        return parser.readInPlace(token, (builder) =>
+          reader.readList(bytes, at, bytes.length, token, maxBoxes, builder),
+        );
       },
     },
   );
-  const submitReady = async () => {
-    for (const batch of ready.splice(0)) await parser.submit(batch);
-  };
   try {
     let problem: unknown;
     let bytesRead = 0;
     // Each chunk is reused once the scanner has seen it: the scanner copies what it keeps.
-    for await (const chunk of reusedChunks(path)) {
+    for await (const chunk of reusedChunks(path, Math.min(LOAD_CHUNK_BYTES, size + 1))) {
       problem = scanStep(() => scanner.write(chunk));
       if (problem) break;
       bytesRead += chunk.length;
       options.onBytes?.(bytesRead);
-      await submitReady();
+      await parser.settleExcess();
     }
     problem ??= scanStep(() => scanner.end());
     // Samples the scanner completed before stopping come before its problem and may hold an earlier one.
-    const rest = writer.take();
-    if (rest) ready.push(rest);
-    await submitReady();
+    handOver();
     if (problem) await parser.failAfter(problem);
     return { boxes: await parser.finish(), topLevel };
   } catch (err) {

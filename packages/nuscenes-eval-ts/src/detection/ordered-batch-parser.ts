@@ -5,7 +5,13 @@
  */
 import { WorkerPool } from '../workers/worker-pool.ts';
 import type { BoxSourceOptions } from './box-collector.ts';
-import { allocateBoxStorage, type BoxStorage, columnsOf, type EvalBoxes } from './data-classes.ts';
+import {
+  allocateBoxStorage,
+  type BoxStorage,
+  columnsOf,
+  type EvalBoxes,
+  EvalBoxesBuilder,
+} from './data-classes.ts';
 import { DetectionInputError } from './errors.ts';
 import { type BatchOutcome, batchBoxCount, parseSampleBatch, type SampleBatch } from './sample-batch.ts';
 import type { SampleBatchTask, SampleBatchWorkerData } from './sample-batch-worker.ts';
@@ -18,7 +24,8 @@ interface InFlight {
 
 export class OrderedBatchParser {
   private readonly storage: BoxStorage;
-  private readonly pool: WorkerPool<SampleBatchTask, BatchOutcome> | undefined;
+  /** Started with the first batch for workers: files whose samples are read in place need none. */
+  private pool: WorkerPool<SampleBatchTask, BatchOutcome> | undefined;
   private readonly inFlight: InFlight[] = [];
   private readonly maxInFlight: number;
   /** Boxes handed over so far: where the next batch's boxes go. */
@@ -37,24 +44,48 @@ export class OrderedBatchParser {
     private readonly recycle: (buffer: ArrayBuffer) => void,
   ) {
     this.storage = allocateBoxStorage(capacity, workers > 0);
-    const data: SampleBatchWorkerData = { options, storage: this.storage };
-    this.pool =
-      workers > 0
-        ? new WorkerPool(new URL('./sample-batch-worker.ts', import.meta.url), workers, options.source, data)
-        : undefined;
     // Two per worker: one being parsed, one waiting, so no worker idles while the next batch is read.
     this.maxInFlight = 2 * workers;
   }
 
-  /** Hands a batch over (its bytes move to a worker); waits while too many are in flight. */
-  async submit(batch: SampleBatch): Promise<void> {
+  private workerPool(): WorkerPool<SampleBatchTask, BatchOutcome> | undefined {
+    if (this.maxInFlight > 0 && !this.pool) {
+      const data: SampleBatchWorkerData = { options: this.options, storage: this.storage };
+      const entry = new URL('./sample-batch-worker.ts', import.meta.url);
+      this.pool = new WorkerPool(entry, this.maxInFlight / 2, this.options.source, data);
+    }
+    return this.pool;
+  }
+
+  /**
+   * A sample read in this thread by `read`, which pushes its boxes into the builder it is given and returns
+   * where the sample ends, or -1 when it could not read all of it (its boxes are then dropped). Only valid
+   * boxes are read in place, so the sample brings no problem of its own; returns what `read` returned.
+   */
+  readInPlace(token: string, read: (builder: EvalBoxesBuilder) => number): number {
+    const start = this.handedOver;
+    const builder = new EvalBoxesBuilder(0, { storage: this.storage, start, end: this.capacity });
+    const end = read(builder);
+    if (end < 0) return end;
+    const count = builder.boxCount - start;
+    this.handedOver += count;
+    this.inFlight.push({ tokens: [token], boxCounts: Uint32Array.of(count), outcome: Promise.resolve({}) });
+    return end;
+  }
+
+  /**
+   * Hands a batch over: its bytes move to a worker, or it is parsed here and now (with no workers, or when
+   * `here`: a few samples are not worth starting workers for).
+   */
+  enqueue(batch: SampleBatch, here = false): void {
     const firstBox = this.handedOver;
     this.handedOver += batchBoxCount(batch);
+    const pool = here ? undefined : this.workerPool();
     let outcome: Promise<BatchOutcome>;
     if (this.handedOver > this.capacity) outcome = Promise.resolve(this.overflowOutcome(batch));
-    else if (this.pool) {
+    else if (pool) {
       const task: SampleBatchTask = { batch, firstBox };
-      outcome = this.pool.run(task, [batch.bytes.buffer as ArrayBuffer]);
+      outcome = pool.run(task, [batch.bytes.buffer as ArrayBuffer]);
     } else {
       outcome = Promise.resolve(parseSampleBatch(batch, this.options, this.storage, firstBox));
       this.recycle(batch.bytes.buffer as ArrayBuffer);
@@ -62,6 +93,10 @@ export class OrderedBatchParser {
     // Outcomes are awaited in order later; a failure that comes early is not an unhandled rejection.
     outcome.catch(() => {});
     this.inFlight.push({ tokens: batch.tokens, boxCounts: batch.boxCounts, outcome });
+  }
+
+  /** Waits while more batches are in flight than the workers keep busy with (bounding memory). */
+  async settleExcess(): Promise<void> {
     while (this.inFlight.length > this.maxInFlight) await this.settleOldest();
   }
 

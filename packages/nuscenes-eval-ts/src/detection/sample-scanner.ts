@@ -37,6 +37,12 @@ export interface SampleHandler {
   topLevel?(key: string, value: unknown): void;
   /** One sample's list; parsing it is left to the handler (see sample-list.ts), possibly on another thread. */
   sample(sample: CapturedSample): void;
+  /**
+   * Offered each sample's list first, where it starts (`bytes[at]` is its `[`): a handler that reads the
+   * whole list from these bytes returns the index just past its `]`, and the scanner goes on from there;
+   * -1 has it captured and handed to `sample` as usual.
+   */
+  readSample?(token: string, bytes: Buffer, at: number): number;
 }
 
 export interface ScannerOptions {
@@ -146,6 +152,15 @@ export class SampleScanner {
       if (this.state === State.Key) {
         i = this.keyFrom(buf, i);
         continue;
+      }
+      if (this.state === State.Value && c === OPEN_BRACKET && this.level === this.samplesLevel) {
+        const end = this.handler.readSample?.(this.key, buf, i) ?? -1;
+        if (end >= 0) {
+          this.state = State.CommaOrEnd;
+          this.offset += end - i;
+          i = end;
+          continue;
+        }
       }
       if (!isSpace(c)) this.structural(c);
       this.offset++;

@@ -68,11 +68,13 @@ describe('reading boxes from their bytes', () => {
     const reader = new BoxBytesReader();
     const token = 'e'.repeat(32);
     const read = (text: string) => reader.read(Buffer.from(text), 0, text.length, token, 0);
-    assert.equal(read(box(token))?.centerY, -2.25);
-    assert.equal(read(box(token, ',"extra":1')), undefined);
-    assert.equal(read(box(token, ',"detection_score":0.25')), undefined);
-    assert.equal(read(box(token).replace('"car"', '"c\\u0061r"')), undefined);
-    assert.equal(read(box('f'.repeat(32))), undefined);
+    const usual = box(token);
+    assert.equal(read(usual), usual.length);
+    assert.equal(reader.box.centerY, -2.25);
+    assert.equal(read(box(token, ',"extra":1')), -1);
+    assert.equal(read(box(token, ',"detection_score":0.25')), -1);
+    assert.equal(read(box(token).replace('"car"', '"c\\u0061r"')), -1);
+    assert.equal(read(box('f'.repeat(32))), -1);
   });
 
   it('leaves boxes in other forms to JSON.parse and the schema, which accept them as before', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   DetectionInputError,
   evalBoxesFromObject,
+  LOAD_CHUNK_BYTES,
   loadEvalBoxesFile,
   loadPredictionFile,
   submissionFromObject,
@@ -148,20 +149,49 @@ describe('detection submission loading and validation', () => {
 
   it('streams a file larger than a read chunk and reports progress', async () => {
     const results: Record<string, unknown[]> = {};
-    for (let s = 0; s < 120; s++) {
+    // Enough samples for two and a half chunks, some straddling two of them.
+    const boxBytes = JSON.stringify(
+      box('sample-1000', 'pedestrian', 99, 1000, { detection_score: 0.99 }),
+    ).length;
+    const samples = Math.ceil((2.5 * LOAD_CHUNK_BYTES) / (100 * boxBytes));
+    for (let s = 0; s < samples; s++) {
       const t = `sample-${s}`;
       results[t] = Array.from({ length: 100 }, (_, i) =>
         box(t, 'pedestrian', i, s, { detection_score: i / 100 }),
       );
     }
     const text = submission(results);
-    assert.ok(text.length > 2 * (1 << 20), 'the file must span several 1 MB chunks');
+    assert.ok(text.length > 2 * LOAD_CHUNK_BYTES, 'the file must span several read chunks');
     const seen: number[] = [];
     const { boxes } = await loadPredictionFile(file(text), { onBytes: (n) => seen.push(n) });
-    assert.equal(boxes.boxes.count, 12000);
-    assert.equal(boxes.sampleTokens[119], 'sample-119');
-    assert.equal(boxes.boxes.centerX[11999], 99);
+    assert.equal(boxes.boxes.count, samples * 100);
+    assert.equal(boxes.sampleTokens[samples - 1], `sample-${samples - 1}`);
+    assert.equal(boxes.boxes.centerX[samples * 100 - 1], 99);
+    assert.equal(boxes.boxes.centerY[samples * 100 - 1], samples - 1);
     assert.ok(seen.length >= 3 && seen.at(-1) === Buffer.byteLength(text));
+  });
+
+  it('gives the same boxes whether a sample is read in place or goes through JSON.parse', async () => {
+    const boxes = (t: string, extra = {}) =>
+      Array.from({ length: 5 }, (_, i) =>
+        box(t, i % 2 ? 'car' : 'barrier', i / 3, -i, {
+          detection_score: i / 7,
+          velocity: [i, -i / 9],
+          ...extra,
+        }),
+      );
+    const results = {
+      usual: boxes('usual'),
+      // An extra field, which the reader leaves to JSON.parse and the schema.
+      extra: boxes('extra', { note: 'x' }),
+      unknownSpeed: boxes('unknownSpeed', { velocity: [null, 0.5] }),
+      later: boxes('later'),
+    };
+    const text = submission(results).replaceAll('null', 'NaN').replaceAll('},{', '},\n  {');
+    const fromFile = await loadPredictionFile(file(text));
+    const fromObject = submissionFromObject(JSON.parse(submission(results)));
+    assert.deepEqual(fromFile.boxes, fromObject.boxes);
+    assert.ok(Number.isNaN(fromFile.boxes.boxes.velocityX[10]));
   });
 
   it('loads ground truth in EvalBoxes form with num_pts and no box limit', async () => {
