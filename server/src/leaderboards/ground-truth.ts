@@ -127,13 +127,19 @@ export class GroundTruthStore {
       throw new Error(`${pointerFile}: ${(error as Error).message}`);
     }
     const dir = join(base, pointer.dir);
-    const names = await readdir(dir);
-    await this.installFiles(
-      benchmark,
-      names.map((name) => ({ from: join(dir, name), name })),
-      pointer.description,
-      pointer.installedAt,
-    );
+    try {
+      const names = await readdir(dir);
+      await this.installFiles(
+        benchmark,
+        names.map((name) => ({ from: join(dir, name), name })),
+        pointer.description,
+        pointer.installedAt,
+      );
+    } catch (error) {
+      // Another process sharing the folder (a replica starting at the same time) moved it first.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await this.current(benchmark))) return false;
+      throw error;
+    }
     await rm(pointerFile, { force: true });
     await rm(dir, { recursive: true, force: true });
     return true;

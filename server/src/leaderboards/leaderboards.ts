@@ -186,7 +186,14 @@ export class Leaderboards {
     if (await this.store.submissionBody(id)) return true;
     const old = this.filesLayoutDir(id);
     if (old === null || !existsSync(join(old, 'body'))) return false;
-    await this.storeBodyFrom(id, join(old, 'body'));
+    try {
+      await this.storeBodyFrom(id, join(old, 'body'));
+    } catch (error) {
+      // Another process sharing the folder (a replica starting at the same time) moved it first.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return (await this.store.submissionBody(id)) !== null;
+      throw error;
+    }
     await rm(old, { recursive: true, force: true });
     return true;
   }
