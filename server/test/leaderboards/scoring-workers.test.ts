@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { LeaderboardRow, Submission } from '../../src/leaderboards/benchmark.ts';
 import { type ScoringJobOptions, ScoringJobs } from '../../src/leaderboards/scoring-jobs.ts';
 import type { ZooPostgres } from '../../src/postgres/zoo-postgres.ts';
