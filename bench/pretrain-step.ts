@@ -33,7 +33,7 @@
  * the per-sample decoding time is printed beside the step.
  *
  *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--heads detection,hdmap,bev-seg|none] [--steps 3]
- *     [--workers 1,2] [--rays-per-camera N] [--backend auto|wasm|cpu] [--scenes 4] [--samples 10]
+ *     [--workers 1,2] [--rays-per-camera N] [--tape-per-render] [--backend auto|wasm|cpu] [--scenes 4] [--samples 10]
  *     [--dataroot DIR --version V]
  */
 import { spawn } from 'node:child_process';
@@ -70,6 +70,7 @@ import {
 import { initBackend, type ParamStore, parseBackendPreference, SeededRandom, tf } from '../nn/src/index.ts';
 import { loadConfig, type Mim4dConfig } from '../pretrain/src/config/index.ts';
 import { lossTermNames, Mim4dModel, totalLoss } from '../pretrain/src/model/mim4d.ts';
+import { perRenderGradients } from '../pretrain/src/model/per-render-gradients.ts';
 import { AdamW, clipGradNorm } from '../pretrain/src/train/adamw.ts';
 import type { ModuleCall } from '../pretrain/src/train/module-call.ts';
 import { StepGradientRunner } from '../pretrain/src/train/step-gradients.ts';
@@ -88,6 +89,8 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '3' },
     workers: { type: 'string', default: '1,2' },
     'rays-per-camera': { type: 'string' },
+    // The pretraining step with render.tapePerRender (one rendering's activations at a time).
+    'tape-per-render': { type: 'boolean', default: false },
     backend: { type: 'string', default: 'auto' },
     scenes: { type: 'string', default: String(SYNTH_DEFAULTS.scenes) },
     samples: { type: 'string', default: String(SYNTH_DEFAULTS.samples) },
@@ -226,6 +229,7 @@ function runChild(job: string, workers: number, dataroot: string | undefined): P
     '--version',
     values.version ?? SYNTH_DEFAULTS.version,
     ...(values['rays-per-camera'] === undefined ? [] : ['--rays-per-camera', values['rays-per-camera']]),
+    ...(values['tape-per-render'] ? ['--tape-per-render'] : []),
     ...(dataroot === undefined ? [] : ['--dataroot', dataroot]),
   ];
   return new Promise((resolve, reject) => {
@@ -426,24 +430,34 @@ function pretrainStep(name: string): StepUnderTest {
   const config = loadConfig(name);
   if (values['rays-per-camera'] !== undefined)
     config.render.raysPerCamera = Number(values['rays-per-camera']);
+  config.render.tapePerRender = values['tape-per-render'] === true;
   const model = new Mim4dModel(config);
   const sample = toyScene(config);
   const rng = new SeededRandom(1);
   const trainable = model.params.trainable();
   const byVar = new Map([...trainable].map(([n, v]) => [v.name, n]));
   const adam = new AdamW(trainable, () => 1, { ...config.optim });
+  const stepGradients = (plan: ReturnType<typeof model.plan>) => {
+    if (config.render.tapePerRender) {
+      const { terms, grads } = perRenderGradients(model, sample, plan, rng, [...trainable.values()]);
+      tf.dispose(Object.values(terms));
+      return grads;
+    }
+    const { value, grads } = tf.variableGrads(
+      () => totalLoss(model.losses(sample, plan, rng)),
+      [...trainable.values()],
+    );
+    value.dispose();
+    return new Map(Object.entries(grads));
+  };
   const trainStep = () => {
-    const plan = model.plan(sample, rng);
-    const { value, grads } = tf.variableGrads(() => {
-      const l = model.losses(sample, plan, rng);
-      return totalLoss(l);
-    }, [...trainable.values()]);
+    const grads = stepGradients(model.plan(sample, rng));
     const clipped = clipGradNorm(
-      new Map(Object.entries(grads).map(([k, g]) => [byVar.get(k)!, g])),
+      new Map([...grads].map(([k, g]) => [byVar.get(k)!, g])),
       config.optim.clipNorm,
     );
     adam.apply(clipped.grads, config.optim.lr);
-    tf.dispose([value, ...Object.values(grads), ...clipped.grads.values()]);
+    tf.dispose([...grads.values(), ...clipped.grads.values()]);
   };
   const toySamples: ModuleCall = {
     module: import.meta.resolve('@mim4d/pretrain/testing'),
@@ -453,7 +467,7 @@ function pretrainStep(name: string): StepUnderTest {
   return {
     label: `pretrain ${name}`,
     params: countParams(trainable),
-    describe: `${config.render.raysPerCamera} rays/camera`,
+    describe: `${config.render.raysPerCamera} rays/camera${config.render.tapePerRender ? ', taped per rendering' : ''}`,
     loop: {
       task: pretrainTask(model, { count: 1, get: () => sample }),
       terms: lossTermNames(config),
@@ -554,6 +568,8 @@ async function headStep(
   const adam = new AdamW(trainable, (n) => task.lrMult(n), { ...config.optim });
   const prepare = async () => {
     const lossTerms = await task.prepareStep(rng);
+    if (typeof lossTerms !== 'function')
+      throw new Error(`${label}: the bench times heads whose loss is taped whole`);
     return () => {
       const { value, grads } = tf.variableGrads(
         () => tf.addN(Object.values(lossTerms(rng))) as tf.Scalar,

@@ -5,9 +5,14 @@ import { gridShape, type Mim4dConfig, PRETRAIN_OBJECTIVES, type PretrainObjectiv
 /**
  * Fields added to the configs after runs, checkpoints and exported models were written with them, and the value
  * those older configs meant: every config from before the spatial-only arm pretrained with MIM4D's objective, and
- * every one from before data parallelism took one sample per step.
+ * every one from before data parallelism took one sample per step, and every one from before per-rendering tapes
+ * taped the whole step.
  */
-const ADDED_FIELDS: Readonly<Record<string, unknown>> = { objective: 'mim4d', samplesPerStep: 1 };
+const ADDED_FIELDS: Readonly<Record<string, unknown>> = {
+  objective: 'mim4d',
+  samplesPerStep: 1,
+  tapePerRender: false,
+};
 
 /**
  * Checks that `value` has exactly the structure of `template` (same keys, number/string/array-length types),

@@ -61,6 +61,7 @@ export const paper: Mim4dConfig = {
     rgbLayers: 4,
     softplusBeta: 100,
     initVariance: 0.3,
+    tapePerRender: false,
   },
   loss: { rgbWeight: 10, depthWeight: 10 },
   optim: { ...OPTIM, warmupFraction: 500 / 42000 },

@@ -97,6 +97,11 @@ export interface Mim4dConfig {
     softplusBeta: number;
     /** Initial v of inv_s = exp(10 v). */
     initVariance: number;
+    /**
+     * Tape each rendering of a step on its own (the encoder forward runs twice): peak memory of one rendering
+     * instead of all of them, same gradients up to float summation order.
+     */
+    tapePerRender: boolean;
   };
   loss: {
     rgbWeight: number;

@@ -28,6 +28,18 @@ export interface LossTerms {
   depthAdj?: tf.Scalar;
 }
 
+/** One rendering a step supervises: target `target`'s directly encoded volume, or its reconstruction. */
+export interface RenderJob {
+  target: number;
+  reconstructed: boolean;
+}
+
+export interface RenderJobLoss {
+  job: RenderJob;
+  rgb: tf.Scalar;
+  depth: tf.Scalar;
+}
+
 /** The step's loss: the sum of its terms. */
 export function totalLoss(terms: LossTerms): tf.Scalar {
   return tf.addN(Object.values(terms)) as tf.Scalar;
@@ -149,35 +161,43 @@ export class Mim4dModel {
   /** Loss terms of one step (call inside tf.variableGrads). */
   losses(sample: Mim4dSample, plan: StepPlan, rng: SeededRandom): LossTerms {
     const volumes = this.encode(sample, plan, true, rng);
-    const terms = {
-      rgb: [] as tf.Scalar[],
-      depth: [] as tf.Scalar[],
-      rgbAdj: [] as tf.Scalar[],
-      depthAdj: [] as tf.Scalar[],
+    return this.averageTerms(this.renderJobs(plan).map((job) => this.renderJobLoss(volumes, plan, job, rng)));
+  }
+
+  /**
+   * The renderings a step supervises, in the order they draw their randomness: per target, its directly encoded
+   * volume and (MIM4D) its reconstruction.
+   */
+  renderJobs(plan: StepPlan): RenderJob[] {
+    return plan.targets.flatMap((_, target) =>
+      this.decoder === null
+        ? [{ target, reconstructed: false }]
+        : [
+            { target, reconstructed: false },
+            { target, reconstructed: true },
+          ],
+    );
+  }
+
+  /** A rendering's weighted RGB and depth losses, from the stacked frame volumes. */
+  renderJobLoss(volumes: tf.Tensor5D, plan: StepPlan, job: RenderJob, rng: SeededRandom): RenderJobLoss {
+    const rays = plan.rays[job.target];
+    const volume = job.reconstructed
+      ? this.reconstruct(volumes, plan, job.target)
+      : this.volume(volumes, plan.targets[job.target]);
+    return { job, ...renderLoss(this.config, renderRays(this.config, this.field, volume, rays, rng), rays) };
+  }
+
+  /** The step's loss terms: each rendering's losses averaged over the targets, direct and reconstructed apart. */
+  averageTerms(rendered: readonly RenderJobLoss[]): LossTerms {
+    const avg = (reconstructed: boolean, key: 'rgb' | 'depth') => {
+      const xs = rendered.filter((r) => r.job.reconstructed === reconstructed).map((r) => r[key]);
+      return tf.div(tf.addN(xs), xs.length) as tf.Scalar;
     };
-    plan.targets.forEach((k, i) => {
-      const rays = plan.rays[i];
-      const direct = renderLoss(
-        this.config,
-        renderRays(this.config, this.field, this.volume(volumes, k), rays, rng),
-        rays,
-      );
-      terms.rgb.push(direct.rgb);
-      terms.depth.push(direct.depth);
-      if (this.decoder === null) return;
-      const recon = renderLoss(
-        this.config,
-        renderRays(this.config, this.field, this.reconstruct(volumes, plan, i), rays, rng),
-        rays,
-      );
-      terms.rgbAdj.push(recon.rgb);
-      terms.depthAdj.push(recon.depth);
-    });
-    const avg = (xs: tf.Scalar[]) => tf.div(tf.addN(xs), xs.length) as tf.Scalar;
-    const direct = { rgb: avg(terms.rgb), depth: avg(terms.depth) };
+    const direct = { rgb: avg(false, 'rgb'), depth: avg(false, 'depth') };
     return this.decoder === null
       ? direct
-      : { ...direct, rgbAdj: avg(terms.rgbAdj), depthAdj: avg(terms.depthAdj) };
+      : { ...direct, rgbAdj: avg(true, 'rgb'), depthAdj: avg(true, 'depth') };
   }
 
   volume(volumes: tf.Tensor5D, t: number): tf.Tensor4D {

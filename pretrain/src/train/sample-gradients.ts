@@ -29,19 +29,30 @@ export class SampleStep {
   }
 
   async run(rng: SeededRandom): Promise<SampleGradients> {
-    const lossTerms = await this.task.prepareStep(rng);
+    const step = await this.task.prepareStep(rng);
     let kept: tf.Scalar[] = [];
-    const { value, grads } = tf.variableGrads(() => {
-      const l = lossTerms(rng);
-      kept = this.terms.map((t) => tf.keep(mustGetTerm(l, t)));
-      return tf.addN(this.terms.map((t) => l[t])) as tf.Scalar;
-    }, [...this.trainable.values()]);
+    let total: tf.Scalar;
+    let grads: Map<string, tf.Tensor>;
+    if (typeof step === 'function') {
+      const taped = tf.variableGrads(() => {
+        const l = step(rng);
+        kept = this.terms.map((t) => tf.keep(mustGetTerm(l, t)));
+        return tf.addN(this.terms.map((t) => l[t])) as tf.Scalar;
+      }, [...this.trainable.values()]);
+      total = taped.value;
+      grads = new Map(Object.entries(taped.grads));
+    } else {
+      const own = step.gradients(rng, [...this.trainable.values()]);
+      kept = this.terms.map((t) => mustGetTerm(own.terms, t));
+      total = tf.addN(kept) as tf.Scalar;
+      grads = own.grads;
+    }
     const result = {
-      total: value.dataSync()[0],
+      total: total.dataSync()[0],
       terms: kept.map((t) => t.dataSync()[0]),
-      grads: new Map(Object.entries(grads).map(([varName, g]) => [this.byVarName.get(varName)!, g])),
+      grads: new Map([...grads].map(([varName, g]) => [this.byVarName.get(varName)!, g])),
     };
-    tf.dispose([value, ...kept]);
+    tf.dispose([total, ...kept]);
     return result;
   }
 }

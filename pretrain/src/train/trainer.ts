@@ -3,6 +3,7 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Mim4dConfig } from '../config/index.ts';
 import { BACKBONE_PREFIX, lossTermNames, Mim4dModel } from '../model/mim4d.ts';
+import { perRenderGradients } from '../model/per-render-gradients.ts';
 import type { Mim4dSample } from '../model/sample.ts';
 import { hasCheckpoint, PRETRAIN_CHECKPOINT } from './checkpoint.ts';
 import { type EvalRecord, evaluateHeldOut } from './evaluate.ts';
@@ -131,6 +132,14 @@ export function pretrainTask(model: Mim4dModel, train: SampleSource): TrainingTa
     prepareStep: async (rng) => {
       const sample = await train.get(rng.int(train.count));
       const plan = model.plan(sample, rng);
+      if (config.render.tapePerRender) {
+        return {
+          gradients: (r, trainable) => {
+            const { terms, grads } = perRenderGradients(model, sample, plan, r, trainable);
+            return { terms: terms as unknown as Record<string, tf.Scalar>, grads };
+          },
+        };
+      }
       return (r) => {
         const terms = model.losses(sample, plan, r);
         return Object.fromEntries(lossTermNames(config).map((t) => [t, terms[t] as tf.Scalar]));
