@@ -213,7 +213,7 @@ for (const backend of BACKENDS) {
     });
   });
 
-  describe(`gc and the leaderboards' blobs (${backend})`, () => {
+  describe(`the leaderboards' blobs: gc and integrity (${backend})`, () => {
     it('keeps the blobs of installed ground truth and of submissions not yet scored, and removes a released one', async () => {
       const zoo = await startZoo({ backend, boards: { quota: null } });
       try {
@@ -237,6 +237,33 @@ for (const backend of BACKENDS) {
         for (const kept of [gt.files[0].sha256, sha256Hex('the body of sub_waiting')]) {
           assert.ok(await zoo.stores.blobs.stat(kept as never), kept);
         }
+      } finally {
+        await zoo.close();
+      }
+    });
+
+    it('fails a submission whose stored body rotted before it was scored, and quarantines the body', async () => {
+      const zoo = await startZoo({ backend, boards: { quota: null } });
+      try {
+        const boards = zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
+        const hdmap = await boards.store.getBenchmark('nuscenes-hdmap@v1');
+        assert.ok(hdmap);
+        const gtFile = join(zoo.dataDir, 'map-gt.json');
+        await writeFile(gtFile, JSON.stringify(mapCase().gt));
+        await boards.groundTruth.install(hdmap, gtFile);
+        const created = await boards.store.createSubmission(
+          { id: 'sub_rotten', benchmark: hdmap.id, name: 'rotten', submittedBy: 'tok' },
+          null,
+        );
+        assert.equal(created.kind, 'created');
+        const body = JSON.stringify(mapCase().results);
+        await storeBody(boards, 'sub_rotten', body);
+        await rotInPlace(zoo, sha256Hex(body), 10);
+        await boards.enqueue(created.submission);
+        const failed = await boards.store.getSubmission('sub_rotten');
+        assert.equal(failed?.status, 'failed');
+        assert.match(failed?.errors[0].rule ?? '', /reading it from the blob store failed: .*damaged/);
+        assert.equal((await readdir(join(zoo.dataDir, 'quarantine'))).length, 1);
       } finally {
         await zoo.close();
       }

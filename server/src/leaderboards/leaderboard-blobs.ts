@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobIntegrity } from '../blob-integrity.ts';
 import type { MetadataStore } from '../metadata/metadata-store.ts';
 import type { Sha256Hex } from '../names.ts';
-import type { BlobStore } from '../storage/blob-store.ts';
+import { BlobCorruptError, type BlobStore } from '../storage/blob-store.ts';
 
 export interface StoredFile {
   sha256: Sha256Hex;
@@ -26,8 +25,9 @@ async function hashFile(path: string): Promise<StoredFile> {
 /**
  * The files the leaderboards keep (submission bodies, ground truth) as blobs in the zoo's blob store, so that every
  * replica and worker reaches them through the store alone. They are kept as checkpoints are: stored under their
- * sha256 once the bytes matched it, recorded with the store's fingerprint, checked against it before a read and hashed
- * again on the way out; a hold (`holder`) keeps them from garbage collection while the leaderboards need them.
+ * sha256 once the bytes matched it, recorded with the store's fingerprint, checked against it before a read (a changed
+ * blob is re-hashed, and quarantined if it no longer matches) and read through the store's block checksums; a hold
+ * (`holder`) keeps them from garbage collection while the leaderboards need them.
  */
 export class LeaderboardBlobs {
   private readonly integrity: BlobIntegrity;
@@ -56,25 +56,17 @@ export class LeaderboardBlobs {
 
   /**
    * Writes the blob's bytes to the local file `path` (through a temporary name beside it, so `path` never holds a
-   * part); throws when the blob is missing or its bytes no longer hash to its name.
+   * part); throws when the blob is missing or its bytes no longer match what was verified.
    */
   async fetch(sha256: Sha256Hex, path: string): Promise<void> {
     await this.integrity.assertServable(sha256);
     const partial = `${path}.partial`;
-    const hash = createHash('sha256');
-    const hashing = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
     try {
-      await pipeline(this.blobs.readStream(sha256), hashing, createWriteStream(partial));
-      const actual = hash.digest('hex');
-      if (actual !== sha256) throw new Error(`blob ${sha256} read back as ${actual}`);
+      await pipeline(this.blobs.readStream(sha256), createWriteStream(partial));
       await rename(partial, path);
     } catch (error) {
       await rm(partial, { force: true });
+      if (error instanceof BlobCorruptError) await this.integrity.reportMismatch(sha256);
       throw error;
     }
   }
