@@ -274,7 +274,7 @@ export function buildProgram(): Command {
   program
     .command('gc')
     .description(
-      'remove blobs no revision names (uploads whose commit never came), older than a grace period',
+      'remove blobs no revision names and no submission or ground truth holds (uploads whose commit never came, scored submissions), older than a grace period',
     )
     .option('--data <dir>', 'data directory', DEFAULT_DATA)
     .option(...DATABASE_OPTION)
