@@ -84,7 +84,7 @@ export function detectionCommand(): Command {
     .option(
       '--load-workers <n>',
       // No commander default: naming the loader's constant here would load the whole metric package for --help.
-      "threads that parse and validate the input files while they are read (0: all in the main thread; default: the loader's, 2)",
+      "threads that parse and validate, while the files are read, samples whose boxes are not in the usual form (extra fields, escapes, ...), once a batch of them waits; usual boxes are read in the main thread (0: everything there; default: the loader's, 2)",
       integerOption('--load-workers'),
     )
     .action(async (flags: DetectionFlags) => {

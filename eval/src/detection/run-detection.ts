@@ -35,7 +35,10 @@ export interface DetectionRunOptions {
   json?: boolean;
   /** Show progress bars (default: when stderr is a terminal). */
   progress?: boolean;
-  /** Worker threads parsing the input files while they are read (nuscenes-eval-ts's default: 2); 0: none. */
+  /**
+   * Worker threads parsing the samples not in the usual form while the files are read (nuscenes-eval-ts's
+   * default: 2); 0: none.
+   */
   loadWorkers?: number;
 }
 
