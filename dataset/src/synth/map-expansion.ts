@@ -3,11 +3,9 @@ import type {
   CarparkAreaRecord,
   LaneConnectivity,
   LaneDividerRecord,
+  LaneDividerSegment,
   LaneRecord,
   MapExpansionJson,
-  MapLine,
-  MapNode,
-  MapPolygon,
   PedCrossingRecord,
   RoadBlockRecord,
   RoadDividerRecord,
@@ -15,8 +13,9 @@ import type {
   StopLineRecord,
   WalkwayRecord,
 } from '../map/expansion-types.ts';
+import { MapGeometry, type Point, roundMm } from './map-geometry.ts';
 import type { TokenFactory } from './tokens.ts';
-import { type Rect, roadHalfWidth, type Town, travelSideSign } from './town.ts';
+import { type Rect, type RoadSegment, roadHalfWidth, type Town, travelSideSign } from './town.ts';
 
 /**
  * The town as a nuScenes map expansion v1.3 file: geometry in node / line / polygon records and the semantic
@@ -25,236 +24,275 @@ import { type Rect, roadHalfWidth, type Town, travelSideSign } from './town.ts';
  * arcline path is a single straight piece.
  */
 export function buildMapExpansion(town: Town, token: TokenFactory): MapExpansionJson {
-  const node: MapNode[] = [];
-  const line: MapLine[] = [];
-  const polygon: MapPolygon[] = [];
-  const addNode = (x: number, y: number): string => {
-    const t = token('map', town.location, 'node', node.length);
-    node.push({ token: t, x: round(x), y: round(y) });
-    return t;
-  };
-  const addPolygon = (r: Rect): string => {
-    const t = token('map', town.location, 'polygon', polygon.length);
-    const exterior = [addNode(r.x0, r.y0), addNode(r.x1, r.y0), addNode(r.x1, r.y1), addNode(r.x0, r.y1)];
-    polygon.push({ token: t, exterior_node_tokens: exterior, holes: [] });
-    return t;
-  };
-  const addLine = (points: readonly (readonly [number, number])[]): { token: string; nodes: string[] } => {
-    const t = token('map', town.location, 'line', line.length);
-    const nodes = points.map(([x, y]) => addNode(x, y));
-    line.push({ token: t, node_tokens: nodes });
-    return { token: t, nodes };
-  };
-  const xy = (axis: 'x' | 'y', along: number, across: number): [number, number] =>
-    axis === 'x' ? [along, across] : [across, along];
-  const spanRect = (axis: 'x' | 'y', a0: number, a1: number, c0: number, c1: number): Rect => {
-    const [x0, y0] = xy(axis, Math.min(a0, a1), Math.min(c0, c1));
-    const [x1, y1] = xy(axis, Math.max(a0, a1), Math.max(c0, c1));
-    return { x0, y0, x1, y1 };
-  };
+  const map = new ExpansionBuilder(town, token);
+  addIntersections(map);
+  for (const segment of town.segments) addRoad(map, segment);
+  linkLanesAcrossIntersections(map);
+  addCrossingsAndStopLines(map);
+  addWalkways(map);
+  addCarparks(map);
+  return map.toJson();
+}
 
-  const drivableAreaToken = token('map', town.location, 'drivable_area', 0);
-  const drivablePolygons: string[] = [];
-  const road_segment: RoadSegmentRecord[] = [];
-  const road_block: RoadBlockRecord[] = [];
-  const lane: LaneRecord[] = [];
-  const road_divider: RoadDividerRecord[] = [];
-  const lane_divider: LaneDividerRecord[] = [];
-  const arcline_path_3: Record<string, ArclinePath[]> = {};
-  const half = roadHalfWidth(town);
-  // (segment id, direction, lane) -> lane token, to link lanes across intersections afterwards.
-  const laneTokens = new Map<string, string>();
-  const roadBlockOf = new Map<string, string>();
+type Direction = 1 | -1;
 
-  for (const r of town.intersections) {
-    const p = addPolygon(r);
-    drivablePolygons.push(p);
-    road_segment.push({
-      token: token('map', town.location, 'road_segment', 'intersection', road_segment.length),
+/** The records built so far and the lookups later steps need to point at earlier records. */
+class ExpansionBuilder {
+  readonly geometry: MapGeometry;
+  readonly half: number;
+  readonly drivableAreaToken: string;
+  readonly drivablePolygons: string[] = [];
+  readonly road_segment: RoadSegmentRecord[] = [];
+  readonly road_block: RoadBlockRecord[] = [];
+  readonly lane: LaneRecord[] = [];
+  readonly road_divider: RoadDividerRecord[] = [];
+  readonly lane_divider: LaneDividerRecord[] = [];
+  readonly ped_crossing: PedCrossingRecord[] = [];
+  readonly stop_line: StopLineRecord[] = [];
+  readonly walkway: WalkwayRecord[] = [];
+  readonly carpark_area: CarparkAreaRecord[] = [];
+  readonly arcline_path_3: Record<string, ArclinePath[]> = {};
+  readonly connectivity: Record<string, LaneConnectivity> = {};
+  /** Road segment id -> its road_segment token. */
+  readonly segmentTokens: string[] = [];
+  /** `${segment id}/${direction}` -> road_block token. */
+  readonly roadBlockOf = new Map<string, string>();
+  /** `${segment id}/${direction}/${lane}` -> lane token. */
+  readonly laneTokens = new Map<string, string>();
+
+  constructor(
+    readonly town: Town,
+    readonly token: TokenFactory,
+  ) {
+    this.geometry = new MapGeometry(token, town.location);
+    this.half = roadHalfWidth(town);
+    this.drivableAreaToken = this.tokenOf('drivable_area', 0);
+  }
+
+  tokenOf(layer: string, ...identity: readonly (string | number)[]): string {
+    return this.token('map', this.town.location, layer, ...identity);
+  }
+
+  toJson(): MapExpansionJson {
+    const { town, geometry } = this;
+    return {
+      version: '1.3',
+      canvas_edge: [town.size, town.size],
+      node: geometry.node,
+      line: geometry.line,
+      polygon: geometry.polygon,
+      drivable_area: [{ token: this.drivableAreaToken, polygon_tokens: this.drivablePolygons }],
+      road_segment: this.road_segment,
+      road_block: this.road_block,
+      lane: this.lane,
+      ped_crossing: this.ped_crossing,
+      walkway: this.walkway,
+      stop_line: this.stop_line,
+      carpark_area: this.carpark_area,
+      road_divider: this.road_divider,
+      lane_divider: this.lane_divider,
+      traffic_light: [],
+      lane_connector: [],
+      arcline_path_3: this.arcline_path_3,
+      connectivity: this.connectivity,
+    };
+  }
+}
+
+/** Global (x, y) of a point `along` a road on `axis` and `across` it. */
+const xy = (axis: 'x' | 'y', along: number, across: number): Point =>
+  axis === 'x' ? [along, across] : [across, along];
+
+/** The rectangle spanning [a0, a1] along a road on `axis` and [c0, c1] across it (either order). */
+function spanRect(axis: 'x' | 'y', a0: number, a1: number, c0: number, c1: number): Rect {
+  const [x0, y0] = xy(axis, Math.min(a0, a1), Math.min(c0, c1));
+  const [x1, y1] = xy(axis, Math.max(a0, a1), Math.max(c0, c1));
+  return { x0, y0, x1, y1 };
+}
+
+/** Each intersection is a drivable road segment of its own. */
+function addIntersections(map: ExpansionBuilder): void {
+  for (const r of map.town.intersections) {
+    const p = map.geometry.addRect(r);
+    map.drivablePolygons.push(p);
+    map.road_segment.push({
+      token: map.tokenOf('road_segment', 'intersection', map.road_segment.length),
       polygon_token: p,
       is_intersection: true,
-      drivable_area_token: drivableAreaToken,
+      drivable_area_token: map.drivableAreaToken,
     });
   }
-  const segmentTokens: string[] = [];
-  for (const s of town.segments) {
-    const p = addPolygon(s.rect);
-    drivablePolygons.push(p);
-    const segmentToken = token('map', town.location, 'road_segment', s.id);
-    segmentTokens.push(segmentToken);
-    road_segment.push({
-      token: segmentToken,
-      polygon_token: p,
-      is_intersection: false,
-      drivable_area_token: drivableAreaToken,
-    });
-    const divider = addLine([xy(s.axis, s.from, s.centre), xy(s.axis, s.to, s.centre)]);
-    road_divider.push({
-      token: token('map', town.location, 'road_divider', s.id),
-      line_token: divider.token,
-      road_segment_token: segmentToken,
-    });
-    for (const direction of [1, -1] as const) {
-      const side = travelSideSign(s.axis, direction, town.driveSide);
-      const start = direction > 0 ? s.from : s.to;
-      const end = direction > 0 ? s.to : s.from;
-      const edge = (along: number) =>
-        addLine([xy(s.axis, along, s.centre), xy(s.axis, along, s.centre + side * half)]);
-      const fromEdge = edge(start);
-      const toEdge = edge(end);
-      const blockToken = token('map', town.location, 'road_block', s.id, direction);
-      roadBlockOf.set(`${s.id}/${direction}`, blockToken);
-      road_block.push({
-        token: blockToken,
-        polygon_token: addPolygon(spanRect(s.axis, start, end, s.centre, s.centre + side * half)),
-        from_edge_line_token: fromEdge.token,
-        to_edge_line_token: toEdge.token,
-        road_segment_token: segmentToken,
-      });
-      for (let k = 0; k < town.lanesPerDirection; k++) {
-        const inner = s.centre + side * k * town.laneWidth;
-        const outer = s.centre + side * (k + 1) * town.laneWidth;
-        const centre = (inner + outer) / 2;
-        // Left of travel is the inner boundary under right-hand traffic and the outer one under left-hand traffic.
-        const [left, right] = town.driveSide === 'right' ? [inner, outer] : [outer, inner];
-        const boundary = (across: number, type: string) =>
-          addLine([xy(s.axis, start, across), xy(s.axis, end, across)]).nodes.map((n) => ({
-            node_token: n,
-            segment_type: type,
-          }));
-        const markingOf = (across: number) =>
-          Math.abs(across - s.centre) < 1e-6
-            ? town.driveSide === 'right'
-              ? 'DOUBLE_SOLID_YELLOW'
-              : 'DOUBLE_SOLID_WHITE'
-            : Math.abs(Math.abs(across - s.centre) - half) < 1e-6
-              ? 'SINGLE_SOLID_WHITE'
-              : 'SINGLE_DASHED_WHITE';
-        const laneToken = token('map', town.location, 'lane', s.id, direction, k);
-        laneTokens.set(`${s.id}/${direction}/${k}`, laneToken);
-        lane.push({
-          token: laneToken,
-          polygon_token: addPolygon(spanRect(s.axis, start, end, inner, outer)),
-          lane_type: 'CAR',
-          from_edge_line_token: addLine([xy(s.axis, start, inner), xy(s.axis, start, outer)]).token,
-          to_edge_line_token: addLine([xy(s.axis, end, inner), xy(s.axis, end, outer)]).token,
-          left_lane_divider_segments: boundary(left, markingOf(left)),
-          right_lane_divider_segments: boundary(right, markingOf(right)),
-        });
-        const [sx, sy] = xy(s.axis, start, centre);
-        const [ex, ey] = xy(s.axis, end, centre);
-        const yaw = Math.atan2(ey - sy, ex - sx);
-        arcline_path_3[laneToken] = [
-          {
-            start_pose: [round(sx), round(sy), round(yaw)],
-            end_pose: [round(ex), round(ey), round(yaw)],
-            shape: 'LSR',
-            radius: 999,
-            segment_length: [0, round(Math.abs(end - start)), 0],
-          },
-        ];
-        if (k > 0) {
-          const dividerAcross = s.centre + side * k * town.laneWidth;
-          const d = addLine([xy(s.axis, start, dividerAcross), xy(s.axis, end, dividerAcross)]);
-          lane_divider.push({
-            token: token('map', town.location, 'lane_divider', s.id, direction, k),
-            line_token: d.token,
-            lane_divider_segments: d.nodes.map((n) => ({
-              node_token: n,
-              segment_type: 'SINGLE_DASHED_WHITE',
-            })),
-          });
-        }
-      }
-    }
-  }
+}
 
-  // Lanes continue straight across intersections: link each lane to the same lane of the next segment.
-  const connectivity: Record<string, LaneConnectivity> = {};
+/** A road segment with its centre divider, and per direction of travel its road block and lanes. */
+function addRoad(map: ExpansionBuilder, s: RoadSegment): void {
+  const p = map.geometry.addRect(s.rect);
+  map.drivablePolygons.push(p);
+  const segmentToken = map.tokenOf('road_segment', s.id);
+  map.segmentTokens.push(segmentToken);
+  map.road_segment.push({
+    token: segmentToken,
+    polygon_token: p,
+    is_intersection: false,
+    drivable_area_token: map.drivableAreaToken,
+  });
+  const divider = map.geometry.addLine([xy(s.axis, s.from, s.centre), xy(s.axis, s.to, s.centre)]);
+  map.road_divider.push({
+    token: map.tokenOf('road_divider', s.id),
+    line_token: divider.token,
+    road_segment_token: segmentToken,
+  });
+  for (const direction of [1, -1] as const) {
+    addRoadBlock(map, s, direction, segmentToken);
+    for (let k = 0; k < map.town.lanesPerDirection; k++) addLane(map, s, direction, k);
+  }
+}
+
+/** Where lanes travelling `direction` along the segment start and end, and which side of the centre they keep to. */
+function travel(map: ExpansionBuilder, s: RoadSegment, direction: Direction) {
+  return {
+    side: travelSideSign(s.axis, direction, map.town.driveSide),
+    start: direction > 0 ? s.from : s.to,
+    end: direction > 0 ? s.to : s.from,
+  };
+}
+
+/** The half of a segment whose lanes travel `direction`, between its two edge lines. */
+function addRoadBlock(
+  map: ExpansionBuilder,
+  s: RoadSegment,
+  direction: Direction,
+  segmentToken: string,
+): void {
+  const { side, start, end } = travel(map, s, direction);
+  const edge = (along: number) =>
+    map.geometry.addLine([xy(s.axis, along, s.centre), xy(s.axis, along, s.centre + side * map.half)]);
+  const fromEdge = edge(start);
+  const toEdge = edge(end);
+  const blockToken = map.tokenOf('road_block', s.id, direction);
+  map.roadBlockOf.set(`${s.id}/${direction}`, blockToken);
+  map.road_block.push({
+    token: blockToken,
+    polygon_token: map.geometry.addRect(spanRect(s.axis, start, end, s.centre, s.centre + side * map.half)),
+    from_edge_line_token: fromEdge.token,
+    to_edge_line_token: toEdge.token,
+    road_segment_token: segmentToken,
+  });
+}
+
+/** Lane `k` (0 next to the centre) of a segment's direction: its polygon, side markings, arcline, and the dashed divider inside it. */
+function addLane(map: ExpansionBuilder, s: RoadSegment, direction: Direction, k: number): void {
+  const { town, geometry } = map;
+  const { side, start, end } = travel(map, s, direction);
+  const inner = s.centre + side * k * town.laneWidth;
+  const outer = s.centre + side * (k + 1) * town.laneWidth;
+  const centre = (inner + outer) / 2;
+  // Left of travel is the inner boundary under right-hand traffic and the outer one under left-hand traffic.
+  const [left, right] = town.driveSide === 'right' ? [inner, outer] : [outer, inner];
+  const boundary = (across: number): LaneDividerSegment[] =>
+    geometry
+      .addLine([xy(s.axis, start, across), xy(s.axis, end, across)])
+      .nodes.map((n) => ({ node_token: n, segment_type: markingOf(map, s, across) }));
+  const laneToken = map.tokenOf('lane', s.id, direction, k);
+  map.laneTokens.set(`${s.id}/${direction}/${k}`, laneToken);
+  const polygon_token = geometry.addRect(spanRect(s.axis, start, end, inner, outer));
+  const from_edge_line_token = geometry.addLine([xy(s.axis, start, inner), xy(s.axis, start, outer)]).token;
+  const to_edge_line_token = geometry.addLine([xy(s.axis, end, inner), xy(s.axis, end, outer)]).token;
+  const left_lane_divider_segments = boundary(left);
+  const right_lane_divider_segments = boundary(right);
+  map.lane.push({
+    token: laneToken,
+    polygon_token,
+    lane_type: 'CAR',
+    from_edge_line_token,
+    to_edge_line_token,
+    left_lane_divider_segments,
+    right_lane_divider_segments,
+  });
+  map.arcline_path_3[laneToken] = [straightArcline(xy(s.axis, start, centre), xy(s.axis, end, centre))];
+  if (k > 0) {
+    const d = geometry.addLine([xy(s.axis, start, inner), xy(s.axis, end, inner)]);
+    map.lane_divider.push({
+      token: map.tokenOf('lane_divider', s.id, direction, k),
+      line_token: d.token,
+      lane_divider_segments: d.nodes.map((n) => ({ node_token: n, segment_type: 'SINGLE_DASHED_WHITE' })),
+    });
+  }
+}
+
+/** The paint of a lane boundary `across` a segment: the centre divider, the kerb edge, or a dashed lane line. */
+function markingOf(map: ExpansionBuilder, s: RoadSegment, across: number): string {
+  const offset = Math.abs(across - s.centre);
+  if (offset < 1e-6) return map.town.driveSide === 'right' ? 'DOUBLE_SOLID_YELLOW' : 'DOUBLE_SOLID_WHITE';
+  return Math.abs(offset - map.half) < 1e-6 ? 'SINGLE_SOLID_WHITE' : 'SINGLE_DASHED_WHITE';
+}
+
+/** A lane centreline that is one straight piece from `a` to `b` (the devkit's 'LSR' with only the S part). */
+function straightArcline([sx, sy]: Point, [ex, ey]: Point): ArclinePath {
+  const yaw = Math.atan2(ey - sy, ex - sx);
+  return {
+    start_pose: [roundMm(sx), roundMm(sy), roundMm(yaw)],
+    end_pose: [roundMm(ex), roundMm(ey), roundMm(yaw)],
+    shape: 'LSR',
+    radius: 999,
+    segment_length: [0, roundMm(Math.hypot(ex - sx, ey - sy)), 0],
+  };
+}
+
+/** Lanes continue straight across intersections: each lane leads to the same lane of the next segment. */
+function linkLanesAcrossIntersections(map: ExpansionBuilder): void {
+  const { town, half } = map;
+  const across = (a: RoadSegment, b: RoadSegment) =>
+    a.axis === b.axis && a.centre === b.centre && Math.abs(b.from - a.to - 2 * half) < 1e-6;
   for (const s of town.segments) {
     for (const direction of [1, -1] as const) {
+      const ahead = town.segments.find((o) => (direction > 0 ? across(s, o) : across(o, s)));
+      const behind = town.segments.find((o) => (direction > 0 ? across(o, s) : across(s, o)));
       for (let k = 0; k < town.lanesPerDirection; k++) {
-        const next = town.segments.find(
-          (o) =>
-            o.axis === s.axis &&
-            o.centre === s.centre &&
-            (direction > 0
-              ? Math.abs(o.from - s.to - 2 * half) < 1e-6
-              : Math.abs(s.from - o.to - 2 * half) < 1e-6),
-        );
-        const prev = town.segments.find(
-          (o) =>
-            o.axis === s.axis &&
-            o.centre === s.centre &&
-            (direction > 0
-              ? Math.abs(s.from - o.to - 2 * half) < 1e-6
-              : Math.abs(o.from - s.to - 2 * half) < 1e-6),
-        );
-        connectivity[laneTokens.get(`${s.id}/${direction}/${k}`) as string] = {
-          incoming: prev ? [laneTokens.get(`${prev.id}/${direction}/${k}`) as string] : [],
-          outgoing: next ? [laneTokens.get(`${next.id}/${direction}/${k}`) as string] : [],
+        const laneOf = (o: RoadSegment) => map.laneTokens.get(`${o.id}/${direction}/${k}`) as string;
+        map.connectivity[laneOf(s)] = {
+          incoming: behind ? [laneOf(behind)] : [],
+          outgoing: ahead ? [laneOf(ahead)] : [],
         };
       }
     }
   }
+}
 
-  const ped_crossing: PedCrossingRecord[] = [];
-  const stop_line: StopLineRecord[] = [];
-  town.crossings.forEach((c, i) => {
-    const crossingToken = token('map', town.location, 'ped_crossing', i);
-    ped_crossing.push({
+/** Each zebra crossing, and the stop line of the road block that approaches it. */
+function addCrossingsAndStopLines(map: ExpansionBuilder): void {
+  map.town.crossings.forEach((c, i) => {
+    const crossingToken = map.tokenOf('ped_crossing', i);
+    map.ped_crossing.push({
       token: crossingToken,
-      polygon_token: addPolygon(c.rect),
-      road_segment_token: segmentTokens[c.segmentId],
+      polygon_token: map.geometry.addRect(c.rect),
+      road_segment_token: map.segmentTokens[c.segmentId],
     });
-    stop_line.push({
-      token: token('map', town.location, 'stop_line', i),
-      polygon_token: addPolygon(c.stopLine),
+    map.stop_line.push({
+      token: map.tokenOf('stop_line', i),
+      polygon_token: map.geometry.addRect(c.stopLine),
       stop_line_type: 'PED_CROSSING',
       ped_crossing_tokens: [crossingToken],
       traffic_light_tokens: [],
-      road_block_token: roadBlockOf.get(`${c.segmentId}/${c.stopDirection}`) as string,
+      road_block_token: map.roadBlockOf.get(`${c.segmentId}/${c.stopDirection}`) as string,
     });
   });
-  const walkway: WalkwayRecord[] = town.walkways.map((w, i) => ({
-    token: token('map', town.location, 'walkway', i),
-    polygon_token: addPolygon(w),
-  }));
-  const carpark_area: CarparkAreaRecord[] = [];
-  for (const block of town.blocks) {
+}
+
+function addWalkways(map: ExpansionBuilder): void {
+  map.town.walkways.forEach((w, i) => {
+    map.walkway.push({ token: map.tokenOf('walkway', i), polygon_token: map.geometry.addRect(w) });
+  });
+}
+
+function addCarparks(map: ExpansionBuilder): void {
+  for (const block of map.town.blocks) {
     if (!block.carpark) continue;
-    carpark_area.push({
-      token: token('map', town.location, 'carpark_area', carpark_area.length),
-      polygon_token: addPolygon(block.carpark.rect),
-      orientation: block.carpark.baysAlongX ? round(Math.PI / 2) : 0,
+    map.carpark_area.push({
+      token: map.tokenOf('carpark_area', map.carpark_area.length),
+      polygon_token: map.geometry.addRect(block.carpark.rect),
+      orientation: block.carpark.baysAlongX ? roundMm(Math.PI / 2) : 0,
       road_block_token: '',
     });
   }
-
-  return {
-    version: '1.3',
-    canvas_edge: [town.size, town.size],
-    node,
-    line,
-    polygon,
-    drivable_area: [{ token: drivableAreaToken, polygon_tokens: drivablePolygons }],
-    road_segment,
-    road_block,
-    lane,
-    ped_crossing,
-    walkway,
-    stop_line,
-    carpark_area,
-    road_divider,
-    lane_divider,
-    traffic_light: [],
-    lane_connector: [],
-    arcline_path_3,
-    connectivity,
-  };
-}
-
-/** Map coordinates are stored to the millimetre. */
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }
