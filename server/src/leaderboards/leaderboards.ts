@@ -12,7 +12,7 @@ import type { Benchmark, LeaderboardRow, Submission } from './benchmark.ts';
 import { BASELINE_ROWS, BENCHMARKS } from './catalogue.ts';
 import { DEFAULT_SCORING_MAX_MEMORY_MB, DEFAULT_SUBMISSION_QUOTA } from './defaults.ts';
 import { GroundTruthStore } from './ground-truth.ts';
-import { LeaderboardBlobs } from './leaderboard-blobs.ts';
+import { LeaderboardBlobs, type StoredFile } from './leaderboard-blobs.ts';
 import type { LeaderboardStore, StoredGroundTruth, SubmissionQuota } from './leaderboard-store.ts';
 import type { ScoringJobs } from './scoring-jobs.ts';
 import { type ScoringOutcome, type ScoringProcess, startScoringProcess } from './scoring-process.ts';
@@ -162,13 +162,16 @@ export class Leaderboards {
     return join(this.scratchDir, 'incoming', id);
   }
 
-  /** Moves the complete body at {@link partialBodyPath} into the blob store and records it for the scorers. */
-  async storeBody(id: string): Promise<void> {
-    await this.storeBodyFrom(id, this.partialBodyPath(id));
+  /**
+   * Moves the complete body at {@link partialBodyPath} into the blob store and records it for the scorers; `received`
+   * is its sha256 and size when they were taken as it arrived (the store checks them again).
+   */
+  async storeBody(id: string, received?: StoredFile): Promise<void> {
+    await this.storeBodyFrom(id, this.partialBodyPath(id), received);
   }
 
-  private async storeBodyFrom(id: string, path: string): Promise<void> {
-    const { sha256 } = await this.blobs.store(path, bodyHolder(id));
+  private async storeBodyFrom(id: string, path: string, received?: StoredFile): Promise<void> {
+    const { sha256 } = await this.blobs.store(path, bodyHolder(id), received);
     await this.store.recordSubmissionBody(id, sha256);
     await rm(path, { force: true });
   }

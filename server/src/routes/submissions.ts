@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -11,20 +11,27 @@ import { seesSubmissionsOf } from '../auth/scopes.ts';
 import type { ZooContext } from '../context.ts';
 import { ProblemError } from '../errors.ts';
 import type { Submission } from '../leaderboards/benchmark.ts';
+import type { StoredFile } from '../leaderboards/leaderboard-blobs.ts';
 import type { Leaderboards } from '../leaderboards/leaderboards.ts';
+import type { Sha256Hex } from '../names.ts';
 import { findBenchmark, rowName, writableModelRef } from './benchmark-lookup.ts';
 import { anyToken } from './request-bodies.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const LISTED_SUBMISSIONS = 100;
 
-/** The body, whatever its content type, streams into `file`; more than `maxBytes` is refused with 413. */
-async function saveBody(req: Request, file: string, maxBytes: number): Promise<void> {
+/**
+ * The body, whatever its content type, streams into `file`, hashed on the way (the blob store names it by its
+ * sha256); more than `maxBytes` is refused with 413.
+ */
+async function saveBody(req: Request, file: string, maxBytes: number): Promise<StoredFile> {
   await mkdir(dirname(file), { recursive: true });
   let bytes = 0;
+  const hash = createHash('sha256');
   const limit = new Transform({
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
+      hash.update(chunk);
       if (bytes > maxBytes)
         done(new ProblemError(413, 'PayloadTooLarge', `the result file exceeds ${maxBytes} bytes`));
       else done(null, chunk);
@@ -36,6 +43,7 @@ async function saveBody(req: Request, file: string, maxBytes: number): Promise<v
       errors: [{ path: '$', message: 'the result file (or archive) is required' }],
     });
   }
+  return { sha256: hash.digest('hex') as Sha256Hex, sizeBytes: bytes };
 }
 
 function accepted(res: Response, submission: Submission): void {
@@ -115,8 +123,8 @@ export function submissionRoutes(ctx: ZooContext, boards: Leaderboards): Router 
       return;
     }
     try {
-      await saveBody(req, boards.partialBodyPath(submission.id), ctx.limits.maxUploadBytes);
-      await boards.storeBody(submission.id);
+      const received = await saveBody(req, boards.partialBodyPath(submission.id), ctx.limits.maxUploadBytes);
+      await boards.storeBody(submission.id, received);
     } catch (error) {
       const rule = error instanceof ProblemError ? error.detail : 'the server could not read the upload';
       await boards.store.markFailed(submission.id, [{ path: '$', rule }]);
