@@ -1,4 +1,5 @@
 import { PNG } from 'pngjs';
+import { inKerbFillet, type KerbCorner, kerbCorners } from './kerbs.ts';
 import { type Rect, roadHalfWidth, type Town } from './town.ts';
 
 /** What the ground is made of at a point; indexes MATERIAL_COLOURS and MATERIAL_LIDAR_INTENSITY. */
@@ -47,8 +48,11 @@ export function rasteriseGround(town: Town): GroundRaster {
     }
   }
   for (const w of town.walkways) fill(w, MATERIAL.sidewalk);
+  const corners = kerbCorners(town);
+  for (const c of corners) fill(cornerSquare(town, c), MATERIAL.sidewalk);
   for (const s of town.segments) fill(s.rect, MATERIAL.asphalt);
   for (const r of town.intersections) fill(r, MATERIAL.asphalt);
+  for (const c of corners) fillKerbFillet(data, cells, town, c, MATERIAL.asphalt);
 
   const half = roadHalfWidth(town);
   const dividerPaint = town.driveSide === 'right' ? MATERIAL.yellowPaint : MATERIAL.whitePaint;
@@ -117,6 +121,27 @@ export function carparkRows(area: Rect, baysAlongX: boolean): { lo: number; hi: 
   return rows;
 }
 
+/** The square of sidewalk at a junction's corner, between the two roads' sidewalks. */
+function cornerSquare(town: Pick<Town, 'walkwayWidth'>, c: KerbCorner): Rect {
+  const [x1, y1] = [c.x + c.sx * town.walkwayWidth, c.y + c.sy * town.walkwayWidth];
+  return { x0: Math.min(c.x, x1), y0: Math.min(c.y, y1), x1: Math.max(c.x, x1), y1: Math.max(c.y, y1) };
+}
+
+/** Sets the cells whose centres lie in the corner's kerb fillet. */
+function fillKerbFillet(data: Uint8Array, cells: number, town: Town, c: KerbCorner, value: number): void {
+  const square = cornerSquare({ walkwayWidth: town.kerbRadius }, c);
+  const c0 = Math.max(0, Math.floor(square.x0 / GROUND_RESOLUTION));
+  const c1 = Math.min(cells, Math.ceil(square.x1 / GROUND_RESOLUTION));
+  const r0 = Math.max(0, Math.floor(square.y0 / GROUND_RESOLUTION));
+  const r1 = Math.min(cells, Math.ceil(square.y1 / GROUND_RESOLUTION));
+  for (let row = r0; row < r1; row++) {
+    for (let col = c0; col < c1; col++) {
+      const [x, y] = [(col + 0.5) * GROUND_RESOLUTION, (row + 0.5) * GROUND_RESOLUTION];
+      if (inKerbFillet(town, c, x, y)) data[row * cells + col] = value;
+    }
+  }
+}
+
 function fillRect(data: Uint8Array, cells: number, r: Rect, value: number): void {
   const c0 = Math.max(0, Math.round(r.x0 / GROUND_RESOLUTION));
   const c1 = Math.min(cells, Math.round(r.x1 / GROUND_RESOLUTION));
@@ -134,6 +159,7 @@ export function basemapPng(town: Town): Buffer {
   const south = new Uint8Array(cells * cells);
   for (const r of [...town.segments.map((s) => s.rect), ...town.intersections])
     fillRect(south, cells, r, 255);
+  for (const c of kerbCorners(town)) fillKerbFillet(south, cells, town, c, 255);
   const data = Buffer.alloc(cells * cells);
   for (let row = 0; row < cells; row++) {
     data.set(south.subarray(row * cells, (row + 1) * cells), (cells - 1 - row) * cells);

@@ -13,7 +13,8 @@ import type {
   StopLineRecord,
   WalkwayRecord,
 } from '../map/expansion-types.ts';
-import { MapGeometry, type Point, roundMm } from './map-geometry.ts';
+import { cornerWalkway, junctionOutline, kerbCorners } from './kerbs.ts';
+import { MapGeometry, type Point, rectRing, roundMm } from './map-geometry.ts';
 import type { TokenFactory } from './tokens.ts';
 import { type Rect, type RoadSegment, roadHalfWidth, type Town, travelSideSign } from './town.ts';
 
@@ -21,7 +22,7 @@ import { type Rect, type RoadSegment, roadHalfWidth, type Town, travelSideSign }
  * The town as a nuScenes map expansion v1.3 file: geometry in node / line / polygon records and the semantic
  * layers pointing at them (drivable area, road segments and blocks, lanes with their centreline arclines and
  * connectivity, dividers, ped crossings, stop lines, walkways, carparks). Straight roads only, so every lane's
- * arcline path is a single straight piece.
+ * arcline path is a single straight piece; the kerbs at the junctions' corners are arcs (kerbs.ts).
  */
 export function buildMapExpansion(town: Town, token: TokenFactory): MapExpansionJson {
   const map = new ExpansionBuilder(town, token);
@@ -110,10 +111,10 @@ function spanRect(axis: 'x' | 'y', a0: number, a1: number, c0: number, c1: numbe
   return { x0, y0, x1, y1 };
 }
 
-/** Each intersection is a drivable road segment of its own. */
+/** Each intersection is a drivable road segment of its own, with rounded kerbs at its corners. */
 function addIntersections(map: ExpansionBuilder): void {
   for (const r of map.town.intersections) {
-    const p = map.geometry.addRect(r);
+    const p = map.geometry.addPolygon(junctionOutline(map.town, r));
     map.drivablePolygons.push(p);
     map.road_segment.push({
       token: map.tokenOf('road_segment', 'intersection', map.road_segment.length),
@@ -279,9 +280,14 @@ function addCrossingsAndStopLines(map: ExpansionBuilder): void {
   });
 }
 
+/** The sidewalks along the roads, then the corner walkways round the kerb arcs. */
 function addWalkways(map: ExpansionBuilder): void {
-  map.town.walkways.forEach((w, i) => {
-    map.walkway.push({ token: map.tokenOf('walkway', i), polygon_token: map.geometry.addRect(w) });
+  const rings = [
+    ...map.town.walkways.map((w) => rectRing(w)),
+    ...kerbCorners(map.town).map((c) => cornerWalkway(map.town, c)),
+  ];
+  rings.forEach((ring, i) => {
+    map.walkway.push({ token: map.tokenOf('walkway', i), polygon_token: map.geometry.addPolygon(ring) });
   });
 }
 

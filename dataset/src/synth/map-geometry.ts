@@ -35,12 +35,7 @@ export class MapGeometry {
 
   /** A rectangle's polygon, counter-clockwise from its south-west corner. */
   addRect(r: Rect): string {
-    return this.addPolygon([
-      [r.x0, r.y0],
-      [r.x1, r.y0],
-      [r.x1, r.y1],
-      [r.x0, r.y1],
-    ]);
+    return this.addPolygon(rectRing(r));
   }
 
   addLine(points: readonly Point[]): { token: string; nodes: string[] } {
@@ -49,6 +44,16 @@ export class MapGeometry {
     this.line.push({ token: t, node_tokens: nodes });
     return { token: t, nodes };
   }
+}
+
+/** A rectangle as a ring, counter-clockwise from its south-west corner. */
+export function rectRing(r: Rect): Point[] {
+  return [
+    [r.x0, r.y0],
+    [r.x1, r.y0],
+    [r.x1, r.y1],
+    [r.x0, r.y1],
+  ];
 }
 
 /** Map coordinates and poses are stored to the millimetre (and the milliradian). */

@@ -4,7 +4,7 @@ import type { Random } from './random.ts';
 /**
  * The procedural town of one map location: a grid of two-way roads with two lanes per direction, sidewalks,
  * zebra crossings with stop lines at every intersection approach, and city blocks holding buildings, carparks or
- * parks. Everything is axis-aligned in the global (map) frame, in metres, with the origin at the map's south-west
+ * parks. Everything but the kerb arcs at the junctions' corners (kerbs.ts) is axis-aligned in the global (map) frame, in metres, with the origin at the map's south-west
  * corner as in nuScenes; only the agents driving and walking on it are rotated.
  */
 export interface Town {
@@ -18,8 +18,11 @@ export interface Town {
   laneWidth: number;
   lanesPerDirection: number;
   walkwayWidth: number;
+  /** Radius of the kerb arcs at the junctions' corners (see kerbs.ts), at most walkwayWidth. */
+  kerbRadius: number;
   segments: readonly RoadSegment[];
   intersections: readonly Rect[];
+  /** The sidewalks along the road segments; the corner walkways at the junctions follow from kerbs.ts. */
   walkways: readonly Rect[];
   crossings: readonly Crossing[];
   blocks: readonly Block[];
@@ -69,6 +72,8 @@ export interface Block {
 export const TOWN_LANE_WIDTH = 3.5;
 export const TOWN_LANES_PER_DIRECTION = 2;
 export const TOWN_WALKWAY_WIDTH = 3.5;
+/** A city corner's kerb radius, as wide as the sidewalk so the arc fills the corner walkway's square. */
+export const TOWN_KERB_RADIUS = 3.5;
 const ROAD_COUNT = 4;
 const CROSSING_DEPTH = 4;
 const STOP_LINE_DEPTH = 0.6;
@@ -123,25 +128,6 @@ export function buildTown(location: MapLocation, random: Random): Town {
       );
     }
   }
-  for (const cx of roadCentres) {
-    for (const cy of roadCentres) {
-      for (const sx of [-1, 1]) {
-        for (const sy of [-1, 1]) {
-          const ax = cx + sx * half;
-          const bx = cx + sx * (half + walkwayWidth);
-          const ay = cy + sy * half;
-          const by = cy + sy * (half + walkwayWidth);
-          walkways.push({
-            x0: Math.min(ax, bx),
-            y0: Math.min(ay, by),
-            x1: Math.max(ax, bx),
-            y1: Math.max(ay, by),
-          });
-        }
-      }
-    }
-  }
-
   const crossings: Crossing[] = [];
   const driveSide = location.startsWith('singapore') ? 'left' : 'right';
   for (const s of segments) {
@@ -188,6 +174,7 @@ export function buildTown(location: MapLocation, random: Random): Town {
     laneWidth,
     lanesPerDirection,
     walkwayWidth,
+    kerbRadius: TOWN_KERB_RADIUS,
     segments,
     intersections,
     walkways,

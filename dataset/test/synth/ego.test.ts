@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { EGO_LENGTH_M, egoDistance, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
+import { EGO_LENGTH_M, EGO_WIDTH_M, egoDistance, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
+import { footprint } from '../../src/synth/footprint.ts';
+import { inKerbFillet, kerbCorners } from '../../src/synth/kerbs.ts';
 import { Random } from '../../src/synth/random.ts';
-import { buildTown, laneOffset } from '../../src/synth/town.ts';
+import { buildTown, laneOffset, type Rect, type Town } from '../../src/synth/town.ts';
 
 const DURATION_S = 9.5;
 
@@ -11,6 +13,16 @@ function routes(count: number) {
     const town = buildTown(seed % 2 === 0 ? 'boston-seaport' : 'singapore-onenorth', root.fork('town'));
     return { town, route: planEgoRoute(town, DURATION_S, root.fork('ego')) };
   });
+}
+
+/** Whether (x, y) is on the drivable area: a road segment, an intersection, or a kerb fillet at a corner. */
+function onRoad(town: Town, x: number, y: number): boolean {
+  const inside = (r: Rect) => x >= r.x0 - 1e-6 && x <= r.x1 + 1e-6 && y >= r.y0 - 1e-6 && y <= r.y1 + 1e-6;
+  return (
+    town.segments.some((s) => inside(s.rect)) ||
+    town.intersections.some(inside) ||
+    kerbCorners(town).some((c) => inKerbFillet(town, c, x, y))
+  );
 }
 
 const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
@@ -97,6 +109,17 @@ describe('the ego drive', () => {
         lanes.some((l) => Math.abs(l - across) < 1e-6),
         `${across} not in ${lanes}`,
       );
+    }
+  });
+
+  it('keeps its whole footprint on the road, through the turns round the rounded kerbs too', () => {
+    for (const { town, route } of routes(40)) {
+      for (let t = 0; t <= DURATION_S; t += 0.1) {
+        const p = egoPose(route, t);
+        for (const [x, y] of footprint(p.x, p.y, p.yaw, EGO_WIDTH_M, EGO_LENGTH_M)) {
+          assert.ok(onRoad(town, x, y), `t=${t.toFixed(1)}: a corner at ${x}, ${y} is off the road`);
+        }
+      }
     }
   });
 });
