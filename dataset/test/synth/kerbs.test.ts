@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PNG } from 'pngjs';
 import { validateMapExpansion } from '../../src/map/expansion-validate.ts';
 import { MapExpansion } from '../../src/map/map-expansion.ts';
 import { mapTrGtVectorsInPatch } from '../../src/map/maptr-vectors.ts';
@@ -8,7 +9,6 @@ import { buildMapExpansion } from '../../src/synth/map-expansion.ts';
 import { Random } from '../../src/synth/random.ts';
 import { tokenFactory } from '../../src/synth/tokens.ts';
 import { buildTown } from '../../src/synth/town.ts';
-import { PNG } from 'pngjs';
 
 const town = buildTown('boston-seaport', new Random(5).fork('town'));
 
