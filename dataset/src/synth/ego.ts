@@ -1,3 +1,4 @@
+import { type PlanarPose, type QuarterTurn, quarterTurnPose } from './quarter-turn.ts';
 import type { Random } from './random.ts';
 import { headingOf, laneOffset, roadHalfWidth, type Town } from './town.ts';
 
@@ -21,8 +22,8 @@ export interface EgoRoute {
   swing: number;
   omega: number;
   phase: number;
-  /** The junction turn, if the drive has one. */
-  turn?: EgoTurn;
+  /** The junction turn (a quarter circle into the crossing road's lane), if the drive has one. */
+  turn?: QuarterTurn;
   /** A halt at a stop line, if the drive has one (then the speed does not swing: swing is 0). */
   stop?: EgoStop;
 }
@@ -32,22 +33,6 @@ export interface EgoStop {
   /** When braking starts, seconds after the scene start. */
   brakeAtS: number;
   holdS: number;
-}
-
-/** A quarter circle from the first road's lane into the crossing road's lane. */
-export interface EgoTurn {
-  /** Distance driven from t = 0 to where the arc starts, metres. */
-  atM: number;
-  radiusM: number;
-  /** +1: left (counter-clockwise), -1: right. */
-  sign: 1 | -1;
-}
-
-/** Ego pose in the global frame at t seconds after the scene start: metres and radians. */
-export interface PlanarPose {
-  x: number;
-  y: number;
-  yaw: number;
 }
 
 const EDGE_MARGIN = 30;
@@ -110,7 +95,7 @@ function planTurn(
   route: EgoRoute,
   drivenM: number,
   random: Random,
-): { start: number; turn: EgoTurn } | undefined {
+): { start: number; turn: QuarterTurn } | undefined {
   const half = roadHalfWidth(town);
   const sign: 1 | -1 = random.chance(0.5) ? 1 : -1;
   const exitAxis = route.axis === 'x' ? 'y' : 'x';
@@ -182,29 +167,9 @@ function stoppingDistance(v: number, stop: EgoStop, t: number): number {
 
 /** Where the drive is after `s` metres (negative: before the start, back along the first road). */
 export function pathPose(route: EgoRoute, s: number): PlanarPose {
-  const yaw0 = headingOf(route.axis, route.direction);
-  const [hx, hy] = [Math.round(Math.cos(yaw0)), Math.round(Math.sin(yaw0))];
   const x0 = route.axis === 'x' ? route.start : route.laneCoordinate;
   const y0 = route.axis === 'x' ? route.laneCoordinate : route.start;
-  const turn = route.turn;
-  if (!turn || s <= turn.atM) return { x: x0 + s * hx, y: y0 + s * hy, yaw: yaw0 };
-  // Left normal of the entry heading; the arc's centre is R to the turning side of where it starts.
-  const [nx, ny] = [-hy, hx];
-  const { atM, radiusM: r, sign } = turn;
-  const [ax, ay] = [x0 + atM * hx, y0 + atM * hy];
-  const arcLength = (Math.PI / 2) * r;
-  if (s < atM + arcLength) {
-    const phi = (s - atM) / r;
-    const [cx, cy] = [ax + sign * r * nx, ay + sign * r * ny];
-    return {
-      x: cx + r * (-sign * nx * Math.cos(phi) + hx * Math.sin(phi)),
-      y: cy + r * (-sign * ny * Math.cos(phi) + hy * Math.sin(phi)),
-      yaw: yaw0 + sign * phi,
-    };
-  }
-  const rest = s - atM - arcLength;
-  const [bx, by] = [ax + r * hx + sign * r * nx, ay + r * hy + sign * r * ny];
-  return { x: bx + rest * sign * nx, y: by + rest * sign * ny, yaw: yaw0 + (sign * Math.PI) / 2 };
+  return quarterTurnPose(x0, y0, headingOf(route.axis, route.direction), route.turn, s);
 }
 
 export function egoPose(route: EgoRoute, t: number): PlanarPose {

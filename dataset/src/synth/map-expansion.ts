@@ -1,7 +1,7 @@
 import type {
   ArclinePath,
   CarparkAreaRecord,
-  LaneConnectivity,
+  LaneConnectorRecord,
   LaneDividerRecord,
   LaneDividerSegment,
   LaneRecord,
@@ -13,22 +13,33 @@ import type {
   StopLineRecord,
   WalkwayRecord,
 } from '../map/expansion-types.ts';
-import { cornerWalkway, junctionOutline, kerbCorners } from './kerbs.ts';
+import { cornerWalkway, junctionOutline, KERB_ARC_PIECES, kerbCorners } from './kerbs.ts';
 import { MapGeometry, type Point, rectRing, roundMm } from './map-geometry.ts';
+import { type PlanarPose, type QuarterTurn, quarterTurnPose } from './quarter-turn.ts';
 import type { TokenFactory } from './tokens.ts';
-import { type Rect, type RoadSegment, roadHalfWidth, type Town, travelSideSign } from './town.ts';
+import {
+  headingOf,
+  laneExtent,
+  laneOffset,
+  type Rect,
+  type RoadSegment,
+  roadHalfWidth,
+  type Town,
+  travelSideSign,
+} from './town.ts';
 
 /**
  * The town as a nuScenes map expansion v1.3 file: geometry in node / line / polygon records and the semantic
  * layers pointing at them (drivable area, road segments and blocks, lanes with their centreline arclines and
- * connectivity, dividers, ped crossings, stop lines, walkways, carparks). Straight roads only, so every lane's
- * arcline path is a single straight piece; the kerbs at the junctions' corners are arcs (kerbs.ts).
+ * connectivity, lane connectors through the junctions, dividers, ped crossings, stop lines, walkways, carparks).
+ * Roads are straight, so every lane's arcline path is a single straight piece; the connectors turning at junctions
+ * are quarter circles and the kerbs at the junctions' corners arcs (kerbs.ts).
  */
 export function buildMapExpansion(town: Town, token: TokenFactory): MapExpansionJson {
   const map = new ExpansionBuilder(town, token);
   addIntersections(map);
   for (const segment of town.segments) addRoad(map, segment);
-  linkLanesAcrossIntersections(map);
+  linkLanesThroughJunctions(map);
   addCrossingsAndStopLines(map);
   addWalkways(map);
   addCarparks(map);
@@ -52,8 +63,9 @@ class ExpansionBuilder {
   readonly stop_line: StopLineRecord[] = [];
   readonly walkway: WalkwayRecord[] = [];
   readonly carpark_area: CarparkAreaRecord[] = [];
+  readonly lane_connector: LaneConnectorRecord[] = [];
   readonly arcline_path_3: Record<string, ArclinePath[]> = {};
-  readonly connectivity: Record<string, LaneConnectivity> = {};
+  readonly connectivity: Record<string, { incoming: string[]; outgoing: string[] }> = {};
   /** Road segment id -> its road_segment token. */
   readonly segmentTokens: string[] = [];
   /** `${segment id}/${direction}` -> road_block token. */
@@ -93,7 +105,7 @@ class ExpansionBuilder {
       road_divider: this.road_divider,
       lane_divider: this.lane_divider,
       traffic_light: [],
-      lane_connector: [],
+      lane_connector: this.lane_connector,
       arcline_path_3: this.arcline_path_3,
       connectivity: this.connectivity,
     };
@@ -184,7 +196,9 @@ function addRoadBlock(
 /** Lane `k` (0 next to the centre) of a segment's direction: its polygon, side markings, arcline, and the dashed divider inside it. */
 function addLane(map: ExpansionBuilder, s: RoadSegment, direction: Direction, k: number): void {
   const { town, geometry } = map;
-  const { side, start, end } = travel(map, s, direction);
+  const { side } = travel(map, s, direction);
+  const [from, to] = laneExtent(town, s);
+  const [start, end] = direction > 0 ? [from, to] : [to, from];
   const inner = s.centre + side * k * town.laneWidth;
   const outer = s.centre + side * (k + 1) * town.laneWidth;
   const centre = (inner + outer) / 2;
@@ -212,7 +226,9 @@ function addLane(map: ExpansionBuilder, s: RoadSegment, direction: Direction, k:
   });
   map.arcline_path_3[laneToken] = [straightArcline(xy(s.axis, start, centre), xy(s.axis, end, centre))];
   if (k > 0) {
-    const d = geometry.addLine([xy(s.axis, start, inner), xy(s.axis, end, inner)]);
+    // The painted line runs the whole segment, over the crossings too.
+    const [a, b] = direction > 0 ? [s.from, s.to] : [s.to, s.from];
+    const d = geometry.addLine([xy(s.axis, a, inner), xy(s.axis, b, inner)]);
     map.lane_divider.push({
       token: map.tokenOf('lane_divider', s.id, direction, k),
       line_token: d.token,
@@ -240,24 +256,127 @@ function straightArcline([sx, sy]: Point, [ex, ey]: Point): ArclinePath {
   };
 }
 
-/** Lanes continue straight across intersections: each lane leads to the same lane of the next segment. */
-function linkLanesAcrossIntersections(map: ExpansionBuilder): void {
-  const { town, half } = map;
-  const across = (a: RoadSegment, b: RoadSegment) =>
-    a.axis === b.axis && a.centre === b.centre && Math.abs(b.from - a.to - 2 * half) < 1e-6;
+/** The three ways on from a lane at a junction: straight across, or a quarter circle left or right. */
+const MANOEUVRES = [
+  { name: 'straight', sign: 0 },
+  { name: 'left', sign: 1 },
+  { name: 'right', sign: -1 },
+] as const;
+
+/**
+ * Lane connectors through every junction: from the end of each lane that meets one, straight on into the same
+ * lane beyond it and round a quarter circle, left and right, into the lane of the same index on the crossing
+ * road (lanes end before the crossings, so even the turn round the kerb has a radius of over 5 m). Connectivity
+ * runs lane -> connector -> lane.
+ */
+function linkLanesThroughJunctions(map: ExpansionBuilder): void {
+  const { town } = map;
+  for (const token of map.laneTokens.values()) map.connectivity[token] = { incoming: [], outgoing: [] };
   for (const s of town.segments) {
     for (const direction of [1, -1] as const) {
-      const ahead = town.segments.find((o) => (direction > 0 ? across(s, o) : across(o, s)));
-      const behind = town.segments.find((o) => (direction > 0 ? across(o, s) : across(s, o)));
+      const edge = direction > 0 ? s.to : s.from;
+      if (edge === 0 || edge === town.size) continue;
       for (let k = 0; k < town.lanesPerDirection; k++) {
-        const laneOf = (o: RoadSegment) => map.laneTokens.get(`${o.id}/${direction}/${k}`) as string;
-        map.connectivity[laneOf(s)] = {
-          incoming: behind ? [laneOf(behind)] : [],
-          outgoing: ahead ? [laneOf(ahead)] : [],
-        };
+        for (const manoeuvre of MANOEUVRES) {
+          const path = junctionPath(town, s, direction, k, manoeuvre.sign);
+          addLaneConnector(map, path, map.tokenOf('lane_connector', s.id, direction, k, manoeuvre.name));
+        }
       }
     }
   }
+}
+
+/** A path through a junction: from the end of one lane (`${segment id}/${direction}/${lane}`) to another's start. */
+interface JunctionPath {
+  entry: PlanarPose;
+  /** A quarter circle from the entry on (atM 0), or none for straight across. */
+  turn?: QuarterTurn;
+  lengthM: number;
+  fromLane: string;
+  toLane: string;
+}
+
+function junctionPath(
+  town: Town,
+  s: RoadSegment,
+  direction: Direction,
+  k: number,
+  sign: 0 | 1 | -1,
+): JunctionPath {
+  const half = roadHalfWidth(town);
+  const laneEnd = laneExtent(town, s)[direction > 0 ? 1 : 0];
+  const [x, y] = xy(s.axis, laneEnd, s.centre + laneOffset(town, s.axis, direction, k));
+  const entry = { x, y, yaw: headingOf(s.axis, direction) };
+  // The junction's centre along the road; the crossing road runs through it.
+  const junction = town.roadCentres.find(
+    (c) => Math.abs(c - ((direction > 0 ? s.to : s.from) + direction * half)) < 1e-6,
+  ) as number;
+  const startingAt = (axis: 'x' | 'y', centre: number, d: Direction, edge: number): RoadSegment => {
+    const found = town.segments.find(
+      (o) => o.axis === axis && o.centre === centre && Math.abs((d > 0 ? o.from : o.to) - edge) < 1e-6,
+    );
+    if (!found) throw new Error(`town: no ${axis} road at ${centre} leaves the junction at ${edge}`);
+    return found;
+  };
+  const fromLane = `${s.id}/${direction}/${k}`;
+  if (sign === 0) {
+    const next = startingAt(s.axis, s.centre, direction, junction + direction * half);
+    const nextStart = laneExtent(town, next)[direction > 0 ? 0 : 1];
+    return {
+      entry,
+      lengthM: direction * (nextStart - laneEnd),
+      fromLane,
+      toLane: `${next.id}/${direction}/${k}`,
+    };
+  }
+  const exitAxis = s.axis === 'x' ? 'y' : 'x';
+  const exitYaw = entry.yaw + (sign * Math.PI) / 2;
+  const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as Direction;
+  const exit = startingAt(exitAxis, junction, exitDirection, s.centre + exitDirection * half);
+  // A quarter circle: as far on along the entry heading as the exit lane's centreline is.
+  const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, k) - laneEnd);
+  return {
+    entry,
+    turn: { atM: 0, radiusM, sign },
+    lengthM: (Math.PI / 2) * radiusM,
+    fromLane,
+    toLane: `${exit.id}/${exitDirection}/${k}`,
+  };
+}
+
+/** A lane connector along `path`: its lane-wide polygon, its arcline and its links to the two lanes. */
+function addLaneConnector(map: ExpansionBuilder, path: JunctionPath, token: string): void {
+  const { entry, turn, lengthM } = path;
+  const pieces = turn ? KERB_ARC_PIECES : 1;
+  const poses = Array.from({ length: pieces + 1 }, (_, i) =>
+    quarterTurnPose(entry.x, entry.y, entry.yaw, turn, (i / pieces) * lengthM),
+  );
+  const side = (offset: number) =>
+    poses.map((p): Point => [p.x - offset * Math.sin(p.yaw), p.y + offset * Math.cos(p.yaw)]);
+  // Right side forward, left side back: counter-clockwise.
+  const ring = [...side(-map.town.laneWidth / 2), ...side(map.town.laneWidth / 2).reverse()];
+  map.lane_connector.push({ token, polygon_token: map.geometry.addPolygon(ring) });
+  const [start, end] = [poses[0], poses[pieces]];
+  map.arcline_path_3[token] = [
+    turn
+      ? {
+          start_pose: [roundMm(start.x), roundMm(start.y), roundMm(start.yaw)],
+          end_pose: [
+            roundMm(end.x),
+            roundMm(end.y),
+            roundMm(Math.atan2(Math.sin(end.yaw), Math.cos(end.yaw))),
+          ],
+          shape: turn.sign > 0 ? 'LSR' : 'RSL',
+          radius: roundMm(turn.radiusM),
+          segment_length: [roundMm(lengthM), 0, 0],
+        }
+      : straightArcline([start.x, start.y], [end.x, end.y]),
+  ];
+  const fromLane = map.laneTokens.get(path.fromLane) as string;
+  const toLane = map.laneTokens.get(path.toLane) as string;
+  map.connectivity[token] = { incoming: [fromLane], outgoing: [toLane] };
+  map.connectivity[fromLane].outgoing.push(token);
+  map.connectivity[toLane].incoming.push(token);
 }
 
 /** Each zebra crossing, and the stop line of the road block that approaches it. */

@@ -75,7 +75,8 @@ export const TOWN_WALKWAY_WIDTH = 3.5;
 /** A city corner's kerb radius, as wide as the sidewalk so the arc fills the corner walkway's square. */
 export const TOWN_KERB_RADIUS = 3.5;
 const ROAD_COUNT = 4;
-const CROSSING_DEPTH = 4;
+/** Depth of a zebra crossing along its road, metres; it lies in the road segment next to the intersection. */
+export const TOWN_CROSSING_DEPTH = 4;
 const STOP_LINE_DEPTH = 0.6;
 
 export function roadHalfWidth(town: Pick<Town, 'laneWidth' | 'lanesPerDirection'>): number {
@@ -136,8 +137,8 @@ export function buildTown(location: MapLocation, random: Random): Town {
       if (edge === 0 || edge === size) continue;
       // Lanes heading towards this end travel in direction `end`; their side of the centreline follows driveSide.
       const laneSide = travelSideSign(s.axis, end, driveSide);
-      const a0 = end > 0 ? edge - CROSSING_DEPTH : edge;
-      const a1 = end > 0 ? edge : edge + CROSSING_DEPTH;
+      const a0 = end > 0 ? edge - TOWN_CROSSING_DEPTH : edge;
+      const a1 = end > 0 ? edge : edge + TOWN_CROSSING_DEPTH;
       const stopA0 = end > 0 ? a0 - STOP_LINE_DEPTH - 0.4 : a1 + 0.4;
       const stopA1 = stopA0 + STOP_LINE_DEPTH;
       const cross0 = s.centre + Math.min(0, laneSide * half);
@@ -203,6 +204,20 @@ export function walkwayExtent(
   return [
     segment.from === 0 ? 0 : segment.from + town.walkwayWidth,
     segment.to === town.size ? town.size : segment.to - town.walkwayWidth,
+  ];
+}
+
+/**
+ * Along-axis extent of a segment's lanes: the segment less the crossings at its intersection ends, as lanes end
+ * where the nuScenes maps end them; the lane connectors take traffic on across the crossing and the junction.
+ */
+export function laneExtent(
+  town: Pick<Town, 'size'>,
+  segment: Pick<RoadSegment, 'from' | 'to'>,
+): [number, number] {
+  return [
+    segment.from === 0 ? 0 : segment.from + TOWN_CROSSING_DEPTH,
+    segment.to === town.size ? town.size : segment.to - TOWN_CROSSING_DEPTH,
   ];
 }
 

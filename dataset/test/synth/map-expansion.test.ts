@@ -1,11 +1,29 @@
 import assert from 'node:assert/strict';
+import type { ArclinePath } from '../../src/map/expansion-types.ts';
 import { validateMapExpansion } from '../../src/map/expansion-validate.ts';
 import { MapExpansion } from '../../src/map/map-expansion.ts';
 import { isValid } from '../../src/map/planar.ts';
 import { buildMapExpansion } from '../../src/synth/map-expansion.ts';
 import { Random } from '../../src/synth/random.ts';
 import { tokenFactory } from '../../src/synth/tokens.ts';
-import { buildTown, roadHalfWidth } from '../../src/synth/town.ts';
+import { buildTown } from '../../src/synth/town.ts';
+
+/** Where the devkit's walk along an arcline path ends: each part an arc (L +1, R -1) or straight (S). */
+function arclineEnd(path: ArclinePath): [number, number, number] {
+  let [x, y, yaw] = path.start_pose;
+  path.segment_length.forEach((length, i) => {
+    const sign = { L: 1, R: -1, S: 0 }[path.shape[i] as 'L' | 'R' | 'S'];
+    if (sign === 0 || length === 0) {
+      [x, y] = [x + length * Math.cos(yaw), y + length * Math.sin(yaw)];
+      return;
+    }
+    const r = path.radius;
+    const [cx, cy] = [x - sign * r * Math.sin(yaw), y + sign * r * Math.cos(yaw)];
+    yaw += (sign * length) / r;
+    [x, y] = [cx + sign * r * Math.sin(yaw), cy - sign * r * Math.cos(yaw)];
+  });
+  return [x, y, yaw];
+}
 
 function townMap(location: 'boston-seaport' | 'singapore-onenorth', seed: number) {
   const town = buildTown(location, new Random(seed).fork('town'));
@@ -47,24 +65,39 @@ describe('the synthetic town as a map expansion', () => {
     }
   });
 
-  it('links each lane to the lane it leads into across the junction ahead, heading on the same way', () => {
-    const { town, json } = townMap('boston-seaport', 4);
-    const half = roadHalfWidth(town);
-    let links = 0;
+  it('takes every lane that meets a junction on through lane connectors: straight, and quarter circles left and right', () => {
+    const { json } = townMap('singapore-onenorth', 4);
+    const connectors = new Set(json.lane_connector.map((c) => c.token));
+    const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
+    const near = (a: readonly number[], b: readonly number[]) =>
+      Math.hypot(a[0] - b[0], a[1] - b[1]) < 2e-3 && Math.abs(wrap(a[2] - b[2])) < 2e-3;
+    let junctionLanes = 0;
     for (const lane of json.lane) {
-      const [end] = json.arcline_path_3[lane.token].slice(-1);
-      for (const next of json.connectivity[lane.token].outgoing) {
-        const start = json.arcline_path_3[next][0].start_pose;
-        const ahead = [
-          end.end_pose[0] + 2 * half * Math.cos(end.end_pose[2]),
-          end.end_pose[1] + 2 * half * Math.sin(end.end_pose[2]),
-        ];
-        assert.ok(Math.hypot(start[0] - ahead[0], start[1] - ahead[1]) < 1e-2, `${lane.token} -> ${next}`);
-        assert.ok(Math.abs(start[2] - end.end_pose[2]) < 1e-3);
-        assert.ok(json.connectivity[next].incoming.includes(lane.token));
-        links++;
-      }
+      const out = json.connectivity[lane.token].outgoing;
+      if (out.length === 0) continue;
+      junctionLanes++;
+      assert.equal(out.length, 3);
+      const laneEnd = json.arcline_path_3[lane.token][0].end_pose;
+      const turns = out.map((token) => {
+        assert.ok(connectors.has(token), `${token} is not a lane connector`);
+        const [path] = json.arcline_path_3[token];
+        assert.ok(near(path.start_pose, laneEnd), `${token} starts away from its lane's end`);
+        const end = arclineEnd(path);
+        // Poses are stored to the millimetre and milliradian: over a 30 m path that is 3 cm.
+        assert.ok(
+          Math.hypot(end[0] - path.end_pose[0], end[1] - path.end_pose[1]) < 0.03 &&
+            Math.abs(wrap(end[2] - path.end_pose[2])) < 2e-3,
+          `${token}: its arcline ends at ${end}, not ${path.end_pose}`,
+        );
+        const [next] = json.connectivity[token].outgoing;
+        assert.ok(near(json.arcline_path_3[next][0].start_pose, path.end_pose), `${token} -> ${next}`);
+        assert.deepEqual(json.connectivity[token].incoming, [lane.token]);
+        assert.ok(json.connectivity[next].incoming.includes(token));
+        if (path.segment_length[0] > 0) assert.ok(path.radius > 5, `${token}: radius ${path.radius}`);
+        return Math.round(wrap(path.end_pose[2] - path.start_pose[2]) / (Math.PI / 2));
+      });
+      assert.deepEqual(turns, [0, 1, -1]);
     }
-    assert.ok(links > json.lane.length / 2, `${links} links`);
+    assert.ok(junctionLanes > json.lane.length / 2, `${junctionLanes} of ${json.lane.length} lanes`);
   });
 });
