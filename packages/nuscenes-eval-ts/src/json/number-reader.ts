@@ -132,7 +132,9 @@ export class JsonNumberReader {
     bits[0] = q;
     const high = words[HIGH];
     const biased = high >>> 20;
-    if (biased <= 53 || ((high & 0xfffff) === 0 && words[LOW] === 0)) return Number.NaN;
+    const mantissaHigh = high & 0xfffff;
+    const mantissaLow = words[LOW];
+    if (biased <= 53 || (mantissaHigh === 0 && mantissaLow === 0)) return Number.NaN;
     words[HIGH] = (biased - 52) << 20;
     words[LOW] = 0;
     const ulp = bits[0];
@@ -140,7 +142,12 @@ export class JsonNumberReader {
     const slack = REMAINDER_SLACK * (Math.abs(r1) + Math.abs(qpe) + Math.abs(lo));
     const distance = Math.abs(remainder);
     if (distance < half - slack) return q;
-    if (distance > half + slack && distance < 2 * half - slack) return remainder > 0 ? q + ulp : q - ulp;
+    // The significand's own rounding (lo) can put the value up to 1.4 ulp from q, and past 1.5 ulp another
+    // double is nearer. Below q, when q - ulp is a power of two the doubles under it are closer together:
+    // past 1.25 ulp the next one down could be nearer.
+    const powerOfTwoBelow = remainder < 0 && mantissaHigh === 0 && mantissaLow === 1;
+    const nearest = (powerOfTwoBelow ? 2.5 : 3) * half;
+    if (distance > half + slack && distance < nearest - slack) return remainder > 0 ? q + ulp : q - ulp;
     return Number.NaN;
   }
 }

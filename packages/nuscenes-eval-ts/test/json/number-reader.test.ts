@@ -69,6 +69,18 @@ describe('JSON number reader', () => {
     assertAsJsonParse(texts);
   });
 
+  it('rounds numbers written near powers of two, where the spacing of doubles halves, as JSON.parse does', () => {
+    const texts: string[] = [];
+    for (let k = -30; k <= 30; k++) {
+      const power = 2 ** k;
+      for (let step = -48; step <= 48; step++) {
+        const x = power + (step / 8) * power * 2 ** -53;
+        for (const precision of [16, 17, 18, 19]) texts.push(x.toPrecision(precision).replace('e+', 'e'));
+      }
+    }
+    assertAsJsonParse(texts);
+  });
+
   it('reads zeros, signs, exact integers past 2^53 and the extremes', () => {
     assertAsJsonParse([
       '0',
