@@ -1,3 +1,4 @@
+import { type PlanarPose, type QuarterTurn, quarterTurnPose } from './quarter-turn.ts';
 import type { Random } from './random.ts';
 
 /** Agent kinds the generator populates, each mapped to a nuScenes category. */
@@ -33,8 +34,9 @@ export interface Part {
 }
 
 /**
- * One annotated object. It moves in a straight line at constant speed along its heading:
- * position(t) = start + speed * t * (cos yaw, sin yaw), t in seconds from the scene start, global frame.
+ * One annotated object. It moves at constant speed along its heading, t seconds from the scene start:
+ * position(t) = start + speed * t * (cos yaw, sin yaw) in the global frame, or, for a vehicle turning at a
+ * junction, along its lane up to the turn, round the turn's quarter circle and on along the crossing road.
  */
 export interface Agent {
   id: number;
@@ -49,14 +51,19 @@ export interface Agent {
   yaw: number;
   /** Metres per second along the heading. */
   speed: number;
+  /** The quarter circle it turns along at a junction (a lane connector's path), with `atM` from its start. */
+  turn?: QuarterTurn;
   parts: readonly Part[];
 }
 
-export function agentPosition(agent: Agent, t: number): [number, number] {
-  return [
-    agent.startX + agent.speed * t * Math.cos(agent.yaw),
-    agent.startY + agent.speed * t * Math.sin(agent.yaw),
-  ];
+/** Where the agent is and which way it faces t seconds after the scene start, global frame. */
+export function agentPose(agent: Agent, t: number): PlanarPose {
+  if (agent.turn) return quarterTurnPose(agent.startX, agent.startY, agent.yaw, agent.turn, agent.speed * t);
+  return {
+    x: agent.startX + agent.speed * t * Math.cos(agent.yaw),
+    y: agent.startY + agent.speed * t * Math.sin(agent.yaw),
+    yaw: agent.yaw,
+  };
 }
 
 const CAR_PAINT: readonly Rgb[] = [

@@ -1,10 +1,12 @@
-import { type Agent, type AgentKind, type AgentState, agentPosition, shapeAgent } from './agents.ts';
+import { type Agent, type AgentKind, type AgentState, agentPose, shapeAgent } from './agents.ts';
 import { EGO_LENGTH_M, EGO_WIDTH_M, type EgoRoute, egoDistance, egoPose } from './ego.ts';
 import { footprint, footprintsOverlap } from './footprint.ts';
 import { carparkRows } from './ground.ts';
+import type { QuarterTurn } from './quarter-turn.ts';
 import type { Random } from './random.ts';
 import {
   headingOf,
+  laneExtent,
   laneOffset,
   type Rect,
   roadHalfWidth,
@@ -36,8 +38,15 @@ export function populateScene(
   placeCrossingQueues(scene);
   placeParkedCars(scene);
   placeSidewalkLife(scene);
-  return scene.agents
-    .filter((agent) => agentNearDrive(agent, ego, durationS) && !agentMeetsEgo(agent, ego, durationS))
+  const kept = scene.agents.filter(
+    (agent) => agentNearDrive(agent, ego, durationS) && !agentMeetsEgo(agent, ego, durationS),
+  );
+  // A vehicle turning at a junction leaves the lane its traffic was built for; one that would meet anybody
+  // (walkers on the crossing, a queue on the road it turns into) is left out rather than driven into them.
+  return kept
+    .filter(
+      (agent) => !agent.turn || !kept.some((other) => other !== agent && agentsMeet(agent, other, durationS)),
+    )
     .map((agent, id) => ({ ...agent, id }));
 }
 
@@ -128,11 +137,57 @@ function placeLaneTraffic(scene: Placement): void {
           }
           const [x, y] = toXY(ego.axis, s, across);
           const size = scene.add(kind, 'moving', x, y, headingOf(ego.axis, direction), speed);
+          if (!egoLane && kind !== 'cyclist' && random.chance(TURN_CHANCE)) {
+            const turn = kerbTurnAhead(town, ego.axis, direction, lane, s, speed, durationS);
+            if (turn) scene.agents[scene.agents.length - 1].turn = turn;
+          }
           s += size[1] + random.uniform(8, 35) / density;
         }
       }
     }
   }
+}
+
+/** Of the vehicles in the kerb lane that could turn at the junction ahead during the scene. */
+const TURN_CHANCE = 0.6;
+/** Faster vehicles would have to brake for the turn, out of step with their lane's traffic. */
+const MAX_TURN_LATERAL_MPS2 = 7;
+
+/**
+ * The turn round the kerb at the first junction ahead of a vehicle in lane `lane` at `along` (on the map's lane
+ * connector of that turn: from where its lane ends before the crossing, a quarter circle into the kerb lane of the
+ * crossing road), if it is the kerb lane, reaches the turn during the scene and is slow enough to take it.
+ */
+function kerbTurnAhead(
+  town: Town,
+  axis: 'x' | 'y',
+  direction: 1 | -1,
+  lane: number,
+  along: number,
+  speed: number,
+  durationS: number,
+): QuarterTurn | undefined {
+  if (lane !== town.lanesPerDirection - 1) return undefined;
+  const half = roadHalfWidth(town);
+  // Turning towards the kerb: right under right-hand traffic, left under left-hand.
+  const sign = town.driveSide === 'right' ? -1 : 1;
+  const exitAxis = axis === 'x' ? 'y' : 'x';
+  const exitYaw = headingOf(axis, direction) + (sign * Math.PI) / 2;
+  const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as 1 | -1;
+  const turns = town.roadCentres.flatMap((junction) => {
+    // Where the lane ends: the segment's lane extent on the near side of this junction.
+    const edge = junction - direction * half;
+    const [from, to] = laneExtent(
+      town,
+      direction > 0 ? { from: 0, to: edge } : { from: edge, to: town.size },
+    );
+    const laneEnd = direction > 0 ? to : from;
+    const atM = direction * (laneEnd - along);
+    const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, lane) - laneEnd);
+    const reaches = atM >= 0 && atM <= speed * durationS;
+    return reaches && speed ** 2 / radiusM <= MAX_TURN_LATERAL_MPS2 ? [{ atM, radiusM, sign }] : [];
+  });
+  return turns.sort((a, b) => a.atM - b.atM)[0];
 }
 
 /** Queues stopped at the stop lines of the crossing roads. */
@@ -272,10 +327,23 @@ const EGO_MARGIN_M = 0.6;
 function agentMeetsEgo(agent: Agent, ego: EgoRoute, durationS: number): boolean {
   for (let t = -0.5; t <= durationS + 0.5; t += 0.1) {
     const e = egoPose(ego, t);
-    const [x, y] = agentPosition(agent, t);
+    const { x, y, yaw } = agentPose(agent, t);
     if (Math.hypot(x - e.x, y - e.y) > 12 + Math.hypot(agent.size[0], agent.size[1])) continue;
     const egoBox = footprint(e.x, e.y, e.yaw, EGO_WIDTH_M + EGO_MARGIN_M, EGO_LENGTH_M + EGO_MARGIN_M);
-    if (footprintsOverlap(egoBox, footprint(x, y, agent.yaw, agent.size[0], agent.size[1]))) return true;
+    if (footprintsOverlap(egoBox, footprint(x, y, yaw, agent.size[0], agent.size[1]))) return true;
+  }
+  return false;
+}
+
+/** Whether two agents' footprints (the first widened like the ego's) touch during the scene, every 0.1 s. */
+function agentsMeet(a: Agent, b: Agent, durationS: number): boolean {
+  const reach = Math.hypot(a.size[0], a.size[1]) + Math.hypot(b.size[0], b.size[1]) + EGO_MARGIN_M;
+  for (let t = -0.5; t <= durationS + 0.5; t += 0.1) {
+    const p = agentPose(a, t);
+    const q = agentPose(b, t);
+    if (Math.hypot(p.x - q.x, p.y - q.y) > reach) continue;
+    const boxA = footprint(p.x, p.y, p.yaw, a.size[0] + EGO_MARGIN_M, a.size[1] + EGO_MARGIN_M);
+    if (footprintsOverlap(boxA, footprint(q.x, q.y, q.yaw, b.size[0], b.size[1]))) return true;
   }
   return false;
 }
@@ -290,8 +358,7 @@ function pickLaneVehicle(lane: number, random: Random): AgentKind {
 function agentNearDrive(agent: Agent, ego: EgoRoute, durationS: number): boolean {
   for (let t = -0.5; t <= durationS + 0.5; t += 0.5) {
     const e = egoPose(ego, t);
-    const x = agent.startX + agent.speed * t * Math.cos(agent.yaw);
-    const y = agent.startY + agent.speed * t * Math.sin(agent.yaw);
+    const { x, y } = agentPose(agent, t);
     if (Math.hypot(x - e.x, y - e.y) < REACH) return true;
   }
   return false;

@@ -1,4 +1,4 @@
-import { type Agent, agentPosition } from './agents.ts';
+import { type Agent, agentPose } from './agents.ts';
 import type { Town } from './town.ts';
 
 /** Floats per box in SceneBoxes.data. */
@@ -73,9 +73,9 @@ export function sceneBoxesAt(buildings: Float64Array, agents: readonly Agent[], 
   data.set(buildings);
   let o = buildings.length;
   for (const agent of agents) {
-    const [ax, ay] = agentPosition(agent, t);
-    const c = Math.cos(agent.yaw);
-    const s = Math.sin(agent.yaw);
+    const { x: ax, y: ay, yaw } = agentPose(agent, t);
+    const c = Math.cos(yaw);
+    const s = Math.sin(yaw);
     for (const p of agent.parts) {
       data[o + BOX.cx] = ax + c * p.cx - s * p.cy;
       data[o + BOX.cy] = ay + s * p.cx + c * p.cy;

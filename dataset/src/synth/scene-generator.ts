@@ -13,7 +13,7 @@ import type {
   SceneRecord,
   TableRecords,
 } from '../nuscenes/tables.ts';
-import { AGENT_KINDS, type Agent, agentPosition } from './agents.ts';
+import { AGENT_KINDS, type Agent, agentPose } from './agents.ts';
 import { CameraRenderer } from './camera-render.ts';
 import { type EgoRoute, egoPose, planEgoRoute } from './ego.ts';
 import { type GroundRaster, rasteriseGround } from './ground.ts';
@@ -411,7 +411,7 @@ function annotate(
     const t = (i * KEY_FRAME_INTERVAL_US) / 1e6;
     const ego = egoPose(route, t);
     for (const agent of agents) {
-      const [x, y] = agentPosition(agent, t);
+      const { x, y, yaw } = agentPose(agent, t);
       if (Math.hypot(x - ego.x, y - ego.y) > ANNOTATION_RANGE) continue;
       const annotationToken = token('sample_annotation', name, agent.id, i);
       const chain = chains.get(agent.id) ?? [];
@@ -427,7 +427,7 @@ function annotate(
         attribute_tokens: attribute ? [token('attribute', attribute)] : [],
         translation: [x, y, agent.size[2] / 2],
         size: [...agent.size] as [number, number, number],
-        rotation: Quaternion.fromYaw(agent.yaw).toArray(),
+        rotation: Quaternion.fromYaw(yaw).toArray(),
         prev: '',
         next: '',
         num_lidar_pts: lidarPoints[i][agent.id],

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { EGO_LENGTH_M, EGO_WIDTH_M, egoDistance, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
 import { footprint } from '../../src/synth/footprint.ts';
-import { inKerbFillet, kerbCorners } from '../../src/synth/kerbs.ts';
 import { Random } from '../../src/synth/random.ts';
-import { buildTown, laneOffset, type Rect, type Town } from '../../src/synth/town.ts';
+import { buildTown, laneOffset } from '../../src/synth/town.ts';
+import { onRoad } from '../helpers/town-road.ts';
 
 const DURATION_S = 9.5;
 
@@ -13,16 +13,6 @@ function routes(count: number) {
     const town = buildTown(seed % 2 === 0 ? 'boston-seaport' : 'singapore-onenorth', root.fork('town'));
     return { town, route: planEgoRoute(town, DURATION_S, root.fork('ego')) };
   });
-}
-
-/** Whether (x, y) is on the drivable area: a road segment, an intersection, or a kerb fillet at a corner. */
-function onRoad(town: Town, x: number, y: number): boolean {
-  const inside = (r: Rect) => x >= r.x0 - 1e-6 && x <= r.x1 + 1e-6 && y >= r.y0 - 1e-6 && y <= r.y1 + 1e-6;
-  return (
-    town.segments.some((s) => inside(s.rect)) ||
-    town.intersections.some(inside) ||
-    kerbCorners(town).some((c) => inKerbFillet(town, c, x, y))
-  );
 }
 
 const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));

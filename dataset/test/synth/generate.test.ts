@@ -221,6 +221,7 @@ describe('synthetic nuScenes-format dataset', () => {
       'road_segment',
       'road_block',
       'lane',
+      'lane_connector',
       'ped_crossing',
       'walkway',
       'stop_line',

@@ -1,14 +1,22 @@
 import assert from 'node:assert/strict';
-import { type Agent, agentPosition } from '../../src/synth/agents.ts';
+import { type Agent, agentPose } from '../../src/synth/agents.ts';
 import { EGO_LENGTH_M, EGO_WIDTH_M, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
 import { footprint, footprintsOverlap as overlap } from '../../src/synth/footprint.ts';
+import { buildMapExpansion } from '../../src/synth/map-expansion.ts';
 import { populateScene } from '../../src/synth/populate.ts';
+import { quarterTurnPose } from '../../src/synth/quarter-turn.ts';
 import { Random } from '../../src/synth/random.ts';
+import { tokenFactory } from '../../src/synth/tokens.ts';
 import { buildTown } from '../../src/synth/town.ts';
+import { onRoad } from '../helpers/town-road.ts';
 
 const agentFootprint = (a: Agent, t: number) => {
-  const [x, y] = agentPosition(a, t);
-  return footprint(x, y, a.yaw, a.size[0], a.size[1]);
+  const { x, y, yaw } = agentPose(a, t);
+  return footprint(x, y, yaw, a.size[0], a.size[1]);
+};
+const agentPosition = (a: Agent, t: number) => {
+  const { x, y } = agentPose(a, t);
+  return [x, y] as const;
 };
 
 describe('synthetic scene population', () => {
@@ -46,6 +54,54 @@ describe('synthetic scene population', () => {
         }
       }
     }
+  });
+
+  it("turns some vehicles round the kerb at junctions, along the map's lane connectors and on the road throughout", () => {
+    const durationS = 9.5;
+    let turners = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      for (const location of ['boston-seaport', 'singapore-onenorth'] as const) {
+        const root = new Random(seed);
+        const town = buildTown(location, root.fork('town'));
+        const scene = root.fork('scene');
+        const ego = planEgoRoute(town, durationS, scene.fork('ego'));
+        const density = [0.5, 1, 1.6][seed % 3];
+        const agents = populateScene(town, ego, durationS, scene.fork('agents'), density).filter(
+          (a) => a.turn,
+        );
+        if (agents.length === 0) continue;
+        const map = buildMapExpansion(town, tokenFactory(seed));
+        const turning = map.lane_connector
+          .map((c) => map.arcline_path_3[c.token][0])
+          .filter((p) => p.radius < 999);
+        for (const a of agents) {
+          turners++;
+          const turn = a.turn!;
+          // Driving on the side of the road its town keeps to, it turns towards the kerb.
+          assert.equal(turn.sign, town.driveSide === 'right' ? -1 : 1);
+          const arc = quarterTurnPose(a.startX, a.startY, a.yaw, turn, turn.atM);
+          assert.ok(
+            turning.some(
+              (p) =>
+                Math.hypot(p.start_pose[0] - arc.x, p.start_pose[1] - arc.y) < 2e-3 &&
+                Math.abs(p.radius - turn.radiusM) < 2e-3 &&
+                p.shape[0] === (turn.sign > 0 ? 'L' : 'R'),
+            ),
+            `${location} seed ${seed}: agent #${a.id} turns where no lane connector does`,
+          );
+          for (let t = 0; t <= durationS; t += 0.1) {
+            const { x, y, yaw } = agentPose(a, t);
+            for (const [cx, cy] of footprint(x, y, yaw, a.size[0], a.size[1])) {
+              assert.ok(
+                onRoad(town, cx, cy),
+                `${location} seed ${seed} t=${t.toFixed(1)}: agent #${a.id} off the road`,
+              );
+            }
+          }
+        }
+      }
+    }
+    assert.ok(turners >= 15, `only ${turners} turning vehicles in 20 scenes`);
   });
 
   it('places more agents in a busier scene', () => {
