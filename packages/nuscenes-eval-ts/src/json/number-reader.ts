@@ -44,8 +44,11 @@ function productError(a: number, k: number, p: number): number {
 }
 
 export class JsonNumberReader {
-  /** The number read by the last successful `read`. */
-  value = 0;
+  /**
+   * The number read by the last successful `read`. Starting as a double (not the small integer 0) keeps the
+   * field's storage a double updated in place: a tagged field took a heap allocation for every number.
+   */
+  value = Number.NaN;
 
   /**
    * Reads the JSON number at bytes[from], not past `to`; returns the index after it, or -1 when no valid
@@ -98,20 +101,32 @@ export class JsonNumberReader {
       if (i === first) return -1;
       exponent += exponentSign * written;
     }
-    const magnitude =
-      digits === 0 ? 0 : digits > 19 ? Number.NaN : this.magnitude(head, tail, tailDigits, exponent);
-    this.value = Number.isNaN(magnitude) ? Number(textOf(bytes, from, i)) : negative ? -magnitude : magnitude;
+    if (digits === 0) this.value = 0;
+    else if (digits > 19 || !this.roundMagnitude(head, tail, tailDigits, exponent)) {
+      this.value = Number(textOf(bytes, from, i)); // the sign included
+      return i;
+    }
+    if (negative) this.value = -this.value;
     return i;
   }
 
-  /** head * 10^tailDigits + tail, times 10^exponent, correctly rounded; NaN when it cannot tell here. */
-  private magnitude(head: number, tail: number, tailDigits: number, exponent: number): number {
+  /**
+   * Sets `value` to head * 10^tailDigits + tail, times 10^exponent, correctly rounded; false when it cannot
+   * tell here. (Stored, not returned: a double returned from a call that is not inlined is a heap allocation.)
+   */
+  private roundMagnitude(head: number, tail: number, tailDigits: number, exponent: number): boolean {
     if (tailDigits === 0) {
-      if (exponent >= 0 && exponent <= 22) return head * POW10[exponent];
-      if (exponent < 0 && exponent >= -22) return head / POW10[-exponent];
-      return Number.NaN;
+      if (exponent >= 0 && exponent <= 22) {
+        this.value = head * POW10[exponent];
+        return true;
+      }
+      if (exponent < 0 && exponent >= -22) {
+        this.value = head / POW10[-exponent];
+        return true;
+      }
+      return false;
     }
-    if (exponent > 0 || exponent < -22) return Number.NaN;
+    if (exponent > 0 || exponent < -22) return false;
     // The significand exactly, as hi + lo.
     const scale = POW10[tailDigits];
     const p = head * scale;
@@ -122,7 +137,10 @@ export class JsonNumberReader {
     const small = se + pe; // both are integers below 2^12: exact
     const hi = s + small;
     const lo = small - (hi - s);
-    if (exponent === 0) return hi;
+    if (exponent === 0) {
+      this.value = hi;
+      return true;
+    }
     const divisor = POW10[-exponent];
     const q = hi / divisor;
     const qp = q * divisor;
@@ -134,21 +152,27 @@ export class JsonNumberReader {
     const biased = high >>> 20;
     const mantissaHigh = high & 0xfffff;
     const mantissaLow = words[LOW];
-    if (biased <= 53 || (mantissaHigh === 0 && mantissaLow === 0)) return Number.NaN;
+    if (biased <= 53 || (mantissaHigh === 0 && mantissaLow === 0)) return false;
     words[HIGH] = (biased - 52) << 20;
     words[LOW] = 0;
     const ulp = bits[0];
     const half = ulp * divisor * 0.5;
     const slack = REMAINDER_SLACK * (Math.abs(r1) + Math.abs(qpe) + Math.abs(lo));
     const distance = Math.abs(remainder);
-    if (distance < half - slack) return q;
+    if (distance < half - slack) {
+      this.value = q;
+      return true;
+    }
     // The significand's own rounding (lo) can put the value up to 1.4 ulp from q, and past 1.5 ulp another
     // double is nearer. Below q, when q - ulp is a power of two the doubles under it are closer together:
     // past 1.25 ulp the next one down could be nearer.
     const powerOfTwoBelow = remainder < 0 && mantissaHigh === 0 && mantissaLow === 1;
     const nearest = (powerOfTwoBelow ? 2.5 : 3) * half;
-    if (distance > half + slack && distance < nearest - slack) return remainder > 0 ? q + ulp : q - ulp;
-    return Number.NaN;
+    if (distance > half + slack && distance < nearest - slack) {
+      this.value = remainder > 0 ? q + ulp : q - ulp;
+      return true;
+    }
+    return false;
   }
 }
 
