@@ -170,7 +170,7 @@ function kerbTurnAhead(
   if (lane !== town.lanesPerDirection - 1) return undefined;
   const half = roadHalfWidth(town);
   // Turning towards the kerb: right under right-hand traffic, left under left-hand.
-  const sign = town.driveSide === 'right' ? -1 : 1;
+  const sign: 1 | -1 = town.driveSide === 'right' ? -1 : 1;
   const exitAxis = axis === 'x' ? 'y' : 'x';
   const exitYaw = headingOf(axis, direction) + (sign * Math.PI) / 2;
   const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as 1 | -1;
