@@ -136,6 +136,19 @@ const loadAverage = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
+// The command runs its sources through tsx (about 1 s more) when any input of its bundle changed since the last
+// `npm run build`: in a checkout being edited, say which one this measures.
+const { chooseEntry } = await import('../packages/compiled-bins/launch.js');
+const entry = chooseEntry(
+  new URL('../eval/bin/mim4d-eval.js', import.meta.url),
+  'mim4d-eval',
+  './src/cli/main.ts',
+);
+console.log(
+  entry.kind === 'bundle'
+    ? 'mim4d-eval runs from its bundle'
+    : 'mim4d-eval runs from its TypeScript sources: a bundle input changed since `npm run build`',
+);
 console.log(`load average before: ${loadAverage()}`);
 const ours = await measure(process.execPath, [
   join(root, 'eval/bin/mim4d-eval.js'),
