@@ -1,6 +1,6 @@
 import { type PlanarPose, type QuarterTurn, quarterTurnPose } from './quarter-turn.ts';
 import type { Random } from './random.ts';
-import { headingOf, laneOffset, roadHalfWidth, type Town } from './town.ts';
+import { headingOf, laneOffset, roadExtent, roadHalfWidth, type Town } from './town.ts';
 
 /**
  * The ego vehicle's drive: down one lane of one road and, in most scenes, through a junction with a quarter turn
@@ -79,8 +79,9 @@ export function planEgoRoute(town: Town, durationS: number, random: Random): Ego
   const stopping =
     !turning && random.chance(STOP_CHANCE) ? planStop(town, straight, durationS, random) : undefined;
   if (stopping) return stopping;
-  const lo = EDGE_MARGIN + (direction > 0 ? 0 : driven);
-  const hi = town.size - EDGE_MARGIN - (direction > 0 ? driven : 0);
+  const [roadFrom, roadTo] = roadExtent(town, axis, roadCentre);
+  const lo = roadFrom + EDGE_MARGIN + (direction > 0 ? 0 : driven);
+  const hi = roadTo - EDGE_MARGIN - (direction > 0 ? driven : 0);
   return { ...straight, start: random.uniform(lo, Math.max(lo, hi)) };
 }
 
@@ -114,8 +115,10 @@ function planTurn(
     const start = arcStart - route.direction * atM;
     const exitStart = route.laneCoordinate + exitDirection * radiusM;
     const exitEnd = exitStart + exitDirection * Math.max(0, drivenM - atM - (Math.PI / 2) * radiusM);
-    const onMap = (v: number) => v >= EDGE_MARGIN && v <= town.size - EDGE_MARGIN;
-    return onMap(start) && onMap(exitEnd) ? [{ start, turn: { atM, radiusM, sign } }] : [];
+    const onRoad = onRoadAlong(town, route.axis, route.roadCentre);
+    // At a T junction one way out is closed: the exit road then ends at the junction, short of exitEnd.
+    const onExitRoad = onRoadAlong(town, exitAxis, centre);
+    return onRoad(start) && onExitRoad(exitEnd) ? [{ start, turn: { atM, radiusM, sign } }] : [];
   });
   return options.length > 0 ? random.pick(options) : undefined;
 }
@@ -130,7 +133,7 @@ function planStop(town: Town, route: EgoRoute, durationS: number, random: Random
   const stopping: EgoRoute = { ...route, swing: 0, stop };
   const toHalt = egoDistance(stopping, stop.brakeAtS + route.baseSpeed / BRAKE_MPS2);
   const driven = egoDistance(stopping, durationS + 1);
-  const onMap = (v: number) => v >= EDGE_MARGIN && v <= town.size - EDGE_MARGIN;
+  const onMap = onRoadAlong(town, route.axis, route.roadCentre);
   const starts = town.crossings.flatMap((crossing) => {
     const segment = town.segments[crossing.segmentId];
     if (segment.axis !== route.axis || segment.centre !== route.roadCentre) return [];
@@ -142,6 +145,12 @@ function planStop(town: Town, route: EgoRoute, durationS: number, random: Random
     return onMap(start) && onMap(start + route.direction * driven) ? [start] : [];
   });
   return starts.length > 0 ? { ...stopping, start: random.pick(starts) } : undefined;
+}
+
+/** Whether a point `along` the road at `centre` on `axis` is on it, EDGE_MARGIN clear of its ends. */
+function onRoadAlong(town: Town, axis: 'x' | 'y', centre: number): (along: number) => boolean {
+  const [from, to] = roadExtent(town, axis, centre);
+  return (along) => along >= from + EDGE_MARGIN && along <= to - EDGE_MARGIN;
 }
 
 /** Distance driven from t = 0 to t (negative before the start), metres. */

@@ -1,5 +1,5 @@
 import type { Point } from './map-geometry.ts';
-import type { Rect, Town } from './town.ts';
+import type { JunctionArms, Rect, Town } from './town.ts';
 
 /**
  * Rounded kerbs at junctions. Where two roads meet, each of the intersection's four corners is a corner of the
@@ -19,10 +19,19 @@ export interface KerbCorner {
 /** Vertices of a kerb arc in the map expansion (a quarter circle in this many straight pieces). */
 export const KERB_ARC_PIECES = 8;
 
-/** The four kerb corners of every intersection, counter-clockwise from the south-east one per intersection. */
-export function kerbCorners(town: Pick<Town, 'intersections'>): KerbCorner[] {
-  return town.intersections.flatMap((r) => intersectionCorners(r));
+/**
+ * The kerb corners of every intersection, counter-clockwise from the south-east one per intersection: the corners
+ * between two roads (a T junction's closed side has a straight kerb instead).
+ */
+export function kerbCorners(town: Pick<Town, 'intersections' | 'arms'>): KerbCorner[] {
+  return town.intersections.flatMap((r, i) =>
+    intersectionCorners(r).filter((c) => xArm(town.arms[i], c) && yArm(town.arms[i], c)),
+  );
 }
+
+/** Whether the road along x (or y) leaves the intersection on the corner's side. */
+const xArm = (arms: JunctionArms, c: KerbCorner) => (c.sx > 0 ? arms.east : arms.west);
+const yArm = (arms: JunctionArms, c: KerbCorner) => (c.sy > 0 ? arms.north : arms.south);
 
 function intersectionCorners(r: Rect): KerbCorner[] {
   return [
@@ -54,12 +63,15 @@ export function inKerbFillet(town: Pick<Town, 'kerbRadius'>, c: KerbCorner, x: n
 }
 
 /**
- * Outline of an intersection's road segment: its square, the first `kerbRadius` metres of the four roads
- * leaving it, and the fillets between them, counter-clockwise. It overlaps the road segments by those metres,
+ * Outline of an intersection's road segment: its square, the first `kerbRadius` metres of the roads leaving it,
+ * and the fillets between them, counter-clockwise. It overlaps the road segments by those metres,
  * as the junction polygons of the nuScenes maps overlap their roads.
  */
-export function junctionOutline(town: Pick<Town, 'kerbRadius'>, r: Rect): Point[] {
-  return intersectionCorners(r).flatMap((c) => {
+export function junctionOutline(town: Pick<Town, 'kerbRadius'>, r: Rect, arms: JunctionArms): Point[] {
+  return intersectionCorners(r).flatMap((c): Point[] => {
+    // Beside a T junction's closed side the kerb runs straight on from the open road's.
+    if (!xArm(arms, c)) return [[c.x, c.y + c.sy * town.kerbRadius]];
+    if (!yArm(arms, c)) return [[c.x + c.sx * town.kerbRadius, c.y]];
     const arc = kerbArc(town, c);
     // Counter-clockwise around the square, the arcs at the south-west and north-east corners run from the road
     // along x to the one along y as built; the other two run backwards.

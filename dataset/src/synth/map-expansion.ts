@@ -125,8 +125,8 @@ function spanRect(axis: 'x' | 'y', a0: number, a1: number, c0: number, c1: numbe
 
 /** Each intersection is a drivable road segment of its own, with rounded kerbs at its corners. */
 function addIntersections(map: ExpansionBuilder): void {
-  for (const r of map.town.intersections) {
-    const p = map.geometry.addPolygon(junctionOutline(map.town, r));
+  for (const [i, r] of map.town.intersections.entries()) {
+    const p = map.geometry.addPolygon(junctionOutline(map.town, r, map.town.arms[i]));
     map.drivablePolygons.push(p);
     map.road_segment.push({
       token: map.tokenOf('road_segment', 'intersection', map.road_segment.length),
@@ -279,7 +279,8 @@ function linkLanesThroughJunctions(map: ExpansionBuilder): void {
       for (let k = 0; k < town.lanesPerDirection; k++) {
         for (const manoeuvre of MANOEUVRES) {
           const path = junctionPath(town, s, direction, k, manoeuvre.sign);
-          addLaneConnector(map, path, map.tokenOf('lane_connector', s.id, direction, k, manoeuvre.name));
+          if (path)
+            addLaneConnector(map, path, map.tokenOf('lane_connector', s.id, direction, k, manoeuvre.name));
         }
       }
     }
@@ -302,7 +303,7 @@ function junctionPath(
   direction: Direction,
   k: number,
   sign: 0 | 1 | -1,
-): JunctionPath {
+): JunctionPath | undefined {
   const half = roadHalfWidth(town);
   const laneEnd = laneExtent(town, s)[direction > 0 ? 1 : 0];
   const [x, y] = xy(s.axis, laneEnd, s.centre + laneOffset(town, s.axis, direction, k));
@@ -311,16 +312,15 @@ function junctionPath(
   const junction = town.roadCentres.find(
     (c) => Math.abs(c - ((direction > 0 ? s.to : s.from) + direction * half)) < 1e-6,
   ) as number;
-  const startingAt = (axis: 'x' | 'y', centre: number, d: Direction, edge: number): RoadSegment => {
-    const found = town.segments.find(
+  // The road leaving the junction that way; none where a T junction is closed.
+  const startingAt = (axis: 'x' | 'y', centre: number, d: Direction, edge: number) =>
+    town.segments.find(
       (o) => o.axis === axis && o.centre === centre && Math.abs((d > 0 ? o.from : o.to) - edge) < 1e-6,
     );
-    if (!found) throw new Error(`town: no ${axis} road at ${centre} leaves the junction at ${edge}`);
-    return found;
-  };
   const fromLane = `${s.id}/${direction}/${k}`;
   if (sign === 0) {
     const next = startingAt(s.axis, s.centre, direction, junction + direction * half);
+    if (!next) return undefined;
     const nextStart = laneExtent(town, next)[direction > 0 ? 0 : 1];
     return {
       entry,
@@ -333,6 +333,7 @@ function junctionPath(
   const exitYaw = entry.yaw + (sign * Math.PI) / 2;
   const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as Direction;
   const exit = startingAt(exitAxis, junction, exitDirection, s.centre + exitDirection * half);
+  if (!exit) return undefined;
   // A quarter circle: as far on along the entry heading as the exit lane's centreline is.
   const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, k) - laneEnd);
   return {

@@ -9,6 +9,7 @@ import {
   laneExtent,
   laneOffset,
   type Rect,
+  roadExtent,
   roadHalfWidth,
   type Town,
   travelSideSign,
@@ -126,9 +127,10 @@ function placeLaneTraffic(scene: Placement): void {
         const speed = egoLane ? ego.baseSpeed : lane === 0 ? random.uniform(7, 11) : random.uniform(4.5, 7.5);
         const across = centre + laneOffset(town, ego.axis, direction, lane);
         const [r0, r1] = scene.alongRange(ego.axis);
+        const [roadFrom, roadTo] = roadExtent(town, ego.axis, centre);
         // Start far enough upstream that the lane is full over the whole scene.
-        const lo = Math.max(0, direction > 0 ? r0 - speed * durationS : r0);
-        const hi = Math.min(town.size, direction > 0 ? r1 : r1 + speed * durationS);
+        const lo = Math.max(roadFrom, direction > 0 ? r0 - speed * durationS : r0);
+        const hi = Math.min(roadTo, direction > 0 ? r1 : r1 + speed * durationS);
         for (let s = lo + random.uniform(0, 20); s < hi; ) {
           const kind = pickLaneVehicle(lane, random);
           if (egoLane && Math.abs(s - egoAlong0) < egoSlack + 6) {
@@ -137,10 +139,14 @@ function placeLaneTraffic(scene: Placement): void {
           }
           const [x, y] = toXY(ego.axis, s, across);
           const size = scene.add(kind, 'moving', x, y, headingOf(ego.axis, direction), speed);
-          if (!egoLane && kind !== 'cyclist' && random.chance(TURN_CHANCE)) {
-            const turn = kerbTurnAhead(town, ego.axis, direction, lane, s, speed, durationS);
-            if (turn) scene.agents[scene.agents.length - 1].turn = turn;
+          const agent = scene.agents[scene.agents.length - 1];
+          // Traffic heading for a T junction's closed side turns off before it, or is left out.
+          const front = s + direction * (speed * (durationS + 0.5) + size[1] / 2);
+          const blocked = (roadFrom > 0 && front < roadFrom) || (roadTo < town.size && front > roadTo);
+          if (!egoLane && kind !== 'cyclist' && (blocked || random.chance(TURN_CHANCE))) {
+            agent.turn = kerbTurnAhead(town, ego.axis, centre, direction, lane, s, speed, durationS);
           }
+          if (blocked && !agent.turn) scene.agents.pop();
           s += size[1] + random.uniform(8, 35) / density;
         }
       }
@@ -161,6 +167,7 @@ const MAX_TURN_LATERAL_MPS2 = 7;
 function kerbTurnAhead(
   town: Town,
   axis: 'x' | 'y',
+  centre: number,
   direction: 1 | -1,
   lane: number,
   along: number,
@@ -175,6 +182,10 @@ function kerbTurnAhead(
   const exitYaw = headingOf(axis, direction) + (sign * Math.PI) / 2;
   const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as 1 | -1;
   const turns = town.roadCentres.flatMap((junction) => {
+    // The crossing road must leave the junction on the kerb side (a T junction may be closed there).
+    const [exitFrom, exitTo] = roadExtent(town, exitAxis, junction);
+    const exitArm = centre + exitDirection * (half + 1);
+    if (exitArm < exitFrom || exitArm > exitTo) return [];
     // Where the lane ends: the segment's lane extent on the near side of this junction.
     const edge = junction - direction * half;
     const [from, to] = laneExtent(

@@ -22,10 +22,20 @@ export interface Town {
   kerbRadius: number;
   segments: readonly RoadSegment[];
   intersections: readonly Rect[];
+  /** Which roads leave each intersection (same order as `intersections`): all four at an X junction, three at a T. */
+  arms: readonly JunctionArms[];
   /** The sidewalks along the road segments; the corner walkways at the junctions follow from kerbs.ts. */
   walkways: readonly Rect[];
   crossings: readonly Crossing[];
   blocks: readonly Block[];
+}
+
+/** The roads leaving an intersection, by the side they leave it on. */
+export interface JunctionArms {
+  east: boolean;
+  north: boolean;
+  west: boolean;
+  south: boolean;
 }
 
 /** Axis-aligned rectangle in the global frame, metres. */
@@ -98,7 +108,7 @@ export function buildTown(location: MapLocation, random: Random): Town {
 
   // Breakpoints along either axis: map edge, intersection edges, map edge.
   const stops = [0, ...roadCentres.flatMap((rc) => [rc - half, rc + half]), size];
-  const segments: RoadSegment[] = [];
+  const grid: Omit<RoadSegment, 'id'>[] = [];
   for (const axis of ['x', 'y'] as const) {
     for (const centre of roadCentres) {
       for (let k = 0; k + 1 < stops.length; k += 2) {
@@ -108,13 +118,15 @@ export function buildTown(location: MapLocation, random: Random): Town {
           axis === 'x'
             ? { x0: from, y0: centre - half, x1: to, y1: centre + half }
             : { x0: centre - half, y0: from, x1: centre + half, y1: to };
-        segments.push({ id: segments.length, axis, centre, from, to, rect });
+        grid.push({ axis, centre, from, to, rect });
       }
     }
   }
+  const segments = dropEndArms(grid, roadCentres, size, random).map((s, id) => ({ ...s, id }));
   const intersections = roadCentres.flatMap((cx) =>
     roadCentres.map((cy) => ({ x0: cx - half, y0: cy - half, x1: cx + half, y1: cy + half })),
   );
+  const arms = intersections.map((r) => junctionArms(segments, r));
 
   const walkways: Rect[] = [];
   for (const s of segments) {
@@ -129,6 +141,14 @@ export function buildTown(location: MapLocation, random: Random): Town {
       );
     }
   }
+  // Across a T junction's closed side the sidewalk runs on, joining the crossing road's sidewalks.
+  intersections.forEach((r, i) => {
+    const w = walkwayWidth;
+    if (!arms[i].east) walkways.push({ x0: r.x1, y0: r.y0 - w, x1: r.x1 + w, y1: r.y1 + w });
+    if (!arms[i].west) walkways.push({ x0: r.x0 - w, y0: r.y0 - w, x1: r.x0, y1: r.y1 + w });
+    if (!arms[i].north) walkways.push({ x0: r.x0 - w, y0: r.y1, x1: r.x1 + w, y1: r.y1 + w });
+    if (!arms[i].south) walkways.push({ x0: r.x0 - w, y0: r.y0 - w, x1: r.x1 + w, y1: r.y0 });
+  });
   const crossings: Crossing[] = [];
   const driveSide = location.startsWith('singapore') ? 'left' : 'right';
   for (const s of segments) {
@@ -178,9 +198,49 @@ export function buildTown(location: MapLocation, random: Random): Town {
     kerbRadius: TOWN_KERB_RADIUS,
     segments,
     intersections,
+    arms,
     walkways,
     crossings,
     blocks,
+  };
+}
+
+/** Of the roads' end segments (from the map edge to the first junction), the share left out. */
+const T_JUNCTION_CHANCE = 0.3;
+
+/**
+ * Leaves out some of the roads' end segments, each turning the junction it led to into a T junction; never two of
+ * one junction's arms, so every junction keeps three or four.
+ */
+function dropEndArms(
+  grid: readonly Omit<RoadSegment, 'id'>[],
+  roadCentres: readonly number[],
+  size: number,
+  random: Random,
+): Omit<RoadSegment, 'id'>[] {
+  const closed = new Set<string>();
+  return grid.filter((s) => {
+    if (s.from !== 0 && s.to !== size) return true;
+    // The junction at the segment's inner end: the first or last road crossing this one.
+    const other = s.from === 0 ? roadCentres[0] : roadCentres[roadCentres.length - 1];
+    const junction = s.axis === 'x' ? `${other}|${s.centre}` : `${s.centre}|${other}`;
+    if (closed.has(junction) || !random.chance(T_JUNCTION_CHANCE)) return true;
+    closed.add(junction);
+    return false;
+  });
+}
+
+function junctionArms(segments: readonly RoadSegment[], r: Rect): JunctionArms {
+  const [cx, cy] = [(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2];
+  const leaves = (axis: 'x' | 'y', centre: number, edge: number, end: 'from' | 'to') =>
+    segments.some(
+      (s) => s.axis === axis && Math.abs(s.centre - centre) < 1e-6 && Math.abs(s[end] - edge) < 1e-6,
+    );
+  return {
+    east: leaves('x', cy, r.x1, 'from'),
+    north: leaves('y', cx, r.y1, 'from'),
+    west: leaves('x', cy, r.x0, 'to'),
+    south: leaves('y', cx, r.y0, 'to'),
   };
 }
 
@@ -219,6 +279,22 @@ export function laneExtent(
     segment.from === 0 ? 0 : segment.from + TOWN_CROSSING_DEPTH,
     segment.to === town.size ? town.size : segment.to - TOWN_CROSSING_DEPTH,
   ];
+}
+
+/**
+ * Along-axis extent of the road at `centre` on `axis`, metres: from the map edge, or from a T junction's closed
+ * side where its end segment is left out, to the same at its other end.
+ */
+export function roadExtent(
+  town: Pick<Town, 'segments' | 'size' | 'laneWidth' | 'lanesPerDirection'>,
+  axis: 'x' | 'y',
+  centre: number,
+): [number, number] {
+  const road = town.segments.filter((s) => s.axis === axis && s.centre === centre);
+  const [from, to] = [Math.min(...road.map((s) => s.from)), Math.max(...road.map((s) => s.to))];
+  // A road that stops short of the map edge ends across its last junction.
+  const junction = 2 * roadHalfWidth(town);
+  return [from === 0 ? 0 : from - junction, to === town.size ? town.size : to + junction];
 }
 
 /** Yaw of travel along `axis` in `direction`, radians counter-clockwise from +x. */

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { EGO_LENGTH_M, EGO_WIDTH_M, egoDistance, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
+import {
+  EGO_LENGTH_M,
+  EGO_WIDTH_M,
+  egoDistance,
+  egoPose,
+  pathPose,
+  planEgoRoute,
+} from '../../src/synth/ego.ts';
 import { footprint } from '../../src/synth/footprint.ts';
 import { Random } from '../../src/synth/random.ts';
 import { buildTown, laneOffset } from '../../src/synth/town.ts';
@@ -111,5 +118,18 @@ describe('the ego drive', () => {
         }
       }
     }
+  });
+
+  it('turns at T junctions too, into the road that leaves them', () => {
+    const atT = routes(60).filter(({ town, route }) => {
+      if (!route.turn) return false;
+      const arcStart = pathPose(route, route.turn.atM);
+      return town.intersections.some(
+        (r, i) =>
+          Object.values(town.arms[i]).includes(false) &&
+          Math.hypot(arcStart.x - (r.x0 + r.x1) / 2, arcStart.y - (r.y0 + r.y1) / 2) < 20,
+      );
+    });
+    assert.ok(atT.length >= 2, `${atT.length} of 60 drives turn at a T junction`);
   });
 });

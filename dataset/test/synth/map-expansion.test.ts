@@ -65,18 +65,21 @@ describe('the synthetic town as a map expansion', () => {
     }
   });
 
-  it('takes every lane that meets a junction on through lane connectors: straight, and quarter circles left and right', () => {
+  it('takes every lane that meets a junction on through lane connectors: straight, and quarter circles left and right where those roads are', () => {
     const { json } = townMap('singapore-onenorth', 4);
     const connectors = new Set(json.lane_connector.map((c) => c.token));
     const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
     const near = (a: readonly number[], b: readonly number[]) =>
       Math.hypot(a[0] - b[0], a[1] - b[1]) < 2e-3 && Math.abs(wrap(a[2] - b[2])) < 2e-3;
     let junctionLanes = 0;
+    let tLanes = 0;
     for (const lane of json.lane) {
       const out = json.connectivity[lane.token].outgoing;
       if (out.length === 0) continue;
       junctionLanes++;
-      assert.equal(out.length, 3);
+      // Straight on, left and right at an X junction; two of them at a T.
+      assert.ok(out.length >= 2, `${lane.token}: ${out.length} ways on`);
+      if (out.length === 2) tLanes++;
       const laneEnd = json.arcline_path_3[lane.token][0].end_pose;
       const turns = out.map((token) => {
         assert.ok(connectors.has(token), `${token} is not a lane connector`);
@@ -96,8 +99,12 @@ describe('the synthetic town as a map expansion', () => {
         if (path.segment_length[0] > 0) assert.ok(path.radius > 5, `${token}: radius ${path.radius}`);
         return Math.round(wrap(path.end_pose[2] - path.start_pose[2]) / (Math.PI / 2));
       });
-      assert.deepEqual(turns, [0, 1, -1]);
+      assert.deepEqual(
+        turns,
+        [0, 1, -1].filter((turn) => turns.includes(turn)),
+      );
     }
+    assert.ok(tLanes > 0, 'no lane meets a T junction');
     assert.ok(junctionLanes > json.lane.length / 2, `${junctionLanes} of ${json.lane.length} lanes`);
   });
 });

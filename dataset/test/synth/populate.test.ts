@@ -104,6 +104,41 @@ describe('synthetic scene population', () => {
     assert.ok(turners >= 15, `only ${turners} turning vehicles in 20 scenes`);
   });
 
+  it("keeps every moving vehicle on the road, turning off before a T junction's closed side", () => {
+    const durationS = 9.5;
+    let nearT = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      for (const location of ['boston-seaport', 'singapore-onenorth'] as const) {
+        const root = new Random(seed);
+        const town = buildTown(location, root.fork('town'));
+        const scene = root.fork('scene');
+        const ego = planEgoRoute(town, durationS, scene.fork('ego'));
+        const density = [0.5, 1, 1.6][seed % 3];
+        const vehicles = populateScene(town, ego, durationS, scene.fork('agents'), density).filter(
+          (a) => a.state === 'moving' && a.kind !== 'pedestrian',
+        );
+        const tJunctions = town.intersections.filter((_, i) => Object.values(town.arms[i]).includes(false));
+        for (const a of vehicles) {
+          for (let t = 0; t <= durationS; t += 0.5) {
+            const { x, y, yaw } = agentPose(a, t);
+            // Traffic may drive off the map's edge, where the roads go on.
+            if (x < 0 || y < 0 || x > town.size || y > town.size) continue;
+            if (tJunctions.some((r) => Math.hypot(x - (r.x0 + r.x1) / 2, y - (r.y0 + r.y1) / 2) < 20))
+              nearT++;
+            for (const [cx, cy] of footprint(x, y, yaw, a.size[0], a.size[1])) {
+              if (cx < 0 || cy < 0 || cx > town.size || cy > town.size) continue;
+              assert.ok(
+                onRoad(town, cx, cy),
+                `${location} seed ${seed} t=${t}: ${a.kind} #${a.id} off the road`,
+              );
+            }
+          }
+        }
+      }
+    }
+    assert.ok(nearT > 20, `vehicles came near a T junction only ${nearT} times`);
+  });
+
   it('places more agents in a busier scene', () => {
     const root = new Random(5);
     const town = buildTown('boston-seaport', root.fork('town'));
