@@ -8,7 +8,14 @@ import path from 'node:path';
 import { type VegaLiteSpec, vegaLitePng } from '@mim4d/plots';
 import { STUDY_TASKS, type StudyTask } from './budgets.ts';
 import type { FinetuneResult, StudyResults } from './run-study.ts';
-import { type PairedDelta, pairedDelta, type Summary, summarise, surelyPositive } from './statistics.ts';
+import {
+  type PairedDelta,
+  pairedDelta,
+  runsToResolve,
+  type Summary,
+  summarise,
+  surelyPositive,
+} from './statistics.ts';
 import { ARM_LABELS, STUDY_ARMS, type StudyArm } from './study-plan.ts';
 import { TASK_METRICS } from './study-tasks.ts';
 
@@ -31,6 +38,11 @@ export interface TaskReport {
   metrics: MetricReport[];
   paper: string;
   verdict: string;
+  /**
+   * Paired runs per arm that would make the 95 % interval of MIM4D - best random on the headline metric narrower
+   * than the paper's gain, at this budget's observed spread (null: no spread, or more than 1000).
+   */
+  runsToResolvePaperGain: number | null;
   /** Validation headline metric by arm at each evaluated step: mean over runs. */
   curve: { arm: StudyArm; step: number; value: number }[];
 }
@@ -47,7 +59,9 @@ export interface StudyReport {
     depthL1: number | null;
     psnr: number | null;
   }[];
+  /** Summed over units (with --jobs several run at once, so the study took less than the sum). */
   seconds: { pretraining: number; finetuning: number };
+  cpuSeconds: { pretraining: number; finetuning: number };
 }
 
 function valuesOf(results: FinetuneResult[], task: StudyTask, arm: StudyArm, key: string): number[] {
@@ -124,6 +138,10 @@ export function buildReport(results: StudyResults): StudyReport {
       metrics: reports,
       paper: paperDelta.label,
       verdict: verdict(reports[0]),
+      runsToResolvePaperGain: runsToResolve(
+        reports[0].deltas.mim4dMinusRandom?.std ?? null,
+        paperDelta.value,
+      ),
       curve: learningCurve(results.finetunes, task, metrics[0].key),
     };
   });
@@ -151,7 +169,26 @@ export function buildReport(results: StudyResults): StudyReport {
       pretraining: results.pretrainings.reduce((a, p) => a + p.seconds, 0),
       finetuning: results.finetunes.reduce((a, f) => a + f.seconds, 0),
     },
+    cpuSeconds: {
+      pretraining: results.pretrainings.reduce((a, p) => a + p.cpuSeconds, 0),
+      finetuning: results.finetunes.reduce((a, f) => a + f.cpuSeconds, 0),
+    },
   };
+}
+
+const minutes = (seconds: number) => `${(seconds / 60).toFixed(1)} min`;
+
+/** What it would take to see the paper's gain at this budget, from the spread of the paired differences. */
+function resolutionLine(t: TaskReport): string {
+  const headline = t.metrics[0];
+  const std = headline.deltas.mim4dMinusRandom?.std ?? null;
+  if (std === null) return 'Resolution: one run per arm gives no spread to size a study from.';
+  const runs = t.runsToResolvePaperGain;
+  return (
+    `Resolution: the paired differences MIM4D - best random spread by ${std.toFixed(4)} (sample std); a 95 % interval ` +
+    `narrower than the paper's ${t.paper} would take ${runs === null ? 'more than 1000' : `about ${runs}`} paired runs ` +
+    'per arm at this budget. Arms whose level is near chance are better separated by longer fine-tunes than by seeds.'
+  );
 }
 
 const f3 = (v: number | null | undefined) =>
@@ -209,6 +246,8 @@ function markdown(report: StudyReport, figures: string[]): string {
       '',
       `Verdict (MIM4D above the best random arm and above spatial-only, both intervals excluding 0): **${t.verdict}**. Paper: ${t.paper}.`,
       '',
+      resolutionLine(t),
+      '',
     ]),
     '## Pretraining cost',
     '',
@@ -219,7 +258,9 @@ function markdown(report: StudyReport, figures: string[]): string {
         `| ${p.arm} | ${p.runs} | ${f3(p.secondsPerStep)} | ${f3(p.cpuSecondsPerStep)} | ${p.seconds.toFixed(0)} | ${f3(p.depthL1)} | ${f3(p.psnr)} |`,
     ),
     '',
-    `Wall time: pretraining ${(report.seconds.pretraining / 60).toFixed(1)} min, fine-tuning and testing ${(report.seconds.finetuning / 60).toFixed(1)} min.`,
+    `Time summed over units (with --jobs several run at once): pretraining ${minutes(report.seconds.pretraining)} ` +
+      `wall, ${minutes(report.cpuSeconds.pretraining)} CPU; fine-tuning and testing ${minutes(report.seconds.finetuning)} ` +
+      `wall, ${minutes(report.cpuSeconds.finetuning)} CPU.`,
     '',
     '## Figures',
     '',

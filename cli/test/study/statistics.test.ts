@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { pairedDelta, summarise, surelyPositive } from '../../src/study/statistics.ts';
+import { pairedDelta, runsToResolve, summarise, surelyPositive } from '../../src/study/statistics.ts';
 
 describe('study statistics', () => {
   it('summarises runs by mean and sample standard deviation', () => {
@@ -29,5 +29,12 @@ describe('study statistics', () => {
     assert.deepEqual([d.low, d.high, d.n], [null, null, 1]);
     assert.ok(!surelyPositive(d));
     assert.throws(() => pairedDelta([1, 2], [1]), /2 runs against 1/);
+  });
+
+  it('sizes the paired runs whose 95 % interval is narrower than an effect (t(0.975, 6) / sqrt 7 < 1 < t(0.975, 5) / sqrt 6)', () => {
+    assert.equal(runsToResolve(1, 1), 7);
+    assert.equal(runsToResolve(2, 2), 7);
+    assert.equal(runsToResolve(1, 0.001), null);
+    assert.equal(runsToResolve(null, 1), null);
   });
 });
