@@ -187,7 +187,8 @@ function resolutionLine(t: TaskReport): string {
   return (
     `Resolution: the paired differences MIM4D - best random spread by ${std.toFixed(4)} (sample std); a 95 % interval ` +
     `narrower than the paper's ${t.paper} would take ${runs === null ? 'more than 1000' : `about ${runs}`} paired runs ` +
-    'per arm at this budget. Arms whose level is near chance are better separated by longer fine-tunes than by seeds.'
+    `per arm at this budget (this study: ${headline.deltas.mim4dMinusRandom?.n}). Arms whose level is near chance are ` +
+    'better separated by longer fine-tunes than by more seeds.'
   );
 }
 
