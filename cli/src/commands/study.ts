@@ -43,7 +43,7 @@ export function registerStudyCommand(program: Command): void {
     .option('--version <name>', 'table folder under both dataroots', 'v1.0-mini')
     .option(
       '--budget <name>',
-      'smoke (a few steps, ~2 min), quick (~30 min) or full (~2.5 h on 2 cores)',
+      'smoke (a few steps, ~2 min), quick (~30 min) or full (~2.5 h on 2 cores, ~1.2 h with --jobs 2)',
       (value: string) => {
         if (!BUDGETS.includes(value)) throw new InvalidArgumentError(`--budget takes ${BUDGETS.join(', ')}.`);
         return value;

@@ -48,8 +48,8 @@ export const BUDGETS: Readonly<Record<StudyBudget, BudgetPlan>> = {
     curveSamples: 30,
     testSamples: 150,
   },
-  // Sized from the quick run's measured units (docs/results/study-quick): about 2-2.5 h on a quiet 2-core
-  // machine. heads.md asks for 6 runs per arm at the full recipe; 4 runs of 400 steps is what fits.
+  // heads.md asks for 6 runs per arm at the full recipe; 4 runs of 400 steps is what fits: measured 1 h 09 min with
+  // --jobs 2 on a busy 2-core machine (67 CPU-minutes; docs/results/study-full), 2-2.5 h one unit at a time.
   full: {
     preset: 'micro',
     pretrainSteps: 1200,
