@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type Agent, agentPose } from '../../src/synth/agents.ts';
 import { EGO_LENGTH_M, EGO_WIDTH_M, egoPose, planEgoRoute } from '../../src/synth/ego.ts';
 import { footprint, footprintsOverlap as overlap } from '../../src/synth/footprint.ts';
+import { GROUND_RESOLUTION, MATERIAL, rasteriseGround } from '../../src/synth/ground.ts';
 import { buildMapExpansion } from '../../src/synth/map-expansion.ts';
 import { populateScene } from '../../src/synth/populate.ts';
 import { quarterTurnPose } from '../../src/synth/quarter-turn.ts';
@@ -137,6 +138,33 @@ describe('synthetic scene population', () => {
       }
     }
     assert.ok(nearT > 20, `vehicles came near a T junction only ${nearT} times`);
+  });
+
+  it('keeps walkers on sidewalks and crossings, never onto the grass where a T junction left a road out', () => {
+    for (let seed = 0; seed < 10; seed++) {
+      for (const location of ['boston-seaport', 'singapore-onenorth'] as const) {
+        const root = new Random(seed);
+        const town = buildTown(location, root.fork('town'));
+        const ground = rasteriseGround(town);
+        const scene = root.fork('scene');
+        const ego = planEgoRoute(town, 9.5, scene.fork('ego'));
+        const walkers = populateScene(town, ego, 9.5, scene.fork('agents'), [0.5, 1, 1.6][seed % 3]).filter(
+          (a) => a.kind === 'pedestrian' && a.state === 'moving',
+        );
+        for (const a of walkers) {
+          for (let t = 0; t <= 9.5; t += 0.5) {
+            const { x, y } = agentPose(a, t);
+            if (x < 0 || y < 0 || x >= town.size || y >= town.size) continue;
+            const cell = Math.floor(y / GROUND_RESOLUTION) * ground.cells + Math.floor(x / GROUND_RESOLUTION);
+            const material = ground.data[cell];
+            assert.ok(
+              material !== MATERIAL.grass && material !== MATERIAL.concrete && material !== MATERIAL.carpark,
+              `${location} seed ${seed} t=${t}: walker #${a.id} off the sidewalks`,
+            );
+          }
+        }
+      }
+    }
   });
 
   it('places more agents in a busier scene', () => {
