@@ -79,7 +79,10 @@ export function addBenchmarkCommands(program: Command, defaultData: string): voi
           program.error(`benchmark ${id} does not exist; known: ${known}`);
         }
         const installed = await boards.groundTruth.install(spec, resolve(path));
-        const files = installed.files.map((f) => `${f.name} (sha256 ${f.sha256})`).join(', ');
+        // A BEV-seg install is a file per sample: name a few, count the rest.
+        const named = installed.files.slice(0, 3).map((f) => `${f.name} (sha256 ${f.sha256})`);
+        const rest = installed.files.length - named.length;
+        const files = [...named, ...(rest > 0 ? [`and ${rest} more files`] : [])].join(', ');
         process.stdout.write(`installed ${installed.installId}: ${installed.description}; ${files}\n`);
       } catch (error) {
         const { LocatedInputError, NpyError } = await import('nuscenes-eval-ts');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +139,18 @@ describe('mim4d-zoo benchmark gt / list', function () {
     assert.match(
       bevSeg.stdout,
       /: 5 samples of \[6,20,20\] masks; masks\.npy \(sha256 [0-9a-f]{64}\), masks\.tokens\.json/,
+    );
+    // A folder holds a file per sample: the command names three and counts the rest.
+    const folder = join(dir, 'mask-folder');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'tokens.json'), JSON.stringify(seg.tokens));
+    for (const [i, t] of seg.tokens.entries())
+      writeNpy(join(folder, `${t}.npy`), '|u1', seg.shape, seg.masks[i]);
+    const perSample = await zooCli('benchmark', 'gt', 'nuscenes-bev-seg@v1', folder, '--data', data);
+    assert.equal(perSample.code, 0, perSample.stderr);
+    assert.match(
+      perSample.stdout,
+      /: 5 samples of \[6,20,20\] masks; (\S+ \(sha256 [0-9a-f]{64}\), ){3}and 3 more files\n$/,
     );
     const listed = (await zooCli('benchmark', 'list', '--data', data)).stdout;
     assert.match(listed, /nuscenes-hdmap@v1\t.*\tGT installed/);
