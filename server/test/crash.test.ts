@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createToken } from '../src/auth/tokens.ts';
 import { BlobIntegrity } from '../src/blob-integrity.ts';
-import { openEmbeddedStores } from '../src/embedded-stores.ts';
 import { backboneRevision } from './helpers/backbone-files.ts';
-import { spawnServer, waitFor } from './helpers/spawned-server.ts';
+import { killServer, spawnServerWithWriter, startCutUpload, waitFor } from './helpers/spawned-server.ts';
 import { publishTo, sha256Hex, startZoo } from './helpers/zoo-fixture.ts';
 
 describe('kill -9 during an upload', () => {
   it('leaves a store with no partial blob, intact revisions, and an upload that can be redone', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-zoo-crash-'));
-    const stores = await openEmbeddedStores(dataDir);
-    const { secret: token, stored } = createToken(stores.meta, 'crash', ['write:acme']);
-    await stored;
-    await stores.meta.close();
-
-    const { child, url } = await spawnServer(dataDir);
+    const { dataDir, token, child, url } = await spawnServerWithWriter('mim4d-zoo-crash-');
     const request = (path: string, init: RequestInit & { token?: string } = {}) =>
       fetch(`${url}${path}`, {
         ...init,
@@ -29,26 +19,13 @@ describe('kill -9 during an upload', () => {
 
     const big = new Uint8Array(8 << 20).map((_, i) => i % 253);
     const bigSha = sha256Hex(big);
-    await request('/api/v1/models/acme/crash/uploads', {
-      method: 'POST',
-      token,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ files: [{ path: 'big.bin', sha256: bigSha, size: big.length }] }),
-    });
-    const put = httpRequest(`${url}/api/v1/uploads/${bigSha}`, {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Length': String(big.length) },
-    });
-    put.on('error', () => {});
-    put.write(big.subarray(0, 3 << 20));
+    const put = await startCutUpload(url, token, big, 'PUT', 3 << 20);
     const tmp = join(dataDir, 'tmp');
     await waitFor(async () => {
       const names = await readdir(tmp);
       return names.length > 0 && (await stat(join(tmp, names[0]))).size > 0;
     }, 'the partial upload to reach the disk');
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    put.destroy();
+    await killServer(child, put);
 
     const zoo = await startZoo({ dataDir });
     try {
@@ -70,36 +47,13 @@ describe('kill -9 during an upload', () => {
   });
 
   it('keeps the bytes a resumable upload had received, never as a visible blob, and lets the upload continue', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-zoo-crash-resume-'));
-    const stores = await openEmbeddedStores(dataDir);
-    const { secret: token, stored } = createToken(stores.meta, 'crash', ['write:acme']);
-    await stored;
-    await stores.meta.close();
-    const { child, url } = await spawnServer(dataDir);
-
+    const { dataDir, token, child, url } = await spawnServerWithWriter('mim4d-zoo-crash-resume-');
     const big = new Uint8Array(8 << 20).map((_, i) => (i * 7) % 251);
     const bigSha = sha256Hex(big);
-    await fetch(`${url}/api/v1/models/acme/crash/uploads`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ files: [{ path: 'big.bin', sha256: bigSha, size: big.length }] }),
-    });
-    const patch = httpRequest(`${url}/api/v1/uploads/${bigSha}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Length': String(big.length),
-        'Upload-Offset': '0',
-        'Upload-Length': String(big.length),
-      },
-    });
-    patch.on('error', () => {});
-    patch.write(big.subarray(0, 3 << 20));
+    const patch = await startCutUpload(url, token, big, 'PATCH', 3 << 20);
     const partial = join(dataDir, 'uploads', `${bigSha}-${big.length}`);
     await waitFor(async () => (await stat(partial).catch(() => null))?.size === 3 << 20, 'the bytes on disk');
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    patch.destroy();
+    await killServer(child, patch);
 
     const zoo = await startZoo({ dataDir });
     try {

@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createToken } from '../src/auth/tokens.ts';
 import { BlobIntegrity } from '../src/blob-integrity.ts';
-import { openEmbeddedStores } from '../src/embedded-stores.ts';
 import type { Sha256Hex } from '../src/names.ts';
 import { S3BlobStore } from '../src/storage/s3-blob-store.ts';
-import { spawnServer, waitFor } from './helpers/spawned-server.ts';
+import { killServer, spawnServerWithWriter, startCutUpload, waitFor } from './helpers/spawned-server.ts';
 import { type TestS3, testS3 } from './helpers/test-s3.ts';
 import { sha256Hex, startZoo } from './helpers/zoo-fixture.ts';
 
@@ -30,37 +24,18 @@ describe('kill -9 of a server during an upload to S3', function () {
   afterEach(async () => s3?.close());
 
   it('loses no uploaded part: a restarted server continues the resumable upload, and nothing was visible before', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-zoo-s3-crash-'));
-    const stores = await openEmbeddedStores(dataDir);
-    const { secret: token, stored } = createToken(stores.meta, 'crash', ['write:acme']);
-    await stored;
-    await stores.meta.close();
-    const { child, url } = await spawnServer(dataDir, ['--blob-store', s3.url], s3.env);
-
+    const { dataDir, token, child, url } = await spawnServerWithWriter(
+      'mim4d-zoo-s3-crash-',
+      ['--blob-store', s3.url],
+      s3.env,
+    );
     const big = randomBytes(20 * MiB);
     const bigSha = sha256Hex(big) as Sha256Hex;
     const spec = { sha256: bigSha, sizeBytes: big.length };
-    await fetch(`${url}/api/v1/models/acme/crash/uploads`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ files: [{ path: 'big.bin', sha256: bigSha, size: big.length }] }),
-    });
-    const patch = httpRequest(`${url}/api/v1/uploads/${bigSha}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Length': String(big.length),
-        'Upload-Offset': '0',
-        'Upload-Length': String(big.length),
-      },
-    });
-    patch.on('error', () => {});
-    patch.write(big.subarray(0, 12 * MiB));
+    const patch = await startCutUpload(url, token, big, 'PATCH', 12 * MiB);
     const observer = new S3BlobStore(s3.client, s3.location);
     await waitFor(async () => (await observer.partialLength(spec)) > 0, 'the first part in the object store');
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    patch.destroy();
+    await killServer(child, patch);
 
     const zoo = await startZoo({ dataDir, blobs: new S3BlobStore(s3.client, s3.location) });
     try {
@@ -89,32 +64,18 @@ describe('kill -9 of a server during an upload to S3', function () {
   });
 
   it('shows nothing of a plain upload cut by the kill, and takes the upload again', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'mim4d-zoo-s3-crash-put-'));
-    const stores = await openEmbeddedStores(dataDir);
-    const { secret: token, stored } = createToken(stores.meta, 'crash', ['write:acme']);
-    await stored;
-    await stores.meta.close();
-    const { child, url } = await spawnServer(dataDir, ['--blob-store', s3.url], s3.env);
-
+    const { dataDir, token, child, url } = await spawnServerWithWriter(
+      'mim4d-zoo-s3-crash-put-',
+      ['--blob-store', s3.url],
+      s3.env,
+    );
     const big = randomBytes(10 * MiB);
     const bigSha = sha256Hex(big) as Sha256Hex;
-    await fetch(`${url}/api/v1/models/acme/crash/uploads`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ files: [{ path: 'big.bin', sha256: bigSha, size: big.length }] }),
-    });
-    const put = httpRequest(`${url}/api/v1/uploads/${bigSha}`, {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Length': String(big.length) },
-    });
-    put.on('error', () => {});
-    put.write(big.subarray(0, 9 * MiB));
+    const put = await startCutUpload(url, token, big, 'PUT', 9 * MiB);
     const observer = new S3BlobStore(s3.client, s3.location);
     // The first part is in the unfinished multipart upload once the server asks for the rest of the body.
     await new Promise((r) => setTimeout(r, 500));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    put.destroy();
+    await killServer(child, put);
 
     const zoo = await startZoo({ dataDir, blobs: new S3BlobStore(s3.client, s3.location) });
     try {
