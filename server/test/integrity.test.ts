@@ -213,16 +213,21 @@ for (const backend of BACKENDS) {
     });
   });
 
+  /** The zoo's leaderboards with the HD-map case's ground truth installed. */
+  async function withMapGroundTruth(zoo: ZooFixture) {
+    const boards = zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
+    const hdmap = await boards.store.getBenchmark('nuscenes-hdmap@v1');
+    assert.ok(hdmap);
+    const gtFile = join(zoo.dataDir, 'map-gt.json');
+    await writeFile(gtFile, JSON.stringify(mapCase().gt));
+    return { boards, hdmap, gt: await boards.groundTruth.install(hdmap, gtFile) };
+  }
+
   describe(`the leaderboards' blobs: gc and integrity (${backend})`, () => {
     it('keeps the blobs of installed ground truth and of submissions not yet scored, and removes a released one', async () => {
       const zoo = await startZoo({ backend, boards: { quota: null } });
       try {
-        const boards = zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
-        const hdmap = await boards.store.getBenchmark('nuscenes-hdmap@v1');
-        assert.ok(hdmap);
-        const gtFile = join(zoo.dataDir, 'map-gt.json');
-        await writeFile(gtFile, JSON.stringify(mapCase().gt));
-        const gt = await boards.groundTruth.install(hdmap, gtFile);
+        const { boards, hdmap, gt } = await withMapGroundTruth(zoo);
         for (const id of ['sub_waiting', 'sub_scored']) {
           await boards.store.createSubmission(
             { id, benchmark: hdmap.id, name: id, submittedBy: 'tok' },
@@ -245,12 +250,7 @@ for (const backend of BACKENDS) {
     it('fails a submission whose stored body rotted before it was scored, and quarantines the body', async () => {
       const zoo = await startZoo({ backend, boards: { quota: null } });
       try {
-        const boards = zoo.leaderboards as NonNullable<ZooFixture['leaderboards']>;
-        const hdmap = await boards.store.getBenchmark('nuscenes-hdmap@v1');
-        assert.ok(hdmap);
-        const gtFile = join(zoo.dataDir, 'map-gt.json');
-        await writeFile(gtFile, JSON.stringify(mapCase().gt));
-        await boards.groundTruth.install(hdmap, gtFile);
+        const { boards, hdmap } = await withMapGroundTruth(zoo);
         const created = await boards.store.createSubmission(
           { id: 'sub_rotten', benchmark: hdmap.id, name: 'rotten', submittedBy: 'tok' },
           null,
