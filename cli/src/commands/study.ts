@@ -109,7 +109,7 @@ export function registerStudyCommand(program: Command): void {
         if (opts.publish !== undefined) {
           const { publishStudy } = await import('../study/study-publish.ts');
           const { planStudy } = await import('../study/study-plan.ts');
-          const { ZooClient } = await import('@mim4d/zoo');
+          const { errorLine, ZooClient } = await import('@mim4d/zoo');
           const units = planStudy(out, plans[opts.budget], results.settings.runsPerArm).filter(
             (u) => u.kind === 'finetune',
           );
@@ -135,7 +135,7 @@ export function registerStudyCommand(program: Command): void {
             throw new Error(
               `some submissions failed (see ${out}/publish.json): ${published
                 .filter((p) => p.status !== 'verified')
-                .map((p) => `${p.unit}: ${(p.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ')}`)
+                .map((p) => `${p.unit}: ${(p.errors ?? []).map(errorLine).join('; ')}`)
                 .join(' | ')}`,
             );
           }

@@ -66,9 +66,15 @@ export async function publishStudy(options: PublishStudyOptions): Promise<Publis
     const benchmark = benchmarks.get(unit.task);
     if (benchmark === undefined)
       throw new Error(`the zoo has no ${unit.task} benchmark to submit ${unit.id} to`);
-    entry.results ??= await predictTestSplit(unit, options);
+    // Written (or found up to date) once, for both the test predictions and the push.
+    let exportDir: string | undefined;
+    const exported = () => {
+      exportDir ??= exportOf(unit, options.codeCommit);
+      return exportDir;
+    };
+    entry.results ??= await predictTestSplit(unit, exported(), options);
     save();
-    entry.revision ??= await publishFolder(options.client, entry.repo, exportOf(unit, options.codeCommit));
+    entry.revision ??= await publishFolder(options.client, entry.repo, exported());
     save();
     if (entry.status !== 'verified' && !missingGt.has(benchmark)) {
       try {
@@ -133,11 +139,15 @@ function groundTruthPath(out: string, task: StudyTask): string {
 }
 
 /** Runs the unit's exported graph over the test split; returns its results file (bev-seg: the probabilities). */
-async function predictTestSplit(unit: FinetuneUnit, options: PublishStudyOptions): Promise<string> {
+async function predictTestSplit(
+  unit: FinetuneUnit,
+  exportDir: string,
+  options: PublishStudyOptions,
+): Promise<string> {
   const outputDir = path.join(options.out, 'publish', unit.id);
   const gt = groundTruthPath(options.out, unit.task);
   const run = {
-    model: exportOf(unit, options.codeCommit),
+    model: exportDir,
     dataset: {
       dataroot: options.testData,
       version: options.version,
