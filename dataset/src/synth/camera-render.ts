@@ -1,6 +1,6 @@
 import { GROUND_RESOLUTION, type GroundRaster, MATERIAL_COLOURS } from './ground.ts';
 import type { Lighting } from './lighting.ts';
-import { BOX, BOX_STRIDE, faceNormal, type SceneBoxes, slab } from './scene-boxes.ts';
+import { BOX, BOX_STRIDE, faceNormal, type SceneBoxes, SURFACE, slab } from './scene-boxes.ts';
 
 /** A pinhole camera placed in the world: intrinsics in pixels, camera -> global rotation (row-major) and centre. */
 export interface PlacedCamera {
@@ -181,13 +181,32 @@ export class CameraRenderer {
           bl = base[2] * grain * groundLight[2];
         } else {
           const o = h * BOX_STRIDE;
-          faceNormal(data, o, faces[i], normal);
+          const f = faces[i];
+          faceNormal(data, o, f, normal);
           const lambert = Math.max(0, normal[0] * sx + normal[1] * sy + normal[2] * sz);
           const ambient = lighting.boxAmbient + 0.15 * Math.max(0, normal[2]);
           const direct = lighting.boxDirect * lambert;
-          r = data[o + BOX.r] * (ambient + direct * sunColour[0]);
-          g = data[o + BOX.g] * (ambient + direct * sunColour[1]);
-          bl = data[o + BOX.b] * (ambient + direct * sunColour[2]);
+          const surface = data[o + BOX.surface];
+          const wz = pz + t * dz;
+          let albedo = 1;
+          if (surface === SURFACE.foliage) albedo = foliageShade(data, o, wx, wy, wz);
+          r = albedo * data[o + BOX.r] * (ambient + direct * sunColour[0]);
+          g = albedo * data[o + BOX.g] * (ambient + direct * sunColour[1]);
+          bl = albedo * data[o + BOX.b] * (ambient + direct * sunColour[2]);
+          if (surface === SURFACE.facade && f < 4) {
+            // Window glass: darker than the wall under the same light, and mirroring more of the sky the more
+            // obliquely it is seen (Fresnel), so facades turning away from the camera read as such.
+            const glass = windowCover(data, o, f, wx, wy, wz, (t * dirLength[i]) / fx);
+            if (glass > 0) {
+              const facing =
+                Math.abs(normal[0] * dirX[i] + normal[1] * dirY[i] + normal[2] * dz) / dirLength[i];
+              const mirror = 0.12 + 0.45 * (1 - facing) ** 2;
+              const lit = ambient + 0.5 * direct;
+              r += glass * (data[o + BOX.glassR] * lit + mirror * HORIZON[0] - r);
+              g += glass * (data[o + BOX.glassG] * lit + mirror * HORIZON[1] - g);
+              bl += glass * (data[o + BOX.glassB] * lit + mirror * HORIZON[2] - bl);
+            }
+          }
           const owner = data[o + BOX.owner];
           if (owner >= 0) visible[owner]++;
         }
@@ -205,6 +224,65 @@ export class CameraRenderer {
     }
     return { rgba, covered, visible };
   }
+}
+
+/**
+ * How much of a facade pixel is window glass (0..1) at world point (wx, wy, wz) on side face `face` of the
+ * building box at o: a grid of windows per storey and bay above a street-level shop-window band. Where a window
+ * would span fewer than about four pixels (`metresPerPixel` is the pixel's footprint) the grid fades to its mean
+ * coverage, so distant facades do not shimmer with aliasing from frame to frame.
+ */
+function windowCover(
+  data: Float64Array,
+  o: number,
+  face: number,
+  wx: number,
+  wy: number,
+  wz: number,
+  metresPerPixel: number,
+): number {
+  const c = data[o + BOX.cos];
+  const s = data[o + BOX.sin];
+  const ex = wx - data[o + BOX.cx];
+  const ey = wy - data[o + BOX.cy];
+  // Distance along the face from its corner.
+  const along = face >> 1 === 0 ? -ex * s + ey * c + data[o + BOX.hy] : ex * c + ey * s + data[o + BOX.hx];
+  const top = data[o + BOX.cz] + data[o + BOX.hz];
+  const floorM = data[o + BOX.floorM];
+  const bayM = data[o + BOX.bayM];
+  const ww = data[o + BOX.windowWidth];
+  const wh = data[o + BOX.windowHeight];
+  const shop = data[o + BOX.shopfrontM];
+  const mean = ww * wh;
+  const detail = Math.min(bayM * ww, floorM * wh);
+  const q = metresPerPixel / detail;
+  const sharp = q <= 0.25 ? 1 : q >= 0.5 ? 0 : (0.5 - q) / 0.25;
+  if (wz > top - 0.8) return 0;
+  let inside: boolean;
+  if (wz < shop) {
+    const a = along / (2 * bayM);
+    const fa = a - Math.floor(a);
+    inside = wz > 0.4 && wz < shop - 0.6 && fa > 0.06 && fa < 0.94;
+  } else {
+    const a = along / bayM;
+    const fa = a - Math.floor(a);
+    const zf = (wz - shop) / floorM;
+    const fz = zf - Math.floor(zf);
+    inside = Math.abs(fa - 0.5) < ww / 2 && Math.abs(fz - 0.55) < wh / 2;
+  }
+  return sharp * (inside ? 1 : 0) + (1 - sharp) * mean;
+}
+
+/**
+ * Albedo factor of leaves at a world point: speckle at a third of a metre and patches at a metre, darker towards
+ * the bottom of the part where leaves shade each other.
+ */
+function foliageShade(data: Float64Array, o: number, wx: number, wy: number, wz: number): number {
+  const speckle = cellNoise(Math.floor(wx * 3) + 7919 * Math.floor(wz * 3), Math.floor(wy * 3));
+  const patches = smoothNoise(wx + 0.7 * wz, wy - 0.7 * wz);
+  const bottom = data[o + BOX.cz] - data[o + BOX.hz];
+  const up = Math.min(1, Math.max(0, (wz - bottom) / (2 * data[o + BOX.hz])));
+  return (0.72 + 0.3 * speckle + 0.25 * (patches - 0.5)) * (0.78 + 0.3 * up);
 }
 
 function toIndex(value: number): number {

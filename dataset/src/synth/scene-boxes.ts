@@ -1,8 +1,10 @@
 import { type Agent, agentPose } from './agents.ts';
+import type { TownStyles } from './building-styles.ts';
 import type { Town } from './town.ts';
+import type { PlantPart } from './vegetation.ts';
 
 /** Floats per box in SceneBoxes.data. */
-export const BOX_STRIDE = 13;
+export const BOX_STRIDE = 22;
 /** Field offsets within a box's record. */
 export const BOX = {
   cx: 0,
@@ -16,11 +18,27 @@ export const BOX = {
   r: 8,
   g: 9,
   b: 10,
-  /** Agent id, or -1 for buildings. */
+  /** Agent id, or -1 for scenery (buildings, plants). */
   owner: 11,
   /** LiDAR return intensity 0..255. */
   intensity: 12,
+  /** How the camera textures the box: one of SURFACE (0, plain, for agents). */
+  surface: 13,
+  /** Facades: storey height and window bay width (metres), window width and height as fractions of them. */
+  floorM: 14,
+  bayM: 15,
+  windowWidth: 16,
+  windowHeight: 17,
+  /** Facades: height of the street-level shop-window band, metres (0: none). */
+  shopfrontM: 18,
+  /** Facades: glass colour (linear RGB). */
+  glassR: 19,
+  glassG: 20,
+  glassB: 21,
 } as const;
+
+/** Values of a box's BOX.surface. */
+export const SURFACE = { plain: 0, facade: 1, foliage: 2, bark: 3 } as const;
 
 /**
  * Every solid box in the world at one instant, in the global frame (metres), yaw-rotated about z, flattened into a
@@ -41,14 +59,26 @@ const INTENSITY: Record<Agent['kind'], number> = {
   cone: 110,
   barrier: 70,
 };
-const BUILDING_INTENSITY = 30;
+/** LiDAR return intensity of leaves (which scatter the beam) and of bark. */
+const FOLIAGE_INTENSITY = 16;
+const BARK_INTENSITY = 28;
 
-/** Buildings never move: built once per town and prepended to every instant's boxes. */
-export function townBoxes(town: Town): Float64Array {
-  const buildings = town.blocks.flatMap((b) => b.buildings);
-  const data = new Float64Array(buildings.length * BOX_STRIDE);
-  buildings.forEach((b, i) => {
+/**
+ * Buildings and plants never move: built once per town and prepended to every instant's boxes. Each building takes
+ * its facade (colour, window grid, glass) from the town's styles.
+ */
+export function townBoxes(
+  town: Pick<Town, 'blocks'>,
+  styles: TownStyles,
+  plants: readonly PlantPart[],
+): Float64Array {
+  const buildings = town.blocks.flatMap((b, k) =>
+    b.buildings.map((building, i) => ({ building, facade: styles.facades[k][i] })),
+  );
+  const data = new Float64Array((buildings.length + plants.length) * BOX_STRIDE);
+  buildings.forEach(({ building: b, facade }, i) => {
     const o = i * BOX_STRIDE;
+    const { style, colour } = facade;
     data[o + BOX.cx] = (b.rect.x0 + b.rect.x1) / 2;
     data[o + BOX.cy] = (b.rect.y0 + b.rect.y1) / 2;
     data[o + BOX.cz] = b.height / 2;
@@ -57,11 +87,38 @@ export function townBoxes(town: Town): Float64Array {
     data[o + BOX.hz] = b.height / 2;
     data[o + BOX.cos] = 1;
     data[o + BOX.sin] = 0;
-    data[o + BOX.r] = b.colour[0];
-    data[o + BOX.g] = b.colour[1];
-    data[o + BOX.b] = b.colour[2];
+    data[o + BOX.r] = colour[0];
+    data[o + BOX.g] = colour[1];
+    data[o + BOX.b] = colour[2];
     data[o + BOX.owner] = -1;
-    data[o + BOX.intensity] = BUILDING_INTENSITY;
+    data[o + BOX.intensity] = style.intensity;
+    data[o + BOX.surface] = SURFACE.facade;
+    data[o + BOX.floorM] = style.floorM;
+    data[o + BOX.bayM] = style.bayM;
+    data[o + BOX.windowWidth] = style.windowWidth;
+    data[o + BOX.windowHeight] = style.windowHeight;
+    data[o + BOX.shopfrontM] = style.shopfrontM;
+    data[o + BOX.glassR] = style.glass[0];
+    data[o + BOX.glassG] = style.glass[1];
+    data[o + BOX.glassB] = style.glass[2];
+  });
+  plants.forEach((p, i) => {
+    const o = (buildings.length + i) * BOX_STRIDE;
+    data[o + BOX.cx] = p.cx;
+    data[o + BOX.cy] = p.cy;
+    data[o + BOX.cz] = (p.z0 + p.z1) / 2;
+    data[o + BOX.hx] = p.hx;
+    data[o + BOX.hy] = p.hy;
+    data[o + BOX.hz] = (p.z1 - p.z0) / 2;
+    data[o + BOX.cos] = Math.cos(p.yaw);
+    data[o + BOX.sin] = Math.sin(p.yaw);
+    data[o + BOX.r] = p.colour[0];
+    data[o + BOX.g] = p.colour[1];
+    data[o + BOX.b] = p.colour[2];
+    data[o + BOX.owner] = -1;
+    const foliage = p.surface === 'foliage';
+    data[o + BOX.intensity] = foliage ? FOLIAGE_INTENSITY : BARK_INTENSITY;
+    data[o + BOX.surface] = foliage ? SURFACE.foliage : SURFACE.bark;
   });
   return data;
 }

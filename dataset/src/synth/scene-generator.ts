@@ -14,6 +14,7 @@ import type {
   TableRecords,
 } from '../nuscenes/tables.ts';
 import { AGENT_KINDS, type Agent, agentPose } from './agents.ts';
+import { styleTown, type TownStyles } from './building-styles.ts';
 import { CameraRenderer } from './camera-render.ts';
 import { type EgoRoute, egoPose, planEgoRoute } from './ego.ts';
 import { type GroundRaster, rasteriseGround } from './ground.ts';
@@ -26,10 +27,12 @@ import { populateScene } from './populate.ts';
 import { Random } from './random.ts';
 import { CAMERA_MOUNTS, LIDAR_CHANNEL, LIDAR_TO_EGO, scaledIntrinsics } from './rig.ts';
 import { sceneBoxesAt, townBoxes } from './scene-boxes.ts';
+import { describeScenery } from './scenery-description.ts';
 import { attributeName, visibilityToken } from './taxonomy.ts';
 import { type Capture, KEY_FRAME_INTERVAL_US, sceneCaptures } from './timeline.ts';
 import { type TokenFactory, tokenFactory } from './tokens.ts';
 import { buildTown, type Town } from './town.ts';
+import { type PlantPart, plantVegetation } from './vegetation.ts';
 
 /** Agents within this distance (metres, in the ground plane) of the ego at a key frame are annotated. */
 export const ANNOTATION_RANGE = 60;
@@ -58,11 +61,14 @@ export interface SceneSpec {
   location: MapLocation;
 }
 
-/** The static world of a location: its town, ground materials and buildings. */
+/** The static world of a location: its town, ground materials, building styles, plants, and their boxes. */
 export interface World {
   town: Town;
   ground: GroundRaster;
-  buildings: Float64Array;
+  styles: TownStyles;
+  plants: readonly PlantPart[];
+  /** Buildings and plants as SceneBoxes records. */
+  scenery: Float64Array;
 }
 
 /** The town of `location` for a seed: the same in every process, so workers agree with the map files. */
@@ -72,7 +78,12 @@ export function townFor(seed: number, location: MapLocation): Town {
 
 export function buildWorld(seed: number, location: MapLocation): World {
   const town = townFor(seed, location);
-  return { town, ground: rasteriseGround(town), buildings: townBoxes(town) };
+  const ground = rasteriseGround(town);
+  // Its own stream, so that dressing the town never shifts the town's, the traffic's or the light's numbers.
+  const dressing = new Random(seed).fork(`dressing/${location}`);
+  const styles = styleTown(town, dressing.fork('styles'));
+  const plants = plantVegetation(town, styles, ground, dressing.fork('plants'));
+  return { town, ground, styles, plants, scenery: townBoxes(town, styles, plants) };
 }
 
 /** Per-process state reused across scenes: worlds by location, the renderer's buffers, the JPEG settings. */
@@ -169,6 +180,8 @@ async function renderScene(job: SceneJob): Promise<void> {
 interface SceneContent {
   route: EgoRoute;
   agents: Agent[];
+  /** Traffic and pedestrians relative to the town's usual (1). */
+  density: number;
   lighting: Lighting;
   lidarNoise: Random;
 }
@@ -182,6 +195,7 @@ function drawSceneContent(job: SceneJob): SceneContent {
   return {
     route,
     agents,
+    density,
     lighting: drawLighting(job.random.fork('light')),
     lidarNoise: job.random.fork('lidar-noise'),
   };
@@ -217,7 +231,7 @@ function recordTimeline(job: SceneJob, content: SceneContent): SceneTimeline {
     first_sample_token: sampleTokens[0],
     last_sample_token: sampleTokens[options.samples - 1],
     name,
-    description: describeScene(content.route, content.agents, content.lighting),
+    description: describeScene(job, content),
   } satisfies SceneRecord);
   for (const [i, t] of sampleTokens.entries()) {
     tables.sample.push({
@@ -297,7 +311,7 @@ async function captureSensors(
         rotation: egoToGlobal.rotation.toArray(),
         translation: [pose.x, pose.y, 0],
       } satisfies EgoPoseRecord);
-      const boxes = sceneBoxesAt(world.buildings, agents, t);
+      const boxes = sceneBoxesAt(world.scenery, agents, t);
       const folderName = capture.isKeyFrame ? 'samples' : 'sweeps';
       const stem = `${folderName}/${channel}/${logfile}__${channel}__${capture.timestampUs}`;
       const filename = mount
@@ -453,7 +467,8 @@ function annotate(
   tables.sample_annotation.push(...records);
 }
 
-function describeScene(route: EgoRoute, agents: readonly Agent[], lighting: Lighting): string {
+/** nuScenes-style: what the drive does, then the conditions (light, traffic) and the scenery along it. */
+function describeScene(job: SceneJob, { route, agents, lighting, density }: SceneContent): string {
   const heading =
     route.axis === 'x' ? (route.direction > 0 ? 'east' : 'west') : route.direction > 0 ? 'north' : 'south';
   const moving = agents.filter((a) => a.state === 'moving').length;
@@ -462,5 +477,10 @@ function describeScene(route: EgoRoute, agents: readonly Agent[], lighting: Ligh
     : route.stop
       ? ', stops at a stop line,'
       : '';
-  return `Synthetic town, ego drives ${heading}${turn} at about ${route.baseSpeed.toFixed(1)} m/s, ${agents.length} agents (${moving} moving), ${lighting.kind}`;
+  const durationS = ((job.options.samples - 1) * KEY_FRAME_INTERVAL_US) / 1e6;
+  const poses = Array.from({ length: Math.ceil(durationS) + 1 }, (_, i) =>
+    egoPose(route, Math.min(i, durationS)),
+  );
+  const scenery = describeScenery(job.world, poses, ANNOTATION_RANGE);
+  return `Synthetic town, ego drives ${heading}${turn} at about ${route.baseSpeed.toFixed(1)} m/s, ${agents.length} agents (${moving} moving), ${lighting.kind}, traffic ${density.toFixed(1)}x usual, ${scenery}`;
 }
