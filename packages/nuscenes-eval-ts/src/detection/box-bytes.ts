@@ -52,6 +52,10 @@ const FIELD_NAMES: readonly Uint8Array[] = [
   'detection_score',
   'attribute_name',
 ].map(ascii);
+/** Each field's name with its quotes, as a box lists it. */
+const QUOTED_FIELD_NAMES = FIELD_NAMES.map((name) => Uint8Array.from([QUOTE, ...name, QUOTE]));
+/** `nextField`'s slot for the first field of a box. */
+const BOX_START = FIELD_NAMES.length;
 const REQUIRED =
   (1 << Field.SampleToken) |
   (1 << Field.Translation) |
@@ -83,6 +87,14 @@ export class BoxBytesReader {
   private readonly numbers = new JsonNumberReader();
   /** Array values of the field being read. */
   private readonly items = new Float64Array(4);
+  /**
+   * The field that followed each field (and, at BOX_START, came first) in the last box: a file's boxes list
+   * their fields in one order, so the name is checked against the expected one before it is looked up.
+   */
+  private readonly nextField = new Int8Array(BOX_START + 1).fill(-1);
+  /** `"<token>"` of the sample being read, undefined when the token cannot be written without escapes. */
+  private token = '';
+  private quotedToken: Uint8Array | undefined = ascii('""');
   /** Where the last string read starts and ends (quotes excluded). */
   private stringFrom = 0;
   private stringTo = 0;
@@ -119,21 +131,31 @@ export class BoxBytesReader {
     let rotationZ = 0;
     box.numPts = -1;
     box.score = -1;
+    if (token !== this.token) this.setToken(token);
+    let previous = BOX_START;
     for (;;) {
       i = skipSpace(bytes, i + 1, to);
-      i = this.string(bytes, i, to);
-      if (i < 0) return -1;
-      const field = indexOfName(FIELD_NAMES, bytes, this.stringFrom, this.stringTo);
-      if (field < 0 || (seen & (1 << field)) !== 0) return -1;
+      let field = this.nextField[previous];
+      if (field >= 0 && startsWith(bytes, i, to, QUOTED_FIELD_NAMES[field])) {
+        i += QUOTED_FIELD_NAMES[field].length;
+      } else {
+        i = this.string(bytes, i, to);
+        if (i < 0) return -1;
+        field = indexOfName(FIELD_NAMES, bytes, this.stringFrom, this.stringTo);
+        if (field < 0) return -1;
+        this.nextField[previous] = field;
+      }
+      if ((seen & (1 << field)) !== 0) return -1;
       seen |= 1 << field;
+      previous = field;
       i = skipSpace(bytes, i, to);
       if (bytes[i] !== COLON) return -1;
       i = skipSpace(bytes, i + 1, to);
       const items = this.items;
       switch (field) {
         case Field.SampleToken:
-          i = this.string(bytes, i, to);
-          if (i < 0 || !equalsText(bytes, this.stringFrom, this.stringTo, token)) return -1;
+          if (!this.quotedToken || !startsWith(bytes, i, to, this.quotedToken)) return -1;
+          i += this.quotedToken.length;
           break;
         case Field.Translation:
         case Field.Size:
@@ -222,6 +244,13 @@ export class BoxBytesReader {
     }
   }
 
+  private setToken(token: string): void {
+    this.token = token;
+    // A token that JSON must escape, or that is not ASCII, is not in the form read here: its boxes are declined.
+    const plain = /^[\x20-\x7e]*$/.test(token) && !/["\\]/.test(token);
+    this.quotedToken = plain ? ascii(`"${token}"`) : undefined;
+  }
+
   /** A string without escapes or non-ASCII bytes at bytes[i]; its content's range is left in stringFrom/To. */
   private string(bytes: Uint8Array, start: number, to: number): number {
     if (bytes[start] !== QUOTE) return -1;
@@ -284,12 +313,5 @@ function missingNumber(bytes: Uint8Array, i: number, to: number): number {
 function startsWith(bytes: Uint8Array, i: number, to: number, word: Uint8Array): boolean {
   if (i + word.length > to) return false;
   for (let j = 0; j < word.length; j++) if (bytes[i + j] !== word[j]) return false;
-  return true;
-}
-
-/** Whether bytes[from, to) (ASCII) spell `text`. */
-function equalsText(bytes: Uint8Array, from: number, to: number, text: string): boolean {
-  if (to - from !== text.length) return false;
-  for (let j = 0; j < text.length; j++) if (bytes[from + j] !== text.charCodeAt(j)) return false;
   return true;
 }

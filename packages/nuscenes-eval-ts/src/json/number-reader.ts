@@ -58,35 +58,40 @@ export class JsonNumberReader {
     let i = from;
     const negative = i < to && bytes[i] === MINUS;
     if (negative) i++;
-    const integerStart = i;
-    let integerEnd = -1;
     // The first 15 significant digits, the next up to 4, and how many there were (past 19: Number()).
     let head = 0;
     let tail = 0;
     let tailDigits = 0;
     let digits = 0;
     let exponent = 0;
-    let runStart = i;
-    for (; i < to; i++) {
-      const d = bytes[i] - ZERO;
-      if (d < 0 || d > 9) {
-        if (bytes[i] !== DOT || integerEnd >= 0 || i === runStart) break;
-        integerEnd = i;
-        runStart = i + 1;
-        continue;
+    // The integer digits, then those after a point, each in a tight loop of its own: one loop asking per byte
+    // which part it was in took a fifth longer on submissions' 17-digit coordinates.
+    for (let fraction = false; ; fraction = true) {
+      const partStart = i;
+      for (; i < to; i++) {
+        const d = bytes[i] - ZERO;
+        if (d < 0 || d > 9) break;
+        if (digits < 15) {
+          head = head * 10 + d;
+          if (head !== 0) digits++; // leading zeros are not significant
+        } else {
+          if (digits < 19) {
+            tail = tail * 10 + d;
+            tailDigits++;
+          }
+          digits++;
+        }
       }
-      if (integerEnd >= 0) exponent--;
-      if (digits === 0 && d === 0) continue;
-      if (digits < 15) head = head * 10 + d;
-      else if (digits < 19) {
-        tail = tail * 10 + d;
-        tailDigits++;
+      // JSON wants digits on both sides of a point, and no leading zero before others.
+      if (i === partStart) return -1;
+      if (fraction) {
+        exponent = partStart - i;
+        break;
       }
-      digits++;
+      if (bytes[partStart] === ZERO && i - partStart > 1) return -1;
+      if (i >= to || bytes[i] !== DOT) break;
+      i++;
     }
-    if (integerEnd < 0) integerEnd = i;
-    // JSON wants digits on both sides of a point, and no leading zero before others.
-    if (i === runStart || (bytes[integerStart] === ZERO && integerEnd - integerStart > 1)) return -1;
     if (i < to && (bytes[i] === LOWER_E || bytes[i] === UPPER_E)) {
       i++;
       const exponentSign = i < to && bytes[i] === MINUS ? -1 : 1;
