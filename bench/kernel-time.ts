@@ -21,8 +21,10 @@ export interface KernelTimes {
  * it reads every output back to the host to time a kernel, which costs more than many of the kernels themselves.
  * A kernel that runs others (ours build on the backend's matmul, transpose, ...) is charged only its own time,
  * so the figures add up to `inKernels`; the rest of `total` is JavaScript: op dispatch, the tape, host work.
+ * With `byShape`, calls are told apart by their inputs' shapes and their attributes too, which says which of a
+ * kernel's uses (which reduction, which transpose) the time goes to.
  */
-export function timeKernels(f: () => void): KernelTimes {
+export function timeKernels(f: () => void, byShape = false): KernelTimes {
   const backendName = tf.getBackend();
   const originals = getKernelsForBackend(backendName);
   const byKernel = new Map<string, { seconds: number; calls: number }>();
@@ -37,10 +39,11 @@ export function timeKernels(f: () => void): KernelTimes {
         return config.kernelFunc(args);
       } finally {
         const spent = (performance.now() - t0) / 1000;
-        const entry = byKernel.get(config.kernelName) ?? { seconds: 0, calls: 0 };
+        const key = byShape ? shapeKey(config.kernelName, args) : config.kernelName;
+        const entry = byKernel.get(key) ?? { seconds: 0, calls: 0 };
         entry.seconds += spent - nested;
         entry.calls += 1;
-        byKernel.set(config.kernelName, entry);
+        byKernel.set(key, entry);
         nested = outerNested + spent;
       }
     };
@@ -61,4 +64,15 @@ export function timeKernels(f: () => void): KernelTimes {
   let inKernels = 0;
   for (const { seconds } of byKernel.values()) inKernels += seconds;
   return { total, inKernels, byKernel };
+}
+
+function shapeKey(name: string, args: Parameters<KernelFunc>[0]): string {
+  const shapes = Object.entries(args.inputs)
+    .map(([k, t]) => `${k}[${t?.shape.join(',')}]`)
+    .join(' ');
+  const attrs = Object.entries(args.attrs ?? {})
+    .filter(([, v]) => v !== undefined && (typeof v !== 'object' || Array.isArray(v)))
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`)
+    .join(' ');
+  return `${name} ${shapes}${attrs === '' ? '' : ` ${attrs}`}`;
 }

@@ -33,7 +33,8 @@
  * the per-sample decoding time is printed beside the step.
  *
  *   npx tsx bench/pretrain-step.ts [--configs micro,tiny] [--heads detection,hdmap,bev-seg|none] [--steps 3]
- *     [--workers 1,2] [--rays-per-camera N] [--tape-per-render] [--backend auto|wasm|cpu] [--scenes 4] [--samples 10]
+ *     [--workers 1,2] [--rays-per-camera N] [--tape-per-render] [--profile-shapes TOP] [--backend auto|wasm|cpu]
+ *     [--scenes 4] [--samples 10]
  *     [--dataroot DIR --version V]
  */
 import { spawn } from 'node:child_process';
@@ -91,6 +92,8 @@ const { values } = parseArgs({
     'rays-per-camera': { type: 'string' },
     // The pretraining step with render.tapePerRender (one rendering's activations at a time).
     'tape-per-render': { type: 'boolean', default: false },
+    // One more step timed per kernel and input shapes: the slowest of those, one a line.
+    'profile-shapes': { type: 'string', default: '0' },
     backend: { type: 'string', default: 'auto' },
     scenes: { type: 'string', default: String(SYNTH_DEFAULTS.scenes) },
     samples: { type: 'string', default: String(SYNTH_DEFAULTS.samples) },
@@ -103,6 +106,9 @@ const { values } = parseArgs({
 const steps = Number(values.steps);
 if (!(Number.isInteger(steps) && steps >= 1))
   throw new Error(`--steps must be a positive integer, got ${values.steps}`);
+const profileShapes = Number(values['profile-shapes']);
+if (!(Number.isInteger(profileShapes) && profileShapes >= 0))
+  throw new Error(`--profile-shapes must be a count >= 0, got ${values['profile-shapes']}`);
 const configs = (values.configs ?? '').split(',').filter((c) => c !== '');
 const workerCounts = (values.workers ?? '').split(',').map((w) => {
   const n = Number(w);
@@ -230,6 +236,8 @@ function runChild(job: string, workers: number, dataroot: string | undefined): P
     values.version ?? SYNTH_DEFAULTS.version,
     ...(values['rays-per-camera'] === undefined ? [] : ['--rays-per-camera', values['rays-per-camera']]),
     ...(values['tape-per-render'] ? ['--tape-per-render'] : []),
+    '--profile-shapes',
+    String(profileShapes),
     ...(dataroot === undefined ? [] : ['--dataroot', dataroot]),
   ];
   return new Promise((resolve, reject) => {
@@ -397,6 +405,14 @@ async function profileStep(
       `slowest kernels, s (calls): ` +
       slowest.map(([k, t]) => `${k} ${t.seconds.toFixed(3)} (${t.calls})`).join(', '),
   );
+  if (profileShapes > 0) {
+    const byShape = timeKernels(await subject.prepare(), true);
+    console.log(`${''.padEnd(15)} slowest kernel uses by input shapes, s (calls):`);
+    for (const [k, t] of [...byShape.byKernel]
+      .sort((a, b) => b[1].seconds - a[1].seconds)
+      .slice(0, profileShapes))
+      console.log(`${''.padEnd(15)}   ${t.seconds.toFixed(3)} (${t.calls}) ${k}`);
+  }
 }
 
 const N = 512;

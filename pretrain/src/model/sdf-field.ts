@@ -83,9 +83,9 @@ export class SdfField {
   }
 
   /** SDF MLP: [N, 1 + hidden] = sdf and geometry feature. */
-  geometry(volume: tf.Tensor4D, x: tf.Tensor2D): tf.Tensor2D {
+  geometry(volume: tf.Tensor4D, x: tf.Tensor2D, features = this.features(volume, x)): tf.Tensor2D {
     const beta = this.config.render.softplusBeta;
-    return this.sdfMlp.apply(x, this.features(volume, x), (h) => softplus(h, beta));
+    return this.sdfMlp.apply(x, features, (h) => softplus(h, beta));
   }
 
   /** SDF only, for the no-gradient up-sampling pass. */
@@ -97,14 +97,20 @@ export class SdfField {
     const hidden = this.config.render.hidden;
     const n = x.shape[0];
     const selectSdf = tf.concat([tf.ones([n, 1]), tf.zeros([n, hidden])], 1);
-    const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => this.geometry(volume, p as tf.Tensor2D))(
-      x,
-      selectSdf as tf.Tensor2D,
-    );
+    // The colour branch reads the same volume features as the SDF branch: they are sampled once, inside the
+    // gradient scope (which would dispose them on leaving, hence keep), instead of a second gather and its backward.
+    let features: tf.Tensor2D | null = null;
+    const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => {
+      features = tf.keep(this.features(volume, p as tf.Tensor2D));
+      return this.geometry(volume, p as tf.Tensor2D, features);
+    })(x, selectSdf as tf.Tensor2D);
     const sdf = tf.reshape(tf.slice(value, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D;
     const geo = tf.slice(value, [0, 1], [-1, hidden]) as tf.Tensor2D;
     const normal = grad as tf.Tensor2D;
-    const inject = tf.concat([viewDirs, this.features(volume, x), normal, geo], 1) as tf.Tensor2D;
+    const shared = features as unknown as tf.Tensor2D;
+    const inject = tf.concat([viewDirs, shared, normal, geo], 1) as tf.Tensor2D;
+    // The tape holds its own references to what it saved, so the kept handle can go now.
+    shared.dispose();
     const rgb = tf.sigmoid(this.rgbMlp.apply(x, inject, (h) => tf.relu(h) as tf.Tensor2D));
     return { sdf, normal, rgb };
   }
