@@ -36,14 +36,32 @@ export async function loadDatasetGroundTruth(
   spec: DatasetSplit,
   opened?: OpenedSplit,
 ): Promise<DatasetGroundTruth> {
+  return datasetGroundTruth(await readSplitDetectionBoxes(spec, opened));
+}
+
+/** One sample's ground truth and its detection boxes (global frame). */
+export interface SampleDetectionBoxes {
+  token: string;
+  truth: ReturnType<typeof sampleGroundTruth>;
+  boxes: ReturnType<typeof detectionGroundTruth>;
+}
+
+/** Every sample's detection boxes, built once for scoring and, with `--gt-out`, for the file. */
+export async function readSplitDetectionBoxes(
+  spec: DatasetSplit,
+  opened?: OpenedSplit,
+): Promise<SampleDetectionBoxes[]> {
   const { nusc, samples } = opened ?? (await openDatasetSplit(spec));
   if (spec.split === 'test' && nusc.tables.sample_annotation.length === 0) {
     throw new InputError(`${spec.version} has no annotations: the test split cannot be evaluated locally`);
   }
+  return samples.map((sample) => ({ token: sample.token, ...sampleDetectionBoxes(nusc, sample.token) }));
+}
+
+export function datasetGroundTruth(samples: readonly SampleDetectionBoxes[]): DatasetGroundTruth {
   const builder = new EvalBoxesBuilder();
   const context = new Map<string, SampleFilterContext>();
-  for (const sample of samples) {
-    const { truth, boxes } = sampleDetectionBoxes(nusc, sample.token);
+  for (const { token, truth, boxes } of samples) {
     boxes.forEach((box, index) => {
       builder.push({
         centerX: box.center[0],
@@ -62,7 +80,7 @@ export async function loadDatasetGroundTruth(
         sourceIndex: index,
       });
     });
-    builder.endSample(sample.token);
+    builder.endSample(token);
     const bikeRacks: GlobalOrientedBox[] = truth.global
       .filter((b) => b.categoryName === BICYCLE_RACK_CATEGORY)
       .map((b) => ({
@@ -71,7 +89,7 @@ export async function loadDatasetGroundTruth(
         rotation: b.rotation.toArray(),
       }));
     const ego = truth.egoTranslation;
-    context.set(sample.token, { egoTranslation: [ego[0], ego[1], ego[2]], bikeRacks });
+    context.set(token, { egoTranslation: [ego[0], ego[1], ego[2]], bikeRacks });
   }
   return { gt: builder.build(), context };
 }
@@ -92,17 +110,14 @@ function sampleDetectionBoxes(nusc: NuScenes, token: string) {
  * `mim4d-zoo benchmark gt` installs for a detection benchmark.
  */
 export async function writeDatasetGroundTruth(
-  spec: DatasetSplit,
+  samples: readonly SampleDetectionBoxes[],
   file: string,
-  opened?: OpenedSplit,
 ): Promise<void> {
-  const { nusc, samples } = opened ?? (await openDatasetSplit(spec));
   const out: Record<string, DetectionBoxJson[]> = {};
-  for (const sample of samples) {
-    const { truth, boxes } = sampleDetectionBoxes(nusc, sample.token);
+  for (const { token, truth, boxes } of samples) {
     const ego = truth.egoTranslation;
-    out[sample.token] = boxes.map((box) => ({
-      sample_token: sample.token,
+    out[token] = boxes.map((box) => ({
+      sample_token: token,
       translation: [box.center[0], box.center[1], box.center[2]],
       size: [box.size[0], box.size[1], box.size[2]],
       rotation: box.rotation.toArray(),

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { CAMERA_ONLY_META } from '@mim4d/head-detection';
 import { DETECTION_CVPR_2019 } from 'nuscenes-eval-ts';
 import { type DatasetSplit, openDatasetSplit } from '../dataset-split.ts';
-import { loadDatasetGroundTruth, writeDatasetGroundTruth } from '../detection/dataset-ground-truth.ts';
+import {
+  datasetGroundTruth,
+  readSplitDetectionBoxes,
+  writeDatasetGroundTruth,
+} from '../detection/dataset-ground-truth.ts';
 import {
   type DetectionRunIo,
   type DetectionRunOptions,
@@ -82,9 +86,10 @@ export async function runModelDetection(
 
   const opened = await openDatasetSplit(options.dataset);
   let scoreStart = performance.now();
-  const gt = await loadDatasetGroundTruth(options.dataset, opened);
+  const splitBoxes = await readSplitDetectionBoxes(options.dataset, opened);
+  const gt = datasetGroundTruth(splitBoxes);
   if (options.groundTruthOut !== undefined) {
-    await writeDatasetGroundTruth(options.dataset, options.groundTruthOut, opened);
+    await writeDatasetGroundTruth(splitBoxes, options.groundTruthOut);
   }
   let scoring = seconds(scoreStart);
 
