@@ -146,69 +146,107 @@ function positiveSize(b: EvalBoxes['boxes'], i: number): boolean {
   return b.width[i] > 0 && b.length[i] > 0 && b.height[i] > 0;
 }
 
-/** Metric data of class `classCode` at matching threshold `distTh` (metres, strict `<`). */
-export function accumulate(index: MatchIndex, classCode: number, distTh: number): DetectionMetricData {
-  const view = index.classView(classCode);
-  const { gt: gtView, gtStart, gtX, gtY, predOrder, predX, predY, predScore, predSample } = view;
-  const npos = gtView.length;
-  if (npos === 0) return noPredictions();
-  const g = index.gt.boxes;
-  const p = index.pred.boxes;
-  const period = DETECTION_NAMES[classCode] === 'barrier' ? Math.PI : 2 * Math.PI;
-
-  const n = predOrder.length;
-  const taken = new Uint8Array(npos);
-  const tpCum = new Float64Array(n);
-  const fpCum = new Float64Array(n);
-  const errors = {
+/** One threshold's matching state while `accumulate` goes through the predictions. */
+class ThresholdMatching {
+  readonly taken: Uint8Array;
+  readonly tpCum: Float64Array;
+  readonly fpCum: Float64Array;
+  readonly errors = {
     trans_err: [] as number[],
     vel_err: [] as number[],
     scale_err: [] as number[],
     orient_err: [] as number[],
     attr_err: [] as number[],
   };
-  const matchConf: number[] = [];
-  let tp = 0;
-  let fp = 0;
+  readonly matchConf: number[] = [];
+  tp = 0;
+  fp = 0;
+
+  constructor(
+    readonly distTh: number,
+    gtCount: number,
+    predCount: number,
+  ) {
+    this.taken = new Uint8Array(gtCount);
+    this.tpCum = new Float64Array(predCount);
+    this.fpCum = new Float64Array(predCount);
+  }
+}
+
+/**
+ * Metric data of class `classCode` at each matching threshold of `distThs` (metres, strict `<`), in that order.
+ * Every threshold matches on its own, as the devkit's one call per threshold does; they share one pass over the
+ * predictions, so each prediction's distances to its sample's GT are computed once rather than per threshold.
+ */
+export function accumulate(
+  index: MatchIndex,
+  classCode: number,
+  distThs: readonly number[],
+): DetectionMetricData[] {
+  const view = index.classView(classCode);
+  const { gt: gtView, gtStart, gtX, gtY, predOrder, predX, predY, predScore, predSample } = view;
+  const npos = gtView.length;
+  if (npos === 0) return distThs.map(() => noPredictions());
+  const g = index.gt.boxes;
+  const p = index.pred.boxes;
+  const period = DETECTION_NAMES[classCode] === 'barrier' ? Math.PI : 2 * Math.PI;
+
+  const n = predOrder.length;
+  const runs = distThs.map((th) => new ThresholdMatching(th, npos, n));
+  let mostGt = 0;
+  for (let s = 0; s + 1 < gtStart.length; s++) mostGt = Math.max(mostGt, gtStart[s + 1] - gtStart[s]);
+  const distance = new Float64Array(mostGt);
   for (let k = 0; k < n; k++) {
     const s = predSample[k];
-    const px = predX[k];
-    const py = predY[k];
-    let minDist = Number.POSITIVE_INFINITY;
-    let match = -1;
-    for (let m = gtStart[s]; m < gtStart[s + 1]; m++) {
-      if (taken[m]) continue;
-      const d = centerDistance(px, py, gtX[m], gtY[m]);
-      if (d < minDist) {
-        minDist = d;
-        match = m;
+    const first = gtStart[s];
+    const count = gtStart[s + 1] - first;
+    for (let j = 0; j < count; j++) {
+      distance[j] = centerDistance(predX[k], predY[k], gtX[first + j], gtY[first + j]);
+    }
+    for (const run of runs) {
+      const taken = run.taken;
+      let minDist = Number.POSITIVE_INFINITY;
+      let match = -1;
+      for (let j = 0; j < count; j++) {
+        if (taken[first + j]) continue;
+        if (distance[j] < minDist) {
+          minDist = distance[j];
+          match = first + j;
+        }
       }
+      if (minDist < run.distTh) {
+        taken[match] = 1;
+        run.tp++;
+        const pi = predOrder[k];
+        const gi = gtView[match];
+        if (!positiveSize(g, gi)) throw sizeError(index.gt, gi, 'gt');
+        if (!positiveSize(p, pi)) throw sizeError(index.pred, pi, 'results');
+        const dvx = p.velocityX[pi] - g.velocityX[gi];
+        const dvy = p.velocityY[pi] - g.velocityY[gi];
+        const errors = run.errors;
+        errors.trans_err.push(minDist);
+        errors.vel_err.push(Math.sqrt(dvx * dvx + dvy * dvy));
+        errors.scale_err.push(
+          1 - scaleIou(g.width[gi], g.length[gi], g.height[gi], p.width[pi], p.length[pi], p.height[pi]),
+        );
+        errors.orient_err.push(Math.abs(angleDiff(g.yaw[gi], p.yaw[pi], period)));
+        errors.attr_err.push(1 - attributeAccuracy(g.attributeCode[gi], p.attributeCode[pi]));
+        run.matchConf.push(predScore[k]);
+      } else {
+        run.fp++;
+      }
+      run.tpCum[k] = run.tp;
+      run.fpCum[k] = run.fp;
     }
-    if (minDist < distTh) {
-      taken[match] = 1;
-      tp++;
-      const pi = predOrder[k];
-      const gi = gtView[match];
-      if (!positiveSize(g, gi)) throw sizeError(index.gt, gi, 'gt');
-      if (!positiveSize(p, pi)) throw sizeError(index.pred, pi, 'results');
-      const dvx = p.velocityX[pi] - g.velocityX[gi];
-      const dvy = p.velocityY[pi] - g.velocityY[gi];
-      errors.trans_err.push(minDist);
-      errors.vel_err.push(Math.sqrt(dvx * dvx + dvy * dvy));
-      errors.scale_err.push(
-        1 - scaleIou(g.width[gi], g.length[gi], g.height[gi], p.width[pi], p.length[pi], p.height[pi]),
-      );
-      errors.orient_err.push(Math.abs(angleDiff(g.yaw[gi], p.yaw[pi], period)));
-      errors.attr_err.push(1 - attributeAccuracy(g.attributeCode[gi], p.attributeCode[pi]));
-      matchConf.push(predScore[k]);
-    } else {
-      fp++;
-    }
-    tpCum[k] = tp;
-    fpCum[k] = fp;
   }
-  if (matchConf.length === 0) return noPredictions();
+  return runs.map((run) => metricData(run, npos, predScore));
+}
 
+/** Precision, confidence and TP-error curves of one threshold's matching, as the devkit's `accumulate` ends. */
+function metricData(run: ThresholdMatching, npos: number, predScore: Float64Array): DetectionMetricData {
+  const { tpCum, fpCum, errors, matchConf } = run;
+  if (matchConf.length === 0) return noPredictions();
+  const n = tpCum.length;
   const prec = new Float64Array(n);
   const rec = new Float64Array(n);
   for (let k = 0; k < n; k++) {

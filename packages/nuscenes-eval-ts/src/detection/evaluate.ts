@@ -69,10 +69,12 @@ export function evaluateDetection(
     const code = classCode.get(name);
     if (code === undefined)
       throw new DetectionInputError(`cfg.class_range.${name}`, 'unknown detection class');
-    for (const th of cfg.dist_ths) {
-      metricData.set(metricDataKey(name, th), accumulate(index, code, th));
-      options.onProgress?.(++done, total);
-    }
+    const perThreshold = accumulate(index, code, cfg.dist_ths);
+    cfg.dist_ths.forEach((th, i) => {
+      metricData.set(metricDataKey(name, th), perThreshold[i]);
+    });
+    done += cfg.dist_ths.length;
+    options.onProgress?.(done, total);
   }
   const summary = summarizeMetrics(metricData, cfg, (performance.now() - start) / 1000);
   return { summary, metricData };
