@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { tf } from '../../src/index.ts';
 import { assertWasmMatchesCpu, randomTensor, useWasm } from './backends.ts';
 
@@ -7,6 +8,8 @@ describe('wasm Sum over leading axes', () => {
   it('matches the cpu backend over axis 0, over several leading axes, with keepDims, and leaves other axes alone', async () => {
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([300, 16], 1), 0), 'bias gradient', 1e-5);
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([8, 50, 16], 2), 0), 'corner sum', 1e-5);
+    // Columns in groups of eight with three left over.
+    await assertWasmMatchesCpu(() => tf.sum(randomTensor([40, 11], 7), 0), 'eleven columns', 1e-5);
     await assertWasmMatchesCpu(
       () => tf.sum(randomTensor([3, 4, 5, 6, 2], 3), [1, 0, 2, 3]),
       'four axes',
@@ -15,5 +18,18 @@ describe('wasm Sum over leading axes', () => {
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([7, 5], 4), 0, true), 'keepDims', 1e-5);
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([7, 5, 3], 5), [0, 2]), 'not leading', 1e-5);
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([7, 5], 6)), 'all axes', 1e-5);
+  });
+
+  it("gives the backend's own innermost-axis sum of the transposed input bit for bit", () => {
+    for (const shape of [
+      [300, 16],
+      [40, 11],
+    ]) {
+      const x = randomTensor(shape, 8);
+      const ours = tf.sum(x, 0).dataSync();
+      const backends = tf.sum(tf.transpose(x), 1).dataSync();
+      assert.deepStrictEqual(Array.from(ours), Array.from(backends), `[${shape}]`);
+      x.dispose();
+    }
   });
 });

