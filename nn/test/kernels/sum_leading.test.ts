@@ -20,16 +20,28 @@ describe('wasm Sum over leading axes', () => {
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([7, 5], 6)), 'all axes', 1e-5);
   });
 
-  it("gives the backend's own innermost-axis sum of the transposed input bit for bit", () => {
+  it("gives the backend's own innermost-axis sum and mean of the transposed input bit for bit", () => {
     for (const shape of [
       [300, 16],
       [40, 11],
     ]) {
       const x = randomTensor(shape, 8);
-      const ours = tf.sum(x, 0).dataSync();
-      const backends = tf.sum(tf.transpose(x), 1).dataSync();
-      assert.deepStrictEqual(Array.from(ours), Array.from(backends), `[${shape}]`);
+      for (const reduce of [tf.sum, tf.mean]) {
+        const ours = reduce(x, 0).dataSync();
+        const backends = reduce(tf.transpose(x), 1).dataSync();
+        assert.deepStrictEqual(Array.from(ours), Array.from(backends), `${reduce.name} [${shape}]`);
+      }
       x.dispose();
     }
+  });
+
+  it('takes means over leading axes (BatchNorm statistics) like the cpu backend', async () => {
+    await assertWasmMatchesCpu(() => tf.mean(randomTensor([3, 4, 6, 5, 16], 9), [0, 1, 2, 3]), 'mean', 1e-5);
+    await assertWasmMatchesCpu(
+      () => tf.mean(randomTensor([6, 5, 7], 10), [0, 1], true),
+      'mean keepDims',
+      1e-5,
+    );
+    await assertWasmMatchesCpu(() => tf.mean(randomTensor([6, 5, 7], 11), [1]), 'mean not leading', 1e-5);
   });
 });

@@ -2,6 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
   getKernel,
   type KernelFunc,
+  Mean,
   registerKernel,
   Sum,
   type SumAttrs,
@@ -11,12 +12,13 @@ import {
 } from '@tensorflow/tfjs-core';
 
 /**
- * Sum over leading axes (a bias gradient sums dy over its rows; a sampler's corners are summed over axis 0).
- * tfjs-backend-wasm reduces only the innermost axis, so it first transposes the reduced axes inward: a full copy
- * of the input through its slow Transpose. This adds the rows up directly, in float32 and in row order, as the
- * backend's own loop over the transposed input does. Other reductions go to the backend's kernel.
+ * Sum (or mean) over leading axes (a bias gradient sums dy over its rows; a sampler's corners are summed over
+ * axis 0; BatchNorm takes channel means over every other axis). tfjs-backend-wasm reduces only the innermost
+ * axis, so it first transposes the reduced axes inward: a full copy of the input through its slow Transpose. This
+ * adds the rows up directly, in float32 and in row order, as the backend's own loop over the transposed input
+ * does, and a mean then divides by the row count in float32 as it does. Other reductions go to the backend's kernel.
  */
-function sumLeading(fallback: KernelFunc): KernelFunc {
+function leadingReduction(fallback: KernelFunc, mean: boolean): KernelFunc {
   return (args) => {
     const x = args.inputs.x as TensorInfo;
     const attrs = args.attrs as unknown as SumAttrs;
@@ -29,12 +31,10 @@ function sumLeading(fallback: KernelFunc): KernelFunc {
     const out = backend.makeOutput(shape, 'float32');
     const inner = util.sizeFromShape(kept);
     const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
-    sumRows(
-      backend.typedArrayFromHeap(x) as Float32Array,
-      backend.typedArrayFromHeap(out) as Float32Array,
-      rows,
-      inner,
-    );
+    const dst = backend.typedArrayFromHeap(out) as Float32Array;
+    sumRows(backend.typedArrayFromHeap(x) as Float32Array, dst, rows, inner);
+    // A float32 quotient of float32 operands is the double quotient rounded once: exact float32 division.
+    if (mean) for (let j = 0; j < inner; j++) dst[j] = dst[j] / rows;
     return out;
   };
 }
@@ -85,12 +85,17 @@ function sumRows(src: Float32Array, dst: Float32Array, rows: number, inner: numb
 
 const ours = new WeakSet<KernelFunc>();
 
-/** Wraps the registered wasm Sum so leading-axis sums skip the transpose; idempotent. */
+/** Wraps the registered wasm Sum and Mean so leading-axis reductions skip the transpose; idempotent. */
 export function registerLeadingSum(): void {
-  const existing = getKernel(Sum, 'wasm');
-  if (existing === undefined || ours.has(existing.kernelFunc)) return;
-  const kernelFunc = sumLeading(existing.kernelFunc);
-  ours.add(kernelFunc);
-  unregisterKernel(Sum, 'wasm');
-  registerKernel({ ...existing, kernelFunc });
+  for (const [kernelName, mean] of [
+    [Sum, false],
+    [Mean, true],
+  ] as const) {
+    const existing = getKernel(kernelName, 'wasm');
+    if (existing === undefined || ours.has(existing.kernelFunc)) continue;
+    const kernelFunc = leadingReduction(existing.kernelFunc, mean);
+    ours.add(kernelFunc);
+    unregisterKernel(kernelName, 'wasm');
+    registerKernel({ ...existing, kernelFunc });
+  }
 }
