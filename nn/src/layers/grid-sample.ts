@@ -24,7 +24,12 @@ interface Corners {
 function corners(coords: Float32Array[], dims: GridDims, planeOffset: Int32Array | null): Corners {
   const n = coords[0].length;
   const axes = dims.length;
-  const floors = coords.map((c) => Float32Array.from(c, Math.floor));
+  // A plain loop: Float32Array.from with a map function walks the source as an iterable, ~20x slower.
+  const floors = coords.map((c) => {
+    const f = new Float32Array(c.length);
+    for (let i = 0; i < c.length; i++) f[i] = Math.floor(c[i]);
+    return f;
+  });
   const strides: number[] = [];
   let s = 1;
   for (const d of dims) {

@@ -83,7 +83,13 @@ function narrowTranspose(src: Int32Array, dst: Int32Array, batch: number, rows: 
       let j = 0;
       for (; j + 8 <= cols; j += 8) {
         const d0 = base + j * rows;
-        const [d1, d2, d3, d4, d5, d6, d7] = [1, 2, 3, 4, 5, 6, 7].map((k) => d0 + k * rows);
+        const d1 = d0 + rows;
+        const d2 = d1 + rows;
+        const d3 = d2 + rows;
+        const d4 = d3 + rows;
+        const d5 = d4 + rows;
+        const d6 = d5 + rows;
+        const d7 = d6 + rows;
         for (let i = i0, s = base + i0 * cols + j; i < i1; i++, s += cols) {
           dst[d0 + i] = src[s];
           dst[d1 + i] = src[s + 1];
