@@ -1,5 +1,7 @@
+import { bentPathPose } from './bent-path.ts';
 import { type PlanarPose, type QuarterTurn, quarterTurnPose } from './quarter-turn.ts';
 import type { Random } from './random.ts';
+import type { RoadBend } from './road-bends.ts';
 
 /** Agent kinds the generator populates, each mapped to a nuScenes category. */
 export const AGENT_KINDS = {
@@ -36,7 +38,8 @@ export interface Part {
 /**
  * One annotated object. It moves at constant speed along its heading, t seconds from the scene start:
  * position(t) = start + speed * t * (cos yaw, sin yaw) in the global frame, or, for a vehicle turning at a
- * junction, along its lane up to the turn, round the turn's quarter circle and on along the crossing road.
+ * junction, along its lane up to the turn, round the turn's quarter circle and on along the crossing road; that is
+ * in the straight town, and on a bent road (`bends`) the agent follows the bend, keeping its speed along it.
  */
 export interface Agent {
   id: number;
@@ -53,17 +56,17 @@ export interface Agent {
   speed: number;
   /** The quarter circle it turns along at a junction (a lane connector's path), with `atM` from its start. */
   turn?: QuarterTurn;
+  /** The town's road bends that its path runs along or its spot lies on (road-bends.ts); none on straight roads. */
+  bends?: readonly RoadBend[];
   parts: readonly Part[];
 }
 
 /** Where the agent is and which way it faces t seconds after the scene start, global frame. */
 export function agentPose(agent: Agent, t: number): PlanarPose {
-  if (agent.turn) return quarterTurnPose(agent.startX, agent.startY, agent.yaw, agent.turn, agent.speed * t);
-  return {
-    x: agent.startX + agent.speed * t * Math.cos(agent.yaw),
-    y: agent.startY + agent.speed * t * Math.sin(agent.yaw),
-    yaw: agent.yaw,
-  };
+  const { bends, startX, startY, yaw, turn } = agent;
+  if (bends) return bentPathPose(agent, bends, { x0: startX, y0: startY, yaw0: yaw, turn }, agent.speed * t);
+  if (turn) return quarterTurnPose(startX, startY, yaw, turn, agent.speed * t);
+  return { x: startX + agent.speed * t * Math.cos(yaw), y: startY + agent.speed * t * Math.sin(yaw), yaw };
 }
 
 const CAR_PAINT: readonly Rgb[] = [

@@ -1,5 +1,7 @@
-import { type PlanarPose, type QuarterTurn, quarterTurnPose } from './quarter-turn.ts';
+import { bentPathPose, pathLegs } from './bent-path.ts';
+import type { PlanarPose, QuarterTurn } from './quarter-turn.ts';
 import type { Random } from './random.ts';
+import { bendRuns, bendsOnPath, type RoadBend, straightDistance } from './road-bends.ts';
 import { headingOf, laneOffset, roadExtent, roadHalfWidth, type Town } from './town.ts';
 
 /**
@@ -26,6 +28,11 @@ export interface EgoRoute {
   turn?: QuarterTurn;
   /** A halt at a stop line, if the drive has one (then the speed does not swing: swing is 0). */
   stop?: EgoStop;
+  /**
+   * The town's road bends the drive runs along (road-bends.ts): the route above is laid out in the straight town
+   * and follows them, the distance driven measured along the bent lane.
+   */
+  bends: readonly RoadBend[];
 }
 
 /** Braking from the base speed to a halt at a stop line, a wait, and pulling away again. */
@@ -72,17 +79,31 @@ export function planEgoRoute(town: Town, durationS: number, random: Random): Ego
     swing,
     omega,
     phase,
+    bends: [],
   };
   const driven = egoDistance(straight, durationS) + (2 * swing) / omega;
   const turn = turning ? planTurn(town, straight, driven, random) : undefined;
-  if (turn) return { ...straight, start: turn.start, turn: turn.turn };
+  if (turn) return alongBends(town, { ...straight, start: turn.start, turn: turn.turn });
   const stopping =
     !turning && random.chance(STOP_CHANCE) ? planStop(town, straight, durationS, random) : undefined;
-  if (stopping) return stopping;
+  if (stopping) return alongBends(town, stopping);
   const [roadFrom, roadTo] = roadExtent(town, axis, roadCentre);
   const lo = roadFrom + EDGE_MARGIN + (direction > 0 ? 0 : driven);
   const hi = roadTo - EDGE_MARGIN - (direction > 0 ? driven : 0);
-  return { ...straight, start: random.uniform(lo, Math.max(lo, hi)) };
+  return alongBends(town, { ...straight, start: random.uniform(lo, Math.max(lo, hi)) });
+}
+
+/** The route with the town's bends that its legs run along. */
+function alongBends(town: Town, route: EgoRoute): EgoRoute {
+  const { x, y } = startPoint(route);
+  const legs = pathLegs(x, y, headingOf(route.axis, route.direction), route.turn);
+  return { ...route, bends: bendsOnPath(town.bends, legs) };
+}
+
+function startPoint(route: EgoRoute): { x: number; y: number } {
+  return route.axis === 'x'
+    ? { x: route.start, y: route.laneCoordinate }
+    : { x: route.laneCoordinate, y: route.start };
 }
 
 /**
@@ -141,7 +162,10 @@ function planStop(town: Town, route: EgoRoute, durationS: number, random: Random
     const line = crossing.stopLine;
     const [lo, hi] = route.axis === 'x' ? [line.x0, line.x1] : [line.y0, line.y1];
     const halt = (route.direction > 0 ? lo : hi) - route.direction * (EGO_LENGTH_M / 2 + 1);
-    const start = halt - route.direction * toHalt;
+    // toHalt metres along the lane, bends and all: found walking back from the halt.
+    const [x, y] = route.axis === 'x' ? [halt, route.laneCoordinate] : [route.laneCoordinate, halt];
+    const back = pathLegs(x, y, headingOf(route.axis, route.direction) + Math.PI, undefined);
+    const start = halt - route.direction * straightDistance(bendRuns(town.bends, back), toHalt);
     return onMap(start) && onMap(start + route.direction * driven) ? [start] : [];
   });
   return starts.length > 0 ? { ...stopping, start: random.pick(starts) } : undefined;
@@ -176,9 +200,9 @@ function stoppingDistance(v: number, stop: EgoStop, t: number): number {
 
 /** Where the drive is after `s` metres (negative: before the start, back along the first road). */
 export function pathPose(route: EgoRoute, s: number): PlanarPose {
-  const x0 = route.axis === 'x' ? route.start : route.laneCoordinate;
-  const y0 = route.axis === 'x' ? route.laneCoordinate : route.start;
-  return quarterTurnPose(x0, y0, headingOf(route.axis, route.direction), route.turn, s);
+  const { x, y } = startPoint(route);
+  const drive = { x0: x, y0: y, yaw0: headingOf(route.axis, route.direction), turn: route.turn };
+  return bentPathPose(route, route.bends, drive, s);
 }
 
 export function egoPose(route: EgoRoute, t: number): PlanarPose {

@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
 import { inKerbFillet, type KerbCorner, kerbCorners } from './kerbs.ts';
+import { bendSwing, unbendLocal } from './road-bends.ts';
 import { type Rect, roadHalfWidth, type Town } from './town.ts';
 
 /** What the ground is made of at a point; indexes MATERIAL_COLOURS and MATERIAL_LIDAR_INTENSITY. */
@@ -88,7 +89,37 @@ export function rasteriseGround(town: Town): GroundRaster {
     }
     fill(c.stopLine, MATERIAL.whitePaint);
   }
+  bendRaster(town, data, cells, MATERIAL.grass);
   return { cells, data };
+}
+
+/**
+ * Bends the roads of a raster drawn as the straight town: each cell of a bent strip takes the value of the cell
+ * it came from (paint, dashes and sidewalk follow the road), and where the strip lay before it swung away
+ * becomes `cleared`.
+ */
+function bendRaster(town: Town, data: Uint8Array, cells: number, cleared: number): void {
+  if (town.bends.length === 0) return;
+  const straight = data.slice();
+  const cellOf = (v: number) => Math.min(cells - 1, Math.max(0, Math.floor(v / GROUND_RESOLUTION)));
+  const from = new Float64Array(2);
+  for (const bend of town.bends) {
+    const swing = bendSwing(bend);
+    const [v0, v1] = bend.side > 0 ? [-bend.reach, swing + bend.reach] : [-swing - bend.reach, bend.reach];
+    // Cells by (along, across) index; a cell's row and column swap with the road's axis.
+    const [stepAlong, stepAcross] = bend.axis === 'x' ? [1, cells] : [cells, 1];
+    for (let i = cellOf(bend.from); i <= cellOf(bend.to); i++) {
+      const u = (i + 0.5) * GROUND_RESOLUTION - bend.from;
+      for (let j = cellOf(bend.centre + v0); j <= cellOf(bend.centre + v1); j++) {
+        const v = (j + 0.5) * GROUND_RESOLUTION - bend.centre;
+        const cell = i * stepAlong + j * stepAcross;
+        if (unbendLocal(bend, u, v, from)) {
+          data[cell] =
+            straight[cellOf(bend.from + from[0]) * stepAlong + cellOf(bend.centre + from[1]) * stepAcross];
+        } else if (u > 0 && u < bend.to - bend.from && Math.abs(v) <= bend.reach) data[cell] = cleared;
+      }
+    }
+  }
 }
 
 /** Calls `paint` for each bay line of a carpark: 0.12 m lines every 2.7 m, rows 5.5 m deep either side of an aisle. */
@@ -160,6 +191,7 @@ export function basemapPng(town: Town): Buffer {
   for (const r of [...town.segments.map((s) => s.rect), ...town.intersections])
     fillRect(south, cells, r, 255);
   for (const c of kerbCorners(town)) fillKerbFillet(south, cells, town, c, 255);
+  bendRaster(town, south, cells, 0);
   const data = Buffer.alloc(cells * cells);
   for (let row = 0; row < cells; row++) {
     data.set(south.subarray(row * cells, (row + 1) * cells), (cells - 1 - row) * cells);

@@ -16,6 +16,7 @@ import type {
 import { cornerWalkway, junctionOutline, KERB_ARC_PIECES, kerbCorners } from './kerbs.ts';
 import { MapGeometry, type Point, rectRing, roundMm } from './map-geometry.ts';
 import { type PlanarPose, type QuarterTurn, quarterTurnPose } from './quarter-turn.ts';
+import { bendJoints, bendPose, type RoadBend } from './road-bends.ts';
 import type { TokenFactory } from './tokens.ts';
 import {
   headingOf,
@@ -32,8 +33,9 @@ import {
  * The town as a nuScenes map expansion v1.3 file: geometry in node / line / polygon records and the semantic
  * layers pointing at them (drivable area, road segments and blocks, lanes with their centreline arclines and
  * connectivity, lane connectors through the junctions, dividers, ped crossings, stop lines, walkways, carparks).
- * Roads are straight, so every lane's arcline path is a single straight piece; the connectors turning at junctions
- * are quarter circles and the kerbs at the junctions' corners arcs (kerbs.ts).
+ * A lane on a straight segment has a single straight arcline piece, one on a bent segment (road-bends.ts) a
+ * straight piece, an arc per arc of the bend and a straight piece again; the connectors turning at junctions are
+ * quarter circles and the kerbs at the junctions' corners arcs (kerbs.ts).
  */
 export function buildMapExpansion(town: Town, token: TokenFactory): MapExpansionJson {
   const map = new ExpansionBuilder(town, token);
@@ -77,7 +79,7 @@ class ExpansionBuilder {
     readonly town: Town,
     readonly token: TokenFactory,
   ) {
-    this.geometry = new MapGeometry(token, town.location);
+    this.geometry = new MapGeometry(token, town.location, town.bends);
     this.half = roadHalfWidth(town);
     this.drivableAreaToken = this.tokenOf('drivable_area', 0);
   }
@@ -224,7 +226,10 @@ function addLane(map: ExpansionBuilder, s: RoadSegment, direction: Direction, k:
     left_lane_divider_segments,
     right_lane_divider_segments,
   });
-  map.arcline_path_3[laneToken] = [straightArcline(xy(s.axis, start, centre), xy(s.axis, end, centre))];
+  const bend = town.bends.find((b) => b.segmentId === s.id);
+  map.arcline_path_3[laneToken] = bend
+    ? bentArclines(bend, s, start, end, centre)
+    : [straightArcline(xy(s.axis, start, centre), xy(s.axis, end, centre))];
   if (k > 0) {
     // The painted line runs the whole segment, over the crossings too.
     const [a, b] = direction > 0 ? [s.from, s.to] : [s.to, s.from];
@@ -254,6 +259,44 @@ function straightArcline([sx, sy]: Point, [ex, ey]: Point): ArclinePath {
     radius: 999,
     segment_length: [0, roundMm(Math.hypot(ex - sx, ey - sy)), 0],
   };
+}
+
+/**
+ * A lane centreline `across` a bent segment from `start` to `end` (along-axis, straight town): straight to the
+ * bend, one arc per arc of the bend (an offset of an arc is an arc about the same centre, its radius longer or
+ * shorter by the offset), straight after it.
+ */
+function bentArclines(
+  bend: RoadBend,
+  s: RoadSegment,
+  start: number,
+  end: number,
+  across: number,
+): ArclinePath[] {
+  const direction = Math.sign(end - start);
+  const inside = bendJoints(bend).filter((a) => (a - start) * direction > 0 && (end - a) * direction > 0);
+  const stops = [start, ...(direction > 0 ? inside : inside.reverse()), end];
+  const yaw = headingOf(s.axis, direction as Direction);
+  const poseAt = (along: number) => {
+    const [x, y] = xy(s.axis, along, across);
+    return bendPose([bend], { x, y, yaw });
+  };
+  return stops.slice(1).map((b, i) => {
+    const a = stops[i];
+    const [p, q] = [poseAt(a), poseAt(b)];
+    const mid = (a + b) / 2;
+    if (mid <= bend.from || mid >= bend.to) return straightArcline([p.x, p.y], [q.x, q.y]);
+    const turn = Math.atan2(Math.sin(q.yaw - p.yaw), Math.cos(q.yaw - p.yaw));
+    // The chord of an arc turning by `turn` is 2 r sin(turn / 2).
+    const radius = Math.hypot(q.x - p.x, q.y - p.y) / (2 * Math.sin(Math.abs(turn) / 2));
+    return {
+      start_pose: [roundMm(p.x), roundMm(p.y), roundMm(Math.atan2(Math.sin(p.yaw), Math.cos(p.yaw)))],
+      end_pose: [roundMm(q.x), roundMm(q.y), roundMm(Math.atan2(Math.sin(q.yaw), Math.cos(q.yaw)))],
+      shape: turn > 0 ? 'LSR' : 'RSL',
+      radius: roundMm(radius),
+      segment_length: [roundMm(radius * Math.abs(turn)), 0, 0],
+    };
+  });
 }
 
 /** The three ways on from a lane at a junction: straight across, or a quarter circle left or right. */

@@ -1,4 +1,5 @@
 import type { MapLine, MapNode, MapPolygon } from '../map/expansion-types.ts';
+import { bendPolyline, type RoadBend } from './road-bends.ts';
 import type { TokenFactory } from './tokens.ts';
 import type { Rect } from './town.ts';
 
@@ -7,7 +8,8 @@ export type Point = readonly [x: number, y: number];
 /**
  * The geometric layers of a map expansion (nodes, lines, polygons) as they are built: each added shape gets its
  * nodes and its own token, numbered in the order shapes are added, so the same sequence of calls gives the same
- * file. Coordinates are stored to the millimetre.
+ * file. Shapes are given as in the straight town and stored as the roads bend (road-bends.ts). Coordinates are
+ * stored to the millimetre.
  */
 export class MapGeometry {
   readonly node: MapNode[] = [];
@@ -17,6 +19,7 @@ export class MapGeometry {
   constructor(
     private readonly token: TokenFactory,
     private readonly location: string,
+    private readonly bends: readonly RoadBend[] = [],
   ) {}
 
   addNode(x: number, y: number): string {
@@ -28,7 +31,7 @@ export class MapGeometry {
   /** A polygon without holes through `ring` (not closed: the last point is not the first again). */
   addPolygon(ring: readonly Point[]): string {
     const t = this.token('map', this.location, 'polygon', this.polygon.length);
-    const exterior = ring.map(([x, y]) => this.addNode(x, y));
+    const exterior = bendPolyline(this.bends, ring, true).map(([x, y]) => this.addNode(x, y));
     this.polygon.push({ token: t, exterior_node_tokens: exterior, holes: [] });
     return t;
   }
@@ -40,7 +43,7 @@ export class MapGeometry {
 
   addLine(points: readonly Point[]): { token: string; nodes: string[] } {
     const t = this.token('map', this.location, 'line', this.line.length);
-    const nodes = points.map(([x, y]) => this.addNode(x, y));
+    const nodes = bendPolyline(this.bends, points, false).map(([x, y]) => this.addNode(x, y));
     this.line.push({ token: t, node_tokens: nodes });
     return { token: t, nodes };
   }

@@ -1,9 +1,11 @@
 import { type Agent, type AgentKind, type AgentState, agentPose, shapeAgent } from './agents.ts';
+import { pathLegs } from './bent-path.ts';
 import { EGO_LENGTH_M, EGO_WIDTH_M, type EgoRoute, egoDistance, egoPose } from './ego.ts';
 import { footprint, footprintsOverlap } from './footprint.ts';
 import { carparkRows } from './ground.ts';
 import type { QuarterTurn } from './quarter-turn.ts';
 import type { Random } from './random.ts';
+import { bendsOnPath } from './road-bends.ts';
 import {
   headingOf,
   laneExtent,
@@ -39,6 +41,11 @@ export function populateScene(
   placeCrossingQueues(scene);
   placeParkedCars(scene);
   placeSidewalkLife(scene);
+  // Placed in the straight town; those on a bent road follow it from here on.
+  for (const agent of scene.agents) {
+    const bends = bendsOnPath(town.bends, pathLegs(agent.startX, agent.startY, agent.yaw, agent.turn));
+    if (bends.length > 0) agent.bends = bends;
+  }
   const kept = scene.agents.filter(
     (agent) => agentNearDrive(agent, ego, durationS) && !agentMeetsEgo(agent, ego, durationS),
   );
@@ -309,10 +316,13 @@ function placeSidewalkLife(scene: Placement): void {
         egoMiddle >= from - 20 &&
         egoMiddle <= to + 20;
       if (egoKerb || random.chance(0.2)) {
-        const length = Math.min(random.uniform(8, 20), to - from);
+        // The barriers stand across the sidewalk, up to 1.2 m either side of their spot: kept off the corner
+        // squares, where the walkers of the crossing road pass.
+        const [lo, hi] = [from + BARRIER_HALF_WIDTH_M, to - BARRIER_HALF_WIDTH_M];
+        const length = Math.min(random.uniform(8, 20), hi - lo);
         const start = egoKerb
-          ? Math.min(Math.max(egoMiddle - length / 2, from), to - length)
-          : random.uniform(from, Math.max(from, to - length));
+          ? Math.min(Math.max(egoMiddle - length / 2, lo), hi - length)
+          : random.uniform(lo, Math.max(lo, hi - length));
         const barrierYaw = headingOf(segment.axis === 'x' ? 'y' : 'x', 1);
         let [x, y] = toXY(segment.axis, start, at(-1.35));
         scene.add('barrier', 'static', x, y, barrierYaw, 0);
@@ -326,6 +336,9 @@ function placeSidewalkLife(scene: Placement): void {
     }
   }
 }
+
+/** Half the widest barrier (agents.ts draws them 1.8-2.4 m wide). */
+const BARRIER_HALF_WIDTH_M = 1.2;
 
 /** Widens the ego's footprint for keeping agents off its path. */
 const EGO_MARGIN_M = 0.6;

@@ -1,11 +1,13 @@
 import type { MapLocation } from '../map/expansion-types.ts';
 import type { Random } from './random.ts';
+import { bendSwing, type RoadBend } from './road-bends.ts';
 
 /**
  * The procedural town of one map location: a grid of two-way roads with two lanes per direction, sidewalks,
  * zebra crossings with stop lines at every intersection approach, and city blocks holding buildings, carparks or
- * parks. Everything but the kerb arcs at the junctions' corners (kerbs.ts) is axis-aligned in the global (map) frame, in metres, with the origin at the map's south-west
- * corner as in nuScenes; only the agents driving and walking on it are rotated.
+ * parks. It is laid out axis-aligned in the global (map) frame, in metres, with the origin at the map's south-west
+ * corner as in nuScenes; then the kerbs at the junctions' corners are rounded (kerbs.ts) and some roads bend
+ * between their junctions (road-bends.ts: everything on those stretches, lanes, sidewalks and traffic, follows).
  */
 export interface Town {
   location: MapLocation;
@@ -27,6 +29,8 @@ export interface Town {
   /** The sidewalks along the road segments; the corner walkways at the junctions follow from kerbs.ts. */
   walkways: readonly Rect[];
   crossings: readonly Crossing[];
+  /** The road segments that bend between their junctions; the rectangles above are the town before it bends. */
+  bends: readonly RoadBend[];
   blocks: readonly Block[];
 }
 
@@ -176,11 +180,15 @@ export function buildTown(location: MapLocation, random: Random): Town {
   }
 
   const inner = half + walkwayWidth;
+  const bends = planBends(segments, size, inner, random.fork('bends'));
   const blockEdges = [0, ...roadCentres.flatMap((rc) => [rc - inner, rc + inner]), size];
   const blocks: Block[] = [];
   for (let i = 0; i + 1 < blockEdges.length; i += 2) {
     for (let j = 0; j + 1 < blockEdges.length; j += 2) {
-      const rect = { x0: blockEdges[i], y0: blockEdges[j], x1: blockEdges[i + 1], y1: blockEdges[j + 1] };
+      const rect = clearOfBends(
+        { x0: blockEdges[i], y0: blockEdges[j], x1: blockEdges[i + 1], y1: blockEdges[j + 1] },
+        bends,
+      );
       const roll = random.next();
       const kind: BlockKind = roll < 0.6 ? 'buildings' : roll < 0.85 ? 'carpark' : 'park';
       blocks.push(makeBlock(rect, kind, random));
@@ -201,8 +209,55 @@ export function buildTown(location: MapLocation, random: Random): Town {
     arms,
     walkways,
     crossings,
+    bends,
     blocks,
   };
+}
+
+/** Of the segments between two junctions, the share that bend. */
+const BEND_CHANCE = 0.45;
+/** A bent segment runs straight for this far from each junction: the crossing, the stop line and a car's length. */
+const BEND_STRAIGHT_M = TOWN_CROSSING_DEPTH + 7;
+/** Grass left between a block and the sidewalk of a road that swings towards it, metres. */
+const BEND_VERGE_M = 1;
+
+/**
+ * Picks the segments between two junctions that bend, and their S-bends: arcs of 12 to 22 degrees over the
+ * stretch between the straight ends, swinging the road 2.5 to 9 metres aside.
+ */
+function planBends(
+  segments: readonly RoadSegment[],
+  size: number,
+  reach: number,
+  random: Random,
+): RoadBend[] {
+  return segments.flatMap((s): RoadBend[] => {
+    if (s.from === 0 || s.to === size || !random.chance(BEND_CHANCE)) return [];
+    const [from, to] = [s.from + BEND_STRAIGHT_M, s.to - BEND_STRAIGHT_M];
+    const angleRad = (random.uniform(12, 22) * Math.PI) / 180;
+    const side = random.chance(0.5) ? 1 : -1;
+    const radiusM = (to - from) / (4 * Math.sin(angleRad));
+    return [{ segmentId: s.id, axis: s.axis, centre: s.centre, from, to, radiusM, angleRad, side, reach }];
+  });
+}
+
+/**
+ * A block's rectangle moved back from the roads that swing towards it, so that neither the road nor its
+ * sidewalk reaches into the block.
+ */
+function clearOfBends(rect: Rect, bends: readonly RoadBend[]): Rect {
+  const r = { ...rect };
+  for (const b of bends) {
+    const swing = bendSwing(b) + BEND_VERGE_M;
+    const [lo, hi] = b.axis === 'x' ? [r.x0, r.x1] : [r.y0, r.y1];
+    if (hi <= b.from || lo >= b.to) continue;
+    const near = b.centre + b.side * b.reach;
+    if (b.axis === 'x' && b.side > 0 && Math.abs(r.y0 - near) < 1e-6) r.y0 += swing;
+    if (b.axis === 'x' && b.side < 0 && Math.abs(r.y1 - near) < 1e-6) r.y1 -= swing;
+    if (b.axis === 'y' && b.side > 0 && Math.abs(r.x0 - near) < 1e-6) r.x0 += swing;
+    if (b.axis === 'y' && b.side < 0 && Math.abs(r.x1 - near) < 1e-6) r.x1 -= swing;
+  }
+  return r;
 }
 
 /** Of the roads' end segments (from the map edge to the first junction), the share left out. */

@@ -8,7 +8,9 @@ import {
   planEgoRoute,
 } from '../../src/synth/ego.ts';
 import { footprint } from '../../src/synth/footprint.ts';
+import type { PlanarPose } from '../../src/synth/quarter-turn.ts';
 import { Random } from '../../src/synth/random.ts';
+import { bendPose, type RoadBend, straightPoint } from '../../src/synth/road-bends.ts';
 import { buildTown, laneOffset } from '../../src/synth/town.ts';
 import { onRoad } from '../helpers/town-road.ts';
 
@@ -24,6 +26,14 @@ function routes(count: number) {
 
 const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
 
+/** Where a pose of the bent town lay in the straight one, and how far the road under it turned. */
+function unbent(bends: readonly RoadBend[], p: PlanarPose): { x: number; y: number; roadTurn: number } {
+  const straight = straightPoint(bends, p.x, p.y);
+  assert.ok(straight, `${p.x}, ${p.y} is where a bent road used to be`);
+  const [x, y] = straight;
+  return { x, y, roadTurn: bendPose(bends, { x, y, yaw: 0 }).yaw };
+}
+
 describe('the ego drive', () => {
   it('turns a quarter circle, left or right, at a junction in most scenes', () => {
     const all = routes(40);
@@ -34,7 +44,10 @@ describe('the ego drive', () => {
         turning.some(({ route }) => route.turn?.sign === -1),
     );
     for (const { route } of turning) {
-      const change = wrap(egoPose(route, DURATION_S).yaw - egoPose(route, 0).yaw);
+      const [start, end] = [egoPose(route, 0), egoPose(route, DURATION_S)];
+      // A quarter turn, and on a bent road the road's own turn under the start and the end.
+      const roads = unbent(route.bends, end).roadTurn - unbent(route.bends, start).roadTurn;
+      const change = wrap(end.yaw - start.yaw - roads);
       assert.ok(Math.abs(change - (route.turn!.sign * Math.PI) / 2) < 1e-9, `${change}`);
     }
   });
@@ -90,7 +103,7 @@ describe('the ego drive', () => {
 
   it('leaves the junction in the lane of the same index on the crossing road, and stays on the map', () => {
     for (const { town, route } of routes(40)) {
-      const end = egoPose(route, DURATION_S);
+      const end = { ...egoPose(route, DURATION_S), ...unbent(route.bends, egoPose(route, DURATION_S)) };
       for (const t of [0, DURATION_S]) {
         const p = egoPose(route, t);
         assert.ok(p.x > 0 && p.x < town.size && p.y > 0 && p.y < town.size, `${p.x}, ${p.y}`);

@@ -36,7 +36,8 @@ describe('rounded kerbs at junctions', () => {
     for (const [i, r] of town.intersections.entries()) {
       const arms = Object.values(town.arms[i]).filter(Boolean).length;
       if (arms === 3) tJunctions++;
-      const patch = { x: (r.x0 + r.x1) / 2, y: (r.y0 + r.y1) / 2, height: 60, width: 30, angleDeg: 0 };
+      // 30 m square: the roads leaving the junction run straight for 18 m from its centre before any bend.
+      const patch = { x: (r.x0 + r.x1) / 2, y: (r.y0 + r.y1) / 2, height: 30, width: 30, angleDeg: 0 };
       const boundaries = mapTrGtVectorsInPatch(map, patch).filter((v) => v.cls_name === 'boundary');
       const turned = boundaries.map((b) => gentleTurningDeg(b.pts));
       // An X junction has four kerbs, each round a corner; a T two round corners and one straight across.

@@ -80,7 +80,7 @@ describe('the synthetic town as a map expansion', () => {
       // Straight on, left and right at an X junction; two of them at a T.
       assert.ok(out.length >= 2, `${lane.token}: ${out.length} ways on`);
       if (out.length === 2) tLanes++;
-      const laneEnd = json.arcline_path_3[lane.token][0].end_pose;
+      const laneEnd = (json.arcline_path_3[lane.token].at(-1) as ArclinePath).end_pose;
       const turns = out.map((token) => {
         assert.ok(connectors.has(token), `${token} is not a lane connector`);
         const [path] = json.arcline_path_3[token];

@@ -1,0 +1,343 @@
+import type { PlanarPose } from './quarter-turn.ts';
+
+/** map-geometry.ts's Point, spelt out: that module imports the town, which imports this one. */
+type Point = readonly [x: number, y: number];
+
+/**
+ * A road segment that bends between its junctions: it leaves each junction straight (past the crossing and the
+ * stop line) and in between swings aside and back along three arcs of one radius (left, right, left or the
+ * mirror image), an S-bend with no net offset. The town is built straight and then bent: a point of the straight
+ * town at `along` on the segment's axis and `across` from its centreline, inside the strip that bends (the road
+ * and its sidewalks), moves to the same offset from the bent centreline, along its normal there. Offsets of an
+ * arc are arcs about the same centre, so every lane, divider, kerb and sidewalk edge is arcs too, and lanes keep
+ * their width.
+ */
+export interface RoadBend {
+  segmentId: number;
+  axis: 'x' | 'y';
+  /** The straight road's centreline: y = centre for a road along x, x = centre along y. */
+  centre: number;
+  /** Along-axis extent of the bent stretch, metres; straight before and after it. */
+  from: number;
+  to: number;
+  /** Radius of the centreline's three arcs, metres, and the angle of the first (the middle one turns twice it). */
+  radiusM: number;
+  angleRad: number;
+  /** The side of the centreline (sign of the across offset) the road swings to. */
+  side: 1 | -1;
+  /** Half-width of the strip that bends with the road (road and sidewalks), metres. */
+  reach: number;
+}
+
+/**
+ * One arc of the bent centreline in the bend's own frame (u along the axis from the bend's start, v across from
+ * the straight centreline): v = cv + k sqrt(r^2 - (u - cu)^2) for u in [u0, u1], r the bend's radius.
+ */
+interface BendArc {
+  u0: number;
+  u1: number;
+  cu: number;
+  cv: number;
+  /** +1: the arc is above its centre (its normal to the left of +u points away from the centre). */
+  k: 1 | -1;
+}
+
+/** The largest angle one straight piece of a bent line may stand in for when it is written as a polyline. */
+const SAMPLE_STEP_RAD = (2.5 * Math.PI) / 180;
+
+export function bendLength(bend: Pick<RoadBend, 'from' | 'to'>): number {
+  return bend.to - bend.from;
+}
+
+/** How far the centreline swings aside at the middle of the bend, metres. */
+export function bendSwing(bend: Pick<RoadBend, 'radiusM' | 'angleRad'>): number {
+  return 2 * bend.radiusM * (1 - Math.cos(bend.angleRad));
+}
+
+/** Arcs per bend, computed once: poses and raster cells ask for them millions of times. */
+const arcCache = new WeakMap<RoadBend, readonly BendArc[]>();
+
+function bendArcs(bend: RoadBend): readonly BendArc[] {
+  const cached = arcCache.get(bend);
+  if (cached) return cached;
+  const arcs = computeArcs(bend);
+  arcCache.set(bend, arcs);
+  return arcs;
+}
+
+function computeArcs(bend: RoadBend): BendArc[] {
+  const r = bend.radiusM;
+  const step = r * Math.sin(bend.angleRad);
+  const s = bend.side;
+  return [
+    { u0: 0, u1: step, cu: 0, cv: s * r, k: -s as 1 | -1 },
+    { u0: step, u1: 3 * step, cu: 2 * step, cv: s * (bendSwing(bend) - r), k: s },
+    { u0: 3 * step, u1: bendLength(bend), cu: bendLength(bend), cv: s * r, k: -s as 1 | -1 },
+  ];
+}
+
+function arcAt(arcs: readonly BendArc[], u: number): BendArc {
+  return arcs.find((a) => u <= a.u1) ?? arcs[arcs.length - 1];
+}
+
+/** (u, v) in the bend's frame of a global point. */
+function toLocal(bend: RoadBend, x: number, y: number): [number, number] {
+  return bend.axis === 'x' ? [x - bend.from, y - bend.centre] : [y - bend.from, x - bend.centre];
+}
+
+function toGlobal(bend: RoadBend, u: number, v: number): Point {
+  return bend.axis === 'x' ? [bend.from + u, bend.centre + v] : [bend.centre + v, bend.from + u];
+}
+
+/** Whether a point of the straight town lies in the strip that bends. */
+function inStrip(bend: RoadBend, u: number, v: number): boolean {
+  return u > 0 && u < bendLength(bend) && Math.abs(v) <= bend.reach + 1e-9;
+}
+
+/**
+ * Where the straight town's point (u, c) of the bend's frame lies once bent, and how much a direction there
+ * turns (counter-clockwise in the bend's frame), radians.
+ */
+function bendLocal(bend: RoadBend, u: number, c: number): { u: number; v: number; turn: number } {
+  const r = bend.radiusM;
+  const arc = arcAt(bendArcs(bend), u);
+  const w = u - arc.cu;
+  const h = Math.sqrt(Math.max(0, r * r - w * w));
+  return { u: u + (c * arc.k * w) / r, v: arc.cv + arc.k * h + (c * h) / r, turn: Math.atan2(-arc.k * w, h) };
+}
+
+/** Where a point of the straight town lies in the bent town. */
+export function bendPoint(bends: readonly RoadBend[], x: number, y: number): Point {
+  for (const bend of bends) {
+    const [u, v] = toLocal(bend, x, y);
+    if (!inStrip(bend, u, v)) continue;
+    const p = bendLocal(bend, u, v);
+    return toGlobal(bend, p.u, p.v);
+  }
+  return [x, y];
+}
+
+/** A pose of the straight town in the bent town: its heading turns with the road under it. */
+export function bendPose(bends: readonly RoadBend[], pose: PlanarPose): PlanarPose {
+  for (const bend of bends) {
+    const [u, v] = toLocal(bend, pose.x, pose.y);
+    if (!inStrip(bend, u, v)) continue;
+    const p = bendLocal(bend, u, v);
+    const [x, y] = toGlobal(bend, p.u, p.v);
+    // Along y the bend's frame (u, v) = (y, x) is a mirror image of the global one, so its turns run backwards.
+    return { x, y, yaw: pose.yaw + (bend.axis === 'x' ? p.turn : -p.turn) };
+  }
+  return pose;
+}
+
+/**
+ * The straight town's point that lands at (x, y) in the bent town, for a point in a bend's strip; undefined
+ * elsewhere (including where the strip was before it bent away).
+ */
+export function unbendPoint(bend: RoadBend, x: number, y: number): Point | undefined {
+  const [pu, pv] = toLocal(bend, x, y);
+  const out = new Float64Array(2);
+  return unbendLocal(bend, pu, pv, out) ? toGlobal(bend, out[0], out[1]) : undefined;
+}
+
+/**
+ * The straight town's point that lands at (x, y) in the bent town: the same point away from the bends,
+ * undefined where a bent strip lay before it swung away (nothing of the straight town lands there).
+ */
+export function straightPoint(bends: readonly RoadBend[], x: number, y: number): Point | undefined {
+  for (const bend of bends) {
+    const p = unbendPoint(bend, x, y);
+    if (p) return p;
+    const [u, v] = toLocal(bend, x, y);
+    if (inStrip(bend, u, v)) return undefined;
+  }
+  return [x, y];
+}
+
+/**
+ * unbendPoint in the bend's frame, writing (u, c) to `out`: false where no point of the strip lands. Allocates
+ * nothing, as it runs for every raster cell of every bend.
+ */
+export function unbendLocal(bend: RoadBend, pu: number, pv: number, out: Float64Array): boolean {
+  if (pu <= 0 || pu >= bendLength(bend)) return false;
+  const r = bend.radiusM;
+  for (const arc of bendArcs(bend)) {
+    const dx = pu - arc.cu;
+    const dy = pv - arc.cv;
+    // Points on the arc's side of its centre only: the other half of the circle is not this arc.
+    if (dy * arc.k <= 0) continue;
+    const d = Math.sqrt(dx * dx + dy * dy);
+    const u = arc.cu + (r * dx) / d;
+    if (u < arc.u0 || u > arc.u1) continue;
+    const c = arc.k * (d - r);
+    if (Math.abs(c) > bend.reach) return false;
+    out[0] = u;
+    out[1] = c;
+    return true;
+  }
+  return false;
+}
+
+const sampleCache = new WeakMap<RoadBend, readonly number[]>();
+
+/** The along-axis positions (global) where a line through the bend takes a vertex: every few degrees of arc. */
+export function bendSamples(bend: RoadBend): readonly number[] {
+  const cached = sampleCache.get(bend);
+  if (cached) return cached;
+  const samples = computeSamples(bend);
+  sampleCache.set(bend, samples);
+  return samples;
+}
+
+function computeSamples(bend: RoadBend): number[] {
+  const r = bend.radiusM;
+  const samples: number[] = [];
+  for (const arc of bendArcs(bend)) {
+    const [p0, p1] = [Math.asin((arc.u0 - arc.cu) / r), Math.asin((arc.u1 - arc.cu) / r)];
+    const pieces = Math.ceil((p1 - p0) / SAMPLE_STEP_RAD - 1e-9);
+    for (let i = 0; i < pieces; i++)
+      samples.push(bend.from + arc.cu + r * Math.sin(p0 + ((p1 - p0) * i) / pieces));
+  }
+  samples.push(bend.to);
+  return samples;
+}
+
+/** Where a bend's arcs meet (and where it starts and ends), along-axis global coordinates. */
+export function bendJoints(bend: RoadBend): number[] {
+  const arcs = bendArcs(bend);
+  return [bend.from, ...arcs.map((a) => bend.from + a.u1)];
+}
+
+/**
+ * A polyline (or, `closed`, a ring) of the straight town as it runs in the bent town: each piece along a bent
+ * road inside its strip gains the bend's sample vertices, then every vertex moves with the bend.
+ */
+export function bendPolyline(bends: readonly RoadBend[], points: readonly Point[], closed: boolean): Point[] {
+  if (bends.length === 0) return [...points];
+  const out: Point[] = [];
+  const count = closed ? points.length : points.length - 1;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    out.push(bendPoint(bends, p[0], p[1]));
+    if (i >= count) continue;
+    const q = points[(i + 1) % points.length];
+    for (const bend of bends) {
+      const [pu, pv] = toLocal(bend, p[0], p[1]);
+      const [qu, qv] = toLocal(bend, q[0], q[1]);
+      if (Math.abs(pv - qv) > 1e-9 || Math.abs(pv) > bend.reach + 1e-9) continue;
+      const [lo, hi] = [Math.min(pu, qu), Math.max(pu, qu)];
+      if (hi <= 0 || lo >= bendLength(bend)) continue;
+      const inside = bendSamples(bend)
+        .map((a) => a - bend.from)
+        .filter((u) => u > lo + 1e-9 && u < hi - 1e-9);
+      if (qu < pu) inside.reverse();
+      for (const u of inside) {
+        const b = bendLocal(bend, u, pv);
+        out.push(toGlobal(bend, b.u, b.v));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Length of the line `c` across from the centreline (bend frame) from the bend's start to the point of the
+ * straight town at `u`, once bent; straight on beyond the bend at either end.
+ */
+function bentLength(bend: RoadBend, c: number, u: number): number {
+  const length = bendLength(bend);
+  if (u <= 0) return u;
+  const r = bend.radiusM;
+  let total = 0;
+  for (const arc of bendArcs(bend)) {
+    const end = Math.min(u, arc.u1);
+    total += (r + arc.k * c) * (Math.asin((end - arc.cu) / r) - Math.asin((arc.u0 - arc.cu) / r));
+    if (u <= arc.u1) return total;
+  }
+  return total + (u - length);
+}
+
+/** One straight leg of a path of the straight town: from (x, y) with an axis-aligned heading, for path distances in [s0, s1]. */
+export interface PathLeg {
+  x: number;
+  y: number;
+  yaw: number;
+  s0: number;
+  s1: number;
+}
+
+/** A leg running along a bend's strip: its start in the bend's frame and which way along it runs. */
+export interface BendRun {
+  bend: RoadBend;
+  /** +1 or -1: the leg's direction along the bend's axis. */
+  d: number;
+  u0: number;
+  c: number;
+  /** The leg's path distances (see PathLeg). */
+  s0: number;
+  s1: number;
+}
+
+/** The runs of a path's legs along the bends: what straightDistance needs of the path, worked out once. */
+export function bendRuns(bends: readonly RoadBend[], legs: readonly PathLeg[]): BendRun[] {
+  const runs: BendRun[] = [];
+  for (const leg of legs) {
+    for (const bend of bends) {
+      const [hu, hv] =
+        bend.axis === 'x' ? [Math.cos(leg.yaw), Math.sin(leg.yaw)] : [Math.sin(leg.yaw), Math.cos(leg.yaw)];
+      if (Math.abs(hv) > 1e-9) continue;
+      const [u0, c] = toLocal(bend, leg.x, leg.y);
+      if (Math.abs(c) > bend.reach + 1e-9) continue;
+      runs.push({ bend, d: Math.sign(hu), u0, c, s0: leg.s0, s1: leg.s1 });
+    }
+  }
+  return runs;
+}
+
+/**
+ * How much longer a path is in the bent town than in the straight one, from its start to path distance `s` of
+ * the straight town (negative `s`: back along the first leg).
+ */
+function runsExcess(runs: readonly BendRun[], s: number): number {
+  let excess = 0;
+  for (const { bend, d, u0, c, s0, s1 } of runs) {
+    const along = Math.min(Math.max(s, s0), s1) - Math.max(s0, 0);
+    if (along !== 0) excess += d * (bentLength(bend, c, u0 + d * along) - bentLength(bend, c, u0)) - along;
+  }
+  return excess;
+}
+
+/**
+ * The distance along a path of the straight town (its legs' `runs` along the bends) that, bent, is `s` metres
+ * long: the root of x + excess(x) - s, found by secant steps. That function rises by 0.6 to 1.4 metres per metre
+ * (a lane's arcs are at most a third longer or shorter than the centreline's), so the steps stay tame.
+ */
+export function straightDistance(runs: readonly BendRun[], s: number): number {
+  if (runs.length === 0) return s;
+  let x0 = s;
+  let g0 = runsExcess(runs, s);
+  if (g0 === 0) return s;
+  let x1 = s - g0;
+  let g1 = x1 + runsExcess(runs, x1) - s;
+  for (let i = 0; i < 40 && Math.abs(g1) > 1e-10 && g1 !== g0; i++) {
+    const x2 = x1 - (g1 * (x1 - x0)) / (g1 - g0);
+    x0 = x1;
+    g0 = g1;
+    x1 = x2;
+    g1 = x1 + runsExcess(runs, x1) - s;
+  }
+  return x1;
+}
+
+/** The bends whose strips a path's legs run along, or whose strip holds its start. */
+export function bendsOnPath(bends: readonly RoadBend[], legs: readonly PathLeg[]): RoadBend[] {
+  return bends.filter((bend) =>
+    legs.some((leg) => {
+      const [u, c] = toLocal(bend, leg.x, leg.y);
+      if (Math.abs(c) > bend.reach + 1e-9) return false;
+      if (inStrip(bend, u, c)) return true;
+      const hv = bend.axis === 'x' ? Math.sin(leg.yaw) : Math.cos(leg.yaw);
+      return Math.abs(hv) < 1e-9;
+    }),
+  );
+}
