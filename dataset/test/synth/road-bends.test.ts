@@ -223,11 +223,8 @@ describe('roads that bend between their junctions', () => {
           // The bent road is asphalt (or paint) between its kerbs, drivable in the basemap.
           for (const across of [-5, -1, 1, 5]) {
             const p = bendPoint(town.bends, ...at(along, across));
-            assert.ok(
-              [MATERIAL.asphalt, MATERIAL.whitePaint, MATERIAL.yellowPaint].includes(
-                ground.data[cell(p)] as 0,
-              ),
-            );
+            const road: readonly number[] = [MATERIAL.asphalt, MATERIAL.whitePaint, MATERIAL.yellowPaint];
+            assert.ok(road.includes(ground.data[cell(p)]), `${ground.data[cell(p)]} at ${p}`);
             assert.equal(basemap[cell(p)], 255);
           }
           const walk = bendPoint(town.bends, ...at(along, 8.75));
