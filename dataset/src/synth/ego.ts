@@ -46,6 +46,8 @@ const EDGE_MARGIN = 30;
 const TURN_CHANCE = 0.65;
 /** Of the drives that do not turn. */
 const STOP_CHANCE = 0.5;
+/** Of the straight drives on a road that bends. */
+const BEND_DRIVE_CHANCE = 0.7;
 const BRAKE_MPS2 = 2.5;
 const PULL_AWAY_MPS2 = 1.5;
 /** The ego's footprint (a mid-size car). */
@@ -90,7 +92,14 @@ export function planEgoRoute(town: Town, durationS: number, random: Random): Ego
   const [roadFrom, roadTo] = roadExtent(town, axis, roadCentre);
   const lo = roadFrom + EDGE_MARGIN + (direction > 0 ? 0 : driven);
   const hi = roadTo - EDGE_MARGIN - (direction > 0 ? driven : 0);
-  return alongBends(town, { ...straight, start: random.uniform(lo, Math.max(lo, hi)) });
+  const start = random.uniform(lo, Math.max(lo, hi));
+  // A straight drive on a road that bends mostly drives through a bend, the middle of its drive at the bend's.
+  const bends = town.bends.filter((b) => b.axis === axis && b.centre === roadCentre);
+  if (bends.length === 0 || !random.chance(BEND_DRIVE_CHANCE))
+    return alongBends(town, { ...straight, start });
+  const bend = random.pick(bends);
+  const through = (bend.from + bend.to) / 2 - (direction * driven) / 2;
+  return alongBends(town, { ...straight, start: Math.min(Math.max(through, lo), Math.max(lo, hi)) });
 }
 
 /** The route with the town's bends that its legs run along. */
