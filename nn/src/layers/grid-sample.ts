@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasWeightedGather, weightedGather } from '../runtime/weighted-gather.ts';
 
 /**
  * Interpolated lookups in channels-last grids stored flat as [cells, C] tables, with grid_sample's
@@ -81,11 +82,6 @@ export function gridSample(
   return tf.tidy(() => {
     const frac = coords.map((c, a) => tf.sub(c, tf.tensor1d(floors[a])));
     const n = host[0].length;
-    const gathered = tf.reshape(tf.gather(table, tf.tensor1d(concatInt(index), 'int32')), [
-      index.length,
-      n,
-      table.shape[1],
-    ]);
     const weights: tf.Tensor1D[] = [];
     for (let corner = 0; corner < index.length; corner++) {
       let w: tf.Tensor1D = tf.tensor1d(valid[corner]);
@@ -94,6 +90,29 @@ export function gridSample(
       }
       weights.push(w);
     }
+    if (hasWeightedGather()) {
+      return weightedGather(
+        table,
+        tf.tensor2d(concatInt(index), [index.length, n], 'int32'),
+        tf.stack(weights) as tf.Tensor2D,
+      );
+    }
+    return unfusedWeightedGather(table, index, weights);
+  });
+}
+
+/** `weightedGather` as tfjs ops, for backends without the fused kernels (and as the reference tests hold it to). */
+export function unfusedWeightedGather(
+  table: tf.Tensor2D,
+  index: Int32Array[],
+  weights: tf.Tensor1D[],
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    const gathered = tf.reshape(tf.gather(table, tf.tensor1d(concatInt(index), 'int32')), [
+      index.length,
+      index[0].length,
+      table.shape[1],
+    ]);
     const w = tf.expandDims(tf.stack(weights), 2);
     return tf.sum(tf.mul(gathered, w), 0) as tf.Tensor2D;
   });

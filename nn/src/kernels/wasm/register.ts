@@ -14,14 +14,19 @@ import { registerHeapSlicing } from './slice.ts';
 import { registerLeadingSum } from './sum_leading.ts';
 import { registerTiledTranspose } from './transpose.ts';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
+import { weightedGatherConfigs } from './weighted_gather.ts';
 
-/** The training kernels tfjs-backend-wasm 4.22 lacks, in the order a conv net's backward pass meets them. */
+/**
+ * The training kernels tfjs-backend-wasm 4.22 lacks, in the order a conv net's backward pass meets them, and our
+ * fused weighted gathers (grid sampling's interpolation, runtime/weighted-gather.ts).
+ */
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
   einsumConfig,
+  ...weightedGatherConfigs,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { registerWeightedGatherGradients } from '../weighted-gather.ts';
 import { registerEinsumGradient } from './einsum.ts';
 import { registerGatherNdGradient } from './gather_nd.ts';
 import { registerNonDifferentiableGradients } from './non_differentiable.ts';
@@ -11,4 +12,5 @@ export function registerMissingGradients(): void {
   registerEinsumGradient();
   registerUnsortedSegmentSumGradient();
   registerReductionGradients();
+  registerWeightedGatherGradients();
 }
