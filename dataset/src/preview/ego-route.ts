@@ -15,6 +15,8 @@ export interface SceneRoute {
   sceneToken: Token;
   name: string;
   location: string;
+  /** The scene record's description (the synthetic generator's names the light, traffic and scenery). */
+  description: string;
   poses: RoutePose[];
 }
 
@@ -52,6 +54,7 @@ export function sceneRoutes(nusc: NuScenes): SceneRoute[] {
       sceneToken: scene.token,
       name: scene.name,
       location: nusc.get('log', scene.log_token).location,
+      description: scene.description,
       poses: list.map(({ timestamp, pose }) => ({ ...pose, timeS: (timestamp - start) / 1e6 })),
     };
   });

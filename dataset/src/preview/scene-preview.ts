@@ -36,7 +36,18 @@ function routeBounds(route: SceneRoute): Bounds {
   return { minX: cx - half, minY: cy - half, maxX: cx + half, maxY: cy + half };
 }
 
-/** The scene's picture: the map's layers within the route's box, the route and its start. */
+/** Lines of at most `width` characters, broken between words; none for an empty text. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** The scene's picture: the map's layers within the route's box, the route and its start, its description. */
 export function scenePreviewSpec(route: SceneRoute, map: MapExpansion): VegaLiteSpec {
   const b = routeBounds(route);
   const features = mapLayerFeatures(map, b);
@@ -68,7 +79,11 @@ export function scenePreviewSpec(route: SceneRoute, map: MapExpansion): VegaLite
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `${route.name} (${route.location})`,
-      subtitle: `ego drove ${routeLengthM(route.poses).toFixed(0)} m in ${route.poses.at(-1)?.timeS.toFixed(1) ?? 0} s; heading change ${turn.netDeg.toFixed(0)} deg net, ${turn.totalDeg.toFixed(0)} deg turned in all; ${(b.maxX - b.minX).toFixed(0)} m across`,
+      subtitle: [
+        `ego drove ${routeLengthM(route.poses).toFixed(0)} m in ${route.poses.at(-1)?.timeS.toFixed(1) ?? 0} s; heading change ${turn.netDeg.toFixed(0)} deg net, ${turn.totalDeg.toFixed(0)} deg turned in all; ${(b.maxX - b.minX).toFixed(0)} m across`,
+        // The conditions and scenery the map cannot show (light, traffic, buildings, trees), wrapped to the width.
+        ...wrapWords(route.description, 95),
+      ],
     },
     width: SIZE_PX,
     height: SIZE_PX,

@@ -241,23 +241,23 @@ function windowCover(
   wz: number,
   metresPerPixel: number,
 ): number {
+  if (wz > data[o + BOX.cz] + data[o + BOX.hz] - 0.8) return 0;
+  const floorM = data[o + BOX.floorM];
+  const bayM = data[o + BOX.bayM];
+  const ww = data[o + BOX.windowWidth];
+  const wh = data[o + BOX.windowHeight];
+  const mean = ww * wh;
+  const q = metresPerPixel / Math.min(bayM * ww, floorM * wh);
+  // Most facade pixels are far ones: their grid is below the pixel size, and only the mean is left to compute.
+  if (q >= 0.5) return mean;
+  const sharp = q <= 0.25 ? 1 : (0.5 - q) / 0.25;
   const c = data[o + BOX.cos];
   const s = data[o + BOX.sin];
   const ex = wx - data[o + BOX.cx];
   const ey = wy - data[o + BOX.cy];
   // Distance along the face from its corner.
   const along = face >> 1 === 0 ? -ex * s + ey * c + data[o + BOX.hy] : ex * c + ey * s + data[o + BOX.hx];
-  const top = data[o + BOX.cz] + data[o + BOX.hz];
-  const floorM = data[o + BOX.floorM];
-  const bayM = data[o + BOX.bayM];
-  const ww = data[o + BOX.windowWidth];
-  const wh = data[o + BOX.windowHeight];
   const shop = data[o + BOX.shopfrontM];
-  const mean = ww * wh;
-  const detail = Math.min(bayM * ww, floorM * wh);
-  const q = metresPerPixel / detail;
-  const sharp = q <= 0.25 ? 1 : q >= 0.5 ? 0 : (0.5 - q) / 0.25;
-  if (wz > top - 0.8) return 0;
   let inside: boolean;
   if (wz < shop) {
     const a = along / (2 * bayM);
@@ -274,12 +274,13 @@ function windowCover(
 }
 
 /**
- * Albedo factor of leaves at a world point: speckle at a third of a metre and patches at a metre, darker towards
- * the bottom of the part where leaves shade each other.
+ * Albedo factor of leaves at a world point: speckle at a third of a metre and patches of two metres (on the
+ * hashed lattice, cheap enough for the many pixels near trees), darker towards the bottom of the part where leaves
+ * shade each other.
  */
 function foliageShade(data: Float64Array, o: number, wx: number, wy: number, wz: number): number {
   const speckle = cellNoise(Math.floor(wx * 3) + 7919 * Math.floor(wz * 3), Math.floor(wy * 3));
-  const patches = smoothNoise(wx + 0.7 * wz, wy - 0.7 * wz);
+  const patches = smoothNoise(0.5 * (wx + 0.7 * wz), 0.5 * (wy - 0.7 * wz));
   const bottom = data[o + BOX.cz] - data[o + BOX.hz];
   const up = Math.min(1, Math.max(0, (wz - bottom) / (2 * data[o + BOX.hz])));
   return (0.72 + 0.3 * speckle + 0.25 * (patches - 0.5)) * (0.78 + 0.3 * up);
@@ -362,16 +363,44 @@ function cellNoise(x: number, y: number): number {
   return (h >>> 0) / 4294967296;
 }
 
+/**
+ * smoothNoise's lattice values for integer x, y in [LATTICE_MIN, LATTICE_MIN + LATTICE_SIZE), hashed once:
+ * hashing four corners for every ground pixel took about a tenth of a frame. The range covers the ground's
+ * lattice (a quarter of the metres) over a town and the 400 m seen beyond its edges.
+ */
+const LATTICE_MIN = -128;
+const LATTICE_SIZE = 384;
+const LATTICE = new Float64Array(LATTICE_SIZE * LATTICE_SIZE);
+for (let j = 0; j < LATTICE_SIZE; j++) {
+  for (let i = 0; i < LATTICE_SIZE; i++) {
+    LATTICE[j * LATTICE_SIZE + i] = cellNoise(LATTICE_MIN + i + 7919, LATTICE_MIN + j);
+  }
+}
+
 /** Bilinear value noise at metre scale: patches and wear that give the ground texture gradients. */
 function smoothNoise(x: number, y: number): number {
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);
   const fx = x - x0;
   const fy = y - y0;
-  const a = cellNoise(x0 + 7919, y0);
-  const b = cellNoise(x0 + 7920, y0);
-  const c = cellNoise(x0 + 7919, y0 + 1);
-  const d = cellNoise(x0 + 7920, y0 + 1);
+  const i = x0 - LATTICE_MIN;
+  const j = y0 - LATTICE_MIN;
+  let a: number;
+  let b: number;
+  let c: number;
+  let d: number;
+  if (i >= 0 && j >= 0 && i + 1 < LATTICE_SIZE && j + 1 < LATTICE_SIZE) {
+    const k = j * LATTICE_SIZE + i;
+    a = LATTICE[k];
+    b = LATTICE[k + 1];
+    c = LATTICE[k + LATTICE_SIZE];
+    d = LATTICE[k + LATTICE_SIZE + 1];
+  } else {
+    a = cellNoise(x0 + 7919, y0);
+    b = cellNoise(x0 + 7920, y0);
+    c = cellNoise(x0 + 7919, y0 + 1);
+    d = cellNoise(x0 + 7920, y0 + 1);
+  }
   return a + (b - a) * fx + (c - a) * fy + (a - b - c + d) * fx * fy;
 }
 

@@ -71,12 +71,12 @@ export function plantVegetation(
       const trees: [number, number][] = [];
       const r = block.rect;
       const inner = { x0: r.x0 + 4, y0: r.y0 + 4, x1: r.x1 - 4, y1: r.y1 - 4 };
-      const tries = Math.floor(((inner.x1 - inner.x0) * (inner.y1 - inner.y0)) / 110);
+      const tries = Math.floor(((inner.x1 - inner.x0) * (inner.y1 - inner.y0)) / 160);
       for (let k = 0; k < tries; k++) {
         const x = random.uniform(inner.x0, inner.x1);
         const y = random.uniform(inner.y0, inner.y1);
         const tree = parkTree(x, y, random);
-        if (trees.some(([tx, ty]) => Math.hypot(tx - x, ty - y) < 6.5) || !fits(tree, buildings)) continue;
+        if (trees.some(([tx, ty]) => Math.hypot(tx - x, ty - y) < 7) || !fits(tree, buildings)) continue;
         trees.push([x, y]);
         parts.push(...tree);
       }
@@ -91,7 +91,7 @@ export function plantVegetation(
         if (fits([hedge], buildings)) parts.push(hedge);
         continue;
       }
-      for (let s = side.from + random.uniform(3, 6); s < side.to - 3; s += random.uniform(9, 13)) {
+      for (let s = side.from + random.uniform(3, 6); s < side.to - 3; s += random.uniform(12, 17)) {
         const tree = streetTree(side, s, buildings, random);
         if (tree && fits(tree, buildings)) parts.push(...tree);
       }
