@@ -161,7 +161,7 @@ export class CameraRenderer {
       let bl: number;
       const dz = dirZ[i];
       if (h === -1) {
-        const up = Math.max(0, dz / dirLength[i]) ** 0.6;
+        const up = skyBlend(dz / dirLength[i]);
         r = HORIZON[0] + (SKY_ZENITH[0] - HORIZON[0]) * up;
         g = HORIZON[1] + (SKY_ZENITH[1] - HORIZON[1]) * up;
         bl = HORIZON[2] + (SKY_ZENITH[2] - HORIZON[2]) * up;
@@ -284,6 +284,21 @@ function foliageShade(data: Float64Array, o: number, wx: number, wy: number, wz:
   const bottom = data[o + BOX.cz] - data[o + BOX.hz];
   const up = Math.min(1, Math.max(0, (wz - bottom) / (2 * data[o + BOX.hz])));
   return (0.72 + 0.3 * speckle + 0.25 * (patches - 0.5)) * (0.78 + 0.3 * up);
+}
+
+/**
+ * The sky gradient's blend from horizon to zenith, sin(elevation)^0.6, from a table with linear interpolation:
+ * a power per sky pixel cost about a tenth of a frame. The table is within 1.2e-6 of it above 0.01 (the 12-bit
+ * gamma table's step is 2.4e-4); below, in the haze at the horizon, within 1.3e-3.
+ */
+const SKY_STEPS = 4096;
+const SKY_BLEND = new Float64Array(SKY_STEPS + 2);
+for (let k = 0; k <= SKY_STEPS + 1; k++) SKY_BLEND[k] = Math.min(1, k / SKY_STEPS) ** 0.6;
+function skyBlend(sinElevation: number): number {
+  if (!(sinElevation > 0)) return 0;
+  const x = Math.min(1, sinElevation) * SKY_STEPS;
+  const k = Math.floor(x);
+  return SKY_BLEND[k] + (SKY_BLEND[k + 1] - SKY_BLEND[k]) * (x - k);
 }
 
 function toIndex(value: number): number {

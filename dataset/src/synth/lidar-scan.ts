@@ -142,20 +142,39 @@ function azimuthBins(boxes: SceneBoxes, origin: readonly [number, number, number
   const data = boxes.data;
   for (let b = 0; b < boxes.count; b++) {
     const o = b * BOX_STRIDE;
+    near[b] = Math.max(
+      0,
+      Math.hypot(data[o + BOX.cx] - origin[0], data[o + BOX.cy] - origin[1]) -
+        Math.hypot(data[o + BOX.hx], data[o + BOX.hy]),
+    );
+  }
+  // Boxes visited nearest first (ties by index) land in every bin in that order: no bin needs sorting. Sorting
+  // each of the 720 bins took more of a sweep than its rays once a town had trees.
+  const order = Int32Array.from({ length: boxes.count }, (_, b) => b).sort(
+    (a, b) => near[a] - near[b] || a - b,
+  );
+  const last = new Int32Array(BIN_COUNT).fill(-1);
+  for (const b of order) {
+    if (near[b] > LIDAR_MAX_RANGE) continue;
+    const o = b * BOX_STRIDE;
     const dx = data[o + BOX.cx] - origin[0];
     const dy = data[o + BOX.cy] - origin[1];
     const dist = Math.hypot(dx, dy);
     const radius = Math.hypot(data[o + BOX.hx], data[o + BOX.hy]);
-    near[b] = Math.max(0, dist - radius);
-    if (near[b] > LIDAR_MAX_RANGE) continue;
     const centre = Math.atan2(dy, dx);
     const half = dist <= radius ? Math.PI : Math.asin(radius / dist);
     const span = Math.min(BIN_COUNT, Math.ceil((half / Math.PI) * BIN_COUNT) + 2);
     const first = binOf(centre) - Math.floor(span / 2) - 1;
-    for (let k = 0; k <= span + 1; k++) lists[(((first + k) % BIN_COUNT) + BIN_COUNT) % BIN_COUNT].push(b);
+    for (let k = 0; k <= span + 1; k++) {
+      const bin = (((first + k) % BIN_COUNT) + BIN_COUNT) % BIN_COUNT;
+      // A box as wide as the circle wraps round onto bins it is already in.
+      if (last[bin] === b) continue;
+      last[bin] = b;
+      lists[bin].push(b);
+    }
   }
-  return lists.map((list) => {
-    const unique = [...new Set(list)].sort((a, b) => near[a] - near[b] || a - b);
-    return { boxes: Int32Array.from(unique), nearest: Float64Array.from(unique, (b) => near[b]) };
-  });
+  return lists.map((list) => ({
+    boxes: Int32Array.from(list),
+    nearest: Float64Array.from(list, (b) => near[b]),
+  }));
 }
