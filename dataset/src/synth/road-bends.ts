@@ -45,7 +45,7 @@ interface BendArc {
 /** The largest angle one straight piece of a bent line may stand in for when it is written as a polyline. */
 const SAMPLE_STEP_RAD = (2.5 * Math.PI) / 180;
 
-export function bendLength(bend: Pick<RoadBend, 'from' | 'to'>): number {
+function bendLength(bend: Pick<RoadBend, 'from' | 'to'>): number {
   return bend.to - bend.from;
 }
 
@@ -180,8 +180,8 @@ export function unbendLocal(bend: RoadBend, pu: number, pv: number, out: Float64
 
 const sampleCache = new WeakMap<RoadBend, readonly number[]>();
 
-/** The along-axis positions (global) where a line through the bend takes a vertex: every few degrees of arc. */
-export function bendSamples(bend: RoadBend): readonly number[] {
+/** Where a line through the bend takes a vertex (u, in the bend's frame): every few degrees of arc. */
+function bendSamples(bend: RoadBend): readonly number[] {
   const cached = sampleCache.get(bend);
   if (cached) return cached;
   const samples = computeSamples(bend);
@@ -195,10 +195,9 @@ function computeSamples(bend: RoadBend): number[] {
   for (const arc of bendArcs(bend)) {
     const [p0, p1] = [Math.asin((arc.u0 - arc.cu) / r), Math.asin((arc.u1 - arc.cu) / r)];
     const pieces = Math.ceil((p1 - p0) / SAMPLE_STEP_RAD - 1e-9);
-    for (let i = 0; i < pieces; i++)
-      samples.push(bend.from + arc.cu + r * Math.sin(p0 + ((p1 - p0) * i) / pieces));
+    for (let i = 0; i < pieces; i++) samples.push(arc.cu + r * Math.sin(p0 + ((p1 - p0) * i) / pieces));
   }
-  samples.push(bend.to);
+  samples.push(bendLength(bend));
   return samples;
 }
 
@@ -227,9 +226,7 @@ export function bendPolyline(bends: readonly RoadBend[], points: readonly Point[
       if (Math.abs(pv - qv) > 1e-9 || Math.abs(pv) > bend.reach + 1e-9) continue;
       const [lo, hi] = [Math.min(pu, qu), Math.max(pu, qu)];
       if (hi <= 0 || lo >= bendLength(bend)) continue;
-      const inside = bendSamples(bend)
-        .map((a) => a - bend.from)
-        .filter((u) => u > lo + 1e-9 && u < hi - 1e-9);
+      const inside = bendSamples(bend).filter((u) => u > lo + 1e-9 && u < hi - 1e-9);
       if (qu < pu) inside.reverse();
       for (const u of inside) {
         const b = bendLocal(bend, u, pv);
@@ -309,7 +306,7 @@ function runsExcess(runs: readonly BendRun[], s: number): number {
 
 /**
  * The distance along a path of the straight town (its legs' `runs` along the bends) that, bent, is `s` metres
- * long: the root of x + excess(x) - s, found by secant steps. That function rises by 0.6 to 1.4 metres per metre
+ * long: the root of x + excess(x) - s, found by secant steps. That function rises by 0.7 to 1.4 metres per metre
  * (a lane's arcs are at most a third longer or shorter than the centreline's), so the steps stay tame.
  */
 export function straightDistance(runs: readonly BendRun[], s: number): number {
