@@ -153,6 +153,8 @@ export class CameraRenderer {
     const [sx, sy, sz] = lighting.sun;
     const { sunColour, skyZenith: SKY_ZENITH, horizon: HORIZON, fogDistanceM: FOG_DISTANCE } = lighting;
     const groundLight = sunColour.map((c) => lighting.groundAmbient + lighting.groundDirect * sz * c);
+    const { windowsLit } = lighting;
+    const windowLit = new Float64Array(1);
     const cells = ground.cells;
     for (let i = 0; i < n; i++) {
       const h = hit[i];
@@ -196,15 +198,17 @@ export class CameraRenderer {
           if (surface === SURFACE.facade && f < 4) {
             // Window glass: darker than the wall under the same light, and mirroring more of the sky the more
             // obliquely it is seen (Fresnel), so facades turning away from the camera read as such.
-            const glass = windowCover(data, o, f, wx, wy, wz, (t * dirLength[i]) / fx);
+            const glass = windowCover(data, o, f, wx, wy, wz, (t * dirLength[i]) / fx, windowsLit, windowLit);
             if (glass > 0) {
               const facing =
                 Math.abs(normal[0] * dirX[i] + normal[1] * dirY[i] + normal[2] * dz) / dirLength[i];
               const mirror = 0.12 + 0.45 * (1 - facing) ** 2;
               const lit = ambient + 0.5 * direct;
-              r += glass * (data[o + BOX.glassR] * lit + mirror * HORIZON[0] - r);
-              g += glass * (data[o + BOX.glassG] * lit + mirror * HORIZON[1] - g);
-              bl += glass * (data[o + BOX.glassB] * lit + mirror * HORIZON[2] - bl);
+              // Lit windows (at dusk) glow with their own warm light whatever the sun does.
+              const glow = windowLit[0] * WINDOW_GLOW;
+              r += glass * (data[o + BOX.glassR] * lit + mirror * HORIZON[0] + glow * WINDOW_LIGHT[0] - r);
+              g += glass * (data[o + BOX.glassG] * lit + mirror * HORIZON[1] + glow * WINDOW_LIGHT[1] - g);
+              bl += glass * (data[o + BOX.glassB] * lit + mirror * HORIZON[2] + glow * WINDOW_LIGHT[2] - bl);
             }
           }
           const owner = data[o + BOX.owner];
@@ -226,11 +230,17 @@ export class CameraRenderer {
   }
 }
 
+/** Light of a lit window (linear RGB, a warm indoor white) and its strength against the glass's own shading. */
+const WINDOW_LIGHT = [1, 0.72, 0.4] as const;
+const WINDOW_GLOW = 0.45;
+
 /**
  * How much of a facade pixel is window glass (0..1) at world point (wx, wy, wz) on side face `face` of the
  * building box at o: a grid of windows per storey and bay above a street-level shop-window band. Where a window
  * would span fewer than about four pixels (`metresPerPixel` is the pixel's footprint) the grid fades to its mean
- * coverage, so distant facades do not shimmer with aliasing from frame to frame.
+ * coverage, so distant facades do not shimmer with aliasing from frame to frame. Writes to lit[0] the share of
+ * that glass lit from inside: each window is lit or not (a hash of its bay, storey and building), `windowsLit`
+ * of them on average, which is also the share where the grid has faded.
  */
 function windowCover(
   data: Float64Array,
@@ -240,7 +250,10 @@ function windowCover(
   wy: number,
   wz: number,
   metresPerPixel: number,
+  windowsLit: number,
+  lit: Float64Array,
 ): number {
+  lit[0] = windowsLit;
   if (wz > data[o + BOX.cz] + data[o + BOX.hz] - 0.8) return 0;
   const floorM = data[o + BOX.floorM];
   const bayM = data[o + BOX.bayM];
@@ -259,16 +272,27 @@ function windowCover(
   const along = face >> 1 === 0 ? -ex * s + ey * c + data[o + BOX.hy] : ex * c + ey * s + data[o + BOX.hx];
   const shop = data[o + BOX.shopfrontM];
   let inside: boolean;
+  let column: number;
+  let storey: number;
   if (wz < shop) {
     const a = along / (2 * bayM);
-    const fa = a - Math.floor(a);
+    column = Math.floor(a);
+    storey = -1;
+    const fa = a - column;
     inside = wz > 0.4 && wz < shop - 0.6 && fa > 0.06 && fa < 0.94;
   } else {
     const a = along / bayM;
-    const fa = a - Math.floor(a);
+    column = Math.floor(a);
     const zf = (wz - shop) / floorM;
-    const fz = zf - Math.floor(zf);
+    storey = Math.floor(zf);
+    const fa = a - column;
+    const fz = zf - storey;
     inside = Math.abs(fa - 0.5) < ww / 2 && Math.abs(fz - 0.55) < wh / 2;
+  }
+  if (windowsLit > 0 && inside) {
+    // Per window, and per building (its record's offset), with a face's own columns.
+    const on = cellNoise(column + 1021 * face + 7 * o, storey) < windowsLit ? 1 : 0;
+    lit[0] = sharp * on + (1 - sharp) * windowsLit;
   }
   return sharp * (inside ? 1 : 0) + (1 - sharp) * mean;
 }

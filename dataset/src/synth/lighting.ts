@@ -23,19 +23,30 @@ export interface Lighting {
   horizon: Rgb;
   /** Metres over which the haze reaches 63 %. */
   fogDistanceM: number;
+  /** Share of facade windows lit from inside (at dusk; 0 by day). */
+  windowsLit: number;
 }
 
-export const LIGHTING_KINDS = ['day', 'low sun', 'overcast'] as const;
+export const LIGHTING_KINDS = ['day', 'low sun', 'overcast', 'dusk'] as const;
 export type LightingKind = (typeof LIGHTING_KINDS)[number];
 
 const deg = (d: number) => (d * Math.PI) / 180;
 
-/** Half the scenes in daylight, a quarter each with a low, warm sun (morning, evening) and overcast. */
+/**
+ * Nearly half the scenes in daylight, a fifth each with a low, warm sun (morning, evening) and overcast, the rest
+ * at dusk: the sun just above the horizon, a dim red sky and lit windows.
+ */
 export function drawLighting(random: Random): Lighting {
   const azimuth = random.uniform(-Math.PI, Math.PI);
   const roll = random.next();
-  const kind: LightingKind = roll < 0.5 ? 'day' : roll < 0.75 ? 'low sun' : 'overcast';
-  const elevation = kind === 'low sun' ? deg(random.uniform(8, 20)) : deg(random.uniform(35, 70));
+  const kind: LightingKind =
+    roll < 0.45 ? 'day' : roll < 0.65 ? 'low sun' : roll < 0.85 ? 'overcast' : 'dusk';
+  const elevation =
+    kind === 'low sun'
+      ? deg(random.uniform(8, 20))
+      : kind === 'dusk'
+        ? deg(random.uniform(6, 9))
+        : deg(random.uniform(35, 70));
   const sun = [
     Math.cos(elevation) * Math.cos(azimuth),
     Math.cos(elevation) * Math.sin(azimuth),
@@ -53,6 +64,22 @@ export function drawLighting(random: Random): Lighting {
       skyZenith: [0.35, 0.45, 0.72],
       horizon: [0.95, 0.8, 0.64],
       fogDistanceM: 220,
+      windowsLit: 0,
+    };
+  }
+  if (kind === 'dusk') {
+    return {
+      kind,
+      sun,
+      sunColour: [1, 0.6, 0.4],
+      boxAmbient: 0.18,
+      boxDirect: 0.45,
+      groundAmbient: 0.25,
+      groundDirect: 0.6,
+      skyZenith: [0.2, 0.22, 0.42],
+      horizon: [0.8, 0.52, 0.42],
+      fogDistanceM: 200,
+      windowsLit: random.uniform(0.35, 0.65),
     };
   }
   if (kind === 'overcast') {
@@ -67,6 +94,7 @@ export function drawLighting(random: Random): Lighting {
       skyZenith: [0.62, 0.65, 0.7],
       horizon: [0.8, 0.81, 0.83],
       fogDistanceM: 170,
+      windowsLit: 0,
     };
   }
   return {
@@ -80,5 +108,6 @@ export function drawLighting(random: Random): Lighting {
     skyZenith: [0.42, 0.58, 0.85],
     horizon: [0.82, 0.86, 0.9],
     fogDistanceM: 260,
+    windowsLit: 0,
   };
 }

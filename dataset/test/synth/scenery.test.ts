@@ -265,6 +265,42 @@ describe('synthetic town scenery: building styles and vegetation', () => {
     assert.ok(contrast('brick', 300, false) < contrast('brick', 15, false) / 4);
   });
 
+  it('lights some windows warm at dusk, none by day', () => {
+    const world = worlds[0];
+    let dusk = drawLighting(new Random(0));
+    for (let seed = 1; dusk.kind !== 'dusk'; seed++) dusk = drawLighting(new Random(seed));
+    const building: Block['buildings'][number] = {
+      rect: { x0: 100, y0: 80, x1: 110, y1: 120 },
+      height: 24,
+      colour: [0.6, 0.6, 0.6],
+    };
+    const data = townBoxes(
+      { blocks: [{ rect: building.rect, kind: 'buildings', buildings: [building] }] },
+      { blocks: ['concrete'], facades: [[{ style: BUILDING_STYLES.concrete, colour: building.colour }]] },
+      [],
+    );
+    // Pixels of the facade clearly warmer (red over blue) than its grey wall and dark glass.
+    const warm = (windowsLit: number) => {
+      const image = new CameraRenderer(160, 120).render(
+        cameraLookingEast(85, 100, 8),
+        sceneBoxesAt(data, [], 0),
+        world.ground,
+        { ...dusk, windowsLit },
+        0,
+      );
+      let count = 0;
+      for (let v = 20; v < 80; v++) {
+        for (let u = 40; u < 120; u++) {
+          const q = (v * 160 + u) * 4;
+          if (image.rgba[q] - image.rgba[q + 2] > 45) count++;
+        }
+      }
+      return count;
+    };
+    const lit = warm(dusk.windowsLit);
+    assert.ok(lit > 200 && warm(0) < lit / 5, `${lit} warm pixels lit, ${warm(0)} unlit`);
+  });
+
   it('styles the blocks from the seed: two seeds give different styles, every style appears, brick in Boston more than in Singapore', () => {
     const base = worlds[0].town;
     const a = styleTown(base, new Random(0).fork('dressing'));
