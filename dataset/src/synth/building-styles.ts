@@ -152,9 +152,9 @@ export function styleTown(town: Pick<Town, 'location' | 'blocks'>, random: Rando
         // The town's colour varies each building's brightness (and tints it slightly) within the style.
         const brightness = (b.colour[0] + b.colour[1] + b.colour[2]) / 3;
         const k = 0.75 + 0.5 * ((brightness - 0.45) / 0.4);
-        const colour = [0, 1, 2].map((c) =>
-          Math.min(1, (base[c] * k * b.colour[c]) / Math.max(1e-6, brightness)),
-        ) as unknown as Rgb;
+        const channel = (c: 0 | 1 | 2) =>
+          Math.min(1, (base[c] * k * b.colour[c]) / Math.max(1e-6, brightness));
+        const colour: Rgb = [channel(0), channel(1), channel(2)];
         return { style, colour };
       }),
     );

@@ -287,7 +287,7 @@ function tint(colour: Rgb, random: Random): Rgb {
 }
 
 /** Axis-aligned bounds of a part's rotated footprint. */
-export function partBounds(p: PlantPart): Rect {
+function partBounds(p: PlantPart): Rect {
   const c = Math.abs(Math.cos(p.yaw));
   const s = Math.abs(Math.sin(p.yaw));
   const ex = c * p.hx + s * p.hy;
@@ -315,7 +315,7 @@ function groundAllows(ground: GroundRaster, p: PlantPart): boolean {
 }
 
 /** Whether `test` holds for the material of every ground cell that the rectangle touches. */
-export function everyCell(ground: GroundRaster, r: Rect, test: (material: number) => boolean): boolean {
+function everyCell(ground: GroundRaster, r: Rect, test: (material: number) => boolean): boolean {
   const { cells, data } = ground;
   const c0 = Math.max(0, Math.floor(r.x0 / GROUND_RESOLUTION));
   const c1 = Math.min(cells - 1, Math.floor(r.x1 / GROUND_RESOLUTION));
