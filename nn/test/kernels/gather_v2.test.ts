@@ -12,6 +12,19 @@ describe('wasm GatherV2', () => {
     );
   });
 
+  it('fills its output when allocating it grows the wasm heap', () => {
+    const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+    const inner = 4096;
+    // More rows than the heap holds now: the output cannot be placed without growing it.
+    const count = Math.ceil(heap / (inner * 4)) + 1;
+    const table = tf.stack([tf.fill([inner], -1), tf.fill([inner], 7)]);
+    const out = tf.gather(table, tf.fill([count], 1, 'int32'));
+    const values = out.dataSync();
+    assert.equal(values[0], 7, 'first row');
+    assert.equal(values[values.length - 1], 7, 'last row');
+    tf.dispose([table, out]);
+  });
+
   it('keeps int32 values', () => {
     const out = tf.gather(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), tf.tensor1d([2, 0], 'int32'));
     assert.equal(out.dtype, 'int32');

@@ -32,14 +32,17 @@ function gatherV2(
       (x.dtype === 'float32' || x.dtype === 'int32');
     if (!simple) return fallback(args as never) as TensorInfo;
     const rows = x.shape[0];
-    const idx = backend.typedArrayFromHeap(indices) as Int32Array;
-    for (let i = 0; i < idx.length; i++) {
-      if (!(idx[i] >= 0 && idx[i] < rows)) {
-        throw new Error(`GatherV2: indices[${i}] = ${idx[i]} is not in [0, ${rows - 1}]`);
+    const checked = backend.typedArrayFromHeap(indices) as Int32Array;
+    for (let i = 0; i < checked.length; i++) {
+      if (!(checked[i] >= 0 && checked[i] < rows)) {
+        throw new Error(`GatherV2: indices[${i}] = ${checked[i]} is not in [0, ${rows - 1}]`);
       }
     }
     const inner = util.sizeFromShape(x.shape.slice(1));
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    // Every view again after makeOutput: a heap growth there detaches the earlier ones (length 0), which left the
+    // output unwritten whenever a gather grew the heap (a tiny step's first SDF features read garbage).
+    const idx = backend.typedArrayFromHeap(indices) as Int32Array;
     const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
     const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
     for (let i = 0, o = 0; i < idx.length; i++) {
