@@ -6,7 +6,9 @@ describe('wasm BatchMatMul with transposed operands or batches', () => {
 
   const cases: [string, number[], number[], boolean, boolean][] = [
     ['a b^T (input gradient of a linear layer)', [37, 6], [5, 6], false, true],
-    ['a^T b, a the larger (transposes a)', [9, 40], [9, 3], true, false],
+    ['a^T b with a product larger than a and b (transposes a)', [4, 30], [4, 20], true, false],
+    ['a^T b, a the larger (computed as (b^T a)^T)', [9, 40], [9, 3], true, false],
+    ['a^T b, a the smaller, the product no larger than b (as (b^T a)^T)', [300, 3], [300, 16], true, false],
     ['a^T b over many rows (weight gradient, computed as (b^T a)^T)', [300, 7], [300, 5], true, false],
     ['a^T b^T', [8, 6], [4, 8], true, true],
     ['batched a^T b', [3, 20, 4], [3, 20, 6], true, false],

@@ -28,8 +28,8 @@ const size = (x: TensorInfo) => x.shape.reduce((a, b) => a * b, 1);
  * tfjs-backend-wasm 4.22 runs a matmul through XNNPACK only when neither operand is transposed; a transposed one
  * goes to a scalar loop about ten times slower. Every linear layer's backward pass has one (dy W^T for the input
  * gradient, x^T dy for the weight's), so this rewrites the product with explicit transposes, moving as few values
- * as it can: a b^T transposes b; a^T b transposes a, or computes (b^T a)^T when b and the product are no larger
- * than a (a weight gradient summed over many rows); a^T b^T is (b a)^T.
+ * as it can: a b^T transposes b; a^T b computes (b^T a)^T when the product is no larger than b or than a less b
+ * (a weight gradient summed over many rows), else transposes a; a^T b^T is (b a)^T.
  */
 function untransposed(inner: KernelFunc): KernelFunc {
   return (args) => {
@@ -54,10 +54,11 @@ function untransposed(inner: KernelFunc): KernelFunc {
       if (!attrs.transposeA) return product(a, swapped(b));
       const cols = attrs.transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
       const outSize = (size(a) / a.shape[a.shape.length - 2]) * cols;
-      // At equal sizes too: in a weight gradient a^T dy, a is the layer's input, which XNNPACK then packs as the
-      // right-hand operand once for all the products it meets (six injection layers read the same features),
-      // while a fresh dy would be packed every time (~4 ns a float: 2.5 ms for [36864, 16]).
-      if (attrs.transposeB || size(b) + outSize <= size(a)) {
+      // Also whenever the product is no larger than b (a weight gradient a^T dy): XNNPACK packs its right-hand
+      // operand per buffer at ~4 ns a float (2.5 ms for [36864, 16]), four times a transpose, and caches the
+      // packing while the buffer lives. Flipped, that operand is a, the layer's input, packed once for every
+      // product it meets (six injection layers read the same features), where a fresh dy was packed each time.
+      if (attrs.transposeB || outSize <= size(b) || size(b) + outSize <= size(a)) {
         const flipped = attrs.transposeB ? product(b, a) : product(swapped(b), a);
         made.push(flipped);
         return swapLastAxes(flipped, backend);
