@@ -6,7 +6,7 @@
 import { numpyInterp } from '../numeric/interp.ts';
 import { cummean } from '../numeric/nan.ts';
 import { byDescendingScore } from '../numeric/score-order.ts';
-import { DETECTION_NAMES } from './config.ts';
+import { DETECTION_NAMES, TP_METRICS, type TpMetric } from './config.ts';
 import { type DetectionMetricData, type EvalBoxes, noPredictions, recallGrid } from './data-classes.ts';
 import { boxPath, DetectionInputError } from './errors.ts';
 import { angleDiff, attributeAccuracy, centerDistance, scaleIou } from './match-errors.ts';
@@ -146,19 +146,23 @@ function positiveSize(b: EvalBoxes['boxes'], i: number): boolean {
   return b.width[i] > 0 && b.length[i] > 0 && b.height[i] > 0;
 }
 
-/** One threshold's matching state while `accumulate` goes through the predictions. */
+/** Rows of ThresholdMatching.errors. */
+const [TRANS, VEL, SCALE, ORIENT, ATTR] = (
+  ['trans_err', 'vel_err', 'scale_err', 'orient_err', 'attr_err'] as const
+).map((metric) => TP_METRICS.indexOf(metric));
+
+/**
+ * One threshold's matching state while `accumulate` goes through the predictions. A match's errors and score
+ * go into columns sized for the most matches there can be: lists grown by push reallocated as they grew and
+ * changed element kind on the first fraction, which threw away the compiled matching loop.
+ */
 class ThresholdMatching {
   readonly taken: Uint8Array;
   readonly tpCum: Float64Array;
   readonly fpCum: Float64Array;
-  readonly errors = {
-    trans_err: [] as number[],
-    vel_err: [] as number[],
-    scale_err: [] as number[],
-    orient_err: [] as number[],
-    attr_err: [] as number[],
-  };
-  readonly matchConf: number[] = [];
+  /** A row per TP metric (TP_METRICS' order), a column per match. */
+  readonly errors: Float64Array;
+  readonly matchConf: Float64Array;
   tp = 0;
   fp = 0;
 
@@ -170,6 +174,16 @@ class ThresholdMatching {
     this.taken = new Uint8Array(gtCount);
     this.tpCum = new Float64Array(predCount);
     this.fpCum = new Float64Array(predCount);
+    const most = Math.min(gtCount, predCount);
+    this.errors = new Float64Array(TP_METRICS.length * most);
+    this.matchConf = new Float64Array(most);
+  }
+
+  /** The errors of `metric` of the matches so far. */
+  errorsOf(metric: TpMetric): Float64Array {
+    const most = this.matchConf.length;
+    const row = TP_METRICS.indexOf(metric) * most;
+    return this.errors.subarray(row, row + this.tp);
   }
 }
 
@@ -216,22 +230,22 @@ export function accumulate(
       }
       if (minDist < run.distTh) {
         taken[match] = 1;
-        run.tp++;
         const pi = predOrder[k];
         const gi = gtView[match];
         if (!positiveSize(g, gi)) throw sizeError(index.gt, gi, 'gt');
         if (!positiveSize(p, pi)) throw sizeError(index.pred, pi, 'results');
         const dvx = p.velocityX[pi] - g.velocityX[gi];
         const dvy = p.velocityY[pi] - g.velocityY[gi];
-        const errors = run.errors;
-        errors.trans_err.push(minDist);
-        errors.vel_err.push(Math.sqrt(dvx * dvx + dvy * dvy));
-        errors.scale_err.push(
-          1 - scaleIou(g.width[gi], g.length[gi], g.height[gi], p.width[pi], p.length[pi], p.height[pi]),
-        );
-        errors.orient_err.push(Math.abs(angleDiff(g.yaw[gi], p.yaw[pi], period)));
-        errors.attr_err.push(1 - attributeAccuracy(g.attributeCode[gi], p.attributeCode[pi]));
-        run.matchConf.push(predScore[k]);
+        const { errors, matchConf, tp } = run;
+        const most = matchConf.length;
+        errors[TRANS * most + tp] = minDist;
+        errors[VEL * most + tp] = Math.sqrt(dvx * dvx + dvy * dvy);
+        errors[SCALE * most + tp] =
+          1 - scaleIou(g.width[gi], g.length[gi], g.height[gi], p.width[pi], p.length[pi], p.height[pi]);
+        errors[ORIENT * most + tp] = Math.abs(angleDiff(g.yaw[gi], p.yaw[pi], period));
+        errors[ATTR * most + tp] = 1 - attributeAccuracy(g.attributeCode[gi], p.attributeCode[pi]);
+        matchConf[tp] = predScore[k];
+        run.tp = tp + 1;
       } else {
         run.fp++;
       }
@@ -244,8 +258,8 @@ export function accumulate(
 
 /** Precision, confidence and TP-error curves of one threshold's matching, as the devkit's `accumulate` ends. */
 function metricData(run: ThresholdMatching, npos: number, predScore: Float64Array): DetectionMetricData {
-  const { tpCum, fpCum, errors, matchConf } = run;
-  if (matchConf.length === 0) return noPredictions();
+  const { tpCum, fpCum } = run;
+  if (run.tp === 0) return noPredictions();
   const n = tpCum.length;
   const prec = new Float64Array(n);
   const rec = new Float64Array(n);
@@ -259,17 +273,17 @@ function metricData(run: ThresholdMatching, npos: number, predScore: Float64Arra
 
   // numpy.interp needs increasing x, so the devkit interpolates on the reversed (ascending) confidences.
   const confAscending = confidence.slice().reverse();
-  const matchConfAscending = Float64Array.from(matchConf).reverse();
-  const curve = (values: number[]): Float64Array =>
-    numpyInterp(confAscending, matchConfAscending, cummean(values).reverse()).reverse();
+  const matchConfAscending = run.matchConf.slice(0, run.tp).reverse();
+  const curve = (metric: TpMetric): Float64Array =>
+    numpyInterp(confAscending, matchConfAscending, cummean(run.errorsOf(metric)).reverse()).reverse();
   return {
     recall,
     precision,
     confidence,
-    trans_err: curve(errors.trans_err),
-    vel_err: curve(errors.vel_err),
-    scale_err: curve(errors.scale_err),
-    orient_err: curve(errors.orient_err),
-    attr_err: curve(errors.attr_err),
+    trans_err: curve('trans_err'),
+    vel_err: curve('vel_err'),
+    scale_err: curve('scale_err'),
+    orient_err: curve('orient_err'),
+    attr_err: curve('attr_err'),
   };
 }
