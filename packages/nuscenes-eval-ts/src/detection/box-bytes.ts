@@ -125,10 +125,6 @@ export class BoxBytesReader {
     let i = from;
     if (i >= to || bytes[i] !== OPEN_BRACE) return -1;
     let seen = 0;
-    let rotationW = 0;
-    let rotationX = 0;
-    let rotationY = 0;
-    let rotationZ = 0;
     box.numPts = -1;
     box.score = -1;
     if (token !== this.token) this.setToken(token);
@@ -175,10 +171,7 @@ export class BoxBytesReader {
         case Field.Rotation:
           i = this.numberList(bytes, i, to, 4, false);
           if (i < 0) return -1;
-          rotationW = items[0];
-          rotationX = items[1];
-          rotationY = items[2];
-          rotationZ = items[3];
+          box.yaw = quaternionYaw(items);
           break;
         case Field.Velocity:
           i = this.numberList(bytes, i, to, 2, true);
@@ -211,7 +204,6 @@ export class BoxBytesReader {
       break;
     }
     if ((seen & REQUIRED) !== REQUIRED || i >= to) return -1;
-    box.yaw = quaternionYaw([rotationW, rotationX, rotationY, rotationZ]);
     box.sourceIndex = index;
     return i + 1;
   }

@@ -57,8 +57,11 @@ export function rotationMatrix(q: Quaternion): Matrix3 {
   return m;
 }
 
-/** Heading of the box's x axis in the xy plane, radians (the devkit's `quaternion_yaw`). */
-export function quaternionYaw(q: Quaternion): number {
+/**
+ * Heading of the box's x axis in the xy plane, radians (the devkit's `quaternion_yaw`). Takes (w, x, y, z) in a
+ * Float64Array too, as the box reader has them, so that no array is made per box.
+ */
+export function quaternionYaw(q: Quaternion | Float64Array): number {
   // No array in between: this runs for every box of a file, millions of times.
   const n = normaliser(q[0], q[1], q[2], q[3]);
   const w = q[0] / n;
