@@ -159,18 +159,42 @@ export function straightPoint(bends: readonly RoadBend[], x: number, y: number):
  * nothing, as it runs for every raster cell of every bend.
  */
 export function unbendLocal(bend: RoadBend, pu: number, pv: number, out: Float64Array): boolean {
-  if (pu <= 0 || pu >= bendLength(bend)) return false;
-  const r = bend.radiusM;
-  for (const arc of bendArcs(bend)) {
-    const dx = pu - arc.cu;
-    const dy = pv - arc.cv;
+  return unbendWith(unbendFrame(bend), pu, pv, out);
+}
+
+const frameCache = new WeakMap<RoadBend, Float64Array>();
+
+/**
+ * A bend's numbers as unbendWith reads them: its length, radius and reach, then each arc's u0, u1, cu, cv and k.
+ * Raster loops take it once per bend and call unbendWith per cell, which V8 then inlines: reading the bend's and
+ * its arcs' fields there, or calling a closure per bend, made a bent town's raster several times slower.
+ */
+export function unbendFrame(bend: RoadBend): Float64Array {
+  let frame = frameCache.get(bend);
+  if (!frame) {
+    const arcs = bendArcs(bend).flatMap((a) => [a.u0, a.u1, a.cu, a.cv, a.k]);
+    frame = Float64Array.from([bendLength(bend), bend.radiusM, bend.reach, ...arcs]);
+    frameCache.set(bend, frame);
+  }
+  return frame;
+}
+
+/** unbendLocal with the bend's unbendFrame. */
+export function unbendWith(frame: Float64Array, pu: number, pv: number, out: Float64Array): boolean {
+  if (pu <= 0 || pu >= frame[0]) return false;
+  const r = frame[1];
+  for (let a = 3; a < frame.length; a += 5) {
+    const cu = frame[a + 2];
+    const k = frame[a + 4];
+    const dx = pu - cu;
+    const dy = pv - frame[a + 3];
     // Points on the arc's side of its centre only: the other half of the circle is not this arc.
-    if (dy * arc.k <= 0) continue;
+    if (dy * k <= 0) continue;
     const d = Math.sqrt(dx * dx + dy * dy);
-    const u = arc.cu + (r * dx) / d;
-    if (u < arc.u0 || u > arc.u1) continue;
-    const c = arc.k * (d - r);
-    if (Math.abs(c) > bend.reach) return false;
+    const u = cu + (r * dx) / d;
+    if (u < frame[a] || u > frame[a + 1]) continue;
+    const c = k * (d - r);
+    if (Math.abs(c) > frame[2]) return false;
     out[0] = u;
     out[1] = c;
     return true;
