@@ -52,6 +52,21 @@ describe("wasm Conv3D and its gradients (im2col + BatchMatMul, replacing tfjs-wa
     });
   }
 
+  it('Conv3D matches the cpu backend with dilated taps (copied tap by tap)', async () => {
+    await assertWasmMatchesCpu(
+      () =>
+        tf.conv3d(
+          randomTensor([1, 4, 7, 9, 3], 1) as tf.Tensor5D,
+          randomTensor([2, 3, 3, 3, 4], 2) as tf.Tensor5D,
+          1,
+          'same',
+          'NDHWC',
+          [1, 2, 2],
+        ),
+      'dilated',
+    );
+  });
+
   for (const c of CASES) {
     it(`Conv3DBackpropInputV2 matches the cpu backend: ${c.name}`, async () => {
       await assertWasmMatchesCpu(() => {

@@ -12,6 +12,13 @@ describe('wasm GatherV2', () => {
     );
   });
 
+  it('copies rows of eight values and more (moved as blocks) like the cpu backend', async () => {
+    await assertWasmMatchesCpu(
+      () => tf.gather(randomTensor([6, 3, 5], 4), tf.tensor1d([5, 0, 5, 2], 'int32')),
+      'rows of 15 values',
+    );
+  });
+
   it('fills its output when allocating it grows the wasm heap', () => {
     const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
     const inner = 4096;

@@ -48,6 +48,16 @@ describe('wasm Slice, SplitV, Unpack and Concat on the heap views', () => {
     );
   });
 
+  it('moves int32 and bool runs of eight values and more by their own element size', () => {
+    const ints = Array.from({ length: 30 }, (_, k) => k - 7);
+    const i = tf.tensor2d(ints, [3, 10], 'int32');
+    assert.deepEqual(Array.from(tf.slice(i, [1, 0], [2, 10]).dataSync()), ints.slice(10));
+    const bools = ints.map((k) => k % 3 === 0);
+    const b = tf.tensor2d(bools, [3, 10], 'bool');
+    const joined = tf.concat([tf.slice(b, [2, 0], [1, 10]), tf.slice(b, [0, 0], [1, 10])], 1);
+    assert.deepEqual(Array.from(joined.dataSync()), [...bools.slice(20), ...bools.slice(0, 10)].map(Number));
+  });
+
   it('keeps int32 and bool values', () => {
     const i = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32');
     assert.deepEqual(Array.from(tf.slice(i, [1, 1], [2, 1]).dataSync()), [4, 6]);

@@ -10,6 +10,7 @@ import {
   unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
+import { copyRun, wholeHeap } from './heap_copy.ts';
 
 /**
  * Row gather along axis 0 with batchDims 0 (embedding and grid-sample lookups): out[i, ...] = x[indices[i], ...].
@@ -43,12 +44,9 @@ function gatherV2(
     // Every view again after makeOutput: a heap growth there detaches the earlier ones (length 0), which left the
     // output unwritten whenever a gather grew the heap (a tiny step's first SDF features read garbage).
     const idx = backend.typedArrayFromHeap(indices) as Int32Array;
-    const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
-    const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
-    for (let i = 0, o = 0; i < idx.length; i++) {
-      const s = idx[i] * inner;
-      for (let j = 0; j < inner; j++) dst[o++] = src[s + j];
-    }
+    const { heap, at } = wholeHeap(backend.typedArrayFromHeap(x) as Float32Array | Int32Array);
+    const dst = wholeHeap(backend.typedArrayFromHeap(out) as Float32Array | Int32Array).at;
+    for (let i = 0; i < idx.length; i++) copyRun(heap, dst + i * inner, at + idx[i] * inner, inner);
     return out;
   };
 }

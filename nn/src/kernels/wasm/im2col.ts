@@ -1,6 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, reshapeWasm } from './call_kernel.ts';
+import { copyRun, type HeapView, wholeHeap } from './heap_copy.ts';
 import { getMaxScratchFloats } from './scratch.ts';
 
 /** Convolution geometry, channels last; a 2-D convolution is the depth-1 case. */
@@ -86,17 +87,21 @@ const totalRows = (g: PatchGeometry) => g.batch * g.outD * g.outH * g.outW;
 /**
  * Writes rows [row0, row0 + rows) of the patch matrix: one row per output position, holding the input values under
  * the filter in (kd, kh, kw, c) order (the filter's own layout) and zeros where the filter overhangs the padding.
+ * Input and patches both lie on the wasm heap, so runs move within it (heap_copy.ts); a filter row lying wholly
+ * inside the input is one run of kW x C values when taps are adjacent (dilation 1), and only the overhanging pieces
+ * are zeroed.
  */
 function fillPatches(
-  x: Float32Array,
-  cols: Float32Array,
+  heap: HeapView,
+  x: number,
+  cols: number,
   g: PatchGeometry,
   row0: number,
   rows: number,
 ): void {
   const patch = patchSize(g);
   const perImage = g.outD * g.outH * g.outW;
-  cols.fill(0);
+  const tapRun = g.kW * g.inC;
   for (let r = 0; r < rows; r++) {
     const row = row0 + r;
     const n = Math.floor(row / perImage);
@@ -104,25 +109,33 @@ function fillPatches(
     const od = Math.floor(rest / (g.outH * g.outW));
     const oh = Math.floor((rest % (g.outH * g.outW)) / g.outW);
     const ow = rest % g.outW;
-    let dst = r * patch;
+    const iw0 = ow * g.sW - g.left;
+    const wholeRow = g.dW === 1 && iw0 >= 0 && iw0 + g.kW <= g.inW;
+    let dst = cols + r * patch;
     for (let kd = 0; kd < g.kD; kd++) {
       const id = od * g.sD + kd * g.dD - g.front;
       if (id < 0 || id >= g.inD) {
-        dst += g.kH * g.kW * g.inC;
+        heap.fill(0, dst, dst + g.kH * tapRun);
+        dst += g.kH * tapRun;
         continue;
       }
       for (let kh = 0; kh < g.kH; kh++) {
         const ih = oh * g.sH + kh * g.dH - g.top;
         if (ih < 0 || ih >= g.inH) {
-          dst += g.kW * g.inC;
+          heap.fill(0, dst, dst + tapRun);
+          dst += tapRun;
+          continue;
+        }
+        const rowStart = ((n * g.inD + id) * g.inH + ih) * g.inW;
+        if (wholeRow) {
+          copyRun(heap, dst, x + (rowStart + iw0) * g.inC, tapRun);
+          dst += tapRun;
           continue;
         }
         for (let kw = 0; kw < g.kW; kw++, dst += g.inC) {
-          const iw = ow * g.sW + kw * g.dW - g.left;
-          if (iw < 0 || iw >= g.inW) continue;
-          // A plain loop: subarray() allocates a view per call, which dominates for the few channels of a stem.
-          const src = (((n * g.inD + id) * g.inH + ih) * g.inW + iw) * g.inC;
-          for (let c = 0; c < g.inC; c++) cols[dst + c] = x[src + c];
+          const iw = iw0 + kw * g.dW;
+          if (iw < 0 || iw >= g.inW) heap.fill(0, dst, dst + g.inC);
+          else copyRun(heap, dst, x + (rowStart + iw) * g.inC, g.inC);
         }
       }
     }
@@ -143,13 +156,8 @@ function forEachPatchChunk(
     const rows = Math.min(chunk, all - row0);
     const cols = backend.makeOutput([rows, patch], 'float32');
     // Views are taken after the allocation: a heap growth detaches earlier views.
-    fillPatches(
-      backend.typedArrayFromHeap(x) as Float32Array,
-      backend.typedArrayFromHeap(cols) as Float32Array,
-      g,
-      row0,
-      rows,
-    );
+    const { heap, at } = wholeHeap(backend.typedArrayFromHeap(cols) as Float32Array);
+    fillPatches(heap, wholeHeap(backend.typedArrayFromHeap(x) as Float32Array).at, at, g, row0, rows);
     use(cols, row0, rows);
     backend.disposeData(cols.dataId);
   }

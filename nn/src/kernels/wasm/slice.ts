@@ -18,21 +18,18 @@ import {
   unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
-
-type Values = Float32Array | Int32Array | Uint8Array;
-
-/** Runs shorter than this are copied element by element: a subarray per run costs more than the copy. */
-const SHORT_RUN = 32;
+import { copyRun, type HeapView, wholeHeap } from './heap_copy.ts';
 
 /**
  * Copies the box `size` at `srcBegin` of a row-major `srcShape` array into `dstBegin` of a `dstShape` array, as
- * contiguous runs: the trailing axes the box spans whole, times the box's extent on the next one.
+ * contiguous runs (the trailing axes the box spans whole, times the box's extent on the next one) moved within the
+ * wasm heap both lie on.
  */
 function copyBox(
-  src: Values,
+  src: HeapView,
   srcShape: number[],
   srcBegin: number[],
-  dst: Values,
+  dst: HeapView,
   dstShape: number[],
   dstBegin: number[],
   size: number[],
@@ -57,14 +54,11 @@ function copyBox(
   const outer = size.slice(0, inner);
   const count = util.sizeFromShape(outer);
   const index = new Array(inner).fill(0);
-  let s = srcBase;
-  let d = dstBase;
+  const { heap, at } = wholeHeap(src);
+  let s = at + srcBase;
+  let d = wholeHeap(dst).at + dstBase;
   for (let n = 0; n < count; n++) {
-    if (run < SHORT_RUN) {
-      for (let k = 0; k < run; k++) dst[d + k] = src[s + k];
-    } else {
-      dst.set(src.subarray(s, s + run), d);
-    }
+    copyRun(heap, d, s, run);
     // Odometer over the outer axes, last fastest.
     for (let a = inner - 1; a >= 0; a--) {
       index[a]++;
