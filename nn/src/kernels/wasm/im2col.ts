@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, reshapeWasm } from './call_kernel.ts';
-import { copyRun, type HeapView, wholeHeap } from './heap_copy.ts';
+import { copyRun, type HeapWords, wholeHeap } from './heap_copy.ts';
 import { getMaxScratchFloats } from './scratch.ts';
 
 /** Convolution geometry, channels last; a 2-D convolution is the depth-1 case. */
@@ -92,7 +92,7 @@ const totalRows = (g: PatchGeometry) => g.batch * g.outD * g.outH * g.outW;
  * are zeroed.
  */
 function fillPatches(
-  heap: HeapView,
+  heap: HeapWords,
   x: number,
   cols: number,
   g: PatchGeometry,
