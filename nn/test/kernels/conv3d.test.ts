@@ -26,6 +26,13 @@ const CASES: {
     pad: 'valid',
   },
   { name: '3x3x3 same, stride 2', x: [1, 5, 6, 7, 2], filter: [3, 3, 3, 2, 3], strides: 2, pad: 'same' },
+  {
+    name: '3x3x3 same, 9 filters (rows copied as blocks)',
+    x: [1, 3, 5, 4, 2],
+    filter: [3, 3, 3, 2, 9],
+    strides: 1,
+    pad: 'same',
+  },
 ];
 
 const conv = (c: (typeof CASES)[number], x: tf.Tensor, w: tf.Tensor) =>

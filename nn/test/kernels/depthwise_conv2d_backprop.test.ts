@@ -31,6 +31,14 @@ const CASES: { name: string; x: number[]; filter: number[]; strides: number; dil
       pad: 'valid',
     },
     { name: 'numeric pad 2', x: [1, 6, 6, 2], filter: [3, 3, 2, 1], strides: 1, dilations: 1, pad: 2 },
+    {
+      name: '12 channels (rows copied as blocks)',
+      x: [1, 6, 5, 12],
+      filter: [3, 3, 12, 1],
+      strides: 1,
+      dilations: 1,
+      pad: 'same',
+    },
   ];
 
 // tfjs computes no depthwise gradient for dilation > 1 and its cpu kernels ignore the attribute, so dilated cases
