@@ -10,7 +10,7 @@ import {
   unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
-import { copyRun, wholeHeap } from './heap_copy.ts';
+import { copyRows, wholeHeap } from './heap_copy.ts';
 
 /**
  * Row gather along axis 0 with batchDims 0 (embedding and grid-sample lookups): out[i, ...] = x[indices[i], ...].
@@ -46,7 +46,7 @@ function gatherV2(
     const idx = backend.typedArrayFromHeap(indices) as Int32Array;
     const { heap, at } = wholeHeap(backend.typedArrayFromHeap(x) as Float32Array | Int32Array);
     const dst = wholeHeap(backend.typedArrayFromHeap(out) as Float32Array | Int32Array).at;
-    for (let i = 0; i < idx.length; i++) copyRun(heap, dst + i * inner, at + idx[i] * inner, inner);
+    copyRows(heap, dst, at, idx, inner);
     return out;
   };
 }

@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, reshapeWasm } from './call_kernel.ts';
-import { copyRun, type HeapWords, wholeHeap } from './heap_copy.ts';
+import { copyRuns, type HeapWords, wholeHeap } from './heap_copy.ts';
 import { getMaxScratchFloats } from './scratch.ts';
 
 /** Convolution geometry, channels last; a 2-D convolution is the depth-1 case. */
@@ -128,14 +128,14 @@ function fillPatches(
         }
         const rowStart = ((n * g.inD + id) * g.inH + ih) * g.inW;
         if (wholeRow) {
-          copyRun(heap, dst, x + (rowStart + iw0) * g.inC, tapRun);
+          copyRuns(heap, dst, 0, x + (rowStart + iw0) * g.inC, 0, tapRun, 1);
           dst += tapRun;
           continue;
         }
         for (let kw = 0; kw < g.kW; kw++, dst += g.inC) {
           const iw = iw0 + kw * g.dW;
           if (iw < 0 || iw >= g.inW) heap.fill(0, dst, dst + g.inC);
-          else copyRun(heap, dst, x + (rowStart + iw) * g.inC, g.inC);
+          else copyRuns(heap, dst, 0, x + (rowStart + iw) * g.inC, 0, g.inC, 1);
         }
       }
     }

@@ -18,7 +18,7 @@ import {
   unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
-import { copyRun, type HeapView, wholeHeap } from './heap_copy.ts';
+import { copyRuns, type HeapView, wholeHeap } from './heap_copy.ts';
 
 /**
  * Copies the box `size` at `srcBegin` of a row-major `srcShape` array into `dstBegin` of a `dstShape` array, as
@@ -51,16 +51,21 @@ function copyBox(
     srcBase += srcBegin[a] * stride(srcStrides, a);
     dstBase += dstBegin[a] * stride(dstStrides, a);
   }
-  const outer = size.slice(0, inner);
-  const count = util.sizeFromShape(outer);
-  const index = new Array(inner).fill(0);
   const { heap, at } = wholeHeap(src);
   let s = at + srcBase;
   let d = wholeHeap(dst).at + dstBase;
+  if (inner === 0) {
+    copyRuns(heap, d, 0, s, 0, run, 1);
+    return;
+  }
+  // Strided runs along the last outer axis; an odometer over the axes before it, last fastest.
+  const last = inner - 1;
+  const outer = size.slice(0, last);
+  const count = util.sizeFromShape(outer);
+  const index = new Array(last).fill(0);
   for (let n = 0; n < count; n++) {
-    copyRun(heap, d, s, run);
-    // Odometer over the outer axes, last fastest.
-    for (let a = inner - 1; a >= 0; a--) {
+    copyRuns(heap, d, dstStrides[last], s, srcStrides[last], run, size[last]);
+    for (let a = last - 1; a >= 0; a--) {
       index[a]++;
       s += srcStrides[a];
       d += dstStrides[a];
