@@ -137,7 +137,7 @@ export function bendPose(bends: readonly RoadBend[], pose: PlanarPose): PlanarPo
 export function unbendPoint(bend: RoadBend, x: number, y: number): Point | undefined {
   const [pu, pv] = toLocal(bend, x, y);
   const out = new Float64Array(2);
-  return unbendLocal(bend, pu, pv, out) ? toGlobal(bend, out[0], out[1]) : undefined;
+  return unbendWith(unbendFrame(bend), pu, pv, out) ? toGlobal(bend, out[0], out[1]) : undefined;
 }
 
 /**
@@ -152,14 +152,6 @@ export function straightPoint(bends: readonly RoadBend[], x: number, y: number):
     if (inStrip(bend, u, v)) return undefined;
   }
   return [x, y];
-}
-
-/**
- * unbendPoint in the bend's frame, writing (u, c) to `out`: false where no point of the strip lands. Allocates
- * nothing, as it runs for every raster cell of every bend.
- */
-export function unbendLocal(bend: RoadBend, pu: number, pv: number, out: Float64Array): boolean {
-  return unbendWith(unbendFrame(bend), pu, pv, out);
 }
 
 const frameCache = new WeakMap<RoadBend, Float64Array>();
@@ -179,7 +171,10 @@ export function unbendFrame(bend: RoadBend): Float64Array {
   return frame;
 }
 
-/** unbendLocal with the bend's unbendFrame. */
+/**
+ * unbendPoint in the frame of the bend whose unbendFrame is `frame`, writing (u, c) to `out`: false where no point
+ * of the strip lands. Allocates nothing, as it runs for every raster cell of every bend.
+ */
 export function unbendWith(frame: Float64Array, pu: number, pv: number, out: Float64Array): boolean {
   if (pu <= 0 || pu >= frame[0]) return false;
   const r = frame[1];

@@ -146,11 +146,6 @@ function positiveSize(b: EvalBoxes['boxes'], i: number): boolean {
   return b.width[i] > 0 && b.length[i] > 0 && b.height[i] > 0;
 }
 
-/** Rows of ThresholdMatching.errors. */
-const [TRANS, VEL, SCALE, ORIENT, ATTR] = (
-  ['trans_err', 'vel_err', 'scale_err', 'orient_err', 'attr_err'] as const
-).map((metric) => TP_METRICS.indexOf(metric));
-
 /**
  * One threshold's matching state while `accumulate` goes through the predictions. A match's errors and score
  * go into columns sized for the most matches there can be: lists grown by push reallocated as they grew and
@@ -160,8 +155,8 @@ class ThresholdMatching {
   readonly taken: Uint8Array;
   readonly tpCum: Float64Array;
   readonly fpCum: Float64Array;
-  /** A row per TP metric (TP_METRICS' order), a column per match. */
-  readonly errors: Float64Array;
+  /** Per TP metric, the error of each match. */
+  readonly errors: Record<TpMetric, Float64Array>;
   readonly matchConf: Float64Array;
   tp = 0;
   fp = 0;
@@ -175,15 +170,11 @@ class ThresholdMatching {
     this.tpCum = new Float64Array(predCount);
     this.fpCum = new Float64Array(predCount);
     const most = Math.min(gtCount, predCount);
-    this.errors = new Float64Array(TP_METRICS.length * most);
+    this.errors = Object.fromEntries(TP_METRICS.map((m) => [m, new Float64Array(most)])) as Record<
+      TpMetric,
+      Float64Array
+    >;
     this.matchConf = new Float64Array(most);
-  }
-
-  /** The errors of `metric` of the matches so far. */
-  errorsOf(metric: TpMetric): Float64Array {
-    const most = this.matchConf.length;
-    const row = TP_METRICS.indexOf(metric) * most;
-    return this.errors.subarray(row, row + this.tp);
   }
 }
 
@@ -236,15 +227,14 @@ export function accumulate(
         if (!positiveSize(p, pi)) throw sizeError(index.pred, pi, 'results');
         const dvx = p.velocityX[pi] - g.velocityX[gi];
         const dvy = p.velocityY[pi] - g.velocityY[gi];
-        const { errors, matchConf, tp } = run;
-        const most = matchConf.length;
-        errors[TRANS * most + tp] = minDist;
-        errors[VEL * most + tp] = Math.sqrt(dvx * dvx + dvy * dvy);
-        errors[SCALE * most + tp] =
+        const { errors, tp } = run;
+        errors.trans_err[tp] = minDist;
+        errors.vel_err[tp] = Math.sqrt(dvx * dvx + dvy * dvy);
+        errors.scale_err[tp] =
           1 - scaleIou(g.width[gi], g.length[gi], g.height[gi], p.width[pi], p.length[pi], p.height[pi]);
-        errors[ORIENT * most + tp] = Math.abs(angleDiff(g.yaw[gi], p.yaw[pi], period));
-        errors[ATTR * most + tp] = 1 - attributeAccuracy(g.attributeCode[gi], p.attributeCode[pi]);
-        matchConf[tp] = predScore[k];
+        errors.orient_err[tp] = Math.abs(angleDiff(g.yaw[gi], p.yaw[pi], period));
+        errors.attr_err[tp] = 1 - attributeAccuracy(g.attributeCode[gi], p.attributeCode[pi]);
+        run.matchConf[tp] = predScore[k];
         run.tp = tp + 1;
       } else {
         run.fp++;
@@ -275,7 +265,11 @@ function metricData(run: ThresholdMatching, npos: number, predScore: Float64Arra
   const confAscending = confidence.slice().reverse();
   const matchConfAscending = run.matchConf.slice(0, run.tp).reverse();
   const curve = (metric: TpMetric): Float64Array =>
-    numpyInterp(confAscending, matchConfAscending, cummean(run.errorsOf(metric)).reverse()).reverse();
+    numpyInterp(
+      confAscending,
+      matchConfAscending,
+      cummean(run.errors[metric].subarray(0, run.tp)).reverse(),
+    ).reverse();
   return {
     recall,
     precision,

@@ -112,7 +112,7 @@ export class JsonNumberReader {
       if (i === first) return -1;
       exponent += exponentSign * written;
     }
-    if (digits > 0) this.head[0] = head;
+    this.head[0] = head;
     if (digits === 0) this.value = 0;
     else if (digits > 19 || !this.roundMagnitude(tail, tailDigits, exponent)) {
       this.value = Number(textOf(bytes, from, i)); // the sign included
