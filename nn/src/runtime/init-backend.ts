@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../kernels/wasm/register.ts';
+import { assembleSimdKernels } from '../kernels/wasm/simd/simd_module.ts';
 import { tf } from './tfjs.ts';
 import { missingTrainingKernels } from './training-kernels.ts';
 import { wasmBinaryDir } from './wasm-binaries.ts';
@@ -61,6 +62,7 @@ async function tryWasm(): Promise<string | null> {
       wasmPathsSet = true;
     }
     registerWasmTrainingKernels();
+    await assembleSimdKernels();
     if (!(await tf.setBackend('wasm'))) return 'tf.setBackend("wasm") failed (see the warning above)';
   } catch (error) {
     return `wasm backend failed to start: ${(error as Error).message}`;

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import wabtInit from 'wabt';
+
+/**
+ * The exports of kernels.wat. Pointers are byte offsets into the backend's heap (`heapOffset`), shapes in elements;
+ * each function's comment in kernels.wat says what it computes.
+ */
+export interface SimdKernels {
+  firstOutside(ids: number, count: number, rows: number): number;
+  weightedGather(
+    table: number,
+    ids: number,
+    weights: number,
+    out: number,
+    k: number,
+    n: number,
+    cols: number,
+  ): void;
+  weightedScatter(
+    rows: number,
+    ids: number,
+    weights: number,
+    out: number,
+    k: number,
+    n: number,
+    cols: number,
+    tableRows: number,
+  ): void;
+  weightedRowDot(
+    table: number,
+    ids: number,
+    rows: number,
+    out: number,
+    k: number,
+    n: number,
+    cols: number,
+  ): void;
+}
+
+/** The part of the WebAssembly JS API used here: the project's TypeScript libraries have no DOM types. */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, object>>) => { exports: unknown };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+let compiled: object | null = null;
+/** Per heap: each thread's backend has its own memory object. */
+const instances = new WeakMap<object, SimdKernels>();
+
+/**
+ * Assembles kernels.wat (about 50 ms, once per thread). The wasm backend's start awaits it, so kernels can then
+ * instantiate it synchronously on first use. The text is assembled at start rather than shipped as a binary so
+ * that the source is the only thing to review and nothing generated can fall out of date.
+ */
+export async function assembleSimdKernels(): Promise<void> {
+  if (compiled !== null) return;
+  const wabt = await wabtInit();
+  const source = readFileSync(new URL('./kernels.wat', import.meta.url), 'utf8');
+  const parsed = wabt.parseWat('kernels.wat', source, { simd: true, bulk_memory: true });
+  try {
+    parsed.validate();
+    compiled = new Module(parsed.toBinary({}).buffer);
+  } finally {
+    parsed.destroy();
+  }
+}
+
+/** The kernels bound to `backend`'s heap: they read and write its tensors in place. */
+export function simdKernels(backend: BackendWasm): SimdKernels {
+  if (compiled === null) {
+    throw new Error(
+      'the SIMD kernels are not assembled: start the wasm backend with initBackend (it awaits assembleSimdKernels)',
+    );
+  }
+  const memory = (backend.wasm as unknown as { asm: { memory: object } }).asm.memory;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    kernels = new Instance(compiled, { tfjs: { memory } }).exports as unknown as SimdKernels;
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
+
+/** Where `info`'s values start in the backend's heap, in bytes. */
+export function heapOffset(info: TensorInfo, backend: BackendWasm): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
+}
