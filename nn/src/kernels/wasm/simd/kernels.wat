@@ -171,4 +171,84 @@
             (br $rest)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $points))))
+
+  ;; out [m, n] = a^T b for a [rows, m] and b [rows, n], n a multiple of 4: each output a sum over the rows in order,
+  ;; as XNNPACK's matmul adds along its inner axis. Four outputs of a column of out share a pass over a block of rows,
+  ;; each its own accumulator (four add chains in flight), and the blocks are short enough to stay in cache while
+  ;; every column of out passes over them.
+  (func (export "matmulTransposedA")
+      (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $m i32) (param $n i32)
+    (local $aRow i32) (local $bRow i32) (local $r0 i32) (local $rEnd i32) (local $j i32) (local $i i32)
+    (local $o i32) (local $pa i32) (local $pb i32) (local $pEnd i32)
+    (local $bj v128) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local.set $aRow (i32.shl (local.get $m) (i32.const 2)))
+    (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (i32.mul (local.get $m) (local.get $bRow)))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $r0) (local.get $rows)))
+        (local.set $rEnd (i32.add (local.get $r0) (i32.const 256)))
+        (if (i32.gt_u (local.get $rEnd) (local.get $rows)) (then (local.set $rEnd (local.get $rows))))
+        (local.set $j (i32.const 0))
+        (block $columnsDone
+          (loop $columns
+            (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $bRow)))
+            (local.set $pEnd (i32.add (i32.add (local.get $b) (i32.mul (local.get $rEnd) (local.get $bRow))) (local.get $j)))
+            (local.set $i (i32.const 0))
+            (block $quadsDone
+              (loop $quads
+                (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+                (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $i) (local.get $bRow)) (local.get $j))))
+                (local.set $acc0 (v128.load (local.get $o)))
+                (local.set $acc1 (v128.load (i32.add (local.get $o) (local.get $bRow))))
+                (local.set $acc2 (v128.load (i32.add (local.get $o) (i32.shl (local.get $bRow) (i32.const 1)))))
+                (local.set $acc3 (v128.load (i32.add (local.get $o) (i32.mul (local.get $bRow) (i32.const 3)))))
+                (local.set $pa (i32.add (local.get $a)
+                  (i32.add (i32.mul (local.get $r0) (local.get $aRow)) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $pb (i32.add (local.get $b) (i32.add (i32.mul (local.get $r0) (local.get $bRow)) (local.get $j))))
+                (block $rowsDone
+                  (loop $rowsLoop
+                    (br_if $rowsDone (i32.ge_u (local.get $pb) (local.get $pEnd)))
+                    (local.set $bj (v128.load (local.get $pb)))
+                    (local.set $acc0 (f32x4.add (local.get $acc0)
+                      (f32x4.mul (v128.load32_splat (local.get $pa)) (local.get $bj))))
+                    (local.set $acc1 (f32x4.add (local.get $acc1)
+                      (f32x4.mul (v128.load32_splat offset=4 (local.get $pa)) (local.get $bj))))
+                    (local.set $acc2 (f32x4.add (local.get $acc2)
+                      (f32x4.mul (v128.load32_splat offset=8 (local.get $pa)) (local.get $bj))))
+                    (local.set $acc3 (f32x4.add (local.get $acc3)
+                      (f32x4.mul (v128.load32_splat offset=12 (local.get $pa)) (local.get $bj))))
+                    (local.set $pa (i32.add (local.get $pa) (local.get $aRow)))
+                    (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
+                    (br $rowsLoop)))
+                (v128.store (local.get $o) (local.get $acc0))
+                (v128.store (i32.add (local.get $o) (local.get $bRow)) (local.get $acc1))
+                (v128.store (i32.add (local.get $o) (i32.shl (local.get $bRow) (i32.const 1))) (local.get $acc2))
+                (v128.store (i32.add (local.get $o) (i32.mul (local.get $bRow) (i32.const 3))) (local.get $acc3))
+                (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                (br $quads)))
+            ;; the outputs left over when m is not a multiple of four, one at a time
+            (block $restDone
+              (loop $rest
+                (br_if $restDone (i32.ge_u (local.get $i) (local.get $m)))
+                (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $i) (local.get $bRow)) (local.get $j))))
+                (local.set $acc0 (v128.load (local.get $o)))
+                (local.set $pa (i32.add (local.get $a)
+                  (i32.add (i32.mul (local.get $r0) (local.get $aRow)) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $pb (i32.add (local.get $b) (i32.add (i32.mul (local.get $r0) (local.get $bRow)) (local.get $j))))
+                (block $rowsDone
+                  (loop $rowsLoop
+                    (br_if $rowsDone (i32.ge_u (local.get $pb) (local.get $pEnd)))
+                    (local.set $acc0 (f32x4.add (local.get $acc0)
+                      (f32x4.mul (v128.load32_splat (local.get $pa)) (v128.load (local.get $pb)))))
+                    (local.set $pa (i32.add (local.get $pa) (local.get $aRow)))
+                    (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
+                    (br $rowsLoop)))
+                (v128.store (local.get $o) (local.get $acc0))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $rest)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $columns)))
+        (local.set $r0 (local.get $rEnd))
+        (br $blocks))))
 )

@@ -37,6 +37,7 @@ export interface SimdKernels {
     n: number,
     cols: number,
   ): void;
+  matmulTransposedA(a: number, b: number, out: number, rows: number, m: number, n: number): void;
 }
 
 /** The part of the WebAssembly JS API used here: the project's TypeScript libraries have no DOM types. */
