@@ -8,7 +8,7 @@ describe('wasm Sum over leading axes', () => {
   it('matches the cpu backend over axis 0, over several leading axes, with keepDims, and leaves other axes alone', async () => {
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([300, 16], 1), 0), 'bias gradient', 1e-5);
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([8, 50, 16], 2), 0), 'corner sum', 1e-5);
-    // Columns in groups of eight with three left over.
+    // Columns in groups of four with three left over.
     await assertWasmMatchesCpu(() => tf.sum(randomTensor([40, 11], 7), 0), 'eleven columns', 1e-5);
     await assertWasmMatchesCpu(
       () => tf.sum(randomTensor([3, 4, 5, 6, 2], 3), [1, 0, 2, 3]),
@@ -21,9 +21,11 @@ describe('wasm Sum over leading axes', () => {
   });
 
   it("gives the backend's own innermost-axis sum and mean of the transposed input bit for bit", () => {
+    // Sixteen columns at a time, four at a time and one at a time: 37 takes all three.
     for (const shape of [
       [300, 16],
       [40, 11],
+      [50, 37],
     ]) {
       const x = randomTensor(shape, 8);
       for (const reduce of [tf.sum, tf.mean]) {

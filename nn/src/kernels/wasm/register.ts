@@ -1,4 +1,5 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { registerBiasAdd } from './bias_add.ts';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.ts';
 import { conv3DConfig } from './conv3d.ts';
 import { conv3DBackpropFilterV2Config } from './conv3d_backprop_filter_v2.ts';
@@ -43,11 +44,11 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
 ];
 
 /**
- * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own), replaces
-replaces the slow ones (slicing and concatenation copy on the heap views, sums over leading axes skip a transpose,
- * last-two-axes transposes are tiled copies; GatherV2 keeps the backend's for what row
- * copies do not cover), guards wasm matmul against its weight-cache aliasing bug and keeps its transposed products on
- * the fast path; idempotent.
+ * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own) and
+ * replaces the slow ones: slicing and concatenation copy on the heap views, sums over leading axes and bias
+ * additions take our SIMD kernels, last-two-axes transposes are tiled copies, GatherV2 keeps the backend's for what
+ * row copies do not cover. It also guards wasm matmul against its weight-cache aliasing bug and keeps its transposed
+ * products on the fast path; idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   guardMatMulWeightCache();
@@ -64,5 +65,6 @@ export function registerWasmTrainingKernels(): void {
   registerRowGather();
   registerHeapSlicing();
   registerLeadingSum();
+  registerBiasAdd();
   registerTiledTranspose();
 }

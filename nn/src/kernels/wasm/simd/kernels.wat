@@ -251,4 +251,93 @@
             (br $columns)))
         (local.set $r0 (local.get $rEnd))
         (br $blocks))))
+
+  ;; dst [inner] = column sums of src [rows, inner], rows added in order. Sixteen columns at a time in four
+  ;; accumulators (four add chains in flight), then four, then one.
+  (func (export "sumRows") (param $src i32) (param $dst i32) (param $rows i32) (param $inner i32)
+    (local $rowBytes i32) (local $j i32) (local $p i32) (local $end i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s f32)
+    (local.set $rowBytes (i32.shl (local.get $inner) (i32.const 2)))
+    (block $sixteensDone
+      (loop $sixteens
+        (br_if $sixteensDone (i32.gt_u (i32.add (local.get $j) (i32.const 64)) (local.get $rowBytes)))
+        (local.set $s0 (v128.const i32x4 0 0 0 0))
+        (local.set $s1 (v128.const i32x4 0 0 0 0))
+        (local.set $s2 (v128.const i32x4 0 0 0 0))
+        (local.set $s3 (v128.const i32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $src) (local.get $j)))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $rowBytes))))
+        (block $rowsDone
+          (loop $rowsLoop
+            (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $s0 (f32x4.add (local.get $s0) (v128.load (local.get $p))))
+            (local.set $s1 (f32x4.add (local.get $s1) (v128.load offset=16 (local.get $p))))
+            (local.set $s2 (f32x4.add (local.get $s2) (v128.load offset=32 (local.get $p))))
+            (local.set $s3 (f32x4.add (local.get $s3) (v128.load offset=48 (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (br $rowsLoop)))
+        (v128.store (i32.add (local.get $dst) (local.get $j)) (local.get $s0))
+        (v128.store offset=16 (i32.add (local.get $dst) (local.get $j)) (local.get $s1))
+        (v128.store offset=32 (i32.add (local.get $dst) (local.get $j)) (local.get $s2))
+        (v128.store offset=48 (i32.add (local.get $dst) (local.get $j)) (local.get $s3))
+        (local.set $j (i32.add (local.get $j) (i32.const 64)))
+        (br $sixteens)))
+    (block $foursDone
+      (loop $fours
+        (br_if $foursDone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowBytes)))
+        (local.set $s0 (v128.const i32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $src) (local.get $j)))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $rowBytes))))
+        (block $rowsDone
+          (loop $rowsLoop
+            (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $s0 (f32x4.add (local.get $s0) (v128.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (br $rowsLoop)))
+        (v128.store (i32.add (local.get $dst) (local.get $j)) (local.get $s0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $fours)))
+    (block $onesDone
+      (loop $ones
+        (br_if $onesDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $s (f32.const 0))
+        (local.set $p (i32.add (local.get $src) (local.get $j)))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $rowBytes))))
+        (block $rowsDone
+          (loop $rowsLoop
+            (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $s (f32.add (local.get $s) (f32.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (br $rowsLoop)))
+        (f32.store (i32.add (local.get $dst) (local.get $j)) (local.get $s))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $ones))))
+
+  ;; out [rows, inner] = a [rows, inner] + b [inner], b added to every row (a bias).
+  (func (export "addRowVector") (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $inner i32)
+    (local $rowBytes i32) (local $vecBytes i32) (local $end i32) (local $j i32)
+    (local.set $rowBytes (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+    (local.set $end (i32.add (local.get $out) (i32.mul (local.get $rows) (local.get $rowBytes))))
+    (block $rowsDone
+      (loop $rowsLoop
+        (br_if $rowsDone (i32.ge_u (local.get $out) (local.get $end)))
+        (local.set $j (i32.const 0))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
+            (v128.store (i32.add (local.get $out) (local.get $j))
+              (f32x4.add (v128.load (i32.add (local.get $a) (local.get $j))) (v128.load (i32.add (local.get $b) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vec)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $out) (local.get $j))
+              (f32.add (f32.load (i32.add (local.get $a) (local.get $j))) (f32.load (i32.add (local.get $b) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
+        (local.set $a (i32.add (local.get $a) (local.get $rowBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (br $rowsLoop))))
 )

@@ -38,6 +38,8 @@ export interface SimdKernels {
     cols: number,
   ): void;
   matmulTransposedA(a: number, b: number, out: number, rows: number, m: number, n: number): void;
+  sumRows(src: number, dst: number, rows: number, inner: number): void;
+  addRowVector(a: number, b: number, out: number, rows: number, inner: number): void;
 }
 
 /** The part of the WebAssembly JS API used here: the project's TypeScript libraries have no DOM types. */
