@@ -12,6 +12,7 @@ import { castConfig, identityConfig } from './identity.ts';
 import { untransposeMatMul } from './matmul_transposes.ts';
 import { guardMatMulWeightCache } from './matmul_weight_cache_guard.ts';
 import { registerHeapSlicing } from './slice.ts';
+import { registerSoftplus } from './softplus.ts';
 import { registerLeadingSum } from './sum_leading.ts';
 import { registerTiledTranspose } from './transpose.ts';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.ts';
@@ -45,10 +46,10 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
 
 /**
  * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own) and
- * replaces the slow ones: slicing and concatenation copy on the heap views, sums over leading axes and bias
- * additions take our SIMD kernels, last-two-axes transposes are tiled copies, GatherV2 keeps the backend's for what
- * row copies do not cover. It also guards wasm matmul against its weight-cache aliasing bug and keeps its transposed
- * products on the fast path; idempotent.
+ * replaces the slow ones: slicing and concatenation copy on the heap views; sums over leading axes, bias additions
+ * and softplus take our SIMD kernels; last-two-axes transposes are tiled copies; GatherV2 keeps the backend's for
+ * what row copies do not cover. It also guards wasm matmul against its weight-cache aliasing bug and keeps its
+ * transposed products on the fast path; idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   guardMatMulWeightCache();
@@ -66,5 +67,6 @@ export function registerWasmTrainingKernels(): void {
   registerHeapSlicing();
   registerLeadingSum();
   registerBiasAdd();
+  registerSoftplus();
   registerTiledTranspose();
 }

@@ -40,6 +40,8 @@ export interface SimdKernels {
   matmulTransposedA(a: number, b: number, out: number, rows: number, m: number, n: number): void;
   sumRows(src: number, dst: number, rows: number, inner: number): void;
   addRowVector(a: number, b: number, out: number, rows: number, inner: number): void;
+  softplus(x: number, out: number, count: number): void;
+  initTables(at: number): void;
 }
 
 /** The part of the WebAssembly JS API used here: the project's TypeScript libraries have no DOM types. */
@@ -82,6 +84,8 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
   let kernels = instances.get(memory);
   if (kernels === undefined) {
     kernels = new Instance(compiled, { tfjs: { memory } }).exports as unknown as SimdKernels;
+    // The module has no memory of its own: its constant tables live on the heap, for as long as the backend.
+    kernels.initTables((backend.wasm as unknown as { _malloc(bytes: number): number })._malloc(256));
     instances.set(memory, kernels);
   }
   return kernels;
