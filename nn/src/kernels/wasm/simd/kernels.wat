@@ -573,34 +573,43 @@
               (else (f32.demote_f64 (call $logAtLeastOne
                 (f64.add (f64.const 1) (f64.promote_f32 (call $expf (local.get $v)))))))))))))
 
-  ;; out[i] = softplus(x[i]) for `count` float32 values: four at a time as two pairs of doubles, every branch
-  ;; computed and the lane's one selected; the last count mod 4 one at a time.
+  ;; out[i] = softplus(x[i]) for `count` float32 values: four at a time as two pairs of doubles, each branch some
+  ;; lane needs computed and the lane's own selected; the last count mod 4 one at a time.
   (func (export "softplus") (param $x i32) (param $out i32) (param $count i32)
     (local $end i32) (local $quadsEnd i32) (local $v v128) (local $lo v128) (local $hi v128) (local $e v128)
-    (local $l v128) (local $result v128)
+    (local $low v128) (local $mid v128) (local $result v128)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $count) (i32.const 2))))
     (local.set $quadsEnd (i32.add (local.get $x) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
     (block $quadsDone
       (loop $quads
         (br_if $quadsDone (i32.ge_u (local.get $x) (local.get $quadsEnd)))
         (local.set $v (v128.load (local.get $x)))
-        (local.set $lo (call $expf2 (f64x2.promote_low_f32x4 (local.get $v))))
-        (local.set $hi (call $expf2 (f64x2.promote_low_f32x4
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
-        (local.set $e (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
-        ;; expf underflows to zero below log(2^-150)
-        (local.set $e (v128.andnot (local.get $e)
-          (f32x4.lt (local.get $v) (f32x4.splat (f32.const -0x1.9fe368p6)))))
-        (local.set $l (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero (call $log2x (f64x2.add (f64x2.splat (f64.const 1)) (local.get $lo))))
-          (f32x4.demote_f64x2_zero (call $log2x (f64x2.add (f64x2.splat (f64.const 1)) (local.get $hi))))))
-        ;; above minus the threshold, or NaN: x itself
-        (local.set $result (v128.bitselect (local.get $v) (local.get $l)
-          (v128.or (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0x1.be2804p+3)))
-            (f32x4.ne (local.get $v) (local.get $v)))))
-        (v128.store (local.get $out) (v128.bitselect (local.get $e) (local.get $result)
-          (f32x4.lt (local.get $v) (f32x4.splat (f32.const -0x1.be2804p+3)))))
+        (local.set $result (local.get $v))
+        (local.set $low (f32x4.lt (local.get $v) (f32x4.splat (f32.const -0x1.be2804p+3))))
+        ;; neither beyond a threshold nor NaN
+        (local.set $mid (v128.and (f32x4.eq (local.get $v) (local.get $v))
+          (v128.andnot (v128.not (local.get $low)) (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0x1.be2804p+3))))))
+        ;; Lanes beyond the thresholds need no log, nor any maths above minus the threshold (the SDF field's
+        ;; softplus(100 x) / 100 puts most values there), so vectors that are all such skip them.
+        (if (v128.any_true (v128.or (local.get $low) (local.get $mid)))
+          (then
+            (local.set $lo (call $expf2 (f64x2.promote_low_f32x4 (local.get $v))))
+            (local.set $hi (call $expf2 (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+            (local.set $e (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
+            ;; expf underflows to zero below log(2^-150)
+            (local.set $e (v128.andnot (local.get $e)
+              (f32x4.lt (local.get $v) (f32x4.splat (f32.const -0x1.9fe368p6)))))
+            (local.set $result (v128.bitselect (local.get $e) (local.get $result) (local.get $low)))
+            (if (v128.any_true (local.get $mid))
+              (then
+                (local.set $result (v128.bitselect
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (f32x4.demote_f64x2_zero (call $log2x (f64x2.add (f64x2.splat (f64.const 1)) (local.get $lo))))
+                    (f32x4.demote_f64x2_zero (call $log2x (f64x2.add (f64x2.splat (f64.const 1)) (local.get $hi)))))
+                  (local.get $result) (local.get $mid)))))))
+        (v128.store (local.get $out) (local.get $result))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $quads)))
