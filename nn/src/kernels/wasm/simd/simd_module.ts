@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import wabtInit from 'wabt';
 
 /**
  * The exports of kernels.wat. Pointers are byte offsets into the backend's heap (`heapOffset`), shapes in elements;
@@ -62,6 +61,8 @@ const instances = new WeakMap<object, SimdKernels>();
  */
 export async function assembleSimdKernels(): Promise<void> {
   if (compiled !== null) return;
+  // Imported here, not at the top: the assembler (0.7 MB of JavaScript) is needed only when a wasm backend starts.
+  const { default: wabtInit } = await import('wabt');
   const wabt = await wabtInit();
   const source = readFileSync(new URL('./kernels.wat', import.meta.url), 'utf8');
   const parsed = wabt.parseWat('kernels.wat', source, { simd: true, bulk_memory: true });
