@@ -189,8 +189,8 @@ export function convolveByPatches(
 }
 
 /**
- * Filter gradient dW [patch, CO] = patchesᵀ · dy, computed as dyᵀ · patches so neither matmul operand is transposed
- * (the backend's transposeA path is a slow loop, and dy [rows, CO] is cheaper to transpose than the patches).
+ * Filter gradient dW [patch, CO] = patchesᵀ · dy, chunk by chunk, on the backend's BatchMatMul (ours for the
+ * transposed operand: matmul_transposes.ts).
  */
 export function filterGradientByPatches(
   x: TensorInfo,
@@ -198,24 +198,20 @@ export function filterGradientByPatches(
   g: PatchGeometry,
   backend: BackendWasm,
 ): Float32Array {
-  const patch = patchSize(g);
-  const dW = new Float32Array(patch * g.outC);
+  const dW = new Float32Array(patchSize(g) * g.outC);
   const dyRows = reshapeWasm(dy, [totalRows(g), g.outC], backend);
   forEachPatchChunk(x, g, backend, (cols, row0, rows) => {
     const dyChunk = callWasmKernel('Slice', { x: dyRows }, backend, {
       begin: [row0, 0],
       size: [rows, g.outC],
     });
-    const dyT = callWasmKernel('Transpose', { x: dyChunk }, backend, { perm: [1, 0] });
-    const productT = callWasmKernel('BatchMatMul', { a: dyT, b: cols }, backend, {
-      transposeA: false,
+    const product = callWasmKernel('BatchMatMul', { a: cols, b: dyChunk }, backend, {
+      transposeA: true,
       transposeB: false,
     });
-    const view = backend.typedArrayFromHeap(productT) as Float32Array;
-    for (let o = 0; o < g.outC; o++) {
-      for (let p = 0; p < patch; p++) dW[p * g.outC + o] += view[o * patch + p];
-    }
-    for (const t of [productT, dyT, dyChunk]) backend.disposeData(t.dataId);
+    const view = backend.typedArrayFromHeap(product) as Float32Array;
+    for (let i = 0; i < dW.length; i++) dW[i] += view[i];
+    for (const t of [product, dyChunk]) backend.disposeData(t.dataId);
   });
   backend.disposeData(dyRows.dataId);
   return dW;

@@ -173,13 +173,13 @@
         (br $points))))
 
   ;; out [m, n] = a^T b for a [rows, m] and b [rows, n], n a multiple of 4: each output a sum over the rows in order,
-  ;; as XNNPACK's matmul adds along its inner axis. Four outputs of a column of out share a pass over a block of rows,
-  ;; each its own accumulator (four add chains in flight), and the blocks are short enough to stay in cache while
-  ;; every column of out passes over them.
+  ;; as XNNPACK's matmul adds along its inner axis. Rows go in blocks short enough that a block's four columns of a
+  ;; and its rows of b stay in cache while every four-wide column of out passes over them, four outputs of a column
+  ;; each in its own accumulator (four add chains in flight).
   (func (export "matmulTransposedA")
       (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $m i32) (param $n i32)
     (local $aRow i32) (local $bRow i32) (local $r0 i32) (local $rEnd i32) (local $j i32) (local $i i32)
-    (local $o i32) (local $pa i32) (local $pb i32) (local $pEnd i32)
+    (local $o i32) (local $pa i32) (local $pb i32) (local $pEnd i32) (local $aStart i32) (local $bStart i32)
     (local $bj v128) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local.set $aRow (i32.shl (local.get $m) (i32.const 2)))
     (local.set $bRow (i32.shl (local.get $n) (i32.const 2)))
@@ -189,23 +189,25 @@
         (br_if $blocksDone (i32.ge_u (local.get $r0) (local.get $rows)))
         (local.set $rEnd (i32.add (local.get $r0) (i32.const 256)))
         (if (i32.gt_u (local.get $rEnd) (local.get $rows)) (then (local.set $rEnd (local.get $rows))))
-        (local.set $j (i32.const 0))
-        (block $columnsDone
-          (loop $columns
-            (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $bRow)))
-            (local.set $pEnd (i32.add (i32.add (local.get $b) (i32.mul (local.get $rEnd) (local.get $bRow))) (local.get $j)))
-            (local.set $i (i32.const 0))
-            (block $quadsDone
-              (loop $quads
-                (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+        (local.set $bStart (i32.add (local.get $b) (i32.mul (local.get $r0) (local.get $bRow))))
+        (local.set $i (i32.const 0))
+        (block $quadsDone
+          (loop $quads
+            (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+            (local.set $aStart (i32.add (local.get $a)
+              (i32.add (i32.mul (local.get $r0) (local.get $aRow)) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $j (i32.const 0))
+            (block $columnsDone
+              (loop $columns
+                (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $bRow)))
                 (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $i) (local.get $bRow)) (local.get $j))))
                 (local.set $acc0 (v128.load (local.get $o)))
                 (local.set $acc1 (v128.load (i32.add (local.get $o) (local.get $bRow))))
                 (local.set $acc2 (v128.load (i32.add (local.get $o) (i32.shl (local.get $bRow) (i32.const 1)))))
                 (local.set $acc3 (v128.load (i32.add (local.get $o) (i32.mul (local.get $bRow) (i32.const 3)))))
-                (local.set $pa (i32.add (local.get $a)
-                  (i32.add (i32.mul (local.get $r0) (local.get $aRow)) (i32.shl (local.get $i) (i32.const 2)))))
-                (local.set $pb (i32.add (local.get $b) (i32.add (i32.mul (local.get $r0) (local.get $bRow)) (local.get $j))))
+                (local.set $pa (local.get $aStart))
+                (local.set $pb (i32.add (local.get $bStart) (local.get $j)))
+                (local.set $pEnd (i32.add (i32.add (local.get $b) (i32.mul (local.get $rEnd) (local.get $bRow))) (local.get $j)))
                 (block $rowsDone
                   (loop $rowsLoop
                     (br_if $rowsDone (i32.ge_u (local.get $pb) (local.get $pEnd)))
@@ -225,17 +227,25 @@
                 (v128.store (i32.add (local.get $o) (local.get $bRow)) (local.get $acc1))
                 (v128.store (i32.add (local.get $o) (i32.shl (local.get $bRow) (i32.const 1))) (local.get $acc2))
                 (v128.store (i32.add (local.get $o) (i32.mul (local.get $bRow) (i32.const 3))) (local.get $acc3))
-                (local.set $i (i32.add (local.get $i) (i32.const 4)))
-                (br $quads)))
-            ;; the outputs left over when m is not a multiple of four, one at a time
-            (block $restDone
-              (loop $rest
-                (br_if $restDone (i32.ge_u (local.get $i) (local.get $m)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $columns)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $quads)))
+        ;; the outputs left over when m is not a multiple of four, one at a time
+        (block $restDone
+          (loop $rest
+            (br_if $restDone (i32.ge_u (local.get $i) (local.get $m)))
+            (local.set $aStart (i32.add (local.get $a)
+              (i32.add (i32.mul (local.get $r0) (local.get $aRow)) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $j (i32.const 0))
+            (block $columnsDone
+              (loop $columns
+                (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $bRow)))
                 (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $i) (local.get $bRow)) (local.get $j))))
                 (local.set $acc0 (v128.load (local.get $o)))
-                (local.set $pa (i32.add (local.get $a)
-                  (i32.add (i32.mul (local.get $r0) (local.get $aRow)) (i32.shl (local.get $i) (i32.const 2)))))
-                (local.set $pb (i32.add (local.get $b) (i32.add (i32.mul (local.get $r0) (local.get $bRow)) (local.get $j))))
+                (local.set $pa (local.get $aStart))
+                (local.set $pb (i32.add (local.get $bStart) (local.get $j)))
+                (local.set $pEnd (i32.add (i32.add (local.get $b) (i32.mul (local.get $rEnd) (local.get $bRow))) (local.get $j)))
                 (block $rowsDone
                   (loop $rowsLoop
                     (br_if $rowsDone (i32.ge_u (local.get $pb) (local.get $pEnd)))
@@ -245,10 +255,10 @@
                     (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
                     (br $rowsLoop)))
                 (v128.store (local.get $o) (local.get $acc0))
-                (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br $rest)))
-            (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $columns)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $columns)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rest)))
         (local.set $r0 (local.get $rEnd))
         (br $blocks))))
 
