@@ -1,6 +1,7 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { registerBiasAdd } from './bias_add.ts';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.ts';
+import { registerConv2DBackpropInput } from './conv2d_backprop_input.ts';
 import { conv3DConfig } from './conv3d.ts';
 import { conv3DBackpropFilterV2Config } from './conv3d_backprop_filter_v2.ts';
 import { conv3DBackpropInputV2Config } from './conv3d_backprop_input_v2.ts';
@@ -46,10 +47,10 @@ export const WASM_KERNEL_REPLACEMENTS: readonly KernelConfig[] = [
 
 /**
  * Registers ours for each kernel wasm does not already have (a later tfjs that adds one keeps its own) and
- * replaces the slow ones: slicing and concatenation copy on the heap views; sums over leading axes, bias additions
- * and softplus take our SIMD kernels; last-two-axes transposes are tiled copies; GatherV2 keeps the backend's for
- * what row copies do not cover. It also guards wasm matmul against its weight-cache aliasing bug and keeps its
- * transposed products on the fast path; idempotent.
+ * replaces the slow ones: slicing and concatenation copy on the heap views; sums over leading axes, bias additions,
+ * softplus and convolution input gradients take our SIMD kernels; last-two-axes transposes are tiled copies;
+ * GatherV2 keeps the backend's for what row copies do not cover. It also guards wasm matmul against its
+ * weight-cache aliasing bug and keeps its transposed products on the fast path; idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   guardMatMulWeightCache();
@@ -68,5 +69,6 @@ export function registerWasmTrainingKernels(): void {
   registerLeadingSum();
   registerBiasAdd();
   registerSoftplus();
+  registerConv2DBackpropInput();
   registerTiledTranspose();
 }

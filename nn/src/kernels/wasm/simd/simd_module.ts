@@ -40,6 +40,24 @@ export interface SimdKernels {
   sumRows(src: number, dst: number, rows: number, inner: number): void;
   addRowVector(a: number, b: number, out: number, rows: number, inner: number): void;
   softplus(x: number, out: number, count: number): void;
+  conv2dBackpropInput(
+    dy: number,
+    filter: number,
+    out: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    fh: number,
+    fw: number,
+    sH: number,
+    sW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
   initTables(at: number): void;
 }
 
