@@ -10,7 +10,7 @@ import {
   unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
-import { copyRows, wholeHeap } from './heap_copy.ts';
+import { heapOffset, simdKernels } from './simd/simd_module.ts';
 
 /**
  * Row gather along axis 0 with batchDims 0 (embedding and grid-sample lookups): out[i, ...] = x[indices[i], ...].
@@ -33,20 +33,16 @@ function gatherV2(
       (x.dtype === 'float32' || x.dtype === 'int32');
     if (!simple) return fallback(args as never) as TensorInfo;
     const rows = x.shape[0];
-    const checked = backend.typedArrayFromHeap(indices) as Int32Array;
-    for (let i = 0; i < checked.length; i++) {
-      if (!(checked[i] >= 0 && checked[i] < rows)) {
-        throw new Error(`GatherV2: indices[${i}] = ${checked[i]} is not in [0, ${rows - 1}]`);
-      }
+    const kernels = simdKernels(backend);
+    const bad = kernels.firstOutside(heapOffset(indices, backend), util.sizeFromShape(indices.shape), rows);
+    if (bad >= 0) {
+      const value = (backend.typedArrayFromHeap(indices) as Int32Array)[bad];
+      throw new Error(`GatherV2: indices[${bad}] = ${value} is not in [0, ${rows - 1}]`);
     }
     const inner = util.sizeFromShape(x.shape.slice(1));
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
-    // Every view again after makeOutput: a heap growth there detaches the earlier ones (length 0), which left the
-    // output unwritten whenever a gather grew the heap (a tiny step's first SDF features read garbage).
-    const idx = backend.typedArrayFromHeap(indices) as Int32Array;
-    const { heap, at } = wholeHeap(backend.typedArrayFromHeap(x) as Float32Array | Int32Array);
-    const dst = wholeHeap(backend.typedArrayFromHeap(out) as Float32Array | Int32Array).at;
-    copyRows(heap, dst, at, idx, inner);
+    const at = (info: TensorInfo) => heapOffset(info, backend);
+    kernels.copyRows(at(out), at(x), at(indices), util.sizeFromShape(indices.shape), inner * 4);
     return out;
   };
 }

@@ -1,8 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, reshapeWasm } from './call_kernel.ts';
-import { copyRuns, type HeapWords, wholeHeap } from './heap_copy.ts';
 import { getMaxScratchFloats } from './scratch.ts';
+import { heapOffset, type SimdKernels, simdKernels } from './simd/simd_module.ts';
 
 /** Convolution geometry, channels last; a 2-D convolution is the depth-1 case. */
 export interface PatchGeometry {
@@ -87,12 +87,13 @@ const totalRows = (g: PatchGeometry) => g.batch * g.outD * g.outH * g.outW;
 /**
  * Writes rows [row0, row0 + rows) of the patch matrix: one row per output position, holding the input values under
  * the filter in (kd, kh, kw, c) order (the filter's own layout) and zeros where the filter overhangs the padding.
- * Input and patches both lie on the wasm heap, so runs move within it (heap_copy.ts); a filter row lying wholly
- * inside the input is one run of kW x C values when taps are adjacent (dilation 1), and only the overhanging pieces
- * are zeroed.
+ * Input and patches both lie on the wasm heap (byte offsets `x` and `cols`), so runs move within it by our copy
+ * kernel; a filter row lying wholly inside the input is one run of kW x C values when taps are adjacent (dilation
+ * 1), and only the overhanging pieces are zeroed.
  */
 function fillPatches(
-  heap: HeapWords,
+  kernels: SimdKernels,
+  heap: Float32Array,
   x: number,
   cols: number,
   g: PatchGeometry,
@@ -111,7 +112,8 @@ function fillPatches(
     const ow = rest % g.outW;
     const iw0 = ow * g.sW - g.left;
     const wholeRow = g.dW === 1 && iw0 >= 0 && iw0 + g.kW <= g.inW;
-    let dst = cols + r * patch;
+    // dst counts floats, for the zero fills on `heap`; copies take it in bytes
+    let dst = cols / 4 + r * patch;
     for (let kd = 0; kd < g.kD; kd++) {
       const id = od * g.sD + kd * g.dD - g.front;
       if (id < 0 || id >= g.inD) {
@@ -128,14 +130,14 @@ function fillPatches(
         }
         const rowStart = ((n * g.inD + id) * g.inH + ih) * g.inW;
         if (wholeRow) {
-          copyRuns(heap, dst, 0, x + (rowStart + iw0) * g.inC, 0, tapRun, 1);
+          kernels.copyRuns(dst * 4, 0, x + (rowStart + iw0) * g.inC * 4, 0, tapRun * 4, 1);
           dst += tapRun;
           continue;
         }
         for (let kw = 0; kw < g.kW; kw++, dst += g.inC) {
           const iw = iw0 + kw * g.dW;
           if (iw < 0 || iw >= g.inW) heap.fill(0, dst, dst + g.inC);
-          else copyRuns(heap, dst, 0, x + (rowStart + iw) * g.inC, 0, g.inC, 1);
+          else kernels.copyRuns(dst * 4, 0, x + (rowStart + iw) * g.inC * 4, 0, g.inC * 4, 1);
         }
       }
     }
@@ -155,9 +157,10 @@ function forEachPatchChunk(
   for (let row0 = 0; row0 < all; row0 += chunk) {
     const rows = Math.min(chunk, all - row0);
     const cols = backend.makeOutput([rows, patch], 'float32');
-    // Views are taken after the allocation: a heap growth detaches earlier views.
-    const { heap, at } = wholeHeap(backend.typedArrayFromHeap(cols) as Float32Array);
-    fillPatches(heap, wholeHeap(backend.typedArrayFromHeap(x) as Float32Array).at, at, g, row0, rows);
+    // The view is taken after the allocation: a heap growth detaches earlier views.
+    const heap = new Float32Array((backend.typedArrayFromHeap(cols) as Float32Array).buffer);
+    const kernels = simdKernels(backend);
+    fillPatches(kernels, heap, heapOffset(x, backend), heapOffset(cols, backend), g, row0, rows);
     use(cols, row0, rows);
     backend.disposeData(cols.dataId);
   }

@@ -18,44 +18,46 @@ import {
   unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
-import { copyRuns, type HeapView, wholeHeap } from './heap_copy.ts';
+import { heapOffset, type SimdKernels, simdKernels } from './simd/simd_module.ts';
+
+/** Bytes per element on the wasm heap: bool is stored as bytes, float32 and int32 as words. */
+const elementBytes = (info: TensorInfo) => (info.dtype === 'bool' ? 1 : 4);
 
 /**
- * Copies the box `size` at `srcBegin` of a row-major `srcShape` array into `dstBegin` of a `dstShape` array, as
- * contiguous runs (the trailing axes the box spans whole, times the box's extent on the next one) moved within the
- * wasm heap both lie on.
+ * Copies the box `size` at `srcBegin` of a row-major `srcShape` array into `dstBegin` of a `dstShape` array, both
+ * on the wasm heap (byte offsets `src`, `dst`; `bytes` per element), as contiguous runs: the trailing axes the box
+ * spans whole, times the box's extent on the next one.
  */
 function copyBox(
-  src: HeapView,
+  kernels: SimdKernels,
+  src: number,
   srcShape: number[],
   srcBegin: number[],
-  dst: HeapView,
+  dst: number,
   dstShape: number[],
   dstBegin: number[],
   size: number[],
+  bytes: number,
 ): void {
   const rank = size.length;
-  const srcStrides = util.computeStrides(srcShape);
-  const dstStrides = util.computeStrides(dstShape);
-  const stride = (strides: number[], a: number) => (a === rank - 1 ? 1 : strides[a]);
+  const srcStrides = util.computeStrides(srcShape).map((s) => s * bytes);
+  const dstStrides = util.computeStrides(dstShape).map((s) => s * bytes);
+  const stride = (strides: number[], a: number) => (a === rank - 1 ? bytes : strides[a]);
   let inner = rank - 1;
-  let run = 1;
+  let run = bytes;
   while (inner > 0 && size[inner] === srcShape[inner] && size[inner] === dstShape[inner]) {
     run *= size[inner];
     inner--;
   }
   run *= size[inner];
-  let srcBase = 0;
-  let dstBase = 0;
+  let s = src;
+  let d = dst;
   for (let a = 0; a < rank; a++) {
-    srcBase += srcBegin[a] * stride(srcStrides, a);
-    dstBase += dstBegin[a] * stride(dstStrides, a);
+    s += srcBegin[a] * stride(srcStrides, a);
+    d += dstBegin[a] * stride(dstStrides, a);
   }
-  const { heap, at } = wholeHeap(src);
-  let s = at + srcBase;
-  let d = wholeHeap(dst).at + dstBase;
   if (inner === 0) {
-    copyRuns(heap, d, 0, s, 0, run, 1);
+    kernels.copyRuns(d, 0, s, 0, run, 1);
     return;
   }
   // Strided runs along the last outer axis; an odometer over the axes before it, last fastest.
@@ -64,7 +66,7 @@ function copyBox(
   const count = util.sizeFromShape(outer);
   const index = new Array(last).fill(0);
   for (let n = 0; n < count; n++) {
-    copyRuns(heap, d, dstStrides[last], s, srcStrides[last], run, size[last]);
+    kernels.copyRuns(d, dstStrides[last], s, srcStrides[last], run, size[last]);
     for (let a = last - 1; a >= 0; a--) {
       index[a]++;
       s += srcStrides[a];
@@ -85,16 +87,9 @@ function copyBox(
 function sliceBox(x: TensorInfo, begin: number[], size: number[], backend: BackendWasm): TensorInfo {
   const out = backend.makeOutput(size, x.dtype);
   if (util.sizeFromShape(size) > 0) {
-    // Views after makeOutput: a heap growth there detaches views taken before.
-    copyBox(
-      backend.typedArrayFromHeap(x),
-      x.shape,
-      begin,
-      backend.typedArrayFromHeap(out),
-      size,
-      size.map(() => 0),
-      size,
-    );
+    const at = (info: TensorInfo) => heapOffset(info, backend);
+    const zeros = size.map(() => 0);
+    copyBox(simdKernels(backend), at(x), x.shape, begin, at(out), size, zeros, size, elementBytes(x));
   }
   return out;
 }
@@ -156,12 +151,15 @@ function concat(
       inputs.map((t) => t.shape),
       axis,
     );
-    const out = args.backend.makeOutput(outShape, parts[0].dtype);
-    const dst = args.backend.typedArrayFromHeap(out);
+    const backend = args.backend;
+    const out = backend.makeOutput(outShape, parts[0].dtype);
+    const kernels = simdKernels(backend);
+    const dst = heapOffset(out, backend);
     const begin = outShape.map(() => 0);
     for (const part of parts) {
       const zeros = part.shape.map(() => 0);
-      copyBox(args.backend.typedArrayFromHeap(part), part.shape, zeros, dst, outShape, begin, part.shape);
+      const src = heapOffset(part, backend);
+      copyBox(kernels, src, part.shape, zeros, dst, outShape, begin, part.shape, elementBytes(part));
       begin[axis] += part.shape[axis];
     }
     return out;

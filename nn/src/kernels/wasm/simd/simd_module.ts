@@ -59,6 +59,8 @@ export interface SimdKernels {
     padLeft: number,
   ): void;
   initTables(at: number): void;
+  copyRuns(dst: number, dstStride: number, src: number, srcStride: number, run: number, count: number): void;
+  copyRows(dst: number, src: number, ids: number, count: number, run: number): void;
 }
 
 /** The part of the WebAssembly JS API used here: the project's TypeScript libraries have no DOM types. */
