@@ -50,4 +50,18 @@ describe('wasm UnsortedSegmentSum', () => {
       'grad of gather',
     );
   });
+
+  it('adds the rows of a segment in order in float32, as a loop over them does', () => {
+    // Seven values a row: one four-wide addition and three single ones.
+    const [rows, inner, segments] = [200, 7, 5];
+    const x = randomTensor([rows, inner], 3);
+    const ids = Int32Array.from({ length: rows }, (_, i) => (i * 3) % segments);
+    const ours = tf.unsortedSegmentSum(x, tf.tensor1d(ids, 'int32'), segments).dataSync();
+    const values = x.dataSync();
+    const expected = new Float32Array(segments * inner);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < inner; j++) expected[ids[i] * inner + j] += values[i * inner + j];
+    }
+    assert.deepStrictEqual(Array.from(ours), Array.from(expected));
+  });
 });

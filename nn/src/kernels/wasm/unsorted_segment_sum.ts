@@ -8,10 +8,12 @@ import {
   type UnsortedSegmentSumInputs,
   util,
 } from '@tensorflow/tfjs-core';
+import { heapOffset, simdKernels } from './simd/simd_module.ts';
 
 /**
  * out[s, ...] = Σ of x[i, ...] over the leading indices i whose segment id is s; gather's gradient. Ids are checked
  * before anything is written: negative ids drop their rows (as in TensorFlow), ids ≥ numSegments are an error.
+ * Rows are added by our SIMD kernel, in order, so float32 sums are those of a loop over the rows.
  */
 function unsortedSegmentSum(args: {
   inputs: UnsortedSegmentSumInputs;
@@ -46,16 +48,9 @@ function unsortedSegmentSum(args: {
       );
     }
   }
-  const xView = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
-  const outView = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
-  outView.fill(0);
-  for (let i = 0; i < idView.length; i++) {
-    const s = idView[i];
-    if (s < 0) continue;
-    const src = i * inner;
-    const dst = s * inner;
-    for (let j = 0; j < inner; j++) outView[dst + j] += xView[src + j];
-  }
+  const at = (info: TensorInfo) => heapOffset(info, backend);
+  const integers = x.dtype === 'int32' ? 1 : 0;
+  simdKernels(backend).segmentSum(at(x), at(ids), at(out), idView.length, inner, numSegments, integers);
   return out;
 }
 

@@ -61,6 +61,15 @@ export interface SimdKernels {
   initTables(at: number): void;
   copyRuns(dst: number, dstStride: number, src: number, srcStride: number, run: number, count: number): void;
   copyRows(dst: number, src: number, ids: number, count: number, run: number): void;
+  segmentSum(
+    x: number,
+    ids: number,
+    out: number,
+    count: number,
+    inner: number,
+    segments: number,
+    integers: number,
+  ): void;
 }
 
 /** The part of the WebAssembly JS API used here: the project's TypeScript libraries have no DOM types. */
