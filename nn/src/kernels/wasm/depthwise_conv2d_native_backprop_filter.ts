@@ -9,11 +9,13 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { assertFloat32 } from './call_kernel.ts';
+import { heapOffset, simdKernels } from './simd/simd_module.ts';
 
 /**
  * dW[kh, kw, c, m] = Σ over n, oh, ow of x[n, oh·sh + kh·dh − top, ow·sw + kw·dw − left, c] · dy[n, oh, ow, c·M + m].
- * Per channel this is a dot product, not a matmul, so it runs as one pass over typed arrays per filter tap, with
- * the output-row range clipped to the input once per tap rather than tested per element.
+ * Per channel this is a dot product, not a matmul, so it runs as one pass of our SIMD kernel per filter tap, with
+ * the output-row range clipped to the input once per tap rather than tested per element; products and sums in
+ * double precision, rounded once.
  */
 function depthwiseConv2dNativeBackpropFilter(args: {
   inputs: DepthwiseConv2dNativeBackpropFilterInputs;
@@ -38,11 +40,11 @@ function depthwiseConv2dNativeBackpropFilter(args: {
   const multiplier = outChannels / inChannels;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  const xView = backend.typedArrayFromHeap(x) as Float32Array;
-  const dyView = backend.typedArrayFromHeap(dy) as Float32Array;
-  const dW = new Float32Array(filterHeight * filterWidth * outChannels);
-  const acc = new Float64Array(outChannels);
-
+  const out = backend.makeOutput(attrs.filterShape, 'float32');
+  // Scratch for one tap's double-precision sums: two float32 slots per channel.
+  const acc = backend.makeOutput([2 * outChannels], 'float32');
+  const kernels = simdKernels(backend);
+  const at = (info: TensorInfo) => heapOffset(info, backend);
   for (let kh = 0; kh < filterHeight; kh++) {
     const rowShift = kh * dilationHeight - top;
     const ohMin = Math.max(0, Math.ceil(-rowShift / strideHeight));
@@ -51,29 +53,31 @@ function depthwiseConv2dNativeBackpropFilter(args: {
       const colShift = kw * dilationWidth - left;
       const owMin = Math.max(0, Math.ceil(-colShift / strideWidth));
       const owEnd = Math.min(outWidth, Math.ceil((inWidth - colShift) / strideWidth));
-      acc.fill(0);
-      for (let n = 0; n < batchSize; n++) {
-        for (let oh = ohMin; oh < ohEnd; oh++) {
-          const ih = oh * strideHeight + rowShift;
-          for (let ow = owMin; ow < owEnd; ow++) {
-            const iw = ow * strideWidth + colShift;
-            const xBase = ((n * inHeight + ih) * inWidth + iw) * inChannels;
-            const dyBase = ((n * outHeight + oh) * outWidth + ow) * outChannels;
-            if (multiplier === 1) {
-              for (let c = 0; c < inChannels; c++) acc[c] += xView[xBase + c] * dyView[dyBase + c];
-            } else {
-              for (let c = 0, o = 0; c < inChannels; c++) {
-                const xv = xView[xBase + c];
-                for (let m = 0; m < multiplier; m++, o++) acc[o] += xv * dyView[dyBase + o];
-              }
-            }
-          }
-        }
-      }
-      dW.set(acc, (kh * filterWidth + kw) * outChannels);
+      kernels.depthwiseFilterTap(
+        at(x),
+        at(dy),
+        at(acc),
+        at(out) + (kh * filterWidth + kw) * outChannels * 4,
+        batchSize,
+        inHeight,
+        inWidth,
+        inChannels,
+        outHeight,
+        outWidth,
+        multiplier,
+        ohMin,
+        ohEnd,
+        owMin,
+        owEnd,
+        strideHeight,
+        strideWidth,
+        rowShift,
+        colShift,
+      );
     }
   }
-  return backend.makeOutput(attrs.filterShape, 'float32', undefined, dW);
+  backend.disposeData(acc.dataId);
+  return out;
 }
 
 export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {

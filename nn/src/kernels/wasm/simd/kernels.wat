@@ -831,4 +831,77 @@
       (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
       (local.set $ids (i32.add (local.get $ids) (i32.const 4)))
       (br $each))))
+
+  ;; One tap's column of a depthwise convolution's filter gradient: out[o] = sum over n, oh, ow (in that order) of
+  ;; x[n, oh sH + rowShift, ow sW + colShift, o / mult] dy[n, oh, ow, o], products and sums in double precision
+  ;; (in `acc`, outC doubles of scratch), then rounded to float32. Output rows and columns span [ohMin, ohEnd) and
+  ;; [owMin, owEnd), the ones whose input lies inside. Channel pairs share a vector when mult is 1.
+  (func (export "depthwiseFilterTap")
+      (param $x i32) (param $dy i32) (param $acc i32) (param $out i32) (param $batch i32) (param $inH i32)
+      (param $inW i32) (param $inC i32) (param $outH i32) (param $outW i32) (param $mult i32) (param $ohMin i32)
+      (param $ohEnd i32) (param $owMin i32) (param $owEnd i32) (param $sH i32) (param $sW i32) (param $rowShift i32)
+      (param $colShift i32)
+    (local $outC i32) (local $n i32) (local $oh i32) (local $ow i32) (local $px i32) (local $pd i32) (local $c i32)
+    (local $m i32) (local $pa i32) (local $xv f64)
+    (local.set $outC (i32.mul (local.get $inC) (local.get $mult)))
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $outC) (i32.const 3)))
+    (block $batchDone (loop $batchLoop
+      (br_if $batchDone (i32.ge_u (local.get $n) (local.get $batch)))
+      (local.set $oh (local.get $ohMin))
+      (block $rowsDone (loop $rowsLoop
+        (br_if $rowsDone (i32.ge_s (local.get $oh) (local.get $ohEnd)))
+        (local.set $ow (local.get $owMin))
+        (block $colsDone (loop $colsLoop
+          (br_if $colsDone (i32.ge_s (local.get $ow) (local.get $owEnd)))
+          (local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $inC)
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH))
+                (i32.add (i32.mul (local.get $oh) (local.get $sH)) (local.get $rowShift)))
+              (local.get $inW))
+              (i32.add (i32.mul (local.get $ow) (local.get $sW)) (local.get $colShift)))) (i32.const 2))))
+          (local.set $pd (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $outC)
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $outH)) (local.get $oh)) (local.get $outW))
+              (local.get $ow))) (i32.const 2))))
+          (local.set $pa (local.get $acc))
+          (local.set $c (i32.const 0))
+          (if (i32.eq (local.get $mult) (i32.const 1))
+            (then
+              (block $pairsDone (loop $pairs
+                (br_if $pairsDone (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $inC)))
+                (v128.store (local.get $pa) (f64x2.add (v128.load (local.get $pa))
+                  (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $px)))
+                    (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pd))))))
+                (local.set $px (i32.add (local.get $px) (i32.const 8)))
+                (local.set $pd (i32.add (local.get $pd) (i32.const 8)))
+                (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+                (local.set $c (i32.add (local.get $c) (i32.const 2)))
+                (br $pairs)))))
+          ;; what pairs leave, and every channel when mult > 1
+          (block $restDone (loop $rest
+            (br_if $restDone (i32.ge_u (local.get $c) (local.get $inC)))
+            (local.set $xv (f64.promote_f32 (f32.load (local.get $px))))
+            (local.set $m (i32.const 0))
+            (block $mDone (loop $mLoop
+              (br_if $mDone (i32.ge_u (local.get $m) (local.get $mult)))
+              (f64.store (local.get $pa) (f64.add (f64.load (local.get $pa))
+                (f64.mul (local.get $xv) (f64.promote_f32 (f32.load (local.get $pd))))))
+              (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
+              (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
+              (local.set $m (i32.add (local.get $m) (i32.const 1)))
+              (br $mLoop)))
+            (local.set $px (i32.add (local.get $px) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $rest)))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br $colsLoop)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $rowsLoop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $batchLoop)))
+    (local.set $c (i32.const 0))
+    (block $roundDone (loop $round
+      (br_if $roundDone (i32.ge_u (local.get $c) (local.get $outC)))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2)))
+        (f32.demote_f64 (f64.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3))))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $round))))
 )

@@ -61,6 +61,27 @@ export interface SimdKernels {
   initTables(at: number): void;
   copyRuns(dst: number, dstStride: number, src: number, srcStride: number, run: number, count: number): void;
   copyRows(dst: number, src: number, ids: number, count: number, run: number): void;
+  depthwiseFilterTap(
+    x: number,
+    dy: number,
+    acc: number,
+    out: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    outH: number,
+    outW: number,
+    mult: number,
+    ohMin: number,
+    ohEnd: number,
+    owMin: number,
+    owEnd: number,
+    sH: number,
+    sW: number,
+    rowShift: number,
+    colShift: number,
+  ): void;
   segmentSum(
     x: number,
     ids: number,
