@@ -11,7 +11,7 @@ import {
 import { heapOffset, simdKernels } from './simd/simd_module.ts';
 
 /**
- * Float32 softplus by our kernel: the backend's own formula and maths functions (kernels.wat says which, and why the
+ * Float32 softplus by our kernel: the backend's own formula and maths functions (softplus.wat says which, and why the
  * log may differ once in about 2^29 values), four values at a time where the backend takes one through a function
  * pointer: [36864, 16] values in [-6, 6] 9.7 -> 5.5 ms, in [-600, 600] 10.2 -> 2.0 ms (the SDF field's activations
  * run it 40 times a step). Other dtypes go to the backend.
