@@ -111,9 +111,9 @@ let compiled: object[] | null = null;
 const instances = new WeakMap<object, SimdKernels>();
 
 /**
- * Assembles the modules (about 0.2 s of CPU with the import, once per thread). The wasm backend's start awaits it, so kernels can then
- * instantiate them synchronously on first use. The text is assembled at start rather than shipped as binaries so
- * that the source is the only thing to review and nothing generated can fall out of date.
+ * Assembles the modules (about 0.2 s of CPU with wabt's import, once per thread). The wasm backend's start awaits
+ * it, so kernels can then instantiate them synchronously on first use. The text is assembled at start rather than
+ * shipped as binaries so that the source is the only thing to review and nothing generated can fall out of date.
  */
 export async function assembleSimdKernels(): Promise<void> {
   if (compiled !== null) return;
