@@ -1,13 +1,21 @@
-import { GROUND_RESOLUTION, type GroundRaster, MATERIAL_LIDAR_INTENSITY } from './ground.ts';
+import type { GroundRaster } from './ground.ts';
+import * as ground from './ground.ts';
 import type { Random } from './random.ts';
-import {
+import * as rig from './rig.ts';
+import type { SceneBoxes } from './scene-boxes.ts';
+import * as sceneBoxes from './scene-boxes.ts';
+
+// Bound once here because the per-ray loops read them millions of times: a scene worker loads this module through
+// tsx's require hook, whose CommonJS exports are getters (see camera-render.ts).
+const { GROUND_RESOLUTION, MATERIAL_LIDAR_INTENSITY } = ground;
+const { BOX, BOX_STRIDE, slab } = sceneBoxes;
+const {
   LIDAR_AZIMUTH_STEPS,
   LIDAR_BEAMS,
   LIDAR_BOTTOM_ELEVATION_DEG,
   LIDAR_MAX_RANGE,
   LIDAR_TOP_ELEVATION_DEG,
-} from './rig.ts';
-import { BOX, BOX_STRIDE, type SceneBoxes, slab } from './scene-boxes.ts';
+} = rig;
 
 export interface LidarSweep {
   /** nuScenes .pcd.bin layout: x, y, z (LiDAR frame, metres), intensity (0..255), ring index; float32 x5. */
