@@ -1,13 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import {
-  Add,
-  getKernel,
-  type KernelFunc,
-  registerKernel,
-  type TensorInfo,
-  unregisterKernel,
-} from '@tensorflow/tfjs-core';
+import { Add, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { heapOffset, simdKernels } from './simd/simd_module.ts';
+import { wrapWasmKernel } from './wrap_kernel.ts';
 
 /** Whether `v` is a float32 vector as long as the last axis of the float32 `x` (rank 2 or more): a bias. */
 function isBiasOf(v: TensorInfo, x: TensorInfo): boolean {
@@ -45,14 +39,7 @@ function biasAdd(fallback: KernelFunc): KernelFunc {
   };
 }
 
-const ours = new WeakSet<KernelFunc>();
-
 /** Wraps the registered wasm Add so that bias additions take our kernel; idempotent. */
 export function registerBiasAdd(): void {
-  const existing = getKernel(Add, 'wasm');
-  if (existing === undefined || ours.has(existing.kernelFunc)) return;
-  const kernelFunc = biasAdd(existing.kernelFunc);
-  ours.add(kernelFunc);
-  unregisterKernel(Add, 'wasm');
-  registerKernel({ ...existing, kernelFunc });
+  wrapWasmKernel(Add, biasAdd);
 }

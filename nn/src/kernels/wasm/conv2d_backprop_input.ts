@@ -3,14 +3,12 @@ import {
   backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
-  getKernel,
   type KernelFunc,
-  registerKernel,
   type TensorInfo,
-  unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { callWasmKernel } from './call_kernel.ts';
 import { heapOffset, simdKernels } from './simd/simd_module.ts';
+import { wrapWasmKernel } from './wrap_kernel.ts';
 
 /**
  * A 2-D convolution's input gradient (NHWC, float32, input channels a multiple of 4) by our SIMD kernel, four input
@@ -67,14 +65,7 @@ function conv2DBackpropInput(fallback: KernelFunc): KernelFunc {
   };
 }
 
-const ours = new WeakSet<KernelFunc>();
-
 /** Wraps the registered wasm Conv2DBackpropInput so that what our kernel covers takes it; idempotent. */
 export function registerConv2DBackpropInput(): void {
-  const existing = getKernel(Conv2DBackpropInput, 'wasm');
-  if (existing === undefined || ours.has(existing.kernelFunc)) return;
-  const kernelFunc = conv2DBackpropInput(existing.kernelFunc);
-  ours.add(kernelFunc);
-  unregisterKernel(Conv2DBackpropInput, 'wasm');
-  registerKernel({ ...existing, kernelFunc });
+  wrapWasmKernel(Conv2DBackpropInput, conv2DBackpropInput);
 }

@@ -3,14 +3,12 @@ import {
   GatherV2,
   type GatherV2Attrs,
   type GatherV2Inputs,
-  getKernel,
   type KernelFunc,
-  registerKernel,
   type TensorInfo,
-  unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
 import { heapOffset, simdKernels } from './simd/simd_module.ts';
+import { wrapWasmKernel } from './wrap_kernel.ts';
 
 /**
  * Row gather along axis 0 with batchDims 0 (embedding and grid-sample lookups): out[i, ...] = x[indices[i], ...].
@@ -47,14 +45,7 @@ function gatherV2(
   };
 }
 
-const wrapped = new WeakSet<KernelFunc>();
-
 /** Replaces the registered wasm GatherV2 by this one wrapping it (kept for the cases rows do not cover); idempotent. */
 export function registerRowGather(): void {
-  const existing = getKernel(GatherV2, 'wasm');
-  if (existing === undefined || wrapped.has(existing.kernelFunc)) return;
-  const kernelFunc = gatherV2(existing.kernelFunc) as unknown as KernelFunc;
-  wrapped.add(kernelFunc);
-  unregisterKernel(GatherV2, 'wasm');
-  registerKernel({ ...existing, kernelFunc });
+  wrapWasmKernel(GatherV2, (existing) => gatherV2(existing) as unknown as KernelFunc);
 }

@@ -3,10 +3,8 @@ import {
   backend_util,
   Concat,
   type ConcatAttrs,
-  getKernel,
   type KernelFunc,
   type NamedTensorInfoMap,
-  registerKernel,
   Slice,
   type SliceAttrs,
   SplitV,
@@ -15,10 +13,10 @@ import {
   type TensorInfo,
   Unpack,
   type UnpackAttrs,
-  unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
 import { heapOffset, type SimdKernels, simdKernels } from './simd/simd_module.ts';
+import { wrapWasmKernel } from './wrap_kernel.ts';
 
 /** Bytes per element on the wasm heap: bool is stored as bytes, float32 and int32 as words. */
 const elementBytes = (info: TensorInfo) => (info.dtype === 'bool' ? 1 : 4);
@@ -166,17 +164,6 @@ function concat(
   };
 }
 
-const ours = new WeakSet<KernelFunc>();
-
-function replace(kernelName: string, make: (existing: KernelFunc) => KernelFunc): void {
-  const existing = getKernel(kernelName, 'wasm');
-  if (existing === undefined || ours.has(existing.kernelFunc)) return;
-  const kernelFunc = make(existing.kernelFunc);
-  ours.add(kernelFunc);
-  unregisterKernel(kernelName, 'wasm');
-  registerKernel({ ...existing, kernelFunc });
-}
-
 /**
  * Replaces wasm Slice, SplitV, Unpack (float32, int32 and bool; strings go to the backend's) and Concat by copies
  * on the heap views; idempotent.
@@ -187,8 +174,8 @@ export function registerHeapSlicing(): void {
     (existing: KernelFunc): KernelFunc =>
     (args) =>
       (args.inputs[input] as TensorInfo).dtype === 'string' ? existing(args) : f(args as never);
-  replace(Slice, numeric(slice, 'x'));
-  replace(SplitV, numeric(splitV, 'x'));
-  replace(Unpack, numeric(unpack, 'value'));
-  replace(Concat, (existing) => concat(existing) as unknown as KernelFunc);
+  wrapWasmKernel(Slice, numeric(slice, 'x'));
+  wrapWasmKernel(SplitV, numeric(splitV, 'x'));
+  wrapWasmKernel(Unpack, numeric(unpack, 'value'));
+  wrapWasmKernel(Concat, (existing) => concat(existing) as unknown as KernelFunc);
 }

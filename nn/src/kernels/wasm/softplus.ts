@@ -1,14 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import {
-  getKernel,
-  type KernelFunc,
-  registerKernel,
-  Softplus,
-  type TensorInfo,
-  unregisterKernel,
-  util,
-} from '@tensorflow/tfjs-core';
+import { type KernelFunc, Softplus, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { heapOffset, simdKernels } from './simd/simd_module.ts';
+import { wrapWasmKernel } from './wrap_kernel.ts';
 
 /**
  * Float32 softplus by our kernel: the backend's own formula and maths functions (softplus.wat says which, and why the
@@ -31,14 +24,7 @@ function softplus(fallback: KernelFunc): KernelFunc {
   };
 }
 
-const ours = new WeakSet<KernelFunc>();
-
 /** Wraps the registered wasm Softplus so that float32 takes our kernel; idempotent. */
 export function registerSoftplus(): void {
-  const existing = getKernel(Softplus, 'wasm');
-  if (existing === undefined || ours.has(existing.kernelFunc)) return;
-  const kernelFunc = softplus(existing.kernelFunc);
-  ours.add(kernelFunc);
-  unregisterKernel(Softplus, 'wasm');
-  registerKernel({ ...existing, kernelFunc });
+  wrapWasmKernel(Softplus, softplus);
 }

@@ -1,16 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import {
-  getKernel,
-  type KernelFunc,
-  Mean,
-  registerKernel,
-  Sum,
-  type SumAttrs,
-  type TensorInfo,
-  unregisterKernel,
-  util,
-} from '@tensorflow/tfjs-core';
+import { type KernelFunc, Mean, Sum, type SumAttrs, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { heapOffset, simdKernels } from './simd/simd_module.ts';
+import { wrapWasmKernel } from './wrap_kernel.ts';
 
 /**
  * Sum (or mean) over leading axes (a bias gradient sums dy over its rows; a sampler's corners are summed over
@@ -42,19 +33,8 @@ function leadingReduction(fallback: KernelFunc, mean: boolean): KernelFunc {
   };
 }
 
-const ours = new WeakSet<KernelFunc>();
-
 /** Wraps the registered wasm Sum and Mean so leading-axis reductions skip the transpose; idempotent. */
 export function registerLeadingSum(): void {
-  for (const [kernelName, mean] of [
-    [Sum, false],
-    [Mean, true],
-  ] as const) {
-    const existing = getKernel(kernelName, 'wasm');
-    if (existing === undefined || ours.has(existing.kernelFunc)) continue;
-    const kernelFunc = leadingReduction(existing.kernelFunc, mean);
-    ours.add(kernelFunc);
-    unregisterKernel(kernelName, 'wasm');
-    registerKernel({ ...existing, kernelFunc });
-  }
+  wrapWasmKernel(Sum, (existing) => leadingReduction(existing, false));
+  wrapWasmKernel(Mean, (existing) => leadingReduction(existing, true));
 }

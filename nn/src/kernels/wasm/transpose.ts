@@ -1,14 +1,12 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
-  getKernel,
   type KernelFunc,
-  registerKernel,
   type TensorInfo,
   Transpose,
   type TransposeAttrs,
-  unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
+import { wrapWasmKernel } from './wrap_kernel.ts';
 
 /** Tile edge of the blocked copy: a tile's source rows and destination rows both stay in cache. */
 const TILE = 32;
@@ -110,14 +108,7 @@ function narrowTranspose(src: Int32Array, dst: Int32Array, batch: number, rows: 
   }
 }
 
-const ours = new WeakSet<KernelFunc>();
-
 /** Wraps the registered wasm Transpose so last-two-axes swaps take the tiled copy; idempotent. */
 export function registerTiledTranspose(): void {
-  const existing = getKernel(Transpose, 'wasm');
-  if (existing === undefined || ours.has(existing.kernelFunc)) return;
-  const kernelFunc = transpose(existing.kernelFunc);
-  ours.add(kernelFunc);
-  unregisterKernel(Transpose, 'wasm');
-  registerKernel({ ...existing, kernelFunc });
+  wrapWasmKernel(Transpose, transpose);
 }
