@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import { inKerbFillet, type KerbCorner, kerbCorners } from './kerbs.ts';
 import { bendSwing, type RoadBend, unbendFrame, unbendWith } from './road-bends.ts';
-import { type Rect, roadHalfWidth, type Town } from './town.ts';
+import { type Rect, roadHalfWidth, type Town, travelSideSign, turnLaneStart } from './town.ts';
 
 /** What the ground is made of at a point; indexes MATERIAL_COLOURS and MATERIAL_LIDAR_INTENSITY. */
 export const MATERIAL = {
@@ -58,12 +58,18 @@ export function rasteriseGround(town: Town): GroundRaster {
   const half = roadHalfWidth(town);
   const dividerPaint = town.driveSide === 'right' ? MATERIAL.yellowPaint : MATERIAL.whitePaint;
   for (const s of town.segments) {
-    const line = (offset: number, width: number, material: number, dash?: readonly [number, number]) => {
+    const line = (
+      offset: number,
+      width: number,
+      material: number,
+      dash?: readonly [number, number],
+      [from, to] = [s.from, s.to],
+    ) => {
       const lo = s.centre + offset - width / 2;
       const hi = s.centre + offset + width / 2;
-      const step = dash ? dash[0] + dash[1] : s.to - s.from;
-      for (let a = s.from; a < s.to; a += step) {
-        const b = Math.min(s.to, a + (dash ? dash[0] : step));
+      const step = dash ? dash[0] + dash[1] : to - from;
+      for (let a = from; a < to; a += step) {
+        const b = Math.min(to, a + (dash ? dash[0] : step));
         fill(s.axis === 'x' ? { x0: a, y0: lo, x1: b, y1: hi } : { x0: lo, y0: a, x1: hi, y1: b }, material);
       }
     };
@@ -72,6 +78,14 @@ export function rasteriseGround(town: Town): GroundRaster {
     for (let lane = 1; lane < town.lanesPerDirection; lane++) {
       line(lane * town.laneWidth, 0.15, MATERIAL.whitePaint, [3, 6]);
       line(-lane * town.laneWidth, 0.15, MATERIAL.whitePaint, [3, 6]);
+    }
+    // Beside a turn lane the dashes give way to a solid line, on to the crossing (whose zebra is painted over it).
+    for (const direction of [1, -1] as const) {
+      const start = turnLaneStart(town, s, direction);
+      if (start === undefined) continue;
+      const edge = direction > 0 ? s.to : s.from;
+      const offset = travelSideSign(s.axis, direction, town.driveSide) * town.laneWidth;
+      line(offset, 0.15, MATERIAL.whitePaint, undefined, [Math.min(start, edge), Math.max(start, edge)]);
     }
     line(half - 0.3, 0.15, MATERIAL.whitePaint);
     line(-(half - 0.3), 0.15, MATERIAL.whitePaint);

@@ -16,9 +16,10 @@ import type {
 import { cornerWalkway, junctionOutline, KERB_ARC_PIECES, kerbCorners } from './kerbs.ts';
 import { MapGeometry, type Point, rectRing, roundMm } from './map-geometry.ts';
 import { type PlanarPose, type QuarterTurn, quarterTurnPose } from './quarter-turn.ts';
-import { bendJoints, bendPose, type RoadBend } from './road-bends.ts';
+import { bendJoints, bendPolyline, bendPose, type RoadBend } from './road-bends.ts';
 import type { TokenFactory } from './tokens.ts';
 import {
+  acrossTurnSign,
   headingOf,
   laneExtent,
   laneOffset,
@@ -27,6 +28,7 @@ import {
   roadHalfWidth,
   type Town,
   travelSideSign,
+  turnLaneStart,
 } from './town.ts';
 
 /**
@@ -35,7 +37,9 @@ import {
  * connectivity, lane connectors through the junctions, dividers, ped crossings, stop lines, walkways, carparks).
  * A lane on a straight segment has a single straight arcline piece, one on a bent segment (road-bends.ts) a
  * straight piece, an arc per arc of the bend and a straight piece again; the connectors turning at junctions are
- * quarter circles and the kerbs at the junctions' corners arcs (kerbs.ts).
+ * quarter circles and the kerbs at the junctions' corners arcs (kerbs.ts). On the approaches with a turn lane
+ * (town.ts) the inner lane is two records, the lane and the turn lane it runs into, and the line beside the turn
+ * lane is solid.
  */
 export function buildMapExpansion(town: Town, token: TokenFactory): MapExpansionJson {
   const map = new ExpansionBuilder(town, token);
@@ -72,8 +76,10 @@ class ExpansionBuilder {
   readonly segmentTokens: string[] = [];
   /** `${segment id}/${direction}` -> road_block token. */
   readonly roadBlockOf = new Map<string, string>();
-  /** `${segment id}/${direction}/${lane}` -> lane token. */
+  /** `${segment id}/${direction}/${lane}` -> token of the lane record where the lane starts. */
   readonly laneTokens = new Map<string, string>();
+  /** `${segment id}/${direction}/${lane}` -> token of the lane record where it ends: its turn lane if it has one. */
+  readonly laneEndTokens = new Map<string, string>();
 
   constructor(
     readonly town: Town,
@@ -195,30 +201,65 @@ function addRoadBlock(
   });
 }
 
-/** Lane `k` (0 next to the centre) of a segment's direction: its polygon, side markings, arcline, and the dashed divider inside it. */
+/**
+ * Lane `k` (0 next to the centre) of a segment's direction, and the dashed divider inside it: one lane record,
+ * or for the inner lane of an approach with a turn lane, the lane and then its turn lane.
+ */
 function addLane(map: ExpansionBuilder, s: RoadSegment, direction: Direction, k: number): void {
-  const { town, geometry } = map;
+  const { town } = map;
   const { side } = travel(map, s, direction);
   const [from, to] = laneExtent(town, s);
   const [start, end] = direction > 0 ? [from, to] : [to, from];
+  const key = `${s.id}/${direction}/${k}`;
+  const laneToken = map.tokenOf('lane', s.id, direction, k);
+  map.laneTokens.set(key, laneToken);
+  const turnStart = k === 0 ? turnLaneStart(town, s, direction) : undefined;
+  if (turnStart === undefined) {
+    addLaneRecord(map, s, direction, k, [start, end], laneToken);
+    map.laneEndTokens.set(key, laneToken);
+  } else {
+    const turnToken = map.tokenOf('lane', s.id, direction, k, 'turn');
+    addLaneRecord(map, s, direction, k, [start, turnStart], laneToken);
+    addLaneRecord(map, s, direction, k, [turnStart, end], turnToken);
+    map.laneEndTokens.set(key, turnToken);
+    map.connectivity[laneToken].outgoing.push(turnToken);
+    map.connectivity[turnToken].incoming.push(laneToken);
+  }
+  if (k > 0) {
+    // The painted line runs the whole segment, over the crossings too.
+    const [a, b] = direction > 0 ? [s.from, s.to] : [s.to, s.from];
+    const d = markedLine(map, s, direction, s.centre + side * k * town.laneWidth, a, b);
+    map.lane_divider.push({
+      token: map.tokenOf('lane_divider', s.id, direction, k),
+      line_token: d.token,
+      lane_divider_segments: d.segments,
+    });
+  }
+}
+
+/** A lane record from `start` to `end` along lane `k`: its polygon, side markings and arcline. */
+function addLaneRecord(
+  map: ExpansionBuilder,
+  s: RoadSegment,
+  direction: Direction,
+  k: number,
+  [start, end]: readonly [number, number],
+  token: string,
+): void {
+  const { town, geometry } = map;
+  const { side } = travel(map, s, direction);
   const inner = s.centre + side * k * town.laneWidth;
   const outer = s.centre + side * (k + 1) * town.laneWidth;
   const centre = (inner + outer) / 2;
   // Left of travel is the inner boundary under right-hand traffic and the outer one under left-hand traffic.
   const [left, right] = town.driveSide === 'right' ? [inner, outer] : [outer, inner];
-  const boundary = (across: number): LaneDividerSegment[] =>
-    geometry
-      .addLine([xy(s.axis, start, across), xy(s.axis, end, across)])
-      .nodes.map((n) => ({ node_token: n, segment_type: markingOf(map, s, across) }));
-  const laneToken = map.tokenOf('lane', s.id, direction, k);
-  map.laneTokens.set(`${s.id}/${direction}/${k}`, laneToken);
   const polygon_token = geometry.addRect(spanRect(s.axis, start, end, inner, outer));
   const from_edge_line_token = geometry.addLine([xy(s.axis, start, inner), xy(s.axis, start, outer)]).token;
   const to_edge_line_token = geometry.addLine([xy(s.axis, end, inner), xy(s.axis, end, outer)]).token;
-  const left_lane_divider_segments = boundary(left);
-  const right_lane_divider_segments = boundary(right);
+  const left_lane_divider_segments = markedLine(map, s, direction, left, start, end).segments;
+  const right_lane_divider_segments = markedLine(map, s, direction, right, start, end).segments;
   map.lane.push({
-    token: laneToken,
+    token,
     polygon_token,
     lane_type: 'CAR',
     from_edge_line_token,
@@ -227,19 +268,50 @@ function addLane(map: ExpansionBuilder, s: RoadSegment, direction: Direction, k:
     right_lane_divider_segments,
   });
   const bend = town.bends.find((b) => b.segmentId === s.id);
-  map.arcline_path_3[laneToken] = bend
+  map.arcline_path_3[token] = bend
     ? bentArclines(bend, s, start, end, centre)
     : [straightArcline(xy(s.axis, start, centre), xy(s.axis, end, centre))];
-  if (k > 0) {
-    // The painted line runs the whole segment, over the crossings too.
-    const [a, b] = direction > 0 ? [s.from, s.to] : [s.to, s.from];
-    const d = geometry.addLine([xy(s.axis, a, inner), xy(s.axis, b, inner)]);
-    map.lane_divider.push({
-      token: map.tokenOf('lane_divider', s.id, direction, k),
-      line_token: d.token,
-      lane_divider_segments: d.nodes.map((n) => ({ node_token: n, segment_type: 'SINGLE_DASHED_WHITE' })),
-    });
-  }
+  map.connectivity[token] = { incoming: [], outgoing: [] };
+}
+
+/**
+ * A painted line `across` a segment from `a` to `b` beside lanes travelling `direction`, with each node's
+ * marking (that of the piece from it to the next node): solid along a turn lane, as markingOf says elsewhere.
+ */
+function markedLine(
+  map: ExpansionBuilder,
+  s: RoadSegment,
+  direction: Direction,
+  across: number,
+  a: number,
+  b: number,
+): { token: string; segments: LaneDividerSegment[] } {
+  const marking = markingOf(map, s, across);
+  const turnStart = turnLaneStart(map.town, s, direction);
+  const besideTurnLane =
+    turnStart !== undefined &&
+    Math.abs(across - (s.centre + travel(map, s, direction).side * map.town.laneWidth)) < 1e-6;
+  const points = (
+    besideTurnLane && (turnStart - a) * direction > 0 && (b - turnStart) * direction > 0
+      ? [a, turnStart, b]
+      : [a, b]
+  ).map((along) => xy(s.axis, along, across));
+  const line = map.geometry.addLine(points);
+  // Bending adds nodes between the points given; the solid piece starts at the node of the turn lane's start.
+  const solidFrom = !besideTurnLane
+    ? Number.POSITIVE_INFINITY
+    : points.length === 3
+      ? bendPolyline(map.town.bends, points.slice(0, 2), false).length - 1
+      : (a - turnStart) * direction >= 0
+        ? 0
+        : Number.POSITIVE_INFINITY;
+  return {
+    token: line.token,
+    segments: line.nodes.map((node_token, i) => ({
+      node_token,
+      segment_type: i >= solidFrom ? 'SINGLE_SOLID_WHITE' : marking,
+    })),
+  };
 }
 
 /** The paint of a lane boundary `across` a segment: the centre divider, the kerb edge, or a dashed lane line. */
@@ -309,18 +381,22 @@ const MANOEUVRES = [
 /**
  * Lane connectors through every junction: from the end of each lane that meets one, straight on into the same
  * lane beyond it and round a quarter circle, left and right, into the lane of the same index on the crossing
- * road (lanes end before the crossings, so even the turn round the kerb has a radius of over 5 m). Connectivity
- * runs lane -> connector -> lane.
+ * road (lanes end before the crossings, so even the turn round the kerb has a radius of over 5 m). Where an
+ * approach has a turn lane, that turn is the turn lane's alone and the other lanes keep the rest. Connectivity
+ * runs lane -> connector -> lane (and lane -> turn lane).
  */
 function linkLanesThroughJunctions(map: ExpansionBuilder): void {
   const { town } = map;
-  for (const token of map.laneTokens.values()) map.connectivity[token] = { incoming: [], outgoing: [] };
+  const across = acrossTurnSign(town.driveSide);
   for (const s of town.segments) {
     for (const direction of [1, -1] as const) {
       const edge = direction > 0 ? s.to : s.from;
       if (edge === 0 || edge === town.size) continue;
+      const turnLane = turnLaneStart(town, s, direction) !== undefined;
       for (let k = 0; k < town.lanesPerDirection; k++) {
-        for (const manoeuvre of MANOEUVRES) {
+        // With a turn lane, the turn across the oncoming traffic is its only way on, and no other lane's.
+        const ways = MANOEUVRES.filter((m) => !turnLane || (k === 0) === (m.sign === across));
+        for (const manoeuvre of ways) {
           const path = junctionPath(town, s, direction, k, manoeuvre.sign);
           if (path)
             addLaneConnector(map, path, map.tokenOf('lane_connector', s.id, direction, k, manoeuvre.name));
@@ -416,7 +492,7 @@ function addLaneConnector(map: ExpansionBuilder, path: JunctionPath, token: stri
         }
       : straightArcline([start.x, start.y], [end.x, end.y]),
   ];
-  const fromLane = map.laneTokens.get(path.fromLane) as string;
+  const fromLane = map.laneEndTokens.get(path.fromLane) as string;
   const toLane = map.laneTokens.get(path.toLane) as string;
   map.connectivity[token] = { incoming: [fromLane], outgoing: [toLane] };
   map.connectivity[fromLane].outgoing.push(token);

@@ -31,7 +31,15 @@ export interface Town {
   crossings: readonly Crossing[];
   /** The road segments that bend between their junctions; the rectangles above are the town before it bends. */
   bends: readonly RoadBend[];
+  /** The approaches whose inner lane ends in a lane for the turn across the oncoming traffic (see turnLaneStart). */
+  turnLanes: readonly Approach[];
   blocks: readonly Block[];
+}
+
+/** The lanes of a segment that travel `direction` (+1 / -1 along its axis) towards the junction at that end. */
+export interface Approach {
+  segmentId: number;
+  direction: 1 | -1;
 }
 
 /** The roads leaving an intersection, by the side they leave it on. */
@@ -181,6 +189,7 @@ export function buildTown(location: MapLocation, random: Random): Town {
 
   const inner = half + walkwayWidth;
   const bends = planBends(segments, size, inner, random.fork('bends'));
+  const turnLanes = planTurnLanes(segments, size, intersections, arms, driveSide, random.fork('turn-lanes'));
   const blockEdges = [0, ...roadCentres.flatMap((rc) => [rc - inner, rc + inner]), size];
   const blocks: Block[] = [];
   for (let i = 0; i + 1 < blockEdges.length; i += 2) {
@@ -210,8 +219,65 @@ export function buildTown(location: MapLocation, random: Random): Town {
     walkways,
     crossings,
     bends,
+    turnLanes,
     blocks,
   };
+}
+
+/** Length of a turn lane up to its lane's end, metres: the divider from the lane beside it is solid along it. */
+export const TURN_LANE_LENGTH_M = 25;
+/** Of the approaches where the turn across the oncoming traffic leads somewhere, the share given a turn lane. */
+const TURN_LANE_CHANCE = 0.5;
+/** The shortest stretch of lane left before a turn lane, metres, so short end segments keep a plain lane. */
+const TURN_LANE_LEAD_M = 5;
+
+/**
+ * Picks the approaches whose inner lane becomes a turn lane: only where the road across the oncoming traffic
+ * leaves the junction (a T junction may be closed on that side) and the lane is long enough.
+ */
+function planTurnLanes(
+  segments: readonly RoadSegment[],
+  size: number,
+  intersections: readonly Rect[],
+  arms: readonly JunctionArms[],
+  driveSide: Town['driveSide'],
+  random: Random,
+): Approach[] {
+  const half = TOWN_LANE_WIDTH * TOWN_LANES_PER_DIRECTION;
+  return segments.flatMap((s) =>
+    ([1, -1] as const).flatMap((direction): Approach[] => {
+      const edge = direction > 0 ? s.to : s.from;
+      if (edge === 0 || edge === size) return [];
+      const [from, to] = laneExtent({ size }, s);
+      if (to - from < TURN_LANE_LENGTH_M + TURN_LANE_LEAD_M) return [];
+      const junction = edge + direction * half;
+      const [jx, jy] = s.axis === 'x' ? [junction, s.centre] : [s.centre, junction];
+      const i = intersections.findIndex(
+        (r) => Math.abs((r.x0 + r.x1) / 2 - jx) < 1e-6 && Math.abs((r.y0 + r.y1) / 2 - jy) < 1e-6,
+      );
+      const exitYaw = headingOf(s.axis, direction) + (acrossTurnSign(driveSide) * Math.PI) / 2;
+      const [ex, ey] = [Math.round(Math.cos(exitYaw)), Math.round(Math.sin(exitYaw))];
+      const arm: keyof JunctionArms = ex > 0 ? 'east' : ex < 0 ? 'west' : ey > 0 ? 'north' : 'south';
+      if (!arms[i][arm]) return [];
+      return random.chance(TURN_LANE_CHANCE) ? [{ segmentId: s.id, direction }] : [];
+    }),
+  );
+}
+
+/** The turn across the oncoming traffic, as a quarter turn's sign: left under right-hand traffic, right under left. */
+export function acrossTurnSign(driveSide: Town['driveSide']): 1 | -1 {
+  return driveSide === 'right' ? 1 : -1;
+}
+
+/** Where the turn lane of an approach starts along its segment's axis, or undefined where the approach has none. */
+export function turnLaneStart(
+  town: Pick<Town, 'size' | 'turnLanes'>,
+  s: RoadSegment,
+  direction: 1 | -1,
+): number | undefined {
+  if (!town.turnLanes.some((t) => t.segmentId === s.id && t.direction === direction)) return undefined;
+  const laneEnd = laneExtent(town, s)[direction > 0 ? 1 : 0];
+  return laneEnd - direction * TURN_LANE_LENGTH_M;
 }
 
 /** Of the segments between two junctions, the share that bend. */

@@ -142,9 +142,10 @@ describe('roads that bend between their junctions', () => {
         assert.ok(t <= (2.5 * Math.PI) / 180 + 1e-3, `a ${(t * 180) / Math.PI} degree step`);
       }
     }
-    // Every lane of a bent segment bends with it.
+    // Every lane of a bent segment bends with it, and so does a turn lane there, reaching into the bend.
     const lanes = json.lane.filter((l) => json.arcline_path_3[l.token].length > 1);
-    assert.equal(lanes.length, 2 * town.lanesPerDirection * town.bends.length);
+    const bentTurnLanes = town.turnLanes.filter((t) => town.bends.some((b) => b.segmentId === t.segmentId));
+    assert.equal(lanes.length, 2 * town.lanesPerDirection * town.bends.length + bentTurnLanes.length);
   });
 
   it("writes each bent lane's arcline as straight and arc pieces whose devkit discretisation stays inside the lane", () => {
@@ -155,14 +156,23 @@ describe('roads that bend between their junctions', () => {
       const town = townOf(seed, location);
       const json = buildMapExpansion(town, tokenFactory(seed));
       const nodes = nodesOf(json);
+      const laneTokens = new Set(json.lane.map((l) => l.token));
+      const lanesLinked = (token: string, way: 'incoming' | 'outgoing') =>
+        json.connectivity[token][way].filter((t) => laneTokens.has(t));
       let bentLanes = 0;
       for (const lane of json.lane) {
         const paths = json.arcline_path_3[lane.token];
         if (paths.length === 1) continue;
         bentLanes++;
+        // A lane that runs into its turn lane bends on along it: the S-bend spans the two.
+        const whole = [
+          ...paths,
+          ...lanesLinked(lane.token, 'outgoing').flatMap((t) => json.arcline_path_3[t]),
+        ];
         assert.ok(
-          paths.some((p) => p.radius < 999 && p.shape[0] === 'L') &&
-            paths.some((p) => p.radius < 999 && p.shape[0] === 'R'),
+          lanesLinked(lane.token, 'incoming').length > 0 ||
+            (whole.some((p) => p.radius < 999 && p.shape[0] === 'L') &&
+              whole.some((p) => p.radius < 999 && p.shape[0] === 'R')),
           `${lane.token}: an S-bend turns both ways`,
         );
         const ring = ringOf(json, nodes, lane.polygon_token);
