@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { bevMasksInPatch } from '../../src/map/bev-masks.ts';
 import type { LaneDividerSegment } from '../../src/map/expansion-types.ts';
+import { validateMapExpansion } from '../../src/map/expansion-validate.ts';
+import { MapExpansion } from '../../src/map/map-expansion.ts';
+import { mapTrGtVectorsInPatch } from '../../src/map/maptr-vectors.ts';
 import { GROUND_RESOLUTION, MATERIAL, rasteriseGround } from '../../src/synth/ground.ts';
 import { buildMapExpansion } from '../../src/synth/map-expansion.ts';
 import { Random } from '../../src/synth/random.ts';
@@ -140,6 +144,37 @@ describe('turn lanes at junctions', () => {
       }
     }
     assert.ok(solid > 0 && dashed > 0);
+  });
+
+  it("reads into MapTR's vectors and BEVFusion's masks with the lane and its turn lane as one piece of road", () => {
+    for (const [location, seed] of LOCATIONS) {
+      const { town, json } = townMap(location, seed);
+      const map = new MapExpansion(location, validateMapExpansion(structuredClone(json), 'synth'), 'synth');
+      let checked = 0;
+      for (const { segmentId, direction } of town.turnLanes) {
+        const s = town.segments[segmentId];
+        if (town.bends.some((b) => b.segmentId === segmentId)) continue;
+        const split = turnLaneStart(town, s, direction) as number;
+        const across = s.centre + travelSideSign(s.axis, direction, town.driveSide) * 0.5 * town.laneWidth;
+        const [x, y] = s.axis === 'x' ? [split, across] : [across, split];
+        const patch = { x, y, height: 60, width: 30, angleDeg: 0 };
+        const vectors = mapTrGtVectorsInPatch(map, patch);
+        assert.ok(vectors.some((v) => v.cls_name === 'divider'));
+        // Where the two lane records meet, the union of lanes has no seam: no boundary passes the patch centre.
+        const boundaryPoints = vectors.filter((v) => v.cls_name === 'boundary').flatMap((v) => v.pts);
+        assert.ok(boundaryPoints.length > 0);
+        assert.ok(
+          boundaryPoints.every(([px, py]) => Math.hypot(px, py) > 1.5),
+          `${location} segment ${segmentId}`,
+        );
+        const masks = bevMasksInPatch(map, patch, 200, 200);
+        const divider = masks.classes.indexOf('divider');
+        const cells = masks.sizeX * masks.sizeY;
+        assert.ok(masks.data.subarray(divider * cells, (divider + 1) * cells).some((v) => v === 1));
+        checked++;
+      }
+      assert.ok(checked > 0, `${location}: no turn lane on a straight segment`);
+    }
   });
 
   it('gives the same map and ground paint for the same seed', () => {
