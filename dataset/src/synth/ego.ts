@@ -2,7 +2,15 @@ import { bentPathPose, pathLegs } from './bent-path.ts';
 import type { PlanarPose, QuarterTurn } from './quarter-turn.ts';
 import type { Random } from './random.ts';
 import { bendRuns, bendsOnPath, type RoadBend, straightDistance } from './road-bends.ts';
-import { headingOf, laneOffset, roadExtent, roadHalfWidth, type Town } from './town.ts';
+import {
+  acrossTurnSign,
+  headingOf,
+  laneOffset,
+  roadExtent,
+  roadHalfWidth,
+  type Town,
+  turnLaneStart,
+} from './town.ts';
 
 /**
  * The ego vehicle's drive: down one lane of one road and, in most scenes, through a junction with a quarter turn
@@ -148,9 +156,25 @@ function planTurn(
     const onRoad = onRoadAlong(town, route.axis, route.roadCentre);
     // At a T junction one way out is closed: the exit road then ends at the junction, short of exitEnd.
     const onExitRoad = onRoadAlong(town, exitAxis, centre);
-    return onRoad(start) && onExitRoad(exitEnd) ? [{ start, turn: { atM, radiusM, sign } }] : [];
+    const allowed = onRoad(start) && onExitRoad(exitEnd) && laneMayTurn(town, route, edge, sign);
+    return allowed ? [{ start, turn: { atM, radiusM, sign } }] : [];
   });
   return options.length > 0 ? random.pick(options) : undefined;
+}
+
+/**
+ * Whether the drive's lane may take the turn at the junction whose near edge is at `edge`: where the approach has a
+ * turn lane (town.ts), the turn across the oncoming traffic is the inner lane's alone and the others' is the rest.
+ */
+function laneMayTurn(town: Town, route: EgoRoute, edge: number, sign: 1 | -1): boolean {
+  const approach = town.segments.find(
+    (s) =>
+      s.axis === route.axis &&
+      s.centre === route.roadCentre &&
+      Math.abs((route.direction > 0 ? s.to : s.from) - edge) < 1e-6,
+  );
+  if (!approach || turnLaneStart(town, approach, route.direction) === undefined) return true;
+  return (route.lane === 0) === (sign === acrossTurnSign(town.driveSide));
 }
 
 /**

@@ -153,7 +153,10 @@ function placeLaneTraffic(scene: Placement): void {
           if (!egoLane && kind !== 'cyclist' && (blocked || random.chance(TURN_CHANCE))) {
             agent.turn = kerbTurnAhead(town, ego.axis, centre, direction, lane, s, speed, durationS);
           }
-          if (blocked && !agent.turn) scene.agents.pop();
+          // Nor may it stick out past the end of a road that stops at a T junction's closed side.
+          const overhangs =
+            (roadFrom > 0 && s - size[1] / 2 < roadFrom) || (roadTo < town.size && s + size[1] / 2 > roadTo);
+          if ((blocked && !agent.turn) || overhangs) scene.agents.pop();
           s += size[1] + random.uniform(8, 35) / density;
         }
       }

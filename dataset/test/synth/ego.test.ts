@@ -11,7 +11,7 @@ import { footprint } from '../../src/synth/footprint.ts';
 import type { PlanarPose } from '../../src/synth/quarter-turn.ts';
 import { Random } from '../../src/synth/random.ts';
 import { bendPose, type RoadBend, straightPoint } from '../../src/synth/road-bends.ts';
-import { buildTown, laneOffset } from '../../src/synth/town.ts';
+import { acrossTurnSign, buildTown, laneOffset, roadHalfWidth, turnLaneStart } from '../../src/synth/town.ts';
 import { onRoad } from '../helpers/town-road.ts';
 
 const DURATION_S = 9.5;
@@ -50,6 +50,29 @@ describe('the ego drive', () => {
       const change = wrap(end.yaw - start.yaw - roads);
       assert.ok(Math.abs(change - (route.turn!.sign * Math.PI) / 2) < 1e-9, `${change}`);
     }
+  });
+
+  it('turns across the oncoming traffic from a turn lane, and only from there, where the approach has one', () => {
+    let fromTurnLane = 0;
+    let besideTurnLane = 0;
+    for (const { town, route } of routes(120)) {
+      if (!route.turn) continue;
+      // The junction the arc starts at: the arc starts where the approach's lane ends.
+      const arcStart = route.start + route.direction * route.turn.atM;
+      const approach = town.segments.find(
+        (s) =>
+          s.axis === route.axis &&
+          s.centre === route.roadCentre &&
+          Math.abs((route.direction > 0 ? s.to : s.from) - arcStart) < roadHalfWidth(town) + 1e-6 &&
+          (arcStart - (route.direction > 0 ? s.from : s.to)) * route.direction > 0,
+      );
+      if (!approach || turnLaneStart(town, approach, route.direction) === undefined) continue;
+      const across = route.turn.sign === acrossTurnSign(town.driveSide);
+      assert.equal(route.lane === 0, across, `lane ${route.lane} turning ${route.turn.sign}`);
+      if (across) fromTurnLane++;
+      else besideTurnLane++;
+    }
+    assert.ok(fromTurnLane > 0 && besideTurnLane > 0, `${fromTurnLane} and ${besideTurnLane} turns`);
   });
 
   it('halts at the stop line of its own lane in some straight drives, braking and pulling away smoothly', () => {
