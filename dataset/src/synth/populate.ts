@@ -7,6 +7,7 @@ import type { QuarterTurn } from './quarter-turn.ts';
 import type { Random } from './random.ts';
 import { bendsOnPath } from './road-bends.ts';
 import {
+  acrossTurnSign,
   headingOf,
   laneExtent,
   laneOffset,
@@ -15,6 +16,7 @@ import {
   roadHalfWidth,
   type Town,
   travelSideSign,
+  turnLaneStart,
   walkwayExtent,
 } from './town.ts';
 
@@ -156,7 +158,13 @@ function placeLaneTraffic(scene: Placement): void {
           // Nor may it stick out past the end of a road that stops at a T junction's closed side.
           const overhangs =
             (roadFrom > 0 && s - size[1] / 2 < roadFrom) || (roadTo < town.size && s + size[1] / 2 > roadTo);
-          if ((blocked && !agent.turn) || overhangs) scene.agents.pop();
+          // In the inner lane, the next junction's turn lane (if it has one) leaves no way on but across the road.
+          const acrossTurn = egoLane
+            ? undefined
+            : turnLaneAhead(town, ego.axis, centre, direction, lane, s, speed * durationS);
+          if (acrossTurn) agent.turn = acrossTurn;
+          const tooFast = acrossTurn !== undefined && speed ** 2 / acrossTurn.radiusM > MAX_TURN_LATERAL_MPS2;
+          if ((blocked && !agent.turn) || overhangs || tooFast) scene.agents.pop();
           s += size[1] + random.uniform(8, 35) / density;
         }
       }
@@ -168,6 +176,41 @@ function placeLaneTraffic(scene: Placement): void {
 const TURN_CHANCE = 0.6;
 /** Faster vehicles would have to brake for the turn, out of step with their lane's traffic. */
 const MAX_TURN_LATERAL_MPS2 = 7;
+
+/**
+ * The turn across the oncoming traffic (on the map's lane connector of that turn, into the crossing road's inner
+ * lane) of a vehicle in the inner lane at `along`, where the first junction it reaches within `reachM` has a turn
+ * lane on its approach.
+ */
+function turnLaneAhead(
+  town: Town,
+  axis: 'x' | 'y',
+  centre: number,
+  direction: 1 | -1,
+  lane: number,
+  along: number,
+  reachM: number,
+): QuarterTurn | undefined {
+  if (lane !== 0) return undefined;
+  const ahead = town.segments
+    .filter(
+      (s) => s.axis === axis && s.centre === centre && (direction > 0 ? s.to : s.from) % town.size !== 0,
+    )
+    .map((s) => ({ s, atM: direction * (laneExtent(town, s)[direction > 0 ? 1 : 0] - along) }))
+    .filter(({ atM }) => atM >= 0)
+    .sort((a, b) => a.atM - b.atM)[0];
+  if (!ahead || ahead.atM > reachM || turnLaneStart(town, ahead.s, direction) === undefined) return undefined;
+  const sign = acrossTurnSign(town.driveSide);
+  const exitAxis = axis === 'x' ? 'y' : 'x';
+  const exitYaw = headingOf(axis, direction) + (sign * Math.PI) / 2;
+  const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as 1 | -1;
+  const edge = direction > 0 ? ahead.s.to : ahead.s.from;
+  // From the lane's end to the exit lane's centreline, as far on as across.
+  const laneEnd = along + direction * ahead.atM;
+  const junction = edge + direction * roadHalfWidth(town);
+  const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, 0) - laneEnd);
+  return { atM: ahead.atM, radiusM, sign };
+}
 
 /**
  * The turn round the kerb at the first junction ahead of a vehicle in lane `lane` at `along` (on the map's lane

@@ -8,7 +8,7 @@ import { populateScene } from '../../src/synth/populate.ts';
 import { quarterTurnPose } from '../../src/synth/quarter-turn.ts';
 import { Random } from '../../src/synth/random.ts';
 import { tokenFactory } from '../../src/synth/tokens.ts';
-import { buildTown } from '../../src/synth/town.ts';
+import { buildTown, laneExtent, laneOffset, turnLaneStart } from '../../src/synth/town.ts';
 import { onRoad } from '../helpers/town-road.ts';
 
 const agentFootprint = (a: Agent, t: number) => {
@@ -57,9 +57,10 @@ describe('synthetic scene population', () => {
     }
   });
 
-  it("turns some vehicles round the kerb at junctions, along the map's lane connectors and on the road throughout", () => {
+  it("turns some vehicles round the kerb at junctions, and inner-lane ones across the road out of turn lanes, along the map's lane connectors and on the road throughout", () => {
     const durationS = 9.5;
     let turners = 0;
+    let fromTurnLanes = 0;
     for (let seed = 0; seed < 10; seed++) {
       for (const location of ['boston-seaport', 'singapore-onenorth'] as const) {
         const root = new Random(seed);
@@ -72,24 +73,31 @@ describe('synthetic scene population', () => {
         );
         if (agents.length === 0) continue;
         const map = buildMapExpansion(town, tokenFactory(seed));
-        const turning = map.lane_connector
-          .map((c) => map.arcline_path_3[c.token][0])
-          .filter((p) => p.radius < 999);
+        const lanes = new Set(map.lane.map((l) => l.token));
+        const turning = map.lane_connector.filter((c) => map.arcline_path_3[c.token][0].radius < 999);
         for (const a of agents) {
           turners++;
           const turn = a.turn!;
-          // Driving on the side of the road its town keeps to, it turns towards the kerb.
-          assert.equal(turn.sign, town.driveSide === 'right' ? -1 : 1);
           const arc = quarterTurnPose(a.startX, a.startY, a.yaw, turn, turn.atM);
-          assert.ok(
-            turning.some(
-              (p) =>
-                Math.hypot(p.start_pose[0] - arc.x, p.start_pose[1] - arc.y) < 2e-3 &&
-                Math.abs(p.radius - turn.radiusM) < 2e-3 &&
-                p.shape[0] === (turn.sign > 0 ? 'L' : 'R'),
-            ),
-            `${location} seed ${seed}: agent #${a.id} turns where no lane connector does`,
-          );
+          const connector = turning.find(({ token }) => {
+            const [p] = map.arcline_path_3[token];
+            return (
+              Math.hypot(p.start_pose[0] - arc.x, p.start_pose[1] - arc.y) < 2e-3 &&
+              Math.abs(p.radius - turn.radiusM) < 2e-3 &&
+              p.shape[0] === (turn.sign > 0 ? 'L' : 'R')
+            );
+          });
+          assert.ok(connector, `${location} seed ${seed}: agent #${a.id} turns where no lane connector does`);
+          // Driving on the side of the road its town keeps to, it turns towards the kerb, or across the road
+          // from a turn lane (a lane that another lane runs into).
+          if (turn.sign !== (town.driveSide === 'right' ? -1 : 1)) {
+            const [from] = map.connectivity[connector.token].incoming;
+            assert.ok(
+              map.connectivity[from].incoming.some((t) => lanes.has(t)),
+              `agent #${a.id}: not from a turn lane`,
+            );
+            fromTurnLanes++;
+          }
           for (let t = 0; t <= durationS; t += 0.1) {
             const { x, y, yaw } = agentPose(a, t);
             for (const [cx, cy] of footprint(x, y, yaw, a.size[0], a.size[1])) {
@@ -103,6 +111,47 @@ describe('synthetic scene population', () => {
       }
     }
     assert.ok(turners >= 15, `only ${turners} turning vehicles in 20 scenes`);
+    assert.ok(fromTurnLanes > 0, 'no vehicle turns out of a turn lane');
+  });
+
+  it("never drives a vehicle straight on out of a turn lane (the ego's own lane aside, whose traffic keeps its pace)", () => {
+    const durationS = 9.5;
+    let innerLane = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      for (const location of ['boston-seaport', 'singapore-onenorth'] as const) {
+        const root = new Random(seed);
+        const town = buildTown(location, root.fork('town'));
+        const scene = root.fork('scene');
+        const ego = planEgoRoute(town, durationS, scene.fork('ego'));
+        const agents = populateScene(town, ego, durationS, scene.fork('agents'), 1.6);
+        for (const a of agents) {
+          if (a.state !== 'moving' || a.kind === 'pedestrian' || a.turn) continue;
+          // Lane traffic starts in the straight town, heading along its road.
+          const axis = Math.abs(Math.cos(a.yaw)) > 0.5 ? 'x' : 'y';
+          const direction = (axis === 'x' ? Math.sign(Math.cos(a.yaw)) : Math.sign(Math.sin(a.yaw))) as
+            | 1
+            | -1;
+          const [along, across] = axis === 'x' ? [a.startX, a.startY] : [a.startY, a.startX];
+          const centre = town.roadCentres.find(
+            (c) => Math.abs(across - (c + laneOffset(town, axis, direction, 0))) < 1e-6,
+          );
+          if (centre === undefined) continue;
+          if (centre === ego.roadCentre && axis === ego.axis && direction === ego.direction && ego.lane === 0)
+            continue;
+          innerLane++;
+          const end = along + direction * a.speed * durationS;
+          for (const s of town.segments.filter((o) => o.axis === axis && o.centre === centre)) {
+            if (turnLaneStart(town, s, direction) === undefined) continue;
+            const laneEnd = laneExtent(town, s)[direction > 0 ? 1 : 0];
+            assert.ok(
+              !((laneEnd - along) * direction >= 0 && (end - laneEnd) * direction > 0),
+              `${location} seed ${seed}: agent #${a.id} drives straight on out of a turn lane`,
+            );
+          }
+        }
+      }
+    }
+    assert.ok(innerLane > 20, `${innerLane} vehicles in inner lanes`);
   });
 
   it("keeps every moving vehicle on the road, turning off before a T junction's closed side", () => {
