@@ -48,100 +48,17 @@
     (i64.store offset=248 (local.get $at) (i64.const 0x3fefd0765b6e4540))
     (global.set $expTable (local.get $at)))
 
-  (func $expf (param $x f32) (result f32)
-    (local $z f64) (local $kd f64) (local $ki i64) (local $r f64) (local $s f64) (local $y f64)
-    (if (f32.ne (local.get $x) (local.get $x)) (then (return (f32.add (local.get $x) (local.get $x)))))
-    ;; below log(2^-150) the result underflows to zero
-    (if (f32.lt (local.get $x) (f32.const -0x1.9fe368p6)) (then (return (f32.const 0))))
-    ;; x 32 / ln 2 = k + r, k an integer (rounded by the 1.5 * 2^52 shift) and |r| <= 1/2
-    (local.set $z (f64.mul (f64.const 0x1.71547652b82fep+5) (f64.promote_f32 (local.get $x))))
-    (local.set $kd (f64.add (local.get $z) (f64.const 0x1.8p+52)))
-    (local.set $ki (i64.reinterpret_f64 (local.get $kd)))
-    (local.set $kd (f64.sub (local.get $kd) (f64.const 0x1.8p+52)))
-    (local.set $r (f64.sub (local.get $z) (local.get $kd)))
-    ;; s = 2^(k/32): the table's entry for k mod 32 with k's whole part added to its exponent
-    (local.set $s (f64.reinterpret_i64 (i64.add
-      (i64.load (i32.add (global.get $expTable) (i32.shl (i32.and (i32.wrap_i64 (local.get $ki)) (i32.const 31)) (i32.const 3))))
-      (i64.shl (local.get $ki) (i64.const 47)))))
-    (local.set $y (f64.add (f64.mul (f64.const 0x1.62e42ff0c52d6p-6) (local.get $r)) (f64.const 1)))
-    (local.set $y (f64.add
-      (f64.mul
-        (f64.add (f64.mul (f64.const 0x1.c6af84b912394p-20) (local.get $r)) (f64.const 0x1.ebfce50fac4f3p-13))
-        (f64.mul (local.get $r) (local.get $r)))
-      (local.get $y)))
-    (f32.demote_f64 (f64.mul (local.get $y) (local.get $s))))
-
-  ;; fdlibm's __ieee754_log for a finite x >= 1: x = 2^k (1 + f), log(1 + f) from s = f / (2 + f) and a polynomial.
-  (func $logAtLeastOne (param $x f64) (result f64)
-    (local $bits i64) (local $hx i32) (local $k i32) (local $i i32) (local $f f64) (local $dk f64) (local $s f64)
-    (local $z f64) (local $w f64) (local $r f64) (local $hfsq f64)
-    (local.set $bits (i64.reinterpret_f64 (local.get $x)))
-    (local.set $hx (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))
-    (local.set $k (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023)))
-    (local.set $hx (i32.and (local.get $hx) (i32.const 0xfffff)))
-    ;; normalise x or x/2 into [sqrt(2)/2, sqrt(2))
-    (local.set $i (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
-    (local.set $x (f64.reinterpret_i64 (i64.or
-      (i64.shl (i64.extend_i32_u (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000)))) (i64.const 32))
-      (i64.and (local.get $bits) (i64.const 0xffffffff)))))
-    (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $i) (i32.const 20))))
-    (local.set $f (f64.sub (local.get $x) (f64.const 1)))
-    (local.set $dk (f64.convert_i32_s (local.get $k)))
-    (if (i32.lt_s (i32.and (i32.add (local.get $hx) (i32.const 2)) (i32.const 0xfffff)) (i32.const 3))
-      (then
-        ;; |f| < 2^-20
-        (if (f64.eq (local.get $f) (f64.const 0))
-          (then
-            (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
-            (return (f64.add (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
-              (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))))))
-        (local.set $r (f64.mul (f64.mul (local.get $f) (local.get $f))
-          (f64.sub (f64.const 0.5) (f64.mul (f64.const 0x1.5555555555555p-2) (local.get $f)))))
-        (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $r)))))
-        (return (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
-          (f64.sub (f64.sub (local.get $r) (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))) (local.get $f))))))
-    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
-    (local.set $z (f64.mul (local.get $s) (local.get $s)))
-    (local.set $w (f64.mul (local.get $z) (local.get $z)))
-    ;; R = t2 + t1, fdlibm's two halves of the polynomial in z = s^2
-    (local.set $r (f64.add
-      (f64.mul (local.get $z)
-        (f64.add (f64.const 0x1.5555555555593p-1) (f64.mul (local.get $w)
-          (f64.add (f64.const 0x1.2492494229359p-2) (f64.mul (local.get $w)
-            (f64.add (f64.const 0x1.7466496cb03dep-3) (f64.mul (local.get $w) (f64.const 0x1.2f112df3e5244p-3))))))))
-      (f64.mul (local.get $w)
-        (f64.add (f64.const 0x1.999999997fa04p-2) (f64.mul (local.get $w)
-          (f64.add (f64.const 0x1.c71c51d8e78afp-3) (f64.mul (local.get $w) (f64.const 0x1.39a09d078c69fp-3))))))))
-    (if (i32.gt_s (i32.or (i32.sub (local.get $hx) (i32.const 0x6147a)) (i32.sub (i32.const 0x6b851) (local.get $hx)))
-          (i32.const 0))
-      (then
-        (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
-        (if (i32.eqz (local.get $k))
-          (then (return (f64.sub (local.get $f)
-            (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r))))))))
-        (return (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
-          (f64.sub
-            (f64.sub (local.get $hfsq)
-              (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r)))
-                (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33))))
-            (local.get $f))))))
-    (if (i32.eqz (local.get $k))
-      (then (return (f64.sub (local.get $f) (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $r)))))))
-    (f64.sub (f64.mul (local.get $dk) (f64.const 0x1.62e42feep-1))
-      (f64.sub
-        (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $r)))
-          (f64.mul (local.get $dk) (f64.const 0x1.a39ef35793c76p-33)))
-        (local.get $f))))
-
-  ;; $expf on both lanes, with no special cases (the caller masks lanes below -0x1.9fe368p6 and NaNs), rounded to
-  ;; float32 as $expf rounds and widened back.
+  ;; musl's expf on both lanes, rounded to float32 and widened back, with no special cases: the caller masks the
+  ;; lanes below log(2^-150), where it underflows to zero, and NaNs.
   (func $expf2 (param $x v128) (result v128)
     (local $z v128) (local $kd v128) (local $ki v128) (local $r v128) (local $s v128) (local $y v128)
+    ;; x 32 / ln 2 = k + r, k an integer (rounded by the 1.5 * 2^52 shift) and |r| <= 1/2
     (local.set $z (f64x2.mul (f64x2.splat (f64.const 0x1.71547652b82fep+5)) (local.get $x)))
     (local.set $kd (f64x2.add (local.get $z) (f64x2.splat (f64.const 0x1.8p+52))))
     (local.set $ki (local.get $kd))
     (local.set $kd (f64x2.sub (local.get $kd) (f64x2.splat (f64.const 0x1.8p+52))))
     (local.set $r (f64x2.sub (local.get $z) (local.get $kd)))
+    ;; s = 2^(k/32): the table's entry for k mod 32 with k's whole part added to its exponent
     (local.set $s (i64x2.add
       (i64x2.replace_lane 1
         (i64x2.splat (i64.load (i32.add (global.get $expTable)
@@ -159,9 +76,10 @@
       (local.get $y)))
     (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.mul (local.get $y) (local.get $s)))))
 
-  ;; $logAtLeastOne on both lanes, its branches computed and selected. Its k = 0 forms are left out: with k = 0 the
-  ;; general forms give the same bits (0 - (a - f) is f - a) whenever the result is not zero, and it is zero only
-  ;; at x = 1, where both give +0.
+  ;; fdlibm's __ieee754_log on both lanes, for finite x >= 1: x = 2^k (1 + f), log(1 + f) from s = f / (2 + f) and a
+  ;; polynomial; its branches are computed and selected. Its k = 0 forms are left out: with k = 0 the general forms
+  ;; give the same bits (0 - (a - f) is f - a) whenever the result is not zero, and it is zero only at x = 1, where
+  ;; both give +0.
   (func $log2x (param $x v128) (result v128)
     (local $bits v128) (local $hx v128) (local $k v128) (local $i v128) (local $f v128) (local $dk v128)
     (local $s v128) (local $z v128) (local $w v128) (local $r v128) (local $hfsq v128) (local $small v128)
@@ -170,6 +88,7 @@
     (local.set $hx (i64x2.shr_u (local.get $bits) (i32.const 32)))
     (local.set $k (i64x2.sub (i64x2.shr_u (local.get $hx) (i32.const 20)) (i64x2.splat (i64.const 1023))))
     (local.set $hx (v128.and (local.get $hx) (i64x2.splat (i64.const 0xfffff))))
+    ;; normalise x or x/2 into [sqrt(2)/2, sqrt(2))
     (local.set $i (v128.and (i64x2.add (local.get $hx) (i64x2.splat (i64.const 0x95f64)))
       (i64x2.splat (i64.const 0x100000))))
     (local.set $x (v128.or
@@ -186,6 +105,7 @@
     (local.set $s (f64x2.div (local.get $f) (f64x2.add (f64x2.splat (f64.const 2)) (local.get $f))))
     (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
     (local.set $w (f64x2.mul (local.get $z) (local.get $z)))
+    ;; R = t2 + t1, fdlibm's two halves of the polynomial in z = s^2
     (local.set $r (f64x2.add
       (f64x2.mul (local.get $z)
         (f64x2.add (f64x2.splat (f64.const 0x1.5555555555593p-1)) (f64x2.mul (local.get $w)
@@ -223,64 +143,60 @@
         (local.get $f))))
     (v128.bitselect (local.get $b) (local.get $a) (local.get $small)))
 
-  ;; softplus of one float32, as tfjs-backend-wasm's SoftplusImpl
-  (func $softplus (param $v f32) (result f32)
-    (if (result f32) (f32.lt (local.get $v) (f32.const -0x1.be2804p+3))
-      (then (call $expf (local.get $v)))
-      (else
-        (if (result f32) (f32.gt (local.get $v) (f32.const 0x1.be2804p+3))
-          (then (local.get $v))
-          (else
-            (if (result f32) (f32.ne (local.get $v) (local.get $v))
-              (then (local.get $v))
-              (else (f32.demote_f64 (call $logAtLeastOne
-                (f64.add (f64.const 1) (f64.promote_f32 (call $expf (local.get $v)))))))))))))
+  ;; Softplus of four float32 values as tfjs-backend-wasm's SoftplusImpl: two pairs of doubles, each branch some
+  ;; lane needs computed and the lane's own selected.
+  (func $softplus4 (param $v v128) (result v128)
+    (local $lo v128) (local $hi v128) (local $e v128) (local $low v128) (local $mid v128) (local $result v128)
+    (local.set $result (local.get $v))
+    (local.set $low (f32x4.lt (local.get $v) (f32x4.splat (f32.const -0x1.be2804p+3))))
+    ;; neither beyond a threshold nor NaN
+    (local.set $mid (v128.and (f32x4.eq (local.get $v) (local.get $v))
+      (v128.andnot (v128.not (local.get $low)) (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0x1.be2804p+3))))))
+    ;; Lanes beyond the thresholds need no log, nor any maths above minus the threshold (the SDF field's
+    ;; softplus(100 x) / 100 puts most values there), so vectors that are all such skip them.
+    (if (v128.any_true (v128.or (local.get $low) (local.get $mid)))
+      (then
+        (local.set $lo (call $expf2 (f64x2.promote_low_f32x4 (local.get $v))))
+        (local.set $hi (call $expf2 (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+        (local.set $e (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
+        ;; expf underflows to zero below log(2^-150)
+        (local.set $e (v128.andnot (local.get $e)
+          (f32x4.lt (local.get $v) (f32x4.splat (f32.const -0x1.9fe368p6)))))
+        (local.set $result (v128.bitselect (local.get $e) (local.get $result) (local.get $low)))
+        (if (v128.any_true (local.get $mid))
+          (then
+            (local.set $result (v128.bitselect
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (call $log2x (f64x2.add (f64x2.splat (f64.const 1)) (local.get $lo))))
+                (f32x4.demote_f64x2_zero (call $log2x (f64x2.add (f64x2.splat (f64.const 1)) (local.get $hi)))))
+              (local.get $result) (local.get $mid)))))))
+    (local.get $result))
 
-  ;; out[i] = softplus(x[i]) for `count` float32 values: four at a time as two pairs of doubles, each branch some
-  ;; lane needs computed and the lane's own selected; the last count mod 4 one at a time.
+  ;; out[i] = softplus(x[i]) for `count` float32 values, four at a time; the last count mod 4 in one vector more,
+  ;; its other lanes zero, read and written a value at a time.
   (func (export "softplus") (param $x i32) (param $out i32) (param $count i32)
-    (local $end i32) (local $quadsEnd i32) (local $v v128) (local $lo v128) (local $hi v128) (local $e v128)
-    (local $low v128) (local $mid v128) (local $result v128)
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $count) (i32.const 2))))
+    (local $quadsEnd i32) (local $rest i32) (local $v v128)
     (local.set $quadsEnd (i32.add (local.get $x) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
     (block $quadsDone
       (loop $quads
         (br_if $quadsDone (i32.ge_u (local.get $x) (local.get $quadsEnd)))
-        (local.set $v (v128.load (local.get $x)))
-        (local.set $result (local.get $v))
-        (local.set $low (f32x4.lt (local.get $v) (f32x4.splat (f32.const -0x1.be2804p+3))))
-        ;; neither beyond a threshold nor NaN
-        (local.set $mid (v128.and (f32x4.eq (local.get $v) (local.get $v))
-          (v128.andnot (v128.not (local.get $low)) (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0x1.be2804p+3))))))
-        ;; Lanes beyond the thresholds need no log, nor any maths above minus the threshold (the SDF field's
-        ;; softplus(100 x) / 100 puts most values there), so vectors that are all such skip them.
-        (if (v128.any_true (v128.or (local.get $low) (local.get $mid)))
-          (then
-            (local.set $lo (call $expf2 (f64x2.promote_low_f32x4 (local.get $v))))
-            (local.set $hi (call $expf2 (f64x2.promote_low_f32x4
-              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
-            (local.set $e (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
-            ;; expf underflows to zero below log(2^-150)
-            (local.set $e (v128.andnot (local.get $e)
-              (f32x4.lt (local.get $v) (f32x4.splat (f32.const -0x1.9fe368p6)))))
-            (local.set $result (v128.bitselect (local.get $e) (local.get $result) (local.get $low)))
-            (if (v128.any_true (local.get $mid))
-              (then
-                (local.set $result (v128.bitselect
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (f32x4.demote_f64x2_zero (call $log2x (f64x2.add (f64x2.splat (f64.const 1)) (local.get $lo))))
-                    (f32x4.demote_f64x2_zero (call $log2x (f64x2.add (f64x2.splat (f64.const 1)) (local.get $hi)))))
-                  (local.get $result) (local.get $mid)))))))
-        (v128.store (local.get $out) (local.get $result))
+        (v128.store (local.get $out) (call $softplus4 (v128.load (local.get $x))))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $quads)))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (f32.store (local.get $out) (call $softplus (f32.load (local.get $x))))
-        (local.set $x (i32.add (local.get $x) (i32.const 4)))
-        (local.set $out (i32.add (local.get $out) (i32.const 4)))
-        (br $each))))
+    (local.set $rest (i32.and (local.get $count) (i32.const 3)))
+    (if (i32.eqz (local.get $rest)) (then (return)))
+    (local.set $v (v128.load32_zero (local.get $x)))
+    (if (i32.ge_u (local.get $rest) (i32.const 2))
+      (then (local.set $v (v128.load32_lane offset=4 1 (local.get $x) (local.get $v)))))
+    (if (i32.eq (local.get $rest) (i32.const 3))
+      (then (local.set $v (v128.load32_lane offset=8 2 (local.get $x) (local.get $v)))))
+    (local.set $v (call $softplus4 (local.get $v)))
+    (v128.store32_lane 0 (local.get $out) (local.get $v))
+    (if (i32.ge_u (local.get $rest) (i32.const 2))
+      (then (v128.store32_lane offset=4 1 (local.get $out) (local.get $v))))
+    (if (i32.eq (local.get $rest) (i32.const 3))
+      (then (v128.store32_lane offset=8 2 (local.get $out) (local.get $v)))))
 )
