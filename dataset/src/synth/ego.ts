@@ -9,6 +9,7 @@ import {
   roadExtent,
   roadHalfWidth,
   type Town,
+  turnExitDirection,
   turnLaneStart,
 } from './town.ts';
 
@@ -138,11 +139,7 @@ function planTurn(
   const half = roadHalfWidth(town);
   const sign: 1 | -1 = random.chance(0.5) ? 1 : -1;
   const exitAxis = route.axis === 'x' ? 'y' : 'x';
-  // Turning left from +x heads +y; in general the exit heading is the entry heading rotated by sign * 90 degrees.
-  const yaw1 = headingOf(route.axis, route.direction) + (sign * Math.PI) / 2;
-  const exitDirection = (
-    exitAxis === 'x' ? Math.sign(Math.round(Math.cos(yaw1))) : Math.sign(Math.round(Math.sin(yaw1)))
-  ) as 1 | -1;
+  const exitDirection = turnExitDirection(route.axis, route.direction, sign);
   const atFraction = random.uniform(0.25, 0.5);
   const options = town.roadCentres.flatMap((centre) => {
     const exitLane = centre + laneOffset(town, exitAxis, exitDirection, route.lane);

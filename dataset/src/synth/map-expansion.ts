@@ -28,6 +28,7 @@ import {
   roadHalfWidth,
   type Town,
   travelSideSign,
+  turnExitDirection,
   turnLaneStart,
 } from './town.ts';
 
@@ -449,8 +450,7 @@ function junctionPath(
     };
   }
   const exitAxis = s.axis === 'x' ? 'y' : 'x';
-  const exitYaw = entry.yaw + (sign * Math.PI) / 2;
-  const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as Direction;
+  const exitDirection = turnExitDirection(s.axis, direction, sign);
   const exit = startingAt(exitAxis, junction, exitDirection, s.centre + exitDirection * half);
   if (!exit) return undefined;
   // A quarter circle: as far on along the entry heading as the exit lane's centreline is.

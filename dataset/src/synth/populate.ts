@@ -16,6 +16,7 @@ import {
   roadHalfWidth,
   type Town,
   travelSideSign,
+  turnExitDirection,
   turnLaneStart,
   walkwayExtent,
 } from './town.ts';
@@ -202,8 +203,7 @@ function turnLaneAhead(
   if (!ahead || ahead.atM > reachM || turnLaneStart(town, ahead.s, direction) === undefined) return undefined;
   const sign = acrossTurnSign(town.driveSide);
   const exitAxis = axis === 'x' ? 'y' : 'x';
-  const exitYaw = headingOf(axis, direction) + (sign * Math.PI) / 2;
-  const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as 1 | -1;
+  const exitDirection = turnExitDirection(axis, direction, sign);
   const edge = direction > 0 ? ahead.s.to : ahead.s.from;
   // From the lane's end to the exit lane's centreline, as far on as across.
   const laneEnd = along + direction * ahead.atM;
@@ -232,8 +232,7 @@ function kerbTurnAhead(
   // Turning towards the kerb: right under right-hand traffic, left under left-hand.
   const sign: 1 | -1 = town.driveSide === 'right' ? -1 : 1;
   const exitAxis = axis === 'x' ? 'y' : 'x';
-  const exitYaw = headingOf(axis, direction) + (sign * Math.PI) / 2;
-  const exitDirection = Math.round(exitAxis === 'x' ? Math.cos(exitYaw) : Math.sin(exitYaw)) as 1 | -1;
+  const exitDirection = turnExitDirection(axis, direction, sign);
   const turns = town.roadCentres.flatMap((junction) => {
     // The crossing road must leave the junction on the kerb side (a T junction may be closed there).
     const [exitFrom, exitTo] = roadExtent(town, exitAxis, junction);

@@ -255,9 +255,9 @@ function planTurnLanes(
       const i = intersections.findIndex(
         (r) => Math.abs((r.x0 + r.x1) / 2 - jx) < 1e-6 && Math.abs((r.y0 + r.y1) / 2 - jy) < 1e-6,
       );
-      const exitYaw = headingOf(s.axis, direction) + (acrossTurnSign(driveSide) * Math.PI) / 2;
-      const [ex, ey] = [Math.round(Math.cos(exitYaw)), Math.round(Math.sin(exitYaw))];
-      const arm: keyof JunctionArms = ex > 0 ? 'east' : ex < 0 ? 'west' : ey > 0 ? 'north' : 'south';
+      const exit = turnExitDirection(s.axis, direction, acrossTurnSign(driveSide));
+      const arm: keyof JunctionArms =
+        s.axis === 'y' ? (exit > 0 ? 'east' : 'west') : exit > 0 ? 'north' : 'south';
       if (!arms[i][arm]) return [];
       return random.chance(TURN_LANE_CHANCE) ? [{ segmentId: s.id, direction }] : [];
     }),
@@ -421,6 +421,15 @@ export function roadExtent(
 /** Yaw of travel along `axis` in `direction`, radians counter-clockwise from +x. */
 export function headingOf(axis: 'x' | 'y', direction: 1 | -1): number {
   return axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
+}
+
+/**
+ * The direction along the crossing axis after a quarter turn (sign 1 left, -1 right) from travelling `direction`
+ * along `axis`: the heading rotated by sign x 90 degrees (turning left from +x heads +y).
+ */
+export function turnExitDirection(axis: 'x' | 'y', direction: 1 | -1, sign: 1 | -1): 1 | -1 {
+  const exitYaw = headingOf(axis, direction) + (sign * Math.PI) / 2;
+  return Math.round(axis === 'x' ? Math.sin(exitYaw) : Math.cos(exitYaw)) as 1 | -1;
 }
 
 /** Cross-axis offset from the road centreline of lane `lane` (0 = next to the centreline) travelling `direction`. */
