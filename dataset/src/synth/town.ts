@@ -189,7 +189,15 @@ export function buildTown(location: MapLocation, random: Random): Town {
 
   const inner = half + walkwayWidth;
   const bends = planBends(segments, size, inner, random.fork('bends'));
-  const turnLanes = planTurnLanes(segments, size, intersections, arms, driveSide, random.fork('turn-lanes'));
+  const turnLanes = planTurnLanes(
+    segments,
+    size,
+    half,
+    intersections,
+    arms,
+    driveSide,
+    random.fork('turn-lanes'),
+  );
   const blockEdges = [0, ...roadCentres.flatMap((rc) => [rc - inner, rc + inner]), size];
   const blocks: Block[] = [];
   for (let i = 0; i + 1 < blockEdges.length; i += 2) {
@@ -238,12 +246,12 @@ const TURN_LANE_LEAD_M = 5;
 function planTurnLanes(
   segments: readonly RoadSegment[],
   size: number,
+  half: number,
   intersections: readonly Rect[],
   arms: readonly JunctionArms[],
   driveSide: Town['driveSide'],
   random: Random,
 ): Approach[] {
-  const half = TOWN_LANE_WIDTH * TOWN_LANES_PER_DIRECTION;
   return segments.flatMap((s) =>
     ([1, -1] as const).flatMap((direction): Approach[] => {
       const edge = direction > 0 ? s.to : s.from;
