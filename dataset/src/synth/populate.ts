@@ -5,7 +5,7 @@ import { footprint, footprintsOverlap } from './footprint.ts';
 import { carparkRows } from './ground.ts';
 import type { QuarterTurn } from './quarter-turn.ts';
 import type { Random } from './random.ts';
-import { bendsOnPath } from './road-bends.ts';
+import { bendsOnPath, unbendPoint } from './road-bends.ts';
 import {
   acrossTurnSign,
   headingOf,
@@ -50,7 +50,10 @@ export function populateScene(
     if (bends.length > 0) agent.bends = bends;
   }
   const kept = scene.agents.filter(
-    (agent) => agentNearDrive(agent, ego, durationS) && !agentMeetsEgo(agent, ego, durationS),
+    (agent) =>
+      agentNearDrive(agent, ego, durationS) &&
+      !agentMeetsEgo(agent, ego, durationS) &&
+      keepsOffKerbs(agent, town, durationS),
   );
   // A vehicle turning at a junction leaves the lane its traffic was built for; one that would meet anybody
   // (walkers on the crossing, a queue on the road it turns into) is left out rather than driven into them.
@@ -415,6 +418,26 @@ function agentsMeet(a: Agent, b: Agent, durationS: number): boolean {
     if (footprintsOverlap(boxA, footprint(q.x, q.y, q.yaw, b.size[0], b.size[1]))) return true;
   }
   return false;
+}
+
+/**
+ * Whether a vehicle's body stays between the kerbs of the bent roads it drives, every 0.1 s: its centre follows
+ * its lane, but on the tighter arcs of a bend the ends of a bus in the outer lane swing out over the kerb.
+ */
+function keepsOffKerbs(agent: Agent, town: Town, durationS: number): boolean {
+  if (!agent.bends || agent.state !== 'moving' || agent.kind === 'pedestrian') return true;
+  const half = roadHalfWidth(town);
+  for (let t = -0.5; t <= durationS + 0.5; t += 0.1) {
+    const { x, y, yaw } = agentPose(agent, t);
+    for (const [cx, cy] of footprint(x, y, yaw, agent.size[0], agent.size[1])) {
+      for (const bend of agent.bends) {
+        const straight = unbendPoint(bend, cx, cy);
+        const across = straight && straight[bend.axis === 'x' ? 1 : 0] - bend.centre;
+        if (across !== undefined && Math.abs(across) > half) return false;
+      }
+    }
+  }
+  return true;
 }
 
 function pickLaneVehicle(lane: number, random: Random): AgentKind {

@@ -1,3 +1,4 @@
+import { arcSpline, type BendArc, bendProfile } from './clothoid-bend.ts';
 import type { PlanarPose } from './quarter-turn.ts';
 
 /** map-geometry.ts's Point, spelt out: that module imports the town, which imports this one. */
@@ -5,12 +6,12 @@ type Point = readonly [x: number, y: number];
 
 /**
  * A road segment that bends between its junctions: it leaves each junction straight (past the crossing and the
- * stop line) and in between swings aside and back along three arcs of one radius (left, right, left or the
- * mirror image), an S-bend with no net offset. The town is built straight and then bent: a point of the straight
- * town at `along` on the segment's axis and `across` from its centreline, inside the strip that bends (the road
- * and its sidewalks), moves to the same offset from the bent centreline, along its normal there. Offsets of an
- * arc are arcs about the same centre, so every lane, divider, kerb and sidewalk edge is arcs too, and lanes keep
- * their width.
+ * stop line) and in between swings aside and back in an S-bend with no net offset, easing in and out of its
+ * curves along clothoids (clothoid-bend.ts: its centreline is an arc spline). The town is built straight and then
+ * bent: a point of the straight town at `along` on the segment's axis and `across` from its centreline, inside
+ * the strip that bends (the road and its sidewalks), moves to the same offset from the bent centreline, along its
+ * normal there. Offsets of an arc are arcs about the same centre, so every lane, divider, kerb and sidewalk edge
+ * is arcs too, and lanes keep their width.
  */
 export interface RoadBend {
   segmentId: number;
@@ -20,26 +21,14 @@ export interface RoadBend {
   /** Along-axis extent of the bent stretch, metres; straight before and after it. */
   from: number;
   to: number;
-  /** Radius of the centreline's three arcs, metres, and the angle of the first (the middle one turns twice it). */
-  radiusM: number;
+  /** The largest angle between the bent centreline and the axis, radians. */
   angleRad: number;
+  /** The share of the turning up to that angle made in the clothoid spirals; the rest is arcs. */
+  spiralShare: number;
   /** The side of the centreline (sign of the across offset) the road swings to. */
   side: 1 | -1;
   /** Half-width of the strip that bends with the road (road and sidewalks), metres. */
   reach: number;
-}
-
-/**
- * One arc of the bent centreline in the bend's own frame (u along the axis from the bend's start, v across from
- * the straight centreline): v = cv + k sqrt(r^2 - (u - cu)^2) for u in [u0, u1], r the bend's radius.
- */
-interface BendArc {
-  u0: number;
-  u1: number;
-  cu: number;
-  cv: number;
-  /** +1: the arc is above its centre (its normal to the left of +u points away from the centre). */
-  k: 1 | -1;
 }
 
 /** The largest angle one straight piece of a bent line may stand in for when it is written as a polyline. */
@@ -49,15 +38,16 @@ function bendLength(bend: Pick<RoadBend, 'from' | 'to'>): number {
   return bend.to - bend.from;
 }
 
-/** How far the centreline swings aside at the middle of the bend, metres. */
-export function bendSwing(bend: Pick<RoadBend, 'radiusM' | 'angleRad'>): number {
-  return 2 * bend.radiusM * (1 - Math.cos(bend.angleRad));
+/** How far the centreline swings aside at the middle of the bend (the furthest it goes), metres. */
+export function bendSwing(bend: RoadBend): number {
+  return Math.abs(bendLocal(bend, bendLength(bend) / 2, 0).v);
 }
 
 /** Arcs per bend, computed once: poses and raster cells ask for them millions of times. */
 const arcCache = new WeakMap<RoadBend, readonly BendArc[]>();
 
-function bendArcs(bend: RoadBend): readonly BendArc[] {
+/** The arcs of a bend's centreline, in its frame (u along the axis from `from`, v across from `centre`). */
+export function bendArcs(bend: RoadBend): readonly BendArc[] {
   const cached = arcCache.get(bend);
   if (cached) return cached;
   const arcs = computeArcs(bend);
@@ -66,18 +56,29 @@ function bendArcs(bend: RoadBend): readonly BendArc[] {
 }
 
 function computeArcs(bend: RoadBend): BendArc[] {
-  const r = bend.radiusM;
-  const step = r * Math.sin(bend.angleRad);
-  const s = bend.side;
-  return [
-    { u0: 0, u1: step, cu: 0, cv: s * r, k: -s as 1 | -1 },
-    { u0: step, u1: 3 * step, cu: 2 * step, cv: s * (bendSwing(bend) - r), k: s },
-    { u0: 3 * step, u1: bendLength(bend), cu: bendLength(bend), cv: s * r, k: -s as 1 | -1 },
-  ];
+  const arcs = arcSpline(bendProfile(bend.angleRad, bend.spiralShare, bendLength(bend)), bend.side);
+  // The chain of arcs ends at the span to rounding; the strip ends there exactly.
+  arcs[arcs.length - 1].u1 = bendLength(bend);
+  const tightest = Math.min(...arcs.map((a) => a.r));
+  // Inside an arc tighter than the strip's half-width its offsets would fold over themselves; the margin keeps
+  // the normals that unbendWith bisects by well apart across the strip.
+  if (tightest < 1.5 * bend.reach) {
+    throw new Error(
+      `segment ${bend.segmentId} bends on a ${tightest.toFixed(1)} m radius, under 1.5 x ${bend.reach} m`,
+    );
+  }
+  return arcs;
 }
 
+/** The arc over u (the first or last one beyond the bend's ends). */
 function arcAt(arcs: readonly BendArc[], u: number): BendArc {
-  return arcs.find((a) => u <= a.u1) ?? arcs[arcs.length - 1];
+  let [lo, hi] = [0, arcs.length - 1];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (u <= arcs[mid].u1) hi = mid;
+    else lo = mid + 1;
+  }
+  return arcs[lo];
 }
 
 /** (u, v) in the bend's frame of a global point. */
@@ -99,11 +100,10 @@ function inStrip(bend: RoadBend, u: number, v: number): boolean {
  * turns (counter-clockwise in the bend's frame), radians.
  */
 function bendLocal(bend: RoadBend, u: number, c: number): { u: number; v: number; turn: number } {
-  const r = bend.radiusM;
-  const arc = arcAt(bendArcs(bend), u);
-  const w = u - arc.cu;
+  const { r, cu, cv, k } = arcAt(bendArcs(bend), u);
+  const w = u - cu;
   const h = Math.sqrt(Math.max(0, r * r - w * w));
-  return { u: u + (c * arc.k * w) / r, v: arc.cv + arc.k * h + (c * h) / r, turn: Math.atan2(-arc.k * w, h) };
+  return { u: u + (c * k * w) / r, v: cv + k * h + (c * h) / r, turn: Math.atan2(-k * w, h) };
 }
 
 /** Where a point of the straight town lies in the bent town. */
@@ -156,16 +156,30 @@ export function straightPoint(bends: readonly RoadBend[], x: number, y: number):
 
 const frameCache = new WeakMap<RoadBend, Float64Array>();
 
+/** Numbers per arc in an unbendFrame. */
+const FRAME_ARC = 9;
+
 /**
- * A bend's numbers as unbendWith reads them: its length, radius and reach, then each arc's u0, u1, cu, cv and k.
- * Raster loops take it once per bend and call unbendWith per cell, which V8 then inlines: reading the bend's and
- * its arcs' fields there, or calling a closure per bend, made a bent town's raster several times slower.
+ * A bend's numbers as unbendWith reads them: its length and reach, then per arc its start (u0, v0), the
+ * centreline's direction there (cos, sin), u1, cu, cv, r and k. Raster loops take it once per bend and call
+ * unbendWith per cell, which V8 then inlines: reading the bend's and its arcs' fields there, or calling a closure
+ * per bend, made a bent town's raster several times slower.
  */
 export function unbendFrame(bend: RoadBend): Float64Array {
   let frame = frameCache.get(bend);
   if (!frame) {
-    const arcs = bendArcs(bend).flatMap((a) => [a.u0, a.u1, a.cu, a.cv, a.k]);
-    frame = Float64Array.from([bendLength(bend), bend.radiusM, bend.reach, ...arcs]);
+    const arcs = bendArcs(bend).flatMap((a) => [
+      a.u0,
+      a.cv + a.k * Math.sqrt(Math.max(0, a.r * a.r - (a.u0 - a.cu) ** 2)),
+      Math.cos(a.yaw0),
+      Math.sin(a.yaw0),
+      a.u1,
+      a.cu,
+      a.cv,
+      a.r,
+      a.k,
+    ]);
+    frame = Float64Array.from([bendLength(bend), bend.reach, ...arcs]);
     frameCache.set(bend, frame);
   }
   return frame;
@@ -177,24 +191,29 @@ export function unbendFrame(bend: RoadBend): Float64Array {
  */
 export function unbendWith(frame: Float64Array, pu: number, pv: number, out: Float64Array): boolean {
   if (pu <= 0 || pu >= frame[0]) return false;
-  const r = frame[1];
-  for (let a = 3; a < frame.length; a += 5) {
-    const cu = frame[a + 2];
-    const k = frame[a + 4];
-    const dx = pu - cu;
-    const dy = pv - frame[a + 3];
-    // Points on the arc's side of its centre only: the other half of the circle is not this arc.
-    if (dy * k <= 0) continue;
-    const d = Math.sqrt(dx * dx + dy * dy);
-    const u = cu + (r * dx) / d;
-    if (u < frame[a] || u > frame[a + 1]) continue;
-    const c = k * (d - r);
-    if (Math.abs(c) > frame[2]) return false;
-    out[0] = u;
-    out[1] = c;
-    return true;
+  // The normals at the arcs' starts cut the strip (no wider than the arcs' radii) into the arcs' shares, in
+  // order: the point's arc is the last whose start it lies beyond, found by bisection.
+  let [lo, hi] = [0, (frame.length - 2) / FRAME_ARC];
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    const m = 2 + mid * FRAME_ARC;
+    if ((pu - frame[m]) * frame[m + 2] + (pv - frame[m + 1]) * frame[m + 3] >= 0) lo = mid;
+    else hi = mid;
   }
-  return false;
+  const a = 2 + lo * FRAME_ARC;
+  const [cu, r, k] = [frame[a + 5], frame[a + 7], frame[a + 8]];
+  const dx = pu - cu;
+  const dy = pv - frame[a + 6];
+  // Points far off the strip may fall on the other half of the arc's circle, or beyond its ends.
+  if (dy * k <= 0) return false;
+  const d = Math.sqrt(dx * dx + dy * dy);
+  const u = cu + (r * dx) / d;
+  if (u < frame[a] - 1e-9 || u > frame[a + 4] + 1e-9) return false;
+  const c = k * (d - r);
+  if (Math.abs(c) > frame[1]) return false;
+  out[0] = u;
+  out[1] = c;
+  return true;
 }
 
 const sampleCache = new WeakMap<RoadBend, readonly number[]>();
@@ -209,9 +228,8 @@ function bendSamples(bend: RoadBend): readonly number[] {
 }
 
 function computeSamples(bend: RoadBend): number[] {
-  const r = bend.radiusM;
   const samples: number[] = [];
-  for (const arc of bendArcs(bend)) {
+  for (const { r, ...arc } of bendArcs(bend)) {
     const [p0, p1] = [Math.asin((arc.u0 - arc.cu) / r), Math.asin((arc.u1 - arc.cu) / r)];
     const pieces = Math.ceil((p1 - p0) / SAMPLE_STEP_RAD - 1e-9);
     for (let i = 0; i < pieces; i++) samples.push(arc.cu + r * Math.sin(p0 + ((p1 - p0) * i) / pieces));
@@ -261,16 +279,14 @@ export function bendPolyline(bends: readonly RoadBend[], points: readonly Point[
  * straight town at `u`, once bent; straight on beyond the bend at either end.
  */
 function bentLength(bend: RoadBend, c: number, u: number): number {
-  const length = bendLength(bend);
   if (u <= 0) return u;
-  const r = bend.radiusM;
-  let total = 0;
-  for (const arc of bendArcs(bend)) {
-    const end = Math.min(u, arc.u1);
-    total += (r + arc.k * c) * (Math.asin((end - arc.cu) / r) - Math.asin((arc.u0 - arc.cu) / r));
-    if (u <= arc.u1) return total;
-  }
-  return total + (u - length);
+  const length = bendLength(bend);
+  const end = Math.min(u, length);
+  const { u0, cu, r, k, s0, yaw0 } = arcAt(bendArcs(bend), end);
+  // Up to the arc, the offset line is as long as the centreline less c times the heading's turn (an arc of
+  // angle a at offset c is r a + c a or r a - c a); along the arc (r + k c) times the angle covered.
+  const bent = s0 - c * yaw0 + (r + k * c) * (Math.asin((end - cu) / r) - Math.asin((u0 - cu) / r));
+  return bent + (u - end);
 }
 
 /** One straight leg of a path of the straight town: from (x, y) with an axis-aligned heading, for path distances in [s0, s1]. */

@@ -296,8 +296,9 @@ const BEND_STRAIGHT_M = TOWN_CROSSING_DEPTH + 7;
 const BEND_VERGE_M = 1;
 
 /**
- * Picks the segments between two junctions that bend, and their S-bends: arcs of 12 to 22 degrees over the
- * stretch between the straight ends, swinging the road 2.5 to 9 metres aside.
+ * Picks the segments between two junctions that bend, and their S-bends over the stretch between the straight
+ * ends: turning 12 to 22 degrees from the axis at most, a third to three fifths of that in clothoid spirals, and
+ * swinging the road about 3 to 8 metres aside.
  */
 function planBends(
   segments: readonly RoadSegment[],
@@ -305,13 +306,17 @@ function planBends(
   reach: number,
   random: Random,
 ): RoadBend[] {
+  // Its own stream, so that the segments drawn to bend and their angles stay as they were before the spirals.
+  const spirals = random.fork('spirals');
   return segments.flatMap((s): RoadBend[] => {
     if (s.from === 0 || s.to === size || !random.chance(BEND_CHANCE)) return [];
     const [from, to] = [s.from + BEND_STRAIGHT_M, s.to - BEND_STRAIGHT_M];
     const angleRad = (random.uniform(12, 22) * Math.PI) / 180;
     const side = random.chance(0.5) ? 1 : -1;
-    const radiusM = (to - from) / (4 * Math.sin(angleRad));
-    return [{ segmentId: s.id, axis: s.axis, centre: s.centre, from, to, radiusM, angleRad, side, reach }];
+    const spiralShare = spirals.uniform(0.3, 0.6);
+    return [
+      { segmentId: s.id, axis: s.axis, centre: s.centre, from, to, angleRad, spiralShare, side, reach },
+    ];
   });
 }
 
