@@ -158,17 +158,27 @@ const frameCache = new WeakMap<RoadBend, Float64Array>();
 
 /** Numbers per arc in an unbendFrame. */
 const FRAME_ARC = 9;
+/** Along-axis step of an unbendFrame's index of arcs, metres. */
+const FRAME_STEP_M = 0.5;
 
 /**
- * A bend's numbers as unbendWith reads them: its length and reach, then per arc its start (u0, v0), the
- * centreline's direction there (cos, sin), u1, cu, cv, r and k. Raster loops take it once per bend and call
- * unbendWith per cell, which V8 then inlines: reading the bend's and its arcs' fields there, or calling a closure
- * per bend, made a bent town's raster several times slower.
+ * A bend's numbers as unbendWith reads them: its length and reach; where its arcs start in the frame; an index,
+ * for every FRAME_STEP_M along the axis, of where in the frame the arc over that u starts; then per arc its start
+ * (u0, v0), the centreline's direction there (cos, sin), u1, cu, cv, r and k. Raster loops take it once per bend
+ * and call unbendWith per cell, which V8 then inlines: reading the bend's and its arcs' fields there, or calling
+ * a closure per bend, made a bent town's raster several times slower.
  */
 export function unbendFrame(bend: RoadBend): Float64Array {
   let frame = frameCache.get(bend);
   if (!frame) {
-    const arcs = bendArcs(bend).flatMap((a) => [
+    const arcs = bendArcs(bend);
+    const steps = Math.floor(bendLength(bend) / FRAME_STEP_M) + 1;
+    const first = 3 + steps;
+    const index = Array.from(
+      { length: steps },
+      (_, i) => first + FRAME_ARC * arcs.indexOf(arcAt(arcs, i * FRAME_STEP_M)),
+    );
+    const numbers = arcs.flatMap((a) => [
       a.u0,
       a.cv + a.k * Math.sqrt(Math.max(0, a.r * a.r - (a.u0 - a.cu) ** 2)),
       Math.cos(a.yaw0),
@@ -179,7 +189,7 @@ export function unbendFrame(bend: RoadBend): Float64Array {
       a.r,
       a.k,
     ]);
-    frame = Float64Array.from([bendLength(bend), bend.reach, ...arcs]);
+    frame = Float64Array.from([bendLength(bend), bend.reach, first, ...index, ...numbers]);
     frameCache.set(bend, frame);
   }
   return frame;
@@ -192,16 +202,17 @@ export function unbendFrame(bend: RoadBend): Float64Array {
 export function unbendWith(frame: Float64Array, pu: number, pv: number, out: Float64Array): boolean {
   if (pu <= 0 || pu >= frame[0]) return false;
   // The normals at the arcs' starts cut the strip (no wider than the arcs' radii) into the arcs' shares, in
-  // order: the point's arc is the last whose start it lies beyond, found by bisection.
-  let [lo, hi] = [0, (frame.length - 2) / FRAME_ARC];
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    const m = 2 + mid * FRAME_ARC;
-    if ((pu - frame[m]) * frame[m + 2] + (pv - frame[m + 1]) * frame[m + 3] >= 0) lo = mid;
-    else hi = mid;
+  // order: the point's arc is the last whose start it lies beyond, a step or two from the arc over pu.
+  const first = frame[2] | 0;
+  let a = frame[3 + ((pu / FRAME_STEP_M) | 0)] | 0;
+  while (a > first && (pu - frame[a]) * frame[a + 2] + (pv - frame[a + 1]) * frame[a + 3] < 0) a -= FRAME_ARC;
+  for (let n = a + FRAME_ARC; n < frame.length; n += FRAME_ARC) {
+    if ((pu - frame[n]) * frame[n + 2] + (pv - frame[n + 1]) * frame[n + 3] < 0) break;
+    a = n;
   }
-  const a = 2 + lo * FRAME_ARC;
-  const [cu, r, k] = [frame[a + 5], frame[a + 7], frame[a + 8]];
+  const cu = frame[a + 5];
+  const r = frame[a + 7];
+  const k = frame[a + 8];
   const dx = pu - cu;
   const dy = pv - frame[a + 6];
   // Points far off the strip may fall on the other half of the arc's circle, or beyond its ends.
@@ -210,7 +221,7 @@ export function unbendWith(frame: Float64Array, pu: number, pv: number, out: Flo
   const u = cu + (r * dx) / d;
   if (u < frame[a] - 1e-9 || u > frame[a + 4] + 1e-9) return false;
   const c = k * (d - r);
-  if (Math.abs(c) > frame[1]) return false;
+  if (Math.abs(c) > frame[1] + 1e-9) return false;
   out[0] = u;
   out[1] = c;
   return true;

@@ -128,8 +128,9 @@ describe('roads that bend between their junctions', () => {
       assert.equal(dividers.length, 1);
       const divider = lineOf(dividers[0].line_token);
       const centre = turning(divider);
-      // Three arcs: the first angle out, twice it back, the first again: four times the angle in all, less half a
-      // 2.5 degree step where each of the two chords straddling a change of direction runs.
+      // Out to the largest angle, back through the axis to it on the other side, and back to the axis: four times
+      // the angle in all, less half a 2.5 degree step where each of the two chords straddling a change of
+      // direction runs.
       const steps = (2 * 2.5 * Math.PI) / 180;
       assert.ok(
         centre.total <= 4 * bend.angleRad + 1e-3 && centre.total >= 4 * bend.angleRad - steps,
