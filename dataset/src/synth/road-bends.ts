@@ -156,40 +156,43 @@ export function straightPoint(bends: readonly RoadBend[], x: number, y: number):
 
 const frameCache = new WeakMap<RoadBend, Float64Array>();
 
-/** Numbers per arc in an unbendFrame. */
-const FRAME_ARC = 9;
-/** Along-axis step of an unbendFrame's index of arcs, metres. */
+/** Numbers per arc in an unbendFrame: u0, u1, cu, cv, r and k. */
+const FRAME_ARC = 6;
+/** Where an unbendFrame's index of arcs starts. */
+const FRAME_INDEX = 5;
+/** Size of the cells of an unbendFrame's index, along and across the axis, metres. */
 const FRAME_STEP_M = 0.5;
+const FRAME_BAND_M = 2;
 
 /**
- * A bend's numbers as unbendWith reads them: its length and reach; where its arcs start in the frame; an index,
- * for every FRAME_STEP_M along the axis, of where in the frame the arc over that u starts; then per arc its start
- * (u0, v0), the centreline's direction there (cos, sin), u1, cu, cv, r and k. Raster loops take it once per bend
- * and call unbendWith per cell, which V8 then inlines: reading the bend's and its arcs' fields there, or calling
- * a closure per bend, made a bent town's raster several times slower.
+ * A bend's numbers as unbendWith reads them: its length, its reach, where its arcs start in the frame, and the v
+ * and count of the bands across the axis its index covers; the index, per cell of FRAME_STEP_M by FRAME_BAND_M,
+ * of where in the frame the arc whose share of the strip holds the cell's centre starts; then each arc. Raster
+ * loops take it once per bend and call unbendWith per cell, which V8 then inlines: reading the bend's and its
+ * arcs' fields there, or calling a closure per bend, made a bent town's raster several times slower.
  */
 export function unbendFrame(bend: RoadBend): Float64Array {
   let frame = frameCache.get(bend);
   if (!frame) {
     const arcs = bendArcs(bend);
+    const v0 = -bend.reach - (bend.side < 0 ? bendSwing(bend) : 0);
+    const bands = Math.ceil((bendSwing(bend) + 2 * bend.reach) / FRAME_BAND_M);
     const steps = Math.floor(bendLength(bend) / FRAME_STEP_M) + 1;
-    const first = 3 + steps;
-    const index = Array.from(
-      { length: steps },
-      (_, i) => first + FRAME_ARC * arcs.indexOf(arcAt(arcs, i * FRAME_STEP_M)),
-    );
-    const numbers = arcs.flatMap((a) => [
-      a.u0,
-      a.cv + a.k * Math.sqrt(Math.max(0, a.r * a.r - (a.u0 - a.cu) ** 2)),
-      Math.cos(a.yaw0),
-      Math.sin(a.yaw0),
-      a.u1,
-      a.cu,
-      a.cv,
-      a.r,
-      a.k,
-    ]);
-    frame = Float64Array.from([bendLength(bend), bend.reach, first, ...index, ...numbers]);
+    const first = FRAME_INDEX + steps * bands;
+    // The normals at the arcs' starts cut the strip (no wider than the arcs' radii) into the arcs' shares, in
+    // order: a point's arc is the last whose start it lies beyond.
+    const starts = arcs.map((a) => {
+      const v = a.cv + a.k * Math.sqrt(Math.max(0, a.r * a.r - (a.u0 - a.cu) ** 2));
+      return { u: a.u0, v, cos: Math.cos(a.yaw0), sin: Math.sin(a.yaw0) };
+    });
+    const index = Array.from({ length: steps * bands }, (_, cell) => {
+      const u = (Math.floor(cell / bands) + 0.5) * FRAME_STEP_M;
+      const v = v0 + ((cell % bands) + 0.5) * FRAME_BAND_M;
+      const arc = starts.findLastIndex((s) => (u - s.u) * s.cos + (v - s.v) * s.sin >= 0);
+      return first + FRAME_ARC * Math.max(0, arc);
+    });
+    const numbers = arcs.flatMap((a) => [a.u0, a.u1, a.cu, a.cv, a.r, a.k]);
+    frame = Float64Array.from([bendLength(bend), bend.reach, first, v0, bands, ...index, ...numbers]);
     frameCache.set(bend, frame);
   }
   return frame;
@@ -201,30 +204,36 @@ export function unbendFrame(bend: RoadBend): Float64Array {
  */
 export function unbendWith(frame: Float64Array, pu: number, pv: number, out: Float64Array): boolean {
   if (pu <= 0 || pu >= frame[0]) return false;
-  // The normals at the arcs' starts cut the strip (no wider than the arcs' radii) into the arcs' shares, in
-  // order: the point's arc is the last whose start it lies beyond, a step or two from the arc over pu.
   const first = frame[2] | 0;
-  let a = frame[3 + ((pu / FRAME_STEP_M) | 0)] | 0;
-  while (a > first && (pu - frame[a]) * frame[a + 2] + (pv - frame[a + 1]) * frame[a + 3] < 0) a -= FRAME_ARC;
-  for (let n = a + FRAME_ARC; n < frame.length; n += FRAME_ARC) {
-    if ((pu - frame[n]) * frame[n + 2] + (pv - frame[n + 1]) * frame[n + 3] < 0) break;
-    a = n;
+  const bands = frame[4] | 0;
+  const band = Math.min(bands - 1, Math.max(0, ((pv - frame[3]) / FRAME_BAND_M) | 0));
+  // The index's arc is the point's, or one of the next few: where the point's foot on its circle falls beyond
+  // the arc's ends, it lies in a neighbour's share.
+  let a = frame[FRAME_INDEX + ((pu / FRAME_STEP_M) | 0) * bands + band] | 0;
+  let step = 0;
+  for (;;) {
+    const cu = frame[a + 2];
+    const r = frame[a + 4];
+    const k = frame[a + 5];
+    const dx = pu - cu;
+    const dy = pv - frame[a + 3];
+    // Points far off the strip may fall on the other half of the arc's circle.
+    if (dy * k <= 0) return false;
+    const d = Math.sqrt(dx * dx + dy * dy);
+    const u = cu + (r * dx) / d;
+    const next = u < frame[a] - 1e-9 ? -FRAME_ARC : u > frame[a + 1] + 1e-9 ? FRAME_ARC : 0;
+    if (next === 0) {
+      const c = k * (d - r);
+      if (Math.abs(c) > frame[1] + 1e-9) return false;
+      out[0] = u;
+      out[1] = c;
+      return true;
+    }
+    // Turning back, or off either end: no arc's share holds the point.
+    if (next === -step || a + next < first || a + next >= frame.length) return false;
+    step = next;
+    a += next;
   }
-  const cu = frame[a + 5];
-  const r = frame[a + 7];
-  const k = frame[a + 8];
-  const dx = pu - cu;
-  const dy = pv - frame[a + 6];
-  // Points far off the strip may fall on the other half of the arc's circle, or beyond its ends.
-  if (dy * k <= 0) return false;
-  const d = Math.sqrt(dx * dx + dy * dy);
-  const u = cu + (r * dx) / d;
-  if (u < frame[a] - 1e-9 || u > frame[a + 4] + 1e-9) return false;
-  const c = k * (d - r);
-  if (Math.abs(c) > frame[1] + 1e-9) return false;
-  out[0] = u;
-  out[1] = c;
-  return true;
 }
 
 const sampleCache = new WeakMap<RoadBend, readonly number[]>();
