@@ -33,6 +33,8 @@ export interface RoadBend {
 
 /** The largest angle one straight piece of a bent line may stand in for when it is written as a polyline. */
 const SAMPLE_STEP_RAD = (2.5 * Math.PI) / 180;
+/** The longest straight piece of a bent line written as a polyline, metres: the arcs near the inflections barely turn. */
+const SAMPLE_STEP_M = 3;
 
 function bendLength(bend: Pick<RoadBend, 'from' | 'to'>): number {
   return bend.to - bend.from;
@@ -238,7 +240,7 @@ export function unbendWith(frame: Float64Array, pu: number, pv: number, out: Flo
 
 const sampleCache = new WeakMap<RoadBend, readonly number[]>();
 
-/** Where a line through the bend takes a vertex (u, in the bend's frame): every few degrees of arc. */
+/** Where a line through the bend takes a vertex (u, in the bend's frame): every few degrees or metres. */
 function bendSamples(bend: RoadBend): readonly number[] {
   const cached = sampleCache.get(bend);
   if (cached) return cached;
@@ -248,11 +250,24 @@ function bendSamples(bend: RoadBend): readonly number[] {
 }
 
 function computeSamples(bend: RoadBend): number[] {
-  const samples: number[] = [];
-  for (const { r, ...arc } of bendArcs(bend)) {
-    const [p0, p1] = [Math.asin((arc.u0 - arc.cu) / r), Math.asin((arc.u1 - arc.cu) / r)];
-    const pieces = Math.ceil((p1 - p0) / SAMPLE_STEP_RAD - 1e-9);
-    for (let i = 0; i < pieces; i++) samples.push(arc.cu + r * Math.sin(p0 + ((p1 - p0) * i) / pieces));
+  // A piece between vertices turns at most SAMPLE_STEP_RAD and runs at most SAMPLE_STEP_M: the sum of its turn
+  // and its length, each over its step, is at most 1. Along an arc that sum grows with the angle covered.
+  const arcs = bendArcs(bend).map(({ u0, u1, cu, r }) => {
+    const [p0, p1] = [Math.asin((u0 - cu) / r), Math.asin((u1 - cu) / r)];
+    return { cu, r, p0, p1, perRad: 1 / SAMPLE_STEP_RAD + r / SAMPLE_STEP_M };
+  });
+  const total = arcs.reduce((sum, a) => sum + (a.p1 - a.p0) * a.perRad, 0);
+  const pieces = Math.ceil(total - 1e-9);
+  const samples = [0];
+  let [arc, before] = [0, 0];
+  for (let i = 1; i < pieces; i++) {
+    const at = (total * i) / pieces;
+    while ((arcs[arc].p1 - arcs[arc].p0) * arcs[arc].perRad < at - before) {
+      before += (arcs[arc].p1 - arcs[arc].p0) * arcs[arc].perRad;
+      arc++;
+    }
+    const { cu, r, p0, perRad } = arcs[arc];
+    samples.push(cu + r * Math.sin(p0 + (at - before) / perRad));
   }
   samples.push(bendLength(bend));
   return samples;
