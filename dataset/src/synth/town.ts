@@ -1,4 +1,5 @@
 import type { MapLocation } from '../map/expansion-types.ts';
+import { bendProfile } from './clothoid-bend.ts';
 import type { Random } from './random.ts';
 import { bendSwing, type RoadBend } from './road-bends.ts';
 
@@ -288,17 +289,21 @@ export function turnLaneStart(
   return laneEnd - direction * TURN_LANE_LENGTH_M;
 }
 
-/** Of the segments between two junctions, the share that bend. */
+/** Of the road segments, the share that bend. */
 const BEND_CHANCE = 0.45;
 /** A bent segment runs straight for this far from each junction: the crossing, the stop line and a car's length. */
 const BEND_STRAIGHT_M = TOWN_CROSSING_DEPTH + 7;
+/** An end segment runs straight for this far from the map's edge, which cuts its road square. */
+const BEND_EDGE_STRAIGHT_M = 4;
+/** The tightest arc of a bent centreline, metres: a bend too short for its angle turns less. */
+const BEND_MIN_RADIUS_M = 24;
 /** Grass left between a block and the sidewalk of a road that swings towards it, metres. */
 const BEND_VERGE_M = 1;
 
 /**
- * Picks the segments between two junctions that bend, and their S-bends over the stretch between the straight
- * ends: turning 12 to 22 degrees from the axis at most, a third to three fifths of that in clothoid spirals, and
- * swinging the road about 3 to 8 metres aside.
+ * Picks the segments that bend, and their S-bends over the stretch between the straight ends: turning up to 12
+ * to 22 degrees from the axis (less on the shorter end segments, to keep every arc's radius), 30 to 60 % of that
+ * in clothoid spirals, and swinging the road about 3 to 8 metres aside between junctions, 1 to 6.5 on end segments.
  */
 function planBends(
   segments: readonly RoadSegment[],
@@ -306,14 +311,21 @@ function planBends(
   reach: number,
   random: Random,
 ): RoadBend[] {
-  // Its own stream, so that the segments drawn to bend and their angles stay as they were before the spirals.
+  // Streams of their own, so that the segments between junctions drawn to bend, and their angles, stay as they
+  // were before the spirals and the end segments' bends.
   const spirals = random.fork('spirals');
+  const ends = random.fork('end-segments');
   return segments.flatMap((s): RoadBend[] => {
-    if (s.from === 0 || s.to === size || !random.chance(BEND_CHANCE)) return [];
-    const [from, to] = [s.from + BEND_STRAIGHT_M, s.to - BEND_STRAIGHT_M];
-    const angleRad = (random.uniform(12, 22) * Math.PI) / 180;
-    const side = random.chance(0.5) ? 1 : -1;
+    const draw = s.from === 0 || s.to === size ? ends : random;
+    if (!draw.chance(BEND_CHANCE)) return [];
+    const from = s.from === 0 ? BEND_EDGE_STRAIGHT_M : s.from + BEND_STRAIGHT_M;
+    const to = s.to === size ? size - BEND_EDGE_STRAIGHT_M : s.to - BEND_STRAIGHT_M;
+    const drawn = (draw.uniform(12, 22) * Math.PI) / 180;
+    const side = draw.chance(0.5) ? 1 : -1;
     const spiralShare = spirals.uniform(0.3, 0.6);
+    // The peak curvature grows about as the angle does.
+    const curvature = bendProfile(drawn, spiralShare, to - from).curvature;
+    const angleRad = drawn * Math.min(1, 1 / (BEND_MIN_RADIUS_M * curvature));
     return [
       { segmentId: s.id, axis: s.axis, centre: s.centre, from, to, angleRad, spiralShare, side, reach },
     ];
