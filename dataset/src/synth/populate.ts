@@ -165,12 +165,22 @@ function placeLaneTraffic(scene: Placement): void {
             : turnLaneAhead(town, ego.axis, centre, direction, lane, s, speed * durationS);
           if (acrossTurn) agent.turn = acrossTurn;
           const tooFast = acrossTurn !== undefined && speed ** 2 / acrossTurn.radiusM > MAX_TURN_LATERAL_MPS2;
-          if ((blocked && !agent.turn) || overhangs || tooFast) scene.agents.pop();
+          // Turned into an arm that reaches the map's edge, it would drive off the map during the scene.
+          const leavesMap = agent.turn !== undefined && !onMapAtEnd(town, agent, durationS);
+          if ((blocked && !agent.turn) || overhangs || tooFast || leavesMap) scene.agents.pop();
           s += size[1] + random.uniform(8, 35) / density;
         }
       }
     }
   }
+}
+
+/** Whether a moving agent's footprint is still inside the map at the end of the scene. */
+function onMapAtEnd(town: Town, agent: Agent, durationS: number): boolean {
+  const { x, y, yaw } = agentPose(agent, durationS);
+  return footprint(x, y, yaw, agent.size[0], agent.size[1]).every(
+    ([cx, cy]) => cx >= 0 && cx <= town.size && cy >= 0 && cy <= town.size,
+  );
 }
 
 /** Of the vehicles in the kerb lane that could turn at the junction ahead during the scene. */
@@ -180,8 +190,8 @@ const MAX_TURN_LATERAL_MPS2 = 7;
 
 /**
  * The turn across the oncoming traffic (on the map's lane connector of that turn, into the crossing road's inner
- * lane) of a vehicle in the inner lane at `along`, where the first junction it reaches within `reachM` has a turn
- * lane on its approach.
+ * lane) of a vehicle in the inner lane at `along`, at the first junction within `reachM` whose approach has a turn
+ * lane: it goes straight on through any junction before that one.
  */
 function turnLaneAhead(
   town: Town,
@@ -195,12 +205,16 @@ function turnLaneAhead(
   if (lane !== 0) return undefined;
   const ahead = town.segments
     .filter(
-      (s) => s.axis === axis && s.centre === centre && (direction > 0 ? s.to : s.from) % town.size !== 0,
+      (s) =>
+        s.axis === axis &&
+        s.centre === centre &&
+        (direction > 0 ? s.to : s.from) % town.size !== 0 &&
+        turnLaneStart(town, s, direction) !== undefined,
     )
     .map((s) => ({ s, atM: direction * (laneExtent(town, s)[direction > 0 ? 1 : 0] - along) }))
     .filter(({ atM }) => atM >= 0)
     .sort((a, b) => a.atM - b.atM)[0];
-  if (!ahead || ahead.atM > reachM || turnLaneStart(town, ahead.s, direction) === undefined) return undefined;
+  if (!ahead || ahead.atM > reachM) return undefined;
   const sign = acrossTurnSign(town.driveSide);
   const exitAxis = axis === 'x' ? 'y' : 'x';
   const exitDirection = turnExitDirection(axis, direction, sign);
