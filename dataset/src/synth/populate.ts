@@ -128,12 +128,14 @@ function placeLaneTraffic(scene: Placement): void {
   const { town, ego, durationS, random, density } = scene;
   const egoAlong0 = ego.start;
   const egoSlack = ego.swing / ego.omega + 14;
+  // The lane the ego starts in; the lane it changes into is kept clear by leaving out what it would meet.
+  const egoStartLane = ego.laneChange?.fromLane ?? ego.lane;
   for (const centre of town.roadCentres) {
     const [c0, c1] = scene.acrossRange(ego.axis);
     if (centre < c0 || centre > c1) continue;
     for (const direction of [1, -1] as const) {
       for (let lane = 0; lane < town.lanesPerDirection; lane++) {
-        const egoLane = centre === ego.roadCentre && direction === ego.direction && lane === ego.lane;
+        const egoLane = centre === ego.roadCentre && direction === ego.direction && lane === egoStartLane;
         const speed = egoLane ? ego.baseSpeed : lane === 0 ? random.uniform(7, 11) : random.uniform(4.5, 7.5);
         const across = centre + laneOffset(town, ego.axis, direction, lane);
         const [r0, r1] = scene.alongRange(ego.axis);
