@@ -1,5 +1,5 @@
 import { bentPathPose, pathLegs } from './bent-path.ts';
-import { type LaneChange, laneChangePose } from './lane-change.ts';
+import { type LaneChange, laneChangePose, laneChangeSpan } from './lane-change.ts';
 import type { PlanarPose, QuarterTurn } from './quarter-turn.ts';
 import type { Random } from './random.ts';
 import { bendRuns, bendsOnPath, type RoadBend, straightDistance } from './road-bends.ts';
@@ -154,8 +154,8 @@ function laneChangeLength(route: EgoRoute, random: Random): number {
 }
 
 /**
- * The route changing from its lane into `lane`, the change ending somewhere in `window` (straight-town distances
- * from the drive's start) and `lengthM` long; undefined where the window is too short for it.
+ * The route changing from its lane into `lane`, `lengthM` of driving long and over somewhere in `window`
+ * (straight-town distances from the drive's start); undefined where the window is too short for it.
  */
 function withLaneChange(
   town: Town,
@@ -167,14 +167,21 @@ function withLaneChange(
 ): EgoRoute | undefined {
   const [from, to] = window;
   if (to - from < lengthM) return undefined;
-  const end = random.uniform(from + lengthM, to);
-  const laneChange = {
+  const target = inLane(town, route, lane);
+  const { x, y } = startPoint(target);
+  const drive = { x0: x, y0: y, yaw0: headingOf(route.axis, route.direction), turn: undefined };
+  let laneChange = {
     fromLane: route.lane,
     fromCoordinate: route.laneCoordinate,
-    atM: end - lengthM,
+    atM: random.uniform(from + lengthM, to) - lengthM,
     lengthM,
   };
-  return { ...inLane(town, route, lane), laneChange };
+  // Along a bend's inner side the change covers more of the road than it drives: moved back to end in the window.
+  for (let i = 0; i < 3; i++) {
+    const atM = Math.min(laneChange.atM, to - laneChangeSpan(town.bends, laneChange, drive));
+    laneChange = { ...laneChange, atM };
+  }
+  return laneChange.atM >= from ? { ...target, laneChange } : undefined;
 }
 
 /** Where a segment's lanes run along the drive: straight-town distances from its start, nearer end first. */

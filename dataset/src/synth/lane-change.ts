@@ -3,9 +3,10 @@ import type { PlanarPose } from './quarter-turn.ts';
 import { bendJoints, bendPose, bendRuns, bentDistance, bentStretch, type RoadBend } from './road-bends.ts';
 
 /**
- * A move one lane sideways on the first straight leg of a drive of the straight town: the lateral offset follows
- * a quintic smoothstep over `lengthM`, so the lateral speed and acceleration are zero at both ends and the heading
- * is continuous. The drive's lane (and any turn) is the one it changes into.
+ * A move one lane sideways on the first straight leg of a drive: the offset from the road's lanes follows a
+ * quintic smoothstep of the distance driven, so the lateral speed and acceleration are zero at both ends and the
+ * heading off the road's is continuous, on a bent road too (laid out in the straight town along the road, the
+ * bend's joints would kink it). The drive's lane (and any turn) is the one it changes into.
  */
 export interface LaneChange {
   /** The lane the drive starts in (0 = next to the centreline) and the global cross-axis coordinate of its centre. */
@@ -13,7 +14,7 @@ export interface LaneChange {
   fromCoordinate: number;
   /** Straight-town distance from the drive's start to where the change starts, metres. */
   atM: number;
-  /** Straight-town distance the change takes along the road, metres. */
+  /** Distance driven over the change (along its own path, bends and all), metres. */
   lengthM: number;
 }
 
@@ -23,23 +24,19 @@ function progress(p: number): { w: number; dw: number } {
   return { w: q ** 3 * (10 - 15 * q + 6 * q * q), dw: 30 * q * q * (1 - q) ** 2 };
 }
 
-/** The largest piece of the change integrated at once, metres; bend joints split pieces too. */
-const PIECE_M = 1;
-/** Gauss-Legendre nodes and weights on [0, 1], three points: exact for quintics, so for a smooth piece's length. */
-const GAUSS = [
-  [0.5 - Math.sqrt(0.15), 5 / 18],
-  [0.5, 8 / 18],
-  [0.5 + Math.sqrt(0.15), 5 / 18],
-] as const;
+/** The largest straight-town step of the change's table, metres; bend joints are steps' ends too. */
+const STEP_M = 0.5;
 
 /**
- * A lane change's path, worked out once: the bent town's length of the change up to the start of each piece
- * (`lengths`, the pieces starting at `starts`, straight-town distances), where along the drive it starts and ends
- * once bent, and how much longer the drive is from its start to the change's end than the lane it changes into.
+ * A lane change's path, worked out once: straight-town distances `us` from the drive's start and the distance
+ * driven into the change there, `ss` (steps of the ODE ds/du = stretch / cos(heading off the road)); where along
+ * the drive it starts and ends, where it ends in the straight town, and how much longer the drive is from its
+ * start to the change's end than the lane it changes into.
  */
 interface ChangePath {
-  starts: number[];
-  lengths: number[];
+  us: number[];
+  ss: number[];
+  endU: number;
   startS: number;
   endS: number;
   extraS: number;
@@ -48,10 +45,7 @@ interface ChangePath {
 /** Per drive that changes lanes (its `owner`): poses are asked for thousands of times. */
 const pathCache = new WeakMap<object, ChangePath>();
 
-/**
- * The two drives a lane change joins: the lane it leaves, straight on, and `to`, the lane it changes into (with
- * any turn), from the same along-axis start.
- */
+/** The lane a drive changing lanes leaves, straight on from the same along-axis start as `to`, the one it joins. */
 function fromDrive(change: LaneChange, to: StraightDrive): StraightDrive {
   const alongX = Math.abs(Math.cos(to.yaw0)) > 0.5;
   return alongX
@@ -59,47 +53,98 @@ function fromDrive(change: LaneChange, to: StraightDrive): StraightDrive {
     : { ...to, x0: change.fromCoordinate, turn: undefined };
 }
 
-/** The straight town's point `u` straight-town metres along a drive changing lanes, and the slope of its offset. */
-function changePoint(
-  change: LaneChange,
-  to: StraightDrive,
-  u: number,
-): { x: number; y: number; slope: number } {
+/**
+ * The straight town's point `u` straight-town metres along a drive `l` metres into its lane change, and the sine
+ * of its heading off the road's (positive to the left).
+ */
+function changePoint(change: LaneChange, to: StraightDrive, u: number, l: number) {
   const [hx, hy] = [Math.round(Math.cos(to.yaw0)), Math.round(Math.sin(to.yaw0))];
-  const { w, dw } = progress((u - change.atM) / change.lengthM);
+  const { w, dw } = progress(l / change.lengthM);
   // The offset from the target lane's centre, across the road: the whole lane before the change, none after.
   const across = hx !== 0 ? change.fromCoordinate - to.y0 : change.fromCoordinate - to.x0;
   const offset = across * (1 - w);
   const slope = (-across * dw) / change.lengthM;
   return hx !== 0
-    ? { x: to.x0 + u * hx, y: to.y0 + offset, slope: slope * hx }
-    : { x: to.x0 + offset, y: to.y0 + u * hy, slope: -slope * hy };
+    ? { x: to.x0 + u * hx, y: to.y0 + offset, sine: slope * hx }
+    : { x: to.x0 + offset, y: to.y0 + u * hy, sine: -slope * hy };
 }
 
-/**
- * Metres of the bent town per straight-town metre along the change at `u`: the road's stretch at the point along
- * the road, the offset's slope across it (the bend keeps distances across the road).
- */
-function changeSpeed(bends: readonly RoadBend[], change: LaneChange, to: StraightDrive, u: number): number {
-  const p = changePoint(change, to, u);
-  return Math.hypot(bentStretch(bends, p.x, p.y), p.slope);
-}
-
-/** Bent length of the change from straight-town distance `a` to `b`, on a piece with no bend joint inside. */
-function pieceLength(
+/** Metres driven into the change per straight-town metre along the road, at `u` and `l` metres into it. */
+function rate(
   bends: readonly RoadBend[],
   change: LaneChange,
   to: StraightDrive,
-  a: number,
-  b: number,
+  u: number,
+  l: number,
+): number {
+  const p = changePoint(change, to, u, l);
+  return bentStretch(bends, p.x, p.y) / Math.sqrt(1 - p.sine * p.sine);
+}
+
+/** Distance driven into the change at `u`, one Runge-Kutta step on from (u0, l0) with no bend joint between. */
+function stepTo(
+  bends: readonly RoadBend[],
+  change: LaneChange,
+  to: StraightDrive,
+  u0: number,
+  l0: number,
+  u: number,
 ) {
-  return (
-    GAUSS.reduce(
-      (sum, [node, weight]) => sum + weight * changeSpeed(bends, change, to, a + node * (b - a)),
-      0,
-    ) *
-    (b - a)
-  );
+  const h = u - u0;
+  // Just inside the step: the stretch jumps at a bend joint, and the step may start or end on one.
+  const k1 = rate(bends, change, to, u0 + h * 1e-9, l0);
+  const k2 = rate(bends, change, to, u0 + h / 2, l0 + (h * k1) / 2);
+  const k3 = rate(bends, change, to, u0 + h / 2, l0 + (h * k2) / 2);
+  const k4 = rate(bends, change, to, u - h * 1e-9, l0 + h * k3);
+  return l0 + (h * (k1 + 2 * k2 + 2 * k3 + k4)) / 6;
+}
+
+/** The straight-town distance at which the drive is `l` metres into the change: Newton steps within its step. */
+function changeDistance(
+  bends: readonly RoadBend[],
+  change: LaneChange,
+  to: StraightDrive,
+  us: readonly number[],
+  ss: readonly number[],
+  l: number,
+): number {
+  let i = ss.length - 1;
+  while (i > 0 && ss[i] > l) i--;
+  let u = us[i] + (l - ss[i]) / rate(bends, change, to, us[i], ss[i]);
+  for (let k = 0; k < 20; k++) {
+    const at = stepTo(bends, change, to, us[i], ss[i], u);
+    const step = (at - l) / rate(bends, change, to, u, at);
+    u -= step;
+    if (Math.abs(step) < 1e-12) break;
+  }
+  return u;
+}
+
+/** The change's table (see ChangePath), stepping along the road until the drive is through it. */
+function changeTable(bends: readonly RoadBend[], change: LaneChange, to: StraightDrive) {
+  const [hx, hy] = [Math.round(Math.cos(to.yaw0)), Math.round(Math.sin(to.yaw0))];
+  const [along0, direction] = hx !== 0 ? [to.x0, hx] : [to.y0, hy];
+  const joints = bends
+    .filter((b) => (b.axis === 'x') === (hx !== 0))
+    .flatMap((b) => bendJoints(b).map((j) => direction * (j - along0)))
+    .filter((u) => u > change.atM)
+    .sort((a, b) => a - b);
+  const [us, ss] = [[change.atM], [0]];
+  while (ss[ss.length - 1] < change.lengthM) {
+    const u0 = us[us.length - 1];
+    const u = Math.min(u0 + STEP_M, joints.find((j) => j > u0 + 1e-9) ?? Infinity);
+    us.push(u);
+    ss.push(stepTo(bends, change, to, u0, ss[ss.length - 1], u));
+  }
+  return { us, ss, endU: changeDistance(bends, change, to, us, ss, change.lengthM) };
+}
+
+/**
+ * How far along the road, in the straight town, a lane change takes the drive `to` (laid out in the lane it
+ * changes into): what its planning checks against the turn lanes.
+ */
+export function laneChangeSpan(bends: readonly RoadBend[], change: LaneChange, to: StraightDrive): number {
+  return changeTable(bends, change, to).endU - change.atM;
 }
 
 function changePath(
@@ -110,51 +155,14 @@ function changePath(
 ): ChangePath {
   const cached = pathCache.get(owner);
   if (cached) return cached;
-  const { atM, lengthM } = change;
-  const [hx, hy] = [Math.round(Math.cos(to.yaw0)), Math.round(Math.sin(to.yaw0))];
-  const along0 = hx !== 0 ? to.x0 : to.y0;
-  const direction = hx !== 0 ? hx : hy;
-  const joints = bends
-    .filter((b) => (b.axis === 'x') === (hx !== 0))
-    .flatMap((b) => bendJoints(b).map((j) => direction * (j - along0)))
-    .filter((u) => u > atM && u < atM + lengthM);
-  const pieces = Math.ceil(lengthM / PIECE_M);
-  const cuts = [...Array.from({ length: pieces }, (_, i) => atM + (lengthM * i) / pieces), ...joints].sort(
-    (a, b) => a - b,
-  );
-  const lengths = [0];
-  cuts.forEach((a, i) => {
-    const b = cuts[i + 1] ?? atM + lengthM;
-    lengths.push(lengths[i] + pieceLength(bends, change, to, a, b));
-  });
+  const { us, ss, endU } = changeTable(bends, change, to);
   const from = fromDrive(change, to);
-  const startS = bentDistance(bendRuns(bends, pathLegs(from.x0, from.y0, from.yaw0, undefined)), atM);
-  const endS = startS + lengths[cuts.length];
+  const startS = bentDistance(bendRuns(bends, pathLegs(from.x0, from.y0, from.yaw0, undefined)), change.atM);
+  const endS = startS + change.lengthM;
   const toRuns = bendRuns(bends, pathLegs(to.x0, to.y0, to.yaw0, to.turn));
-  const path = { starts: cuts, lengths, startS, endS, extraS: endS - bentDistance(toRuns, atM + lengthM) };
+  const path = { us, ss, endU, startS, endS, extraS: endS - bentDistance(toRuns, endU) };
   pathCache.set(owner, path);
   return path;
-}
-
-/** The straight-town distance along the change at which its bent length is `l`: Newton steps within its piece. */
-function changeDistance(
-  bends: readonly RoadBend[],
-  change: LaneChange,
-  to: StraightDrive,
-  path: ChangePath,
-  l: number,
-) {
-  const { starts, lengths } = path;
-  let i = starts.length - 1;
-  while (i > 0 && lengths[i] > l) i--;
-  const a = starts[i];
-  let u = a + (l - lengths[i]) / changeSpeed(bends, change, to, a);
-  for (let k = 0; k < 20; k++) {
-    const step = (lengths[i] + pieceLength(bends, change, to, a, u) - l) / changeSpeed(bends, change, to, u);
-    u -= step;
-    if (Math.abs(step) < 1e-12) break;
-  }
-  return u;
 }
 
 /**
@@ -173,9 +181,8 @@ export function laneChangePose(
   // The path, worked out once per drive, holds the lane the drive leaves as bentPathPose asks.
   if (s <= path.startS) return bentPathPose(path, bends, fromDrive(change, to), s);
   if (s >= path.endS) return bentPathPose(owner, bends, to, s - path.extraS);
-  const u = changeDistance(bends, change, to, path, s - path.startS);
-  const p = changePoint(change, to, u);
+  const l = s - path.startS;
+  const p = changePoint(change, to, changeDistance(bends, change, to, path.us, path.ss, l), l);
   const road = bendPose(bends, { x: p.x, y: p.y, yaw: to.yaw0 });
-  // The bend stretches the road's length, not its width: the heading off the road's shrinks by the stretch.
-  return { ...road, yaw: road.yaw + Math.atan2(p.slope, bentStretch(bends, p.x, p.y)) };
+  return { ...road, yaw: road.yaw + Math.asin(p.sine) };
 }
