@@ -310,7 +310,17 @@ function planTurn(
     const onRoad = onRoadAlong(town, route.axis, route.roadCentre);
     // At a T junction one way out is closed: the exit road then ends at the junction, short of exitEnd.
     const onExitRoad = onRoadAlong(town, exitAxis, centre);
-    const allowed = onRoad(start) && onExitRoad(exitEnd);
+    // Nor may the inner lane it leaves in run into a turn lane on the crossing road within the drive.
+    const solidAhead = town.segments.some((s) => {
+      const solid = s.axis === exitAxis && s.centre === centre && turnLaneStart(town, s, exitDirection);
+      return (
+        solid !== false &&
+        solid !== undefined &&
+        exitDirection * (solid - exitStart) >= 0 &&
+        exitDirection * (solid - exitEnd) <= 0
+      );
+    });
+    const allowed = onRoad(start) && onExitRoad(exitEnd) && !(lane === 0 && solidAhead);
     return allowed ? [{ ...turning, start, turn: { atM, radiusM, sign } }] : [];
   });
   return options.length > 0 ? random.pick(options) : undefined;

@@ -132,7 +132,13 @@ describe('synthetic scene population', () => {
           (c) => Math.abs(across - (c + laneOffset(town, axis, direction, 0))) < 1e-6,
         );
         if (centre === undefined) continue;
-        if (centre === ego.roadCentre && axis === ego.axis && direction === ego.direction && ego.lane === 0)
+        const egoStartLane = ego.laneChange?.fromLane ?? ego.lane;
+        if (
+          centre === ego.roadCentre &&
+          axis === ego.axis &&
+          direction === ego.direction &&
+          egoStartLane === 0
+        )
           continue;
         innerLane++;
         const end = along + direction * a.speed * DURATION_S;
