@@ -253,7 +253,7 @@ function junctionLane(
   approach: RoadSegment | undefined,
   direction: 1 | -1,
   sign: number,
-) {
+): number {
   if (!approach || turnLaneStart(town, approach, direction) === undefined) return lane;
   if (sign === acrossTurnSign(town.driveSide)) return 0;
   return lane === 0 ? 1 : lane;
@@ -291,7 +291,7 @@ function planTurn(
     const arcM = (Math.PI / 2) * radiusM;
     let atM = atFraction * drivenM;
     let turning = inLane(town, route, lane);
-    const solid = approach && turnLaneStart(town, approach, route.direction);
+    const solid = approach ? turnLaneStart(town, approach, route.direction) : undefined;
     if (approach && solid !== undefined && lane !== route.lane) {
       const lengthM = laneChangeLength(route, changes);
       const solidM = route.direction * (arcStart - solid);
@@ -312,9 +312,9 @@ function planTurn(
     const onExitRoad = onRoadAlong(town, exitAxis, centre);
     // Nor may the inner lane it leaves in run into a turn lane on the crossing road within the drive.
     const solidAhead = town.segments.some((s) => {
-      const solid = s.axis === exitAxis && s.centre === centre && turnLaneStart(town, s, exitDirection);
+      if (s.axis !== exitAxis || s.centre !== centre) return false;
+      const solid = turnLaneStart(town, s, exitDirection);
       return (
-        solid !== false &&
         solid !== undefined &&
         exitDirection * (solid - exitStart) >= 0 &&
         exitDirection * (solid - exitEnd) <= 0

@@ -30,13 +30,12 @@ const STEP_M = 0.5;
 /**
  * A lane change's path, worked out once: straight-town distances `us` from the drive's start and the distance
  * driven into the change there, `ss` (steps of the ODE ds/du = stretch / cos(heading off the road)); where along
- * the drive it starts and ends, where it ends in the straight town, and how much longer the drive is from its
- * start to the change's end than the lane it changes into.
+ * the drive it starts and ends, and how much longer the drive is from its start to the change's end than the lane
+ * it changes into.
  */
 interface ChangePath {
   us: number[];
   ss: number[];
-  endU: number;
   startS: number;
   endS: number;
   extraS: number;
@@ -160,7 +159,7 @@ function changePath(
   const startS = bentDistance(bendRuns(bends, pathLegs(from.x0, from.y0, from.yaw0, undefined)), change.atM);
   const endS = startS + change.lengthM;
   const toRuns = bendRuns(bends, pathLegs(to.x0, to.y0, to.yaw0, to.turn));
-  const path = { us, ss, endU, startS, endS, extraS: endS - bentDistance(toRuns, endU) };
+  const path = { us, ss, startS, endS, extraS: endS - bentDistance(toRuns, endU) };
   pathCache.set(owner, path);
   return path;
 }

@@ -275,8 +275,8 @@ function bentLength(bend: RoadBend, c: number, u: number): number {
 
 /**
  * How many metres a line of the straight town along a bend's axis runs per metre of that axis once bent, at the
- * straight town's point (x, y): 1 off the bends, and on an arc of radius r at offset c from its centreline
- * (r + c) / r per radian, which the axis covers r cos(angle) per radian.
+ * straight town's point (x, y): 1 off the bends; on an arc, its offset from the arc's centre per radian over the
+ * axis's r cos(angle) per radian. The bend keeps distances across the road.
  */
 export function bentStretch(bends: readonly RoadBend[], x: number, y: number): number {
   for (const bend of bends) {
