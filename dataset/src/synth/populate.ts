@@ -12,6 +12,7 @@ import {
   laneExtent,
   laneOffset,
   type Rect,
+  type RoadSegment,
   roadExtent,
   roadHalfWidth,
   type Town,
@@ -131,12 +132,14 @@ function placeLaneTraffic(scene: Placement): void {
   const { town, ego, durationS, random, density } = scene;
   const egoAlong0 = ego.start;
   const egoSlack = ego.swing / ego.omega + 14;
+  // The lane the ego starts in; the lane it changes into is kept clear by leaving out what it would meet.
+  const egoStartLane = ego.laneChange?.fromLane ?? ego.lane;
   for (const centre of town.roadCentres) {
     const [c0, c1] = scene.acrossRange(ego.axis);
     if (centre < c0 || centre > c1) continue;
     for (const direction of [1, -1] as const) {
       for (let lane = 0; lane < town.lanesPerDirection; lane++) {
-        const egoLane = centre === ego.roadCentre && direction === ego.direction && lane === ego.lane;
+        const egoLane = centre === ego.roadCentre && direction === ego.direction && lane === egoStartLane;
         const speed = egoLane ? ego.baseSpeed : lane === 0 ? random.uniform(7, 11) : random.uniform(4.5, 7.5);
         const across = centre + laneOffset(town, ego.axis, direction, lane);
         const [r0, r1] = scene.alongRange(ego.axis);
@@ -168,7 +171,9 @@ function placeLaneTraffic(scene: Placement): void {
             : turnLaneAhead(town, ego.axis, centre, direction, lane, s, speed * durationS);
           if (acrossTurn) agent.turn = acrossTurn;
           const tooFast = acrossTurn !== undefined && speed ** 2 / acrossTurn.radiusM > MAX_TURN_LATERAL_MPS2;
-          if ((blocked && !agent.turn) || overhangs || tooFast) scene.agents.pop();
+          // Turned into an arm that reaches the map's edge, it would drive off the map during the scene.
+          const leavesMap = agent.turn !== undefined && !onMapAtEnd(town, agent, durationS);
+          if ((blocked && !agent.turn) || overhangs || tooFast || leavesMap) scene.agents.pop();
           s += size[1] + random.uniform(8, 35) / density;
         }
       }
@@ -176,15 +181,60 @@ function placeLaneTraffic(scene: Placement): void {
   }
 }
 
+/** Whether a moving agent's footprint is still inside the map at the end of the scene. */
+function onMapAtEnd(town: Town, agent: Agent, durationS: number): boolean {
+  const { x, y, yaw } = agentPose(agent, durationS);
+  return footprint(x, y, yaw, agent.size[0], agent.size[1]).every(
+    ([cx, cy]) => cx >= 0 && cx <= town.size && cy >= 0 && cy <= town.size,
+  );
+}
+
 /** Of the vehicles in the kerb lane that could turn at the junction ahead during the scene. */
 const TURN_CHANCE = 0.6;
 /** Faster vehicles would have to brake for the turn, out of step with their lane's traffic. */
 const MAX_TURN_LATERAL_MPS2 = 7;
 
+/** A junction ahead of a vehicle: the segment it reaches the junction on, where its lane ends and how far off. */
+interface JunctionAhead {
+  approach: RoadSegment;
+  laneEnd: number;
+  atM: number;
+}
+
+/**
+ * The junctions ahead of a vehicle at `along` on the road at `centre` on `axis`, travelling `direction`, nearest
+ * first: where its lane ends before each (the arcs of the map's turning lane connectors start there) and how far.
+ */
+function junctionsAhead(
+  town: Town,
+  axis: 'x' | 'y',
+  centre: number,
+  direction: 1 | -1,
+  along: number,
+): JunctionAhead[] {
+  return town.segments
+    .filter(
+      (s) => s.axis === axis && s.centre === centre && (direction > 0 ? s.to : s.from) % town.size !== 0,
+    )
+    .map((approach) => {
+      const laneEnd = laneExtent(town, approach)[direction > 0 ? 1 : 0];
+      return { approach, laneEnd, atM: direction * (laneEnd - along) };
+    })
+    .filter(({ atM }) => atM >= 0)
+    .sort((a, b) => a.atM - b.atM);
+}
+
+/** The centreline of the road crossing at the junction a segment's `direction` end leads to. */
+function crossingCentre(town: Town, approach: RoadSegment, direction: 1 | -1): number {
+  const centre = (direction > 0 ? approach.to : approach.from) + direction * roadHalfWidth(town);
+  // The town's own number, which roads are looked up by, not one rounded differently on the way.
+  return town.roadCentres.find((c) => Math.abs(c - centre) < 1e-6) ?? centre;
+}
+
 /**
  * The turn across the oncoming traffic (on the map's lane connector of that turn, into the crossing road's inner
- * lane) of a vehicle in the inner lane at `along`, where the first junction it reaches within `reachM` has a turn
- * lane on its approach.
+ * lane) of a vehicle in the inner lane at `along`, where the first junction with a turn lane on its approach is
+ * within `reachM`: it goes straight on through the junctions before, whose inner lanes lead on.
  */
 function turnLaneAhead(
   town: Town,
@@ -196,29 +246,24 @@ function turnLaneAhead(
   reachM: number,
 ): QuarterTurn | undefined {
   if (lane !== 0) return undefined;
-  const ahead = town.segments
-    .filter(
-      (s) => s.axis === axis && s.centre === centre && (direction > 0 ? s.to : s.from) % town.size !== 0,
-    )
-    .map((s) => ({ s, atM: direction * (laneExtent(town, s)[direction > 0 ? 1 : 0] - along) }))
-    .filter(({ atM }) => atM >= 0)
-    .sort((a, b) => a.atM - b.atM)[0];
-  if (!ahead || ahead.atM > reachM || turnLaneStart(town, ahead.s, direction) === undefined) return undefined;
+  const ahead = junctionsAhead(town, axis, centre, direction, along).find(
+    ({ approach }) => turnLaneStart(town, approach, direction) !== undefined,
+  );
+  if (!ahead || ahead.atM > reachM) return undefined;
   const sign = acrossTurnSign(town.driveSide);
   const exitAxis = axis === 'x' ? 'y' : 'x';
   const exitDirection = turnExitDirection(axis, direction, sign);
-  const edge = direction > 0 ? ahead.s.to : ahead.s.from;
   // From the lane's end to the exit lane's centreline, as far on as across.
-  const laneEnd = along + direction * ahead.atM;
-  const junction = edge + direction * roadHalfWidth(town);
-  const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, 0) - laneEnd);
+  const junction = crossingCentre(town, ahead.approach, direction);
+  const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, 0) - ahead.laneEnd);
   return { atM: ahead.atM, radiusM, sign };
 }
 
 /**
  * The turn round the kerb at the first junction ahead of a vehicle in lane `lane` at `along` (on the map's lane
  * connector of that turn: from where its lane ends before the crossing, a quarter circle into the kerb lane of the
- * crossing road), if it is the kerb lane, reaches the turn during the scene and is slow enough to take it.
+ * crossing road) that it may take: if it is the kerb lane, the crossing road leaves the junction on the kerb side,
+ * and it reaches the turn during the scene slow enough to take it.
  */
 function kerbTurnAhead(
   town: Town,
@@ -231,29 +276,21 @@ function kerbTurnAhead(
   durationS: number,
 ): QuarterTurn | undefined {
   if (lane !== town.lanesPerDirection - 1) return undefined;
-  const half = roadHalfWidth(town);
   // Turning towards the kerb: right under right-hand traffic, left under left-hand.
   const sign: 1 | -1 = town.driveSide === 'right' ? -1 : 1;
   const exitAxis = axis === 'x' ? 'y' : 'x';
   const exitDirection = turnExitDirection(axis, direction, sign);
-  const turns = town.roadCentres.flatMap((junction) => {
+  const turns = junctionsAhead(town, axis, centre, direction, along).flatMap(({ approach, laneEnd, atM }) => {
+    const junction = crossingCentre(town, approach, direction);
     // The crossing road must leave the junction on the kerb side (a T junction may be closed there).
     const [exitFrom, exitTo] = roadExtent(town, exitAxis, junction);
-    const exitArm = centre + exitDirection * (half + 1);
+    const exitArm = centre + exitDirection * (roadHalfWidth(town) + 1);
     if (exitArm < exitFrom || exitArm > exitTo) return [];
-    // Where the lane ends: the segment's lane extent on the near side of this junction.
-    const edge = junction - direction * half;
-    const [from, to] = laneExtent(
-      town,
-      direction > 0 ? { from: 0, to: edge } : { from: edge, to: town.size },
-    );
-    const laneEnd = direction > 0 ? to : from;
-    const atM = direction * (laneEnd - along);
     const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, lane) - laneEnd);
-    const reaches = atM >= 0 && atM <= speed * durationS;
-    return reaches && speed ** 2 / radiusM <= MAX_TURN_LATERAL_MPS2 ? [{ atM, radiusM, sign }] : [];
+    const slowEnough = speed ** 2 / radiusM <= MAX_TURN_LATERAL_MPS2;
+    return atM <= speed * durationS && slowEnough ? [{ atM, radiusM, sign }] : [];
   });
-  return turns.sort((a, b) => a.atM - b.atM)[0];
+  return turns[0];
 }
 
 /** Queues stopped at the stop lines of the crossing roads. */

@@ -327,6 +327,21 @@ function bentLength(bend: RoadBend, c: number, u: number): number {
   return bent + (u - end);
 }
 
+/**
+ * How many metres a line of the straight town along a bend's axis runs per metre of that axis once bent, at the
+ * straight town's point (x, y): 1 off the bends; on an arc, its offset from the arc's centre per radian over the
+ * axis's r cos(angle) per radian. The bend keeps distances across the road.
+ */
+export function bentStretch(bends: readonly RoadBend[], x: number, y: number): number {
+  for (const bend of bends) {
+    const [u, v] = toLocal(bend, x, y);
+    if (!inStrip(bend, u, v)) continue;
+    const { r, k, cu } = arcAt(bendArcs(bend), u);
+    return (r + k * v) / Math.sqrt(Math.max(0, r * r - (u - cu) ** 2));
+  }
+  return 1;
+}
+
 /** One straight leg of a path of the straight town: from (x, y) with an axis-aligned heading, for path distances in [s0, s1]. */
 export interface PathLeg {
   x: number;
@@ -375,6 +390,11 @@ function runsExcess(runs: readonly BendRun[], s: number): number {
     if (along !== 0) excess += d * (bentLength(bend, c, u0 + d * along) - bentLength(bend, c, u0)) - along;
   }
   return excess;
+}
+
+/** How long a path of the straight town (its legs' `runs` along the bends) is once bent, up to its distance `x`. */
+export function bentDistance(runs: readonly BendRun[], x: number): number {
+  return x + runsExcess(runs, x);
 }
 
 /**

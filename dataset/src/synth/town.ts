@@ -33,14 +33,19 @@ export interface Town {
   /** The road segments that bend between their junctions; the rectangles above are the town before it bends. */
   bends: readonly RoadBend[];
   /** The approaches whose inner lane ends in a lane for the turn across the oncoming traffic (see turnLaneStart). */
-  turnLanes: readonly Approach[];
+  turnLanes: readonly TurnLane[];
   blocks: readonly Block[];
 }
 
-/** The lanes of a segment that travel `direction` (+1 / -1 along its axis) towards the junction at that end. */
-export interface Approach {
+/**
+ * The lanes of a segment that travel `direction` (+1 / -1 along its axis) towards the junction at that end, where
+ * their inner lane ends in a turn lane.
+ */
+export interface TurnLane {
   segmentId: number;
   direction: 1 | -1;
+  /** Length of the turn lane up to its lane's end, metres: the divider from the lane beside it is solid along it. */
+  lengthM: number;
 }
 
 /** The roads leaving an intersection, by the side they leave it on. */
@@ -233,8 +238,11 @@ export function buildTown(location: MapLocation, random: Random): Town {
   };
 }
 
-/** Length of a turn lane up to its lane's end, metres: the divider from the lane beside it is solid along it. */
-export const TURN_LANE_LENGTH_M = 25;
+/**
+ * Lengths of turn lanes, metres, drawn per approach: a city's turn bays hold two to six cars. The lane beside keeps
+ * room before them for a car to change lanes.
+ */
+const TURN_LANE_LENGTH_M = { min: 20, max: 40 };
 /** Of the approaches where the turn across the oncoming traffic leads somewhere, the share given a turn lane. */
 const TURN_LANE_CHANCE = 0.5;
 /** The shortest stretch of lane left before a turn lane, metres, so short end segments keep a plain lane. */
@@ -252,13 +260,13 @@ function planTurnLanes(
   arms: readonly JunctionArms[],
   driveSide: Town['driveSide'],
   random: Random,
-): Approach[] {
+): TurnLane[] {
   return segments.flatMap((s) =>
-    ([1, -1] as const).flatMap((direction): Approach[] => {
+    ([1, -1] as const).flatMap((direction): TurnLane[] => {
       const edge = direction > 0 ? s.to : s.from;
       if (edge === 0 || edge === size) return [];
       const [from, to] = laneExtent({ size }, s);
-      if (to - from < TURN_LANE_LENGTH_M + TURN_LANE_LEAD_M) return [];
+      if (to - from < TURN_LANE_LENGTH_M.min + TURN_LANE_LEAD_M) return [];
       const junction = edge + direction * half;
       const [jx, jy] = s.axis === 'x' ? [junction, s.centre] : [s.centre, junction];
       const i = intersections.findIndex(
@@ -268,7 +276,11 @@ function planTurnLanes(
       const arm: keyof JunctionArms =
         s.axis === 'y' ? (exit > 0 ? 'east' : 'west') : exit > 0 ? 'north' : 'south';
       if (!arms[i][arm]) return [];
-      return random.chance(TURN_LANE_CHANCE) ? [{ segmentId: s.id, direction }] : [];
+      if (!random.chance(TURN_LANE_CHANCE)) return [];
+      const longest = Math.min(TURN_LANE_LENGTH_M.max, to - from - TURN_LANE_LEAD_M);
+      // Whole metres: the split between the lane and its turn lane is then a round number in the map records.
+      const lengthM = Math.floor(random.uniform(TURN_LANE_LENGTH_M.min, longest));
+      return [{ segmentId: s.id, direction, lengthM }];
     }),
   );
 }
@@ -284,9 +296,10 @@ export function turnLaneStart(
   s: RoadSegment,
   direction: 1 | -1,
 ): number | undefined {
-  if (!town.turnLanes.some((t) => t.segmentId === s.id && t.direction === direction)) return undefined;
+  const turnLane = town.turnLanes.find((t) => t.segmentId === s.id && t.direction === direction);
+  if (!turnLane) return undefined;
   const laneEnd = laneExtent(town, s)[direction > 0 ? 1 : 0];
-  return laneEnd - direction * TURN_LANE_LENGTH_M;
+  return laneEnd - direction * turnLane.lengthM;
 }
 
 /** Of the road segments, the share that bend. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   EGO_LENGTH_M,
   EGO_WIDTH_M,
+  type EgoRoute,
   egoDistance,
   egoPose,
   pathPose,
@@ -11,17 +12,45 @@ import { footprint } from '../../src/synth/footprint.ts';
 import type { PlanarPose } from '../../src/synth/quarter-turn.ts';
 import { Random } from '../../src/synth/random.ts';
 import { bendPose, type RoadBend, straightPoint } from '../../src/synth/road-bends.ts';
-import { acrossTurnSign, buildTown, laneOffset, roadHalfWidth, turnLaneStart } from '../../src/synth/town.ts';
+import {
+  acrossTurnSign,
+  buildTown,
+  headingOf,
+  laneExtent,
+  laneOffset,
+  roadHalfWidth,
+  turnLaneStart,
+} from '../../src/synth/town.ts';
 import { onRoad } from '../helpers/town-road.ts';
 
 const DURATION_S = 9.5;
 
-function routes(count: number) {
+function routes(count: number, durationS = DURATION_S) {
   return Array.from({ length: count }, (_, seed) => {
     const root = new Random(seed);
     const town = buildTown(seed % 2 === 0 ? 'boston-seaport' : 'singapore-onenorth', root.fork('town'));
-    return { town, route: planEgoRoute(town, DURATION_S, root.fork('ego')) };
+    return { town, route: planEgoRoute(town, durationS, root.fork('ego')) };
   });
+}
+
+/** 200 drives of 9.5 s and 200 of 19.5 s (long enough to change into a turn lane before turning), both cities. */
+const manyRoutes = () =>
+  [...routes(200), ...routes(200, LONG_S)].map((r, i) => ({
+    ...r,
+    durationS: i < 200 ? DURATION_S : LONG_S,
+  }));
+const LONG_S = 19.5;
+
+/** Where along and across its road a drive is, in the straight town, and its heading off the road's. */
+function onItsRoad(route: EgoRoute, p: PlanarPose) {
+  const { x, y, roadTurn } = unbent(route.bends, p);
+  const [along, across] = route.axis === 'x' ? [x, y] : [y, x];
+  return { along, across, heading: wrap(p.yaw - roadTurn - headingOf(route.axis, route.direction)) };
+}
+
+/** Whether the drive is still on its first road, short of its turn's arc (if any). */
+function beforeTurn(route: EgoRoute, along: number): boolean {
+  return !route.turn || route.direction * (along - (route.start + route.direction * route.turn.atM)) < -1e-6;
 }
 
 const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
@@ -167,5 +196,125 @@ describe('the ego drive', () => {
       );
     });
     assert.ok(atT.length >= 2, `${atT.length} of 60 drives turn at a T junction`);
+  });
+  it('is never in a turn lane it does not turn across from (400 drives, both cities, 9.5 s and 19.5 s)', () => {
+    let [turnsFromTurnLane, leftLaneZero] = [0, 0];
+    for (const { town, route, durationS } of manyRoutes()) {
+      if (route.laneChange?.fromLane === 0) leftLaneZero++;
+      const across = acrossTurnSign(town.driveSide);
+      let turnedHere = false;
+      for (let t = 0; t <= durationS; t += 0.1) {
+        const { x, y } = unbent(route.bends, egoPose(route, t));
+        for (const { segmentId, direction } of town.turnLanes) {
+          const s = town.segments[segmentId];
+          const [along, acrossAt] = s.axis === 'x' ? [x, y] : [y, x];
+          const laneEnd = laneExtent(town, s)[direction > 0 ? 1 : 0];
+          const solid = turnLaneStart(town, s, direction) as number;
+          const inLaneZero =
+            Math.abs(acrossAt - s.centre - laneOffset(town, s.axis, direction, 0)) < town.laneWidth / 2;
+          if (!inLaneZero || (along - solid) * direction < 0 || (along - laneEnd) * direction > 0) continue;
+          const arcStart = route.turn && route.start + route.direction * route.turn.atM;
+          const edge = direction > 0 ? s.to : s.from;
+          const what = `t=${t.toFixed(1)}: in the turn lane of segment ${segmentId} (${direction})`;
+          assert.ok(
+            route.axis === s.axis && route.roadCentre === s.centre && route.direction === direction,
+            what,
+          );
+          assert.equal(route.turn?.sign, across, what);
+          assert.ok(arcStart !== undefined && Math.abs(arcStart - edge) < 1e-6, `${what}: turns elsewhere`);
+          turnedHere = true;
+        }
+      }
+      if (turnedHere) turnsFromTurnLane++;
+    }
+    assert.ok(
+      turnsFromTurnLane > 10 && leftLaneZero > 5,
+      `${turnsFromTurnLane} turns, ${leftLaneZero} changes out`,
+    );
+  });
+
+  it('changes lanes by one lane width, smoothly, before any solid line: at most 1.5 m/s² across, 0.25 rad/s and 16° off the road', () => {
+    const changing = manyRoutes().filter(({ route }) => route.laneChange);
+    assert.ok(changing.length > 30, `${changing.length} lane changes`);
+    const dt = 0.02;
+    for (const { town, route, durationS } of changing) {
+      const change = route.laneChange!;
+      assert.equal(Math.abs(change.fromLane - route.lane), 1);
+      assert.equal(
+        change.fromCoordinate,
+        route.roadCentre + laneOffset(town, route.axis, route.direction, change.fromLane),
+      );
+      assert.ok(Math.abs(Math.abs(change.fromCoordinate - route.laneCoordinate) - town.laneWidth) < 1e-9);
+      const at = (t: number) => onItsRoad(route, egoPose(route, t));
+      assert.ok(
+        Math.abs(at(0).across - change.fromCoordinate) < 1e-9,
+        'not in the lane it changes from at the start',
+      );
+      let [changeStart, changeEnd] = [Number.NaN, Number.NaN];
+      for (let t = dt; t + dt <= durationS; t += dt) {
+        const [a, b, c] = [at(t - dt), at(t), at(t + dt)];
+        if (!beforeTurn(route, c.along)) break;
+        const what = `t=${t.toFixed(2)}`;
+        assert.ok(
+          Math.abs(a.across - 2 * b.across + c.across) / dt ** 2 <= 1.5,
+          `${what}: lateral acceleration`,
+        );
+        assert.ok(Math.abs(wrap(c.heading - a.heading)) / (2 * dt) <= 0.25, `${what}: yaw rate off the road`);
+        assert.ok(Math.abs(b.heading) <= (16 * Math.PI) / 180, `${what}: heading ${b.heading}`);
+        const moving = Math.abs(b.across - a.across) > 1e-12;
+        if (moving && Number.isNaN(changeStart)) changeStart = a.along;
+        if (Math.abs(b.across - route.laneCoordinate) < 1e-9 && Number.isNaN(changeEnd)) changeEnd = b.along;
+      }
+      if (Number.isNaN(changeEnd)) continue;
+      // No turn lane's solid line begins beside the change, nor within half a car length after it.
+      for (const s of town.segments.filter((o) => o.axis === route.axis && o.centre === route.roadCentre)) {
+        const solid = turnLaneStart(town, s, route.direction);
+        if (solid === undefined) continue;
+        const [from, to] = [changeStart, changeEnd + (route.direction * EGO_LENGTH_M) / 2];
+        assert.ok(
+          (solid - from) * route.direction < 0 || (solid - to) * route.direction > 0,
+          `solid line at ${solid}`,
+        );
+      }
+    }
+  });
+
+  it('keeps to its speed within 1e-4 while it changes lanes on a bent road', () => {
+    let samples = 0;
+    for (const { route, durationS } of manyRoutes().filter(
+      ({ route }) => route.laneChange && route.bends.length > 0,
+    )) {
+      for (let t = 0; t + 0.05 <= durationS; t += 0.05) {
+        const [a, b] = [egoPose(route, t), egoPose(route, t + 0.05)];
+        const { across, roadTurn } = { ...onItsRoad(route, a), ...unbent(route.bends, a) };
+        const changing =
+          Math.abs(across - route.laneCoordinate) > 1e-9 &&
+          Math.abs(across - route.laneChange!.fromCoordinate) > 1e-9;
+        if (!changing || roadTurn === 0) continue;
+        samples++;
+        const ratio =
+          Math.hypot(b.x - a.x, b.y - a.y) / (egoDistance(route, t + 0.05) - egoDistance(route, t));
+        assert.ok(Math.abs(ratio - 1) <= 1e-4, `t=${t.toFixed(2)}: ${ratio}`);
+      }
+    }
+    assert.ok(samples > 100, `${samples} samples on bends during lane changes`);
+  });
+
+  it('changes lanes in some drives: out of a turn lane, into one before the turn across, or for no junction at all', () => {
+    const short = routes(200).filter(({ route }) => route.laneChange);
+    assert.ok(short.length >= 10, `${short.length} of 200 drives of 9.5 s`);
+    const long = routes(200, LONG_S).filter(({ route }) => route.laneChange);
+    assert.ok(
+      long.some(({ route }) => route.turn && route.lane === 0),
+      'no change into a turn lane',
+    );
+    assert.ok(
+      long.some(({ route }) => route.laneChange?.fromLane === 0),
+      'no change out of the inner lane',
+    );
+    assert.ok(
+      long.some(({ route }) => !route.turn && route.lane === 0),
+      'no change into the inner lane',
+    );
   });
 });

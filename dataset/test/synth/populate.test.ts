@@ -72,6 +72,36 @@ describe('synthetic scene population', () => {
     }
   });
 
+  it('keeps every vehicle off the ego while and after it changes lanes (16 scenes with a change, busiest traffic)', () => {
+    let scenes = 0;
+    for (let seed = 0; scenes < 16; seed++) {
+      for (const [location, durationS] of [
+        ['boston-seaport', 9.5],
+        ['singapore-onenorth', 19.5],
+      ] as const) {
+        const root = new Random(seed);
+        const town = buildTown(location, root.fork('town'));
+        const scene = root.fork('scene');
+        const ego = planEgoRoute(town, durationS, scene.fork('ego'));
+        if (!ego.laneChange) continue;
+        scenes++;
+        const agents = populateScene(town, ego, durationS, scene.fork('agents'), 1.6);
+        for (let t = 0; t <= durationS; t += 0.1) {
+          const e = egoPose(ego, t);
+          const egoBox = footprint(e.x, e.y, e.yaw, EGO_WIDTH_M, EGO_LENGTH_M);
+          for (const a of agents) {
+            const [x, y] = agentPosition(a, t);
+            if (Math.hypot(x - e.x, y - e.y) > 12) continue;
+            assert.ok(
+              !overlap(agentFootprint(a, t), egoBox),
+              `${location} seed ${seed} t=${t.toFixed(1)}: #${a.id}`,
+            );
+          }
+        }
+      }
+    }
+  });
+
   it("turns some vehicles round the kerb at junctions, and inner-lane ones across the road out of turn lanes, along the map's lane connectors and on the road throughout", () => {
     let turners = 0;
     let fromTurnLanes = 0;
@@ -132,7 +162,13 @@ describe('synthetic scene population', () => {
           (c) => Math.abs(across - (c + laneOffset(town, axis, direction, 0))) < 1e-6,
         );
         if (centre === undefined) continue;
-        if (centre === ego.roadCentre && axis === ego.axis && direction === ego.direction && ego.lane === 0)
+        const egoStartLane = ego.laneChange?.fromLane ?? ego.lane;
+        if (
+          centre === ego.roadCentre &&
+          axis === ego.axis &&
+          direction === ego.direction &&
+          egoStartLane === 0
+        )
           continue;
         innerLane++;
         const end = along + direction * a.speed * DURATION_S;

@@ -110,6 +110,27 @@ describe('turn lanes at junctions', () => {
     });
   }
 
+  it('draws turn lanes of 20 to 40 m, each as long in its map record as in the town, and leaves room before them', () => {
+    const lengths = new Set<number>();
+    for (const [location] of LOCATIONS) {
+      for (let seed = 0; seed < 10; seed++) {
+        const { town, json, tokenOf } = townMap(location, seed);
+        for (const { segmentId, direction, lengthM } of town.turnLanes) {
+          assert.ok(lengthM >= 20 && lengthM <= 40, `${location} ${seed}: ${lengthM} m`);
+          lengths.add(lengthM);
+          const s = town.segments[segmentId];
+          const laneStart = laneExtent(town, s)[direction > 0 ? 0 : 1];
+          const split = turnLaneStart(town, s, direction) as number;
+          assert.ok((split - laneStart) * direction >= 5, `${location} ${seed}: segment ${segmentId}`);
+          if (town.bends.some((b) => b.segmentId === segmentId)) continue;
+          const [path] = json.arcline_path_3[tokenOf('lane', segmentId, direction, 0, 'turn')];
+          assert.equal(path.segment_length[1], lengthM);
+        }
+      }
+    }
+    assert.ok(lengths.size >= 10, `only ${[...lengths]} m`);
+  });
+
   it('paints the line beside a turn lane solid where it is dashed beside a plain lane', () => {
     const { town } = townMap('boston-seaport', 3);
     const ground = rasteriseGround(town);
