@@ -336,13 +336,28 @@ function planBends(
     const drawn = (draw.uniform(12, 22) * Math.PI) / 180;
     const side = draw.chance(0.5) ? 1 : -1;
     const spiralShare = spirals.uniform(0.3, 0.6);
-    // The peak curvature grows about as the angle does.
-    const curvature = bendProfile(drawn, spiralShare, to - from).curvature;
-    const angleRad = drawn * Math.min(1, 1 / (BEND_MIN_RADIUS_M * curvature));
+    const angleRad = boundedBendAngle(drawn, spiralShare, to - from);
     return [
       { segmentId: s.id, axis: s.axis, centre: s.centre, from, to, angleRad, spiralShare, side, reach },
     ];
   });
+}
+
+/**
+ * The angle `drawn`, or where a bend over `span` metres would then have an arc tighter than BEND_MIN_RADIUS_M,
+ * the largest angle that has none: the peak curvature rises with the angle (a little slower than it), so
+ * halving the interval finds it.
+ */
+function boundedBendAngle(drawn: number, spiralShare: number, span: number): number {
+  const fits = (angle: number) => bendProfile(angle, spiralShare, span).curvature * BEND_MIN_RADIUS_M <= 1;
+  if (fits(drawn)) return drawn;
+  let [lo, hi] = [0, drawn];
+  while (hi - lo > 1e-9) {
+    const mid = (lo + hi) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -146,10 +146,13 @@ describe('clothoid transitions of the road bends', () => {
     assert.ok(worst < 0.01 && worst > 0, `${worst} m from the clothoid`);
   });
 
-  it('leaves no arc tight enough to fold the sidewalk inside it, and swings left or right with no net offset', () => {
+  it('leaves no arc under a 24 m radius, nor tight enough to fold the sidewalk inside it, and swings left or right with no net offset', () => {
     for (const { bend } of bends) {
       const tightest = Math.min(...bendArcs(bend).map((a) => a.r));
-      assert.ok(tightest > 2 * bend.reach, `a ${tightest} m radius on a ${bend.reach} m strip`);
+      assert.ok(
+        tightest >= 24 && tightest > 2 * bend.reach,
+        `a ${tightest} m radius on a ${bend.reach} m strip`,
+      );
       const end = bendJoints(bend).at(-1) as number;
       assert.equal(end, bend.to);
       // The lane lines leave the bend where they entered it, heading along the axis.
