@@ -6,6 +6,7 @@ import { bendRuns, bendsOnPath, type RoadBend, straightDistance } from './road-b
 import {
   acrossTurnSign,
   headingOf,
+  junctionEdge,
   laneExtent,
   laneOffset,
   type RoadSegment,
@@ -196,7 +197,7 @@ function approachTo(town: Town, route: EgoRoute, edge: number): RoadSegment | un
     (s) =>
       s.axis === route.axis &&
       s.centre === route.roadCentre &&
-      Math.abs((route.direction > 0 ? s.to : s.from) - edge) < 1e-6,
+      Math.abs(junctionEdge(s, route.direction) - edge) < 1e-6,
   );
 }
 
@@ -222,8 +223,10 @@ function straightOnLanes(town: Town, route: EgoRoute, durationS: number, random:
   const beforeTurnLane = segments
     .flatMap((s): [number, number][] => {
       const solid = turnLaneStart(town, s, route.direction);
-      const [from, to] = laneSpan(town, route, s);
-      if (solid === undefined || to < 0) return [];
+      const [from] = laneSpan(town, route, s);
+      // A drive that starts on the crossing past a turn lane's end is still in that lane until the junction.
+      if (solid === undefined || route.direction * (junctionEdge(s, route.direction) - route.start) < 0)
+        return [];
       const solidM = route.direction * (solid - route.start);
       return solidM < reach ? [[Math.max(0, from), solidM - LANE_CHANGE_CLEAR_M]] : [];
     })
@@ -365,15 +368,15 @@ function planStop(town: Town, route: EgoRoute, durationS: number, random: Random
 
 /**
  * Whether a drive along its road from `from` for `drivenM` metres (straight town) passes the start of a turn lane,
- * or starts in one, on its side of the road.
+ * or starts in one or on the crossing past its end, on its side of the road.
  */
 function turnLaneWithin(town: Town, route: EgoRoute, from: number, drivenM: number): boolean {
   return town.segments.some((s) => {
     if (s.axis !== route.axis || s.centre !== route.roadCentre) return false;
     const solid = turnLaneStart(town, s, route.direction);
     if (solid === undefined) return false;
-    const laneEnd = laneExtent(town, s)[route.direction > 0 ? 1 : 0];
-    return route.direction * (laneEnd - from) >= 0 && route.direction * (solid - from) <= drivenM;
+    const edge = junctionEdge(s, route.direction);
+    return route.direction * (edge - from) >= 0 && route.direction * (solid - from) <= drivenM;
   });
 }
 

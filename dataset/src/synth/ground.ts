@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import { inKerbFillet, type KerbCorner, kerbCorners } from './kerbs.ts';
 import { bendSwing, type RoadBend, unbendFrame, unbendWith } from './road-bends.ts';
-import { type Rect, roadHalfWidth, type Town, travelSideSign, turnLaneStart } from './town.ts';
+import { junctionEdge, type Rect, roadHalfWidth, type Town, travelSideSign, turnLaneStart } from './town.ts';
 
 /** What the ground is made of at a point; indexes MATERIAL_COLOURS and MATERIAL_LIDAR_INTENSITY. */
 export const MATERIAL = {
@@ -83,7 +83,7 @@ export function rasteriseGround(town: Town): GroundRaster {
     for (const direction of [1, -1] as const) {
       const start = turnLaneStart(town, s, direction);
       if (start === undefined) continue;
-      const edge = direction > 0 ? s.to : s.from;
+      const edge = junctionEdge(s, direction);
       const offset = travelSideSign(s.axis, direction, town.driveSide) * town.laneWidth;
       line(offset, 0.15, MATERIAL.whitePaint, undefined, [Math.min(start, edge), Math.max(start, edge)]);
     }

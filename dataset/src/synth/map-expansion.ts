@@ -21,6 +21,7 @@ import type { TokenFactory } from './tokens.ts';
 import {
   acrossTurnSign,
   headingOf,
+  junctionEdge,
   laneExtent,
   laneOffset,
   type Rect,
@@ -175,7 +176,7 @@ function travel(map: ExpansionBuilder, s: RoadSegment, direction: Direction) {
   return {
     side: travelSideSign(s.axis, direction, map.town.driveSide),
     start: direction > 0 ? s.from : s.to,
-    end: direction > 0 ? s.to : s.from,
+    end: junctionEdge(s, direction),
   };
 }
 
@@ -391,7 +392,7 @@ function linkLanesThroughJunctions(map: ExpansionBuilder): void {
   const across = acrossTurnSign(town.driveSide);
   for (const s of town.segments) {
     for (const direction of [1, -1] as const) {
-      const edge = direction > 0 ? s.to : s.from;
+      const edge = junctionEdge(s, direction);
       if (edge === 0 || edge === town.size) continue;
       const turnLane = turnLaneStart(town, s, direction) !== undefined;
       for (let k = 0; k < town.lanesPerDirection; k++) {
@@ -430,7 +431,7 @@ function junctionPath(
   const entry = { x, y, yaw: headingOf(s.axis, direction) };
   // The junction's centre along the road; the crossing road runs through it.
   const junction = town.roadCentres.find(
-    (c) => Math.abs(c - ((direction > 0 ? s.to : s.from) + direction * half)) < 1e-6,
+    (c) => Math.abs(c - (junctionEdge(s, direction) + direction * half)) < 1e-6,
   ) as number;
   // The road leaving the junction that way; none where a T junction is closed.
   const startingAt = (axis: 'x' | 'y', centre: number, d: Direction, edge: number) =>

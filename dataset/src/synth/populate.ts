@@ -9,6 +9,7 @@ import { bendsOnPath, unbendPoint } from './road-bends.ts';
 import {
   acrossTurnSign,
   headingOf,
+  junctionEdge,
   laneExtent,
   laneOffset,
   type Rect,
@@ -170,10 +171,12 @@ function placeLaneTraffic(scene: Placement): void {
             ? undefined
             : turnLaneAhead(town, ego.axis, centre, direction, lane, s, speed * durationS);
           if (acrossTurn) agent.turn = acrossTurn;
+          // Past a turn lane's end on the crossing, it is too late for the turn lane's connector.
+          const stranded = !egoLane && lane === 0 && pastTurnLaneEnd(town, ego.axis, centre, direction, s);
           const tooFast = acrossTurn !== undefined && speed ** 2 / acrossTurn.radiusM > MAX_TURN_LATERAL_MPS2;
           // Turned into an arm that reaches the map's edge, it would drive off the map during the scene.
           const leavesMap = agent.turn !== undefined && !onMapAtEnd(town, agent, durationS);
-          if ((blocked && !agent.turn) || overhangs || tooFast || leavesMap) scene.agents.pop();
+          if ((blocked && !agent.turn) || overhangs || stranded || tooFast || leavesMap) scene.agents.pop();
           s += size[1] + random.uniform(8, 35) / density;
         }
       }
@@ -213,9 +216,7 @@ function junctionsAhead(
   along: number,
 ): JunctionAhead[] {
   return town.segments
-    .filter(
-      (s) => s.axis === axis && s.centre === centre && (direction > 0 ? s.to : s.from) % town.size !== 0,
-    )
+    .filter((s) => s.axis === axis && s.centre === centre && junctionEdge(s, direction) % town.size !== 0)
     .map((approach) => {
       const laneEnd = laneExtent(town, approach)[direction > 0 ? 1 : 0];
       return { approach, laneEnd, atM: direction * (laneEnd - along) };
@@ -224,9 +225,27 @@ function junctionsAhead(
     .sort((a, b) => a.atM - b.atM);
 }
 
+/** Whether `along` is past the end of a turn lane, on the crossing in front of its junction. */
+function pastTurnLaneEnd(
+  town: Town,
+  axis: 'x' | 'y',
+  centre: number,
+  direction: 1 | -1,
+  along: number,
+): boolean {
+  return town.segments.some(
+    (s) =>
+      s.axis === axis &&
+      s.centre === centre &&
+      turnLaneStart(town, s, direction) !== undefined &&
+      direction * (laneExtent(town, s)[direction > 0 ? 1 : 0] - along) < 0 &&
+      direction * (junctionEdge(s, direction) - along) >= 0,
+  );
+}
+
 /** The centreline of the road crossing at the junction a segment's `direction` end leads to. */
 function crossingCentre(town: Town, approach: RoadSegment, direction: 1 | -1): number {
-  const centre = (direction > 0 ? approach.to : approach.from) + direction * roadHalfWidth(town);
+  const centre = junctionEdge(approach, direction) + direction * roadHalfWidth(town);
   // The town's own number, which roads are looked up by, not one rounded differently on the way.
   return town.roadCentres.find((c) => Math.abs(c - centre) < 1e-6) ?? centre;
 }

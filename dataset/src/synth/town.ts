@@ -263,7 +263,7 @@ function planTurnLanes(
 ): TurnLane[] {
   return segments.flatMap((s) =>
     ([1, -1] as const).flatMap((direction): TurnLane[] => {
-      const edge = direction > 0 ? s.to : s.from;
+      const edge = junctionEdge(s, direction);
       if (edge === 0 || edge === size) return [];
       const [from, to] = laneExtent({ size }, s);
       if (to - from < TURN_LANE_LENGTH_M.min + TURN_LANE_LEAD_M) return [];
@@ -469,6 +469,11 @@ export function roadExtent(
   // A road that stops short of the map edge ends across its last junction.
   const junction = 2 * roadHalfWidth(town);
   return [from === 0 ? 0 : from - junction, to === town.size ? town.size : to + junction];
+}
+
+/** Where a segment meets the junction (or the map's edge) that its lanes travelling `direction` head for. */
+export function junctionEdge(s: Pick<RoadSegment, 'from' | 'to'>, direction: 1 | -1): number {
+  return direction > 0 ? s.to : s.from;
 }
 
 /** Yaw of travel along `axis` in `direction`, radians counter-clockwise from +x. */

@@ -16,7 +16,7 @@ import {
   acrossTurnSign,
   buildTown,
   headingOf,
-  laneExtent,
+  junctionEdge,
   laneOffset,
   roadHalfWidth,
   turnLaneStart,
@@ -208,13 +208,13 @@ describe('the ego drive', () => {
         for (const { segmentId, direction } of town.turnLanes) {
           const s = town.segments[segmentId];
           const [along, acrossAt] = s.axis === 'x' ? [x, y] : [y, x];
-          const laneEnd = laneExtent(town, s)[direction > 0 ? 1 : 0];
           const solid = turnLaneStart(town, s, direction) as number;
           const inLaneZero =
             Math.abs(acrossAt - s.centre - laneOffset(town, s.axis, direction, 0)) < town.laneWidth / 2;
-          if (!inLaneZero || (along - solid) * direction < 0 || (along - laneEnd) * direction > 0) continue;
+          // From the solid line to the junction: the turn lane and, past its end, the crossing in front of it.
+          const edge = junctionEdge(s, direction);
+          if (!inLaneZero || (along - solid) * direction < 0 || (along - edge) * direction > 0) continue;
           const arcStart = route.turn && route.start + route.direction * route.turn.atM;
-          const edge = direction > 0 ? s.to : s.from;
           const what = `t=${t.toFixed(1)}: in the turn lane of segment ${segmentId} (${direction})`;
           assert.ok(
             route.axis === s.axis && route.roadCentre === s.centre && route.direction === direction,

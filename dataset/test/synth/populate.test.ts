@@ -8,7 +8,7 @@ import { populateScene } from '../../src/synth/populate.ts';
 import { quarterTurnPose } from '../../src/synth/quarter-turn.ts';
 import { Random } from '../../src/synth/random.ts';
 import { tokenFactory } from '../../src/synth/tokens.ts';
-import { buildTown, laneExtent, laneOffset, turnLaneStart } from '../../src/synth/town.ts';
+import { buildTown, junctionEdge, laneOffset, turnLaneStart } from '../../src/synth/town.ts';
 import { onRoad } from '../helpers/town-road.ts';
 
 const agentFootprint = (a: Agent, t: number) => {
@@ -174,9 +174,10 @@ describe('synthetic scene population', () => {
         const end = along + direction * a.speed * DURATION_S;
         for (const s of town.segments.filter((o) => o.axis === axis && o.centre === centre)) {
           if (turnLaneStart(town, s, direction) === undefined) continue;
-          const laneEnd = laneExtent(town, s)[direction > 0 ? 1 : 0];
+          // Into the junction from anywhere before it: the turn lane or the crossing past its end.
+          const edge = junctionEdge(s, direction);
           assert.ok(
-            !((laneEnd - along) * direction >= 0 && (end - laneEnd) * direction > 0),
+            !((edge - along) * direction >= 0 && (end - edge) * direction > 0),
             `${location} seed ${seed}: agent #${a.id} drives straight on out of a turn lane`,
           );
         }
