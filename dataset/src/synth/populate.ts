@@ -167,12 +167,10 @@ function placeLaneTraffic(scene: Placement): void {
           const overhangs =
             (roadFrom > 0 && s - size[1] / 2 < roadFrom) || (roadTo < town.size && s + size[1] / 2 > roadTo);
           // In the inner lane, the next junction's turn lane (if it has one) leaves no way on but across the road.
-          const acrossTurn = egoLane
-            ? undefined
-            : turnLaneAhead(town, ego.axis, centre, direction, lane, s, speed * durationS);
+          const acrossTurn = turnLaneAhead(town, ego.axis, centre, direction, lane, s, speed * durationS);
           if (acrossTurn) agent.turn = acrossTurn;
           // Past a turn lane's end on the crossing, it is too late for the turn lane's connector.
-          const stranded = !egoLane && lane === 0 && pastTurnLaneEnd(town, ego.axis, centre, direction, s);
+          const stranded = lane === 0 && pastTurnLaneEnd(town, ego.axis, centre, direction, s);
           const tooFast = acrossTurn !== undefined && speed ** 2 / acrossTurn.radiusM > MAX_TURN_LATERAL_MPS2;
           // Turned into an arm that reaches the map's edge, it would drive off the map during the scene.
           const leavesMap = agent.turn !== undefined && !onMapAtEnd(town, agent, durationS);
