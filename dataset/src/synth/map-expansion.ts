@@ -20,6 +20,7 @@ import { bendJoints, bendPolyline, bendPose, type RoadBend } from './road-bends.
 import type { TokenFactory } from './tokens.ts';
 import {
   acrossTurnSign,
+  crossingCentre,
   headingOf,
   junctionEdge,
   laneExtent,
@@ -430,9 +431,7 @@ function junctionPath(
   const [x, y] = xy(s.axis, laneEnd, s.centre + laneOffset(town, s.axis, direction, k));
   const entry = { x, y, yaw: headingOf(s.axis, direction) };
   // The junction's centre along the road; the crossing road runs through it.
-  const junction = town.roadCentres.find(
-    (c) => Math.abs(c - (junctionEdge(s, direction) + direction * half)) < 1e-6,
-  ) as number;
+  const junction = crossingCentre(town, s, direction);
   // The road leaving the junction that way; none where a T junction is closed.
   const startingAt = (axis: 'x' | 'y', centre: number, d: Direction, edge: number) =>
     town.segments.find(

@@ -8,6 +8,7 @@ import type { Random } from './random.ts';
 import { bendsOnPath, unbendPoint } from './road-bends.ts';
 import {
   acrossTurnSign,
+  crossingCentre,
   headingOf,
   junctionEdge,
   laneExtent,
@@ -241,11 +242,23 @@ function pastTurnLaneEnd(
   );
 }
 
-/** The centreline of the road crossing at the junction a segment's `direction` end leads to. */
-function crossingCentre(town: Town, approach: RoadSegment, direction: 1 | -1): number {
-  const centre = junctionEdge(approach, direction) + direction * roadHalfWidth(town);
-  // The town's own number, which roads are looked up by, not one rounded differently on the way.
-  return town.roadCentres.find((c) => Math.abs(c - centre) < 1e-6) ?? centre;
+/**
+ * The quarter turn `sign` of a vehicle in `lane` at the junction `ahead`, on the map's lane connector of that turn:
+ * from where its lane ends, into the same lane of the crossing road (its radius as far on as across).
+ */
+function connectorTurn(
+  town: Town,
+  axis: 'x' | 'y',
+  direction: 1 | -1,
+  lane: number,
+  sign: 1 | -1,
+  ahead: JunctionAhead,
+): QuarterTurn {
+  const exitAxis = axis === 'x' ? 'y' : 'x';
+  const exitDirection = turnExitDirection(axis, direction, sign);
+  const junction = crossingCentre(town, ahead.approach, direction);
+  const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, lane) - ahead.laneEnd);
+  return { atM: ahead.atM, radiusM, sign };
 }
 
 /**
@@ -267,13 +280,7 @@ function turnLaneAhead(
     ({ approach }) => turnLaneStart(town, approach, direction) !== undefined,
   );
   if (!ahead || ahead.atM > reachM) return undefined;
-  const sign = acrossTurnSign(town.driveSide);
-  const exitAxis = axis === 'x' ? 'y' : 'x';
-  const exitDirection = turnExitDirection(axis, direction, sign);
-  // From the lane's end to the exit lane's centreline, as far on as across.
-  const junction = crossingCentre(town, ahead.approach, direction);
-  const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, 0) - ahead.laneEnd);
-  return { atM: ahead.atM, radiusM, sign };
+  return connectorTurn(town, axis, direction, 0, acrossTurnSign(town.driveSide), ahead);
 }
 
 /**
@@ -297,15 +304,14 @@ function kerbTurnAhead(
   const sign: 1 | -1 = town.driveSide === 'right' ? -1 : 1;
   const exitAxis = axis === 'x' ? 'y' : 'x';
   const exitDirection = turnExitDirection(axis, direction, sign);
-  const turns = junctionsAhead(town, axis, centre, direction, along).flatMap(({ approach, laneEnd, atM }) => {
-    const junction = crossingCentre(town, approach, direction);
+  const turns = junctionsAhead(town, axis, centre, direction, along).flatMap((ahead) => {
     // The crossing road must leave the junction on the kerb side (a T junction may be closed there).
-    const [exitFrom, exitTo] = roadExtent(town, exitAxis, junction);
+    const [exitFrom, exitTo] = roadExtent(town, exitAxis, crossingCentre(town, ahead.approach, direction));
     const exitArm = centre + exitDirection * (roadHalfWidth(town) + 1);
     if (exitArm < exitFrom || exitArm > exitTo) return [];
-    const radiusM = direction * (junction + laneOffset(town, exitAxis, exitDirection, lane) - laneEnd);
-    const slowEnough = speed ** 2 / radiusM <= MAX_TURN_LATERAL_MPS2;
-    return atM <= speed * durationS && slowEnough ? [{ atM, radiusM, sign }] : [];
+    const turn = connectorTurn(town, axis, direction, lane, sign, ahead);
+    const slowEnough = speed ** 2 / turn.radiusM <= MAX_TURN_LATERAL_MPS2;
+    return turn.atM <= speed * durationS && slowEnough ? [turn] : [];
   });
   return turns[0];
 }

@@ -476,6 +476,19 @@ export function junctionEdge(s: Pick<RoadSegment, 'from' | 'to'>, direction: 1 |
   return direction > 0 ? s.to : s.from;
 }
 
+/** The centreline of the road crossing at the junction a segment's `direction` end leads to (not the map's edge). */
+export function crossingCentre(
+  town: Pick<Town, 'roadCentres' | 'laneWidth' | 'lanesPerDirection'>,
+  s: RoadSegment,
+  direction: 1 | -1,
+): number {
+  const centre = junctionEdge(s, direction) + direction * roadHalfWidth(town);
+  // The town's own number, which roads are looked up by, not one rounded differently on the way.
+  const found = town.roadCentres.find((c) => Math.abs(c - centre) < 1e-6);
+  if (found === undefined) throw new Error(`segment ${s.id} leads to no junction travelling ${direction}`);
+  return found;
+}
+
 /** Yaw of travel along `axis` in `direction`, radians counter-clockwise from +x. */
 export function headingOf(axis: 'x' | 'y', direction: 1 | -1): number {
   return axis === 'x' ? (direction > 0 ? 0 : Math.PI) : direction > 0 ? Math.PI / 2 : -Math.PI / 2;
