@@ -314,15 +314,8 @@ function planTurn(
     // At a T junction one way out is closed: the exit road then ends at the junction, short of exitEnd.
     const onExitRoad = onRoadAlong(town, exitAxis, centre);
     // Nor may the inner lane it leaves in run into a turn lane on the crossing road within the drive.
-    const solidAhead = town.segments.some((s) => {
-      if (s.axis !== exitAxis || s.centre !== centre) return false;
-      const solid = turnLaneStart(town, s, exitDirection);
-      return (
-        solid !== undefined &&
-        exitDirection * (solid - exitStart) >= 0 &&
-        exitDirection * (solid - exitEnd) <= 0
-      );
-    });
+    const exitM = exitDirection * (exitEnd - exitStart);
+    const solidAhead = turnLaneWithin(town, exitAxis, centre, exitDirection, exitStart, exitM);
     const allowed = onRoad(start) && onExitRoad(exitEnd) && !(lane === 0 && solidAhead);
     return allowed ? [{ ...turning, start, turn: { atM, radiusM, sign } }] : [];
   });
@@ -359,7 +352,9 @@ function planStop(town: Town, route: EgoRoute, durationS: number, random: Random
     };
     let halting = haltingIn(route.lane);
     // It changes no lanes: where the inner lane would take it into a turn lane, it keeps to the outer one.
-    if (halting.lane === 0 && turnLaneWithin(town, halting, halting.start, driven)) halting = haltingIn(1);
+    const { axis, roadCentre, direction } = route;
+    if (halting.lane === 0 && turnLaneWithin(town, axis, roadCentre, direction, halting.start, driven))
+      halting = haltingIn(1);
     const { start } = halting;
     return onMap(start) && onMap(start + route.direction * driven) ? [halting] : [];
   });
@@ -367,16 +362,22 @@ function planStop(town: Town, route: EgoRoute, durationS: number, random: Random
 }
 
 /**
- * Whether a drive along its road from `from` for `drivenM` metres (straight town) passes the start of a turn lane,
- * or starts in one or on the crossing past its end, on its side of the road.
+ * Whether a drive along the road at `centre` on `axis`, travelling `direction`, from `from` for `drivenM` metres
+ * (straight town) passes the start of a turn lane, or starts in one or on the crossing past its end.
  */
-function turnLaneWithin(town: Town, route: EgoRoute, from: number, drivenM: number): boolean {
+function turnLaneWithin(
+  town: Town,
+  axis: 'x' | 'y',
+  centre: number,
+  direction: 1 | -1,
+  from: number,
+  drivenM: number,
+): boolean {
   return town.segments.some((s) => {
-    if (s.axis !== route.axis || s.centre !== route.roadCentre) return false;
-    const solid = turnLaneStart(town, s, route.direction);
+    if (s.axis !== axis || s.centre !== centre) return false;
+    const solid = turnLaneStart(town, s, direction);
     if (solid === undefined) return false;
-    const edge = junctionEdge(s, route.direction);
-    return route.direction * (edge - from) >= 0 && route.direction * (solid - from) <= drivenM;
+    return direction * (junctionEdge(s, direction) - from) >= 0 && direction * (solid - from) <= drivenM;
   });
 }
 
